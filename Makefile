@@ -1,0 +1,49 @@
+# Two commands do all set-up: `make run` (portal + demo data + Celery on the embedded broker)
+# and `make test` (the whole suite). Both create .venv from requirements.txt when missing.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast browser migrate messages clean-var
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+
+# Web server on http://127.0.0.1:8000 and a Celery worker with beat in one process;
+# Ctrl-C stops both.
+run: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A portal worker -B --pool solo --loglevel INFO & \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite; the browser tests need Debian's Chromium (CI installs it).
+test: $(VENV)/.installed
+	@if [ -x /usr/bin/chromium ]; then \
+	  $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+	  echo "Chromium is not installed: running all but the browser tests (apt-get install -y chromium fonts-wqy-microhei)"; \
+	  $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+browser: $(VENV)/.installed
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+# Refresh the English catalogue after changing user-facing strings (msgids are Chinese).
+messages: $(VENV)/.installed
+	for app in portal organizations members activities pairing; do \
+	  (cd $$app && ../$(BIN)/django-admin makemessages -l en --no-obsolete >/dev/null); done
+	$(BIN)/python manage.py compilemessages -v0

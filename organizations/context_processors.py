@@ -1,0 +1,17 @@
+from organizations.scope import Role, grants_of
+
+
+def scope(request):
+    """The roles the navigation is built from; loaded once per request with the grants."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    roles = {role for _path, role, _node in grants_of(user)}
+    return {
+        "nav_roles": roles,
+        "is_street_official": Role.STREET_OFFICIAL in roles,
+        "is_community_staff": Role.COMMUNITY_STAFF in roles,
+        "is_branch_secretary": Role.BRANCH_SECRETARY in roles,
+        "is_member": hasattr(user, "member") and user.member is not None,
+        "home_nodes": [node for _path, _role, node in grants_of(user)],
+    }

@@ -1,0 +1,91 @@
+"""Demo tree: 光明路街道 with the communities of the source material, and the demo logins."""
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from organizations.models import CommitteeSeat, Grant, Grid, Node
+from organizations.scope import Role
+from portal.demo import DEMO_PASSWORD
+
+COMMUNITIES = [
+    ("袁庄社区", Node.OrgType.COMMITTEE),
+    ("兰新社区", Node.OrgType.COMMITTEE),
+    ("军民路社区", Node.OrgType.COMMITTEE),
+    ("健康路社区", Node.OrgType.GENERAL_BRANCH),
+    ("永丰社区", Node.OrgType.GENERAL_BRANCH),
+    ("新街社区", Node.OrgType.COMMITTEE),
+    ("胜利社区", Node.OrgType.COMMITTEE),
+]
+ORDINALS = "一二三四五六七八九十"
+ORG_SUFFIX = {Node.OrgType.COMMITTEE: "党委", Node.OrgType.GENERAL_BRANCH: "党总支",
+              Node.OrgType.BRANCH: "党支部"}
+
+
+def _node(kind, name, parent=None, **fields):
+    node, _created = Node.objects.get_or_create(kind=kind, name=name, parent=parent,
+                                                defaults=fields)
+    return node
+
+
+def _user(username, full_name, **flags):
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": full_name, **flags})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def community_name(index):
+    if index < len(COMMUNITIES):
+        return COMMUNITIES[index]
+    return (f"光明{index + 1}号社区", Node.OrgType.GENERAL_BRANCH)
+
+
+def seed(context):
+    street = _node(Node.Kind.STREET, "光明路街道党工委", founded_on=date(1996, 7, 1),
+                   address="光明路88号", phone="0561-3012345")
+    context.street = street
+    branches_per_community = max(2, min(10, context.members_per_community // 25 + 1))
+    for index in range(context.communities):
+        name, org_type = community_name(index)
+        community = _node(Node.Kind.COMMUNITY, name + ORG_SUFFIX[org_type], street,
+                          org_type=org_type, founded_on=date(2001 + index % 10, 7, 1),
+                          address=f"{name.removesuffix('社区')}路{index + 1}号",
+                          phone=f"0561-30{index + 10:04d}", sort_order=index)
+        context.community_nodes.append(community)
+        for grid_index in range(3):
+            Grid.objects.get_or_create(community=community, name=f"第{ORDINALS[grid_index]}网格",
+                                       defaults={"keeper": f"网格员{grid_index + 1}"})
+        CommitteeSeat.objects.get_or_create(
+            node=community, role=CommitteeSeat.Role.SECRETARY,
+            defaults={"person_name": f"{name[0]}书记", "term_start": date(2021, 11, 1),
+                      "term_end": date(2026, 11, 1) if index % 3 else date(2027, 1, 15)})
+        for branch_index in range(branches_per_community):
+            ordinal = ORDINALS[branch_index % 10] + ("" if branch_index < 10 else str(branch_index))
+            branch = _node(Node.Kind.BRANCH, f"{name}第{ordinal}党支部", community,
+                           sort_order=branch_index)
+            context.branch_nodes.append(branch)
+            for group_index in range(2):
+                _node(Node.Kind.GROUP, f"第{ORDINALS[group_index]}党小组", branch,
+                      sort_order=group_index)
+    other = _node(Node.Kind.STREET, "东湖街道党工委", founded_on=date(1999, 7, 1))
+    context.other_street = other
+    other_community = _node(Node.Kind.COMMUNITY, "东湖社区党委", other,
+                            org_type=Node.OrgType.COMMITTEE)
+    _node(Node.Kind.BRANCH, "东湖社区第一党支部", other_community)
+
+    lanxin = context.community_nodes[1] if len(context.community_nodes) > 1 \
+        else context.community_nodes[0]
+    lanxin_branch = lanxin.children.filter(kind=Node.Kind.BRANCH).order_by("sort_order").first()
+    users = {
+        "jiedao": (_user("jiedao", "王街道"), street, Role.STREET_OFFICIAL),
+        "shequ": (_user("shequ", "李社区"), lanxin, Role.COMMUNITY_STAFF),
+        "shuji": (_user("shuji", "张书记"), lanxin_branch, Role.BRANCH_SECRETARY),
+    }
+    for username, (user, node, role) in users.items():
+        Grant.objects.get_or_create(user=user, node=node, role=role)
+        context.users[username] = user
+    context.users["admin"] = _user("admin", "系统管理员", is_superuser=True, is_staff=True)
+    context.users["dangyuan"] = _user("dangyuan", "赵党员")
+    context.log(f"组织架构：{len(context.community_nodes)} 个社区，{len(context.branch_nodes)} 个支部")

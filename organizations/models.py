@@ -1,0 +1,297 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.rules import NodeRule, most_specific
+from organizations.scope import READ_ROLES, WRITE_ROLES, Role, scope_q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every scoped model: set `scope_path` to the lookup of its node's path."""
+
+    scope_path = "node__path"
+
+    def visible_to(self, user):
+        return self.filter(scope_q(user, self.scope_path, READ_ROLES))
+
+    def editable_by(self, user):
+        return self.filter(scope_q(user, self.scope_path, WRITE_ROLES))
+
+
+class NodeQuerySet(ScopedQuerySet):
+    scope_path = "path"
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def editable_by(self, user):
+        # Street officials shape their street's tree; staff and secretaries their own part.
+        return self.filter(scope_q(user, self.scope_path, READ_ROLES))
+
+    def under(self, node):
+        return self.filter(path__startswith=node.path)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+
+class Node(models.Model):
+    """A node of the organization tree: street → community → branch → party group."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", _("街道党工委")
+        COMMUNITY = "community", _("社区党组织")
+        BRANCH = "branch", _("党支部")
+        GROUP = "group", _("党小组")
+
+    class OrgType(models.TextChoices):
+        COMMITTEE = "committee", _("党委")
+        GENERAL_BRANCH = "general_branch", _("党总支")
+        BRANCH = "branch", _("党支部")
+
+    PARENT_KIND = {
+        Kind.STREET: None,
+        Kind.COMMUNITY: Kind.STREET,
+        Kind.BRANCH: Kind.COMMUNITY,
+        Kind.GROUP: Kind.BRANCH,
+    }
+    CHILD_KIND = {Kind.STREET: Kind.COMMUNITY, Kind.COMMUNITY: Kind.BRANCH, Kind.BRANCH: Kind.GROUP}
+
+    kind = models.CharField(_("层级"), max_length=16, choices=Kind.choices)
+    org_type = models.CharField(
+        _("组织类型"), max_length=16, choices=OrgType.choices, blank=True,
+        help_text=_("社区党组织填写：党委、党总支或党支部。"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("上级组织"),
+    )
+    # Materialized path of primary keys, "/1/7/42/": "everything under a node" is one
+    # indexed prefix query.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    archived_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    archive_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+
+    objects = NodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["kind", "path"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("organizations:node_detail", args=[self.pk])
+
+    def clean(self):
+        expected = self.PARENT_KIND.get(self.kind)
+        if expected is None and self.parent_id:
+            raise ValidationError({"parent": _("街道党工委没有上级组织。")})
+        if expected is not None and (self.parent is None or self.parent.kind != expected):
+            raise ValidationError({"parent": _("%(kind)s的上级必须是%(parent)s。") % {
+                "kind": self.get_kind_display(), "parent": self.Kind(expected).label}})
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path or "-"):
+            raise ValidationError({"parent": _("不能移动到自己的下级组织之下。")})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        expected = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if self.path != expected:
+            old = self.path
+            Node.objects.filter(pk=self.pk).update(path=expected)
+            if old:  # a move: carry the whole subtree along in one statement
+                Node.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(expected), Substr(F("path"), len(old) + 1)))
+            self.path = expected
+
+    def ancestor_ids(self):
+        """Primary keys from the root down to this node, itself included."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def ancestors(self):
+        return Node.objects.filter(pk__in=self.ancestor_ids()[:-1]).order_by("path")
+
+    @property
+    def depth(self):
+        return self.path.count("/") - 1
+
+    def ancestor_of_kind(self, kind):
+        if self.kind == kind:
+            return self
+        return Node.objects.filter(pk__in=self.ancestor_ids(), kind=kind).first()
+
+    @property
+    def community(self):
+        return self.ancestor_of_kind(self.Kind.COMMUNITY)
+
+    @property
+    def street(self):
+        return self.ancestor_of_kind(self.Kind.STREET)
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def child_kind(self):
+        return self.CHILD_KIND.get(self.kind)
+
+
+class GridQuerySet(ScopedQuerySet):
+    scope_path = "community__path"
+
+
+class Grid(models.Model):
+    """网格 / 责任区: a part of a community that members, posts and units can belong to."""
+
+    community = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="grids", verbose_name=_("社区"),
+        limit_choices_to={"kind": Node.Kind.COMMUNITY},
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.CharField(_("范围说明"), max_length=200, blank=True)
+    keeper = models.CharField(_("网格员"), max_length=50, blank=True)
+    archived_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = GridQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class TermRule(NodeRule):
+    """Default committee term length per level (RULES.md: branch 3 years, community 5)."""
+
+    kind = models.CharField(_("层级"), max_length=16, choices=Node.Kind.choices)
+    years = models.PositiveSmallIntegerField(_("任期（年）"))
+
+    class Meta:
+        verbose_name = _("任期规则")
+        verbose_name_plural = _("任期规则")
+        constraints = [models.UniqueConstraint(fields=["node", "kind"], name="term_rule_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.years}"
+
+    @classmethod
+    def years_for(cls, node):
+        rule = most_specific(cls.objects.filter(kind=node.kind), node)
+        return rule.years if rule else 3
+
+
+class SeatQuerySet(ScopedQuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), term_start__lte=on)
+
+    def ending_between(self, start, end):
+        return self.filter(ended_on__isnull=True, term_end__gte=start, term_end__lte=end)
+
+
+class CommitteeSeat(models.Model):
+    """A seat in a node's leadership (书记 / 副书记 / 委员) for one term."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("书记")
+        DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+        COMMITTEE_MEMBER = "committee_member", _("委员")
+        GROUP_LEADER = "group_leader", _("党小组组长")
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="seats",
+                             verbose_name=_("组织"))
+    role = models.CharField(_("职务"), max_length=20, choices=Role.choices)
+    person_name = models.CharField(_("姓名"), max_length=50)
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="seats",
+        verbose_name=_("对应党员"),
+    )
+    duty = models.CharField(_("分工"), max_length=100, blank=True)
+    term_start = models.DateField(_("任期开始"))
+    term_end = models.DateField(_("任期届满"), blank=True)
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("班子成员")
+        verbose_name_plural = _("班子成员")
+        ordering = ["node", "role", "person_name"]
+
+    def __str__(self):
+        return f"{self.node} {self.get_role_display()} {self.person_name}"
+
+    def clean(self):
+        if self.term_start and self.term_end and self.term_end <= self.term_start:
+            raise ValidationError({"term_end": _("任期届满日期必须晚于任期开始日期。")})
+        if self.ended_on and self.term_start and self.ended_on < self.term_start:
+            raise ValidationError({"ended_on": _("离任日期不能早于任期开始日期。")})
+
+    @staticmethod
+    def default_term_end(node, term_start):
+        years = TermRule.years_for(node)
+        try:
+            return term_start.replace(year=term_start.year + years)
+        except ValueError:  # 29 February
+            return date(term_start.year + years, 2, 28)
+
+
+class GrantQuerySet(ScopedQuerySet):
+    def editable_by(self, user):
+        from organizations.scope import STAFF_ROLES
+
+        return self.filter(scope_q(user, self.scope_path, STAFF_ROLES))
+
+
+class Grant(models.Model):
+    """One part of a user's scope: a role on a node and everything under it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="grants", verbose_name=_("用户"))
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="grants",
+                             verbose_name=_("组织"))
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    ROLE_NODE_KIND = {
+        Role.STREET_OFFICIAL: Node.Kind.STREET,
+        Role.COMMUNITY_STAFF: Node.Kind.COMMUNITY,
+        Role.BRANCH_SECRETARY: Node.Kind.BRANCH,
+    }
+
+    class Meta:
+        verbose_name = _("权限")
+        verbose_name_plural = _("权限")
+        constraints = [models.UniqueConstraint(fields=["user", "node", "role"], name="grant_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_role_display()} {self.node}"
+
+    def clean(self):
+        expected = self.ROLE_NODE_KIND.get(self.role)
+        if self.node_id and expected and self.node.kind != expected:
+            raise ValidationError({"node": _("%(role)s只能授予在%(kind)s上。") % {
+                "role": Role(self.role).label, "kind": Node.Kind(expected).label}})

@@ -1,0 +1,97 @@
+"""The one scoping mechanism: what a user may see and change in the organization tree.
+
+A user's scope is a set of grants (node, role). Every scoped model's queryset filters through
+`scope_q`, which turns those grants into "the object's node path starts with a granted path".
+Members see their own records through `Member.user`, not through a grant.
+"""
+from django.db.models import Q
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(TextChoices):
+    STREET_OFFICIAL = "street_official", _("街道干部")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    BRANCH_SECRETARY = "branch_secretary", _("支部书记")
+
+
+READ_ROLES = frozenset(Role.values)
+# Street officials review; community staff and branch secretaries keep the records.
+WRITE_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.BRANCH_SECRETARY})
+STAFF_ROLES = frozenset({Role.COMMUNITY_STAFF})
+STREET_ROLES = frozenset({Role.STREET_OFFICIAL})
+
+
+def grants_of(user):
+    """The user's grants as (path, role, node) tuples, loaded once per user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_scope_grants", None)
+    if cached is None:
+        from organizations.models import Grant
+
+        cached = [
+            (grant.node.path, grant.role, grant.node)
+            for grant in Grant.objects.filter(user=user, node__archived_at__isnull=True)
+            .select_related("node").order_by("node__path")
+        ]
+        user._scope_grants = cached
+    return cached
+
+
+def granted_paths(user, roles=READ_ROLES):
+    return [path for path, role, _node in grants_of(user) if role in roles]
+
+
+def has_role(user, *roles):
+    return any(role in roles for _path, role, _node in grants_of(user))
+
+
+def scope_q(user, path_lookup, roles=READ_ROLES):
+    """A Q object: rows whose `path_lookup` lies under one of the user's granted nodes.
+
+    Superusers see everything; a user without a matching grant sees nothing.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    paths = granted_paths(user, roles)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{path_lookup}__startswith": path})
+    return query
+
+
+def covers(user, path, roles=READ_ROLES):
+    """Whether a node path lies inside the user's scope for these roles."""
+    if user.is_superuser:
+        return True
+    return any(path.startswith(granted) for granted in granted_paths(user, roles))
+
+
+def require_grant(*roles):
+    """View decorator: logged in, and holding one of `roles` somewhere (any role if none given).
+
+    Users without such a grant get 404, like any object outside their scope.
+    """
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import Http404
+
+    wanted = frozenset(roles) or READ_ROLES
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_superuser and not has_role(request.user, *wanted):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
