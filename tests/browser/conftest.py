@@ -1,0 +1,64 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Never `playwright install`: the browser comes from Debian (/usr/bin/chromium).
+Screenshots go to var/screenshots/ (not committed) for a reviewer to look at.
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from test code
+# are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return take
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, username) signs in through the real login form with the demo password."""
+    def sign_in(page, username, password="Demo@2026"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+    return sign_in
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo street as `seed_demo` builds it, small: every demo login exists."""
+    from portal import demo as portal_demo
+
+    return portal_demo.seed(portal_demo.DemoContext(communities=3, members_per_community=12,
+                                                    log=lambda text: None))
