@@ -1,0 +1,79 @@
+"""The one scoping mechanism: who sees and changes which part of the tree."""
+import pytest
+
+from members.factories import MemberFactory
+from members.models import Member
+from organizations.factories import UserFactory
+from organizations.models import Grant, Grid, Node
+
+
+def names(queryset):
+    return set(queryset.values_list("name", flat=True))
+
+
+def test_staff_see_their_community_and_nothing_else(world):
+    visible = names(Node.objects.visible_to(world.users["staff"]))
+    assert visible == {"兰新社区党委", "兰新社区第一党支部", "第一党小组"}
+
+
+def test_street_official_sees_the_whole_street_only(world):
+    visible = names(Node.objects.visible_to(world.users["official"]))
+    assert "袁庄社区第一党支部" in visible and "兰新社区第一党支部" in visible
+    assert "东湖社区党委" not in visible
+
+
+def test_secretary_sees_the_branch_and_its_groups(world):
+    assert names(Node.objects.visible_to(world.users["secretary"])) == {
+        "兰新社区第一党支部", "第一党小组"}
+
+
+def test_anonymous_and_ungranted_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Node.objects.visible_to(AnonymousUser()).exists()
+    assert not Node.objects.visible_to(UserFactory(username="nobody")).exists()
+
+
+def test_superuser_sees_everything(world):
+    assert Node.objects.visible_to(world.users["superuser"]).count() == Node.objects.count()
+
+
+def test_a_path_prefix_does_not_leak_into_a_sibling_with_a_longer_id(world):
+    """/1/ must not match /10/: paths end with a slash."""
+    community_path = world.community.path
+    assert community_path.endswith("/")
+    sibling = Node.objects.filter(kind=Node.Kind.COMMUNITY).exclude(pk=world.community.pk)
+    for node in sibling:
+        assert not node.path.startswith(community_path)
+
+
+def test_members_see_only_their_own_record(world):
+    MemberFactory(branch=world.branch)
+    assert list(Member.objects.visible_to(world.users["member"])) == [world.member]
+    assert Member.objects.visible_to(world.users["staff"]).count() == 2
+    assert not Member.objects.visible_to(world.users["staff_other"]).exists()
+
+
+def test_street_officials_read_but_do_not_write_member_records(world):
+    assert Member.objects.visible_to(world.users["official"]).exists()
+    assert not Member.objects.editable_by(world.users["official"]).exists()
+    assert Member.objects.editable_by(world.users["secretary"]).exists()
+
+
+def test_grids_are_editable_by_staff_not_by_secretaries(world):
+    assert Grid.objects.editable_by(world.users["staff"]).get() == world.grid
+    assert not Grid.objects.editable_by(world.users["secretary"]).exists()
+
+
+def test_only_community_staff_manage_grants(world):
+    assert Grant.objects.editable_by(world.users["staff"]).exists()
+    assert not Grant.objects.editable_by(world.users["official"]).exists()
+    assert not Grant.objects.editable_by(world.users["secretary"]).exists()
+
+
+@pytest.mark.parametrize("role", ["staff_other", "official_other", "member"])
+def test_outsiders_get_404_for_every_node_of_the_community(world, client_as, role):
+    client = client_as(world.users[role])
+    for node in Node.objects.filter(path__startswith=world.community.path):
+        assert client.get(f"/org/{node.pk}/").status_code == 404
+        assert client.get(f"/org/{node.pk}/edit/").status_code == 404

@@ -1,0 +1,54 @@
+"""Settings are read from the environment and strictly parsed."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings import env_bool, env_database, env_int
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("raw, expected", [("true", True), ("0", False), ("Yes", True), ("", None)])
+def test_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG", None) is expected
+
+
+@pytest.mark.parametrize("name, raw, parse", [
+    ("FLAG", "ture", lambda: env_bool("FLAG", False)),
+    ("COUNT", "ten", lambda: env_int("COUNT", 1)),
+    ("COUNT", "-3", lambda: env_int("COUNT", 1)),
+    ("DB", "mysql://x@y/z", lambda: env_database("DB", "sqlite:///x")),
+    ("DB", "not a url", lambda: env_database("DB", "sqlite:///x")),
+])
+def test_malformed_values_stop_with_the_variable_named(monkeypatch, name, raw, parse):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        parse()
+
+
+def test_database_url_for_postgres(monkeypatch):
+    monkeypatch.setenv("DB", "postgres://u:p@db.example:5433/dangjian")
+    config = env_database("DB", "sqlite:///x")
+    assert (config["ENGINE"], config["NAME"], config["PORT"]) == (
+        "django.db.backends.postgresql", "dangjian", 5433)
+
+
+def _start(env):
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings",
+                                          **env})
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = _start({"DEBUG": "false", "SECRET_KEY": ""})
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_typo_in_the_broker_url_refuses_to_start():
+    result = _start({"CELERY_BROKER_URL": "redsi://localhost"})
+    assert result.returncode != 0 and "CELERY_BROKER_URL" in result.stderr
