@@ -44,6 +44,6 @@ browser: $(VENV)/.installed
 
 # Refresh the English catalogue after changing user-facing strings (msgids are Chinese).
 messages: $(VENV)/.installed
-	for app in portal organizations members activities pairing; do \
-	  (cd $$app && ../$(BIN)/django-admin makemessages -l en --no-obsolete >/dev/null); done
-	$(BIN)/python manage.py compilemessages -v0
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var \
+	  --ignore=tests --ignore=bench -v0
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
