@@ -25,6 +25,7 @@ def test_booleans(monkeypatch, raw, expected):
     ("DB", "mysql://x@y/z", lambda: env_database("DB", "sqlite:///x")),
     ("DB", "not a url", lambda: env_database("DB", "sqlite:///x")),
 ])
+@pytest.mark.filterwarnings("ignore:Engine not recognized")
 def test_malformed_values_stop_with_the_variable_named(monkeypatch, name, raw, parse):
     monkeypatch.setenv(name, raw)
     with pytest.raises(ImproperlyConfigured, match=name):
