@@ -18,6 +18,7 @@ CATEGORY_WEIGHTS = [
 
 
 def seed(context):
+    points.ensure_default_rules()
     _seed_members(context)
     _seed_posts(context)
 

@@ -29,12 +29,28 @@ ITEMS = {
     "volunteer_hour": _("志愿服务（每小时）"),
     "post_month": _("岗位服务（每月）"),
 }
+# The shipped defaults (also written by migration 0004): (item, points, yearly cap).
+DEFAULT_RULES = [
+    ("attendance:general_meeting", "2", "24"), ("attendance:committee_meeting", "1", "24"),
+    ("attendance:group_meeting", "1", "24"), ("attendance:party_lecture", "2", "16"),
+    ("attendance:theme_day", "2", "24"), ("attendance:life_meeting", "3", "6"),
+    ("attendance:appraisal", "2", "4"), ("attendance:talk", "1", "6"),
+    ("volunteer_hour", "1", "100"), ("post_month", "5", "60"),
+]
 ITEM_LABELS = {**ITEMS, PointsEntry.ADJUSTMENT: _("手动调整")}
 ZERO = Decimal("0")
 
 
 def item_label(item):
     return ITEM_LABELS.get(item, item)
+
+
+def ensure_default_rules():
+    """Restore missing default rows (a flushed test database loses the migration's data)."""
+    present = set(PointsRule.objects.filter(node=None).values_list("item", flat=True))
+    PointsRule.objects.bulk_create([
+        PointsRule(node=None, item=item, points=Decimal(value), yearly_cap=Decimal(cap))
+        for item, value, cap in DEFAULT_RULES if item not in present])
 
 
 def rules_for_branch(branch):
