@@ -66,6 +66,11 @@ class MemberFilter(django_filters.FilterSet):
         self.filters["group"].queryset = nodes.filter(kind=Node.Kind.GROUP)
         self.filters["grid"].queryset = Grid.objects.visible_to(user).filter(
             archived_at__isnull=True)
+        for field in self.form.fields.values():
+            css = {"select": "form-select", "checkbox": "form-check-input"}.get(
+                getattr(field.widget, "input_type", "select"), "form-control")
+            field.widget.attrs.setdefault("class", f"{css} form-select-sm"
+                                          if css == "form-select" else css)
 
     @property
     def qs(self):
