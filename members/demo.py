@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from members import points
 from members.factories import MemberFactory
-from members.models import Member, PointsEntry, Post, PostClaim, PostServiceMonth
+from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
+                            Registration)
 from organizations.models import CommitteeSeat, Grid, Node
 
 CATEGORY_WEIGHTS = [
@@ -21,6 +22,7 @@ def seed(context):
     points.ensure_default_rules()
     _seed_members(context)
     _seed_posts(context)
+    seed_registrations(context)
 
 
 def _seed_members(context):
@@ -139,3 +141,34 @@ def _seed_posts(context):
                     source_id=service.pk, reason=service.claim.post.name)
         for service in months], batch_size=2000)
     context.log(f"岗位认领：{len(claims)} 条，其中在岗 {len(approved)} 条")
+
+
+def seed_registrations(context):
+    """双报到 of employed members with the street's co-building units (idempotent).
+
+    Units come from the pairing app, which seeds after members: `seed` calls this (a no-op on
+    a fresh database) and the lead calls it again once pairing has seeded.
+    """
+    from pairing.models import Unit
+
+    units = list(Unit.objects.filter(street=context.street, archived_at__isnull=True)
+                 .order_by("pk")) if context.street else []
+    if not units or Registration.objects.filter(community__in=context.community_nodes).exists():
+        return
+    rng = context.rng
+    employed = list(Member.objects.active().filter(
+        category=Member.Category.EMPLOYED, user__isnull=True,
+        branch__path__startswith=context.street.path).only("pk", "branch_id", "address"))
+    registrations, employers = [], []
+    for member in employed[::2]:
+        unit = rng.choice(units)
+        member.employer_unit = unit
+        employers.append(member)
+        registrations.append(Registration(
+            member=member, unit=unit, community=rng.choice(context.community_nodes),
+            address=member.address,
+            status=Registration.Status.APPROVED if rng.random() < 0.85
+            else Registration.Status.PENDING))
+    Member.objects.bulk_update(employers, ["employer_unit"], batch_size=2000)
+    Registration.objects.bulk_create(registrations, batch_size=2000)
+    context.log(f"在职党员报到：{len(registrations)} 条")

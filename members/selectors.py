@@ -23,6 +23,14 @@ def roster_counts(members):
     )
 
 
+def roster_branch_counts(members):
+    """[(branch name, full, probationary)] of a (filtered) roster, in one grouped query."""
+    return list(members.order_by().values_list("branch__path", "branch__name").annotate(
+        full=Count("pk", filter=Q(status=Member.Status.FULL)),
+        probationary=Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
+    ).order_by("branch__path").values_list("branch__name", "full", "probationary"))
+
+
 def probation_due(user, days=60):
     """Probationary members whose probation ends in the next `days` days (or already ended)."""
     today = timezone.localdate()

@@ -43,6 +43,7 @@ def roster(request):
         "filter": member_filter,
         "page": page,
         "counts": counts,
+        "branch_counts": selectors.roster_branch_counts(members),
         "category_counts": [(label, counts[f"category_{value}"])
                             for value, label in Member.Category.choices],
         "active_filters": member_filter.active_filters(),

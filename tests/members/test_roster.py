@@ -56,9 +56,10 @@ def test_roster_query_count_does_not_grow(world, client_as, django_assert_num_qu
     for index in range(size):
         MemberFactory(branch=world.branch, group=world.group, grid=world.grid)
     client = client_as(world.users["staff"])
-    # session, user, grants, the nav's member link, count, aggregate counts, "may write",
-    # the rows, the filter form's three choice lists, the session save (with its savepoint).
-    with django_assert_num_queries(14):
+    # session, user, grants, the nav's member link, count, aggregate counts, per-branch counts,
+    # "may write", the rows, the filter form's three choice lists, the session save (with its
+    # savepoint): the same at every size.
+    with django_assert_num_queries(15):
         response = client.get("/members/?status=full")
     assert response.status_code == 200
 
@@ -189,3 +190,11 @@ def test_export_is_scoped_and_filtered(world, client_as):
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["在职甲"]
     assert "*" in sheet.cell(row=2, column=4).value
+
+
+def test_branch_counts_of_the_roster(world):
+    second = BranchFactory(parent=world.community, name="第二支部")
+    MemberFactory(branch=second, status=Member.Status.PROBATIONARY, full_member_on=None)
+    MemberFactory(branch=second)
+    counts = selectors.roster_branch_counts(selectors.roster(world.users["staff"]).active())
+    assert counts == [(world.branch.name, 1, 0), ("第二支部", 1, 1)]
