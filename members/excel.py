@@ -4,18 +4,17 @@ An import is read whole and checked before anything is written: every row's erro
 reported (row, column, message); only a file without errors is written, in one transaction.
 """
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from members.models import ETHNIC_GROUPS, Member
 from members.validators import birth_date_from_id, mask_id_number
+from members.xlsx_rows import UnreadableWorkbook, iter_rows
 from organizations.models import Grid, Node
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -91,7 +90,7 @@ def template_workbook():
 
 
 def read_rows(upload):
-    """The data rows of an uploaded roster, after checks of the file itself."""
+    """[(row number, values)] of an uploaded roster, after checks of the file itself."""
     if upload.size == 0:
         raise ImportFileError(_("文件是空的。"))
     if upload.size > IMPORT_MAX_BYTES:
@@ -103,24 +102,24 @@ def read_rows(upload):
         raise ImportFileError(_("这不是 Excel（.xlsx）文件。如是 CSV 或 .xls，请在 Excel 中"
                                 "“另存为 .xlsx”后再上传。"))
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        rows = iter_rows(upload)
+        _number, header = next(rows, (1, []))
+        header = [str(cell).strip() if cell is not None else "" for cell in header]
+        while header and header[-1] == "":
+            header.pop()
+        if header != HEADERS:
+            missing = [name for name in HEADERS if name not in header]
+            raise ImportFileError(_("表头与模板不一致%(detail)s。请下载模板，按模板的列填写。") % {
+                "detail": _("（缺少：%(cols)s）") % {"cols": "、".join(missing)} if missing
+                else ""})
+        data = []
+        for number, values in rows:
+            values = values[:len(HEADERS)] + [None] * (len(HEADERS) - len(values))
+            if all(value in (None, "") for value in values):
+                continue
+            data.append((number, values))
+    except UnreadableWorkbook:
         raise ImportFileError(_("无法读取该 Excel 文件，请确认文件未损坏。"))
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-    while header and header[-1] == "":
-        header.pop()
-    if header != HEADERS:
-        missing = [name for name in HEADERS if name not in header]
-        raise ImportFileError(_("表头与模板不一致%(detail)s。请下载模板，按模板的列填写。") % {
-            "detail": _("（缺少：%(cols)s）") % {"cols": "、".join(missing)} if missing else ""})
-    data = []
-    for values in rows:
-        values = list(values[:len(HEADERS)]) + [None] * (len(HEADERS) - len(values))
-        if all(value in (None, "") for value in values):
-            continue
-        data.append(values)
-    book.close()
     if not data:
         raise ImportFileError(_("文件中没有党员数据。"))
     return data
@@ -299,10 +298,10 @@ def preview(upload, user):
     """Read and check a whole file; raises ImportFileError when the file itself is unusable."""
     data = read_rows(upload)
     id_index = HEADERS.index("身份证号")
-    lookups = _Lookups(user, {_text(values[id_index]).upper() for values in data})
+    lookups = _Lookups(user, {_text(values[id_index]).upper() for _number, values in data})
     seen = {}
-    return ImportPreview(rows=[_check_row(index, values, lookups, seen)
-                               for index, values in enumerate(data, start=2)])
+    return ImportPreview(rows=[_check_row(number, values, lookups, seen)
+                               for number, values in data])
 
 
 @transaction.atomic

@@ -125,3 +125,12 @@ def test_upload_form_shows_file_errors_next_to_the_field(world, client_as):
     client = client_as(world.users["staff"])
     response = client.post("/members/import/", {"file": _upload(b"a,b\n1,2\n", "fake.xlsx")})
     assert "不是 Excel" in " ".join(response.context["form"].errors["file"])
+
+
+def test_real_date_and_number_cells_and_row_numbers_after_blank_rows(world):
+    good = _row(world, 1, 入党时间=date(1980, 7, 1), 转正时间=date(1981, 7, 1), 联系电话=13700000000)
+    bad = _row(world, 2, 入党时间="七月")
+    result = excel.preview(_upload(_xlsx([good, [None] * 16, bad])), world.users["staff"])
+    assert result.rows[0].member.joined_on == date(1980, 7, 1)
+    assert result.rows[0].member.phone == "13700000000"
+    assert [(row.number, row.errors[0][0]) for row in result.failed] == [(4, "入党时间")]
