@@ -107,3 +107,37 @@ def test_post_board_counts_in_one_query(world, django_assert_num_queries):
         board = list(selectors.post_board(world.community))
     assert [p.pending for p in board] == [1, 1, 1]
     assert Post.objects.count() == 3
+
+
+def test_self_service_registration_then_claim_in_that_community(world, client_as):
+    unit = UnitFactory(street=world.street)
+    member = world.member
+    member.category = Member.Category.EMPLOYED
+    member.save()
+    client = client_as(world.users["member"])
+    response = client.post("/members/me/registration/", {
+        "unit": unit.pk, "community": world.other_community.pk, "address": "袁庄小区3栋"})
+    assert response.status_code == 302
+    registration = Registration.objects.get(member=member)
+    assert registration.status == Registration.Status.PENDING
+    other_post = PostFactory(community=world.other_community, name="护楼员")
+    assert "护楼员" not in client.get("/members/me/posts/").content.decode()
+    # Staff of the community lived in approve it; staff of the member's own community cannot.
+    assert client_as(world.users["staff"]).post(
+        f"/members/registrations/{registration.pk}/decide/",
+        {"decision": "approve"}).status_code == 404
+    client_as(world.users["staff_other"]).post(
+        f"/members/registrations/{registration.pk}/decide/", {"decision": "approve"})
+    client = client_as(world.users["member"])
+    assert "护楼员" in client.get("/members/me/posts/").content.decode()
+    client.post(f"/members/me/posts/{other_post.pk}/claim/")
+    assert PostClaim.objects.get().post == other_post
+
+
+def test_recording_a_further_month_awards_it_once(world):
+    claim = services.post_assign(post=PostFactory(community=world.community),
+                                 member=world.member, user=world.users["staff"])
+    services.post_claim_record_month(claim=claim, month=date(2026, 1, 15))
+    services.post_claim_record_month(claim=claim, month=date(2026, 1, 20))
+    months = sorted(e.occurred_on for e in PointsEntry.objects.filter(member=world.member))
+    assert date(2026, 1, 1) in months and len(months) == len(set(months))

@@ -198,3 +198,11 @@ def test_branch_counts_of_the_roster(world):
     MemberFactory(branch=second)
     counts = selectors.roster_branch_counts(selectors.roster(world.users["staff"]).active())
     assert counts == [(world.branch.name, 1, 0), ("第二支部", 1, 1)]
+
+
+def test_bad_query_parameters_never_fail(world, client_as):
+    client = client_as(world.users["staff"])
+    for query in ["?age=bogus", "?branch=abc", "?page=xyz", "?sort=zzz", "?branch=999999",
+                  "?party_age=1-2-3"]:
+        assert client.get(f"/members/{query}").status_code == 200
+        assert client.get(f"/members/export/{query}").status_code == 200
