@@ -89,6 +89,30 @@ def template_workbook():
     return _to_bytes(book)
 
 
+def sample_workbook(user):
+    """A filled-in roster for the first branch the user keeps, with one deliberate mistake
+    (a wrong check digit on row 4), to try the import as a new user would."""
+    from members.factories import make_id_number
+
+    branch = Node.objects.editable_by(user).active().filter(kind=Node.Kind.BRANCH).first()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "党员名册"
+    sheet.append(HEADERS)
+    people = [("周建国", "男", date(1948, 5, 12)), ("吴秀兰", "女", date(1952, 9, 3)),
+              ("郑卫东", "男", date(1960, 1, 27)), ("王丽华", "女", date(1975, 11, 8)),
+              ("冯志强", "男", date(1988, 6, 30))]
+    for index, (name, gender, born) in enumerate(people):
+        id_number = make_id_number(800_000 + index, born)
+        if index == 2:
+            id_number = id_number[:17] + ("1" if id_number[17] == "0" else "0")
+        sheet.append([name, gender, "汉族", id_number, born, f"1380000{index:04d}", "高中/中专",
+                      "光明路示例小区", date(born.year + 24, 7, 1), date(born.year + 25, 7, 1),
+                      "正式党员", "离退休党员" if born.year < 1965 else "在职党员", "",
+                      branch.name if branch else "", "", ""])
+    return _to_bytes(book)
+
+
 def read_rows(upload):
     """[(row number, values)] of an uploaded roster, after checks of the file itself."""
     if upload.size == 0:

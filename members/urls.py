@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/points/adjust/", views.points_adjust, name="points_adjust"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/sample.xlsx", views.import_sample, name="import_sample"),
     path("import/preview/", views.import_preview, name="import_preview"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("import/failed.xlsx", views.import_failed_rows, name="import_failed_rows"),

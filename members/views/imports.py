@@ -37,6 +37,11 @@ def import_template(request):
 
 
 @require_grant(*WRITE_ROLES)
+def import_sample(request):
+    return _xlsx_response(excel.sample_workbook(request.user), "member-roster-sample.xlsx")
+
+
+@require_grant(*WRITE_ROLES)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

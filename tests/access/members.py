@@ -70,6 +70,7 @@ ENTRIES = [
     Entry("members:points_adjust", member, expect=BRANCH_WRITE),
     Entry("members:import_upload", expect=ANY_WRITER),
     Entry("members:import_template", expect=ANY_WRITER),
+    Entry("members:import_sample", expect=ANY_WRITER),
     # Without an uploaded file in the session these send the writer back to the upload form.
     Entry("members:import_preview", expect=WRITER_REDIRECT),
     Entry("members:import_confirm", method="post", expect=WRITER_REDIRECT),

@@ -1,59 +1,52 @@
 """Staff import a roster with a bad row, fix it, import it; a member claims a post on a phone,
 staff approve it, and the member's points appear."""
-from datetime import date
-
-from openpyxl import Workbook
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from members import excel
-from members.factories import make_id_number
 from members.models import Member
+from members.validators import id_check_char
 from organizations.models import Node
 
 PHONE = {"width": 390, "height": 844}
 
 
-def _roster_file(path, branch_name, bad_id):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(excel.HEADERS)
-    for n, id_number in enumerate([make_id_number(7001, date(1950, 2, 3)), bad_id]):
-        sheet.append([f"导入党员{n}", "男", "汉族", id_number, "", "13700000001", "高中/中专",
-                      "兰新路1号", "1978-07-01", "1979-07-01", "正式党员", "离退休党员", "",
-                      branch_name, "", ""])
-    book.save(path)
-    return str(path)
-
-
-def test_staff_import_a_roster_fixing_a_bad_row(page, live_server, login, demo, screenshot,
-                                                tmp_path, settings):
+def test_staff_import_the_sample_roster_fixing_its_bad_row(page, live_server, login, demo,
+                                                          screenshot, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    branch = Node.objects.get(name="兰新社区第一党支部")
     login(page, "shequ")
     page.locator("#mainnav").get_by_role("link", name="党员名册").click()
     page.get_by_role("link", name="Excel 导入").click()
-    page.set_input_files("input[type=file]",
-                         _roster_file(tmp_path / "bad.xlsx", branch.name, "1234567890"))
+    with page.expect_download() as download:
+        page.locator("#download-sample").click()
+    sample = tmp_path / "sample.xlsx"
+    download.value.save_as(sample)
+
+    page.set_input_files("input[type=file]", str(sample))
     page.get_by_role("button", name="上传并预览").click()
     expect(page.locator("#import-summary")).to_contain_text("有错误 1 行")
-    expect(page.locator("#import-errors")).to_contain_text("身份证号应为18位")
-    expect(page.locator("#download-failed")).to_be_visible()
+    expect(page.locator("#import-errors")).to_contain_text("校验位")
     screenshot(page, "members-import-errors")
-    assert not Member.objects.filter(name__startswith="导入党员").exists()
-
-    with page.expect_download() as download:
+    assert not Member.objects.filter(name="周建国").exists()
+    with page.expect_download() as failed:
         page.locator("#download-failed").click()
-    assert download.value.suggested_filename.endswith(".xlsx")
+    failed.value.save_as(tmp_path / "failed.xlsx")
+    failed_rows = load_workbook(tmp_path / "failed.xlsx").active
+    assert failed_rows.cell(row=2, column=1).value == "郑卫东"
 
-    page.get_by_role("link", name="重新上传").click()
-    page.set_input_files("input[type=file]", _roster_file(
-        tmp_path / "fixed.xlsx", branch.name, make_id_number(7002, date(1951, 4, 5))))
+    # Fix the bad row the way staff would: correct the ID number in the file and upload again.
+    book = load_workbook(sample)
+    cell = book.active.cell(row=4, column=excel.HEADERS.index("身份证号") + 1)
+    cell.value = cell.value[:17] + id_check_char(cell.value[:17])
+    book.save(sample)
+    page.get_by_role("link", name="重新上传").first.click()
+    page.set_input_files("input[type=file]", str(sample))
     page.get_by_role("button", name="上传并预览").click()
-    expect(page.locator("#import-summary")).to_contain_text("新增 2 名")
+    expect(page.locator("#import-summary")).to_contain_text("新增 5 名")
     page.get_by_role("button", name="确认导入").click()
-    expect(page.locator(".alert-success")).to_contain_text("新增 2 名")
-    expect(page.locator("#roster-summary")).to_be_visible()
-    assert Member.objects.filter(name__startswith="导入党员", branch=branch).count() == 2
+    expect(page.locator(".alert-success")).to_contain_text("新增 5 名")
+    branch = Node.objects.get(name="兰新社区第一党支部")
+    assert Member.objects.filter(name__in=["周建国", "郑卫东"], branch=branch).count() == 2
     screenshot(page, "members-import-done")
 
 
