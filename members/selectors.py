@@ -31,18 +31,24 @@ def roster_branch_counts(members):
     ).order_by("branch__path").values_list("branch__name", "full", "probationary"))
 
 
+def probation_ending(members, on_or_before):
+    """Active probationary members of `members` whose probation ends by the given day.
+
+    The due date depends on an optional extension, so it is computed in Python; the
+    probationary set is small (a few percent of a roster). Sorted by due date.
+    """
+    due = [member for member in members.active().probationary().select_related("branch")
+           if member.probation_ends_on <= on_or_before]
+    return sorted(due, key=lambda member: (member.probation_ends_on, member.pk))
+
+
 def probation_due(user, days=60):
-    """Probationary members whose probation ends in the next `days` days (or already ended)."""
+    """What the user may see of probation ending in the next `days` days (or already ended)."""
     today = timezone.localdate()
-    horizon = today + timedelta(days=days)
-    members = (Member.objects.visible_to(user).active().probationary()
-               .select_related("branch").order_by("joined_on"))
-    # The due date depends on an optional extension, so it is computed here rather than in SQL;
-    # the probationary set is small (a few percent of a roster).
-    due = [member for member in members if member.probation_ends_on <= horizon]
+    due = probation_ending(Member.objects.visible_to(user), today + timedelta(days=days))
     for member in due:
         member.days_left = (member.probation_ends_on - today).days
-    return sorted(due, key=lambda member: member.probation_ends_on)
+    return due
 
 
 def post_board(community):
