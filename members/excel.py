@@ -264,7 +264,8 @@ def _check_row(number, values, lookups, seen):
 
 
 def _validate_member(row, fields, existing):
-    if fields.get("birth_date") and fields["birth_date"] != birth_date_from_id(fields["id_number"]):
+    born = birth_date_from_id(fields["id_number"])
+    if fields.get("birth_date") and fields["birth_date"] != born:
         row.errors.append((HEADER_OF["birth_date"], _("出生日期与身份证号不一致。")))
         return
     if existing is not None and fields["branch"].pk != existing.branch_id:
