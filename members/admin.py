@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from members.models import Member
+from members.models import Member, PointsEntry, PointsRule, Post, PostClaim, Registration
 
 
 @admin.register(Member)
@@ -10,3 +10,37 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["name", "phone"]
     raw_id_fields = ["branch", "group", "grid", "user", "employer_unit"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "capacity", "archived_at"]
+    list_select_related = ["community"]
+    raw_id_fields = ["community", "grid"]
+
+
+@admin.register(PostClaim)
+class PostClaimAdmin(admin.ModelAdmin):
+    list_display = ["member", "post", "status", "claimed_at"]
+    list_select_related = ["member", "post"]
+    raw_id_fields = ["member", "post", "decided_by"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["member", "community", "unit", "status"]
+    list_select_related = ["member", "community", "unit"]
+    raw_id_fields = ["member", "community", "unit", "decided_by"]
+
+
+@admin.register(PointsRule)
+class PointsRuleAdmin(admin.ModelAdmin):
+    list_display = ["item", "node", "points", "yearly_cap"]
+    raw_id_fields = ["node"]
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(admin.ModelAdmin):
+    list_display = ["member", "item", "points", "occurred_on", "reason"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member", "created_by"]

@@ -3,8 +3,13 @@ from datetime import timedelta
 
 from django.db.models import Max
 
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from members import points
 from members.factories import MemberFactory
-from members.models import Member
+from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
+                            Registration)
 from organizations.models import CommitteeSeat, Grid, Node
 
 CATEGORY_WEIGHTS = [
@@ -14,6 +19,13 @@ CATEGORY_WEIGHTS = [
 
 
 def seed(context):
+    points.ensure_default_rules()
+    _seed_members(context)
+    _seed_posts(context)
+    seed_registrations(context)
+
+
+def _seed_members(context):
     rng = context.rng
     MemberFactory.reset_sequence((Member.objects.aggregate(top=Max("pk"))["top"] or 0) + 1)
     branches = [branch for branch in context.branch_nodes if not branch.members.exists()]
@@ -75,3 +87,88 @@ def _link_demo_member(context):
     member = branch.members.filter(user__isnull=True).order_by("-pk").first()
     member.name, member.user = user.first_name, user
     member.save(update_fields=["name", "user"])
+
+
+def _seed_posts(context):
+    """The 12 standard posts in every community, and claims on them in communities without any.
+
+    Approved claims get their first month of service and its points, written in bulk.
+    """
+    rng = context.rng
+    existing = set(Post.objects.filter(community__in=context.community_nodes)
+                   .values_list("community_id", "name"))
+    Post.objects.bulk_create([
+        Post(community=community, name=name, description=description, capacity=capacity,
+             sort_order=index)
+        for community in context.community_nodes
+        for index, (name, description, capacity) in enumerate(Post.STANDARD)
+        if (community.pk, name) not in existing])
+    claimed = set(PostClaim.objects.filter(post__community__in=context.community_nodes)
+                  .values_list("post__community_id", flat=True).distinct())
+    now = timezone.now()
+    claims = []
+    for community in context.community_nodes:
+        if community.pk in claimed:
+            continue
+        posts = list(Post.objects.filter(community=community).order_by("sort_order"))
+        # The demo member starts with no claims, so a demo shows claiming from the start.
+        members = list(Member.objects.active().filter(branch__path__startswith=community.path)
+                       .filter(user__isnull=True).values_list("pk", flat=True))
+        rng.shuffle(members)
+        for member_id in members[:len(members) * 2 // 5]:
+            post = rng.choice(posts)
+            approved = rng.random() < 0.8
+            claims.append(PostClaim(
+                post=post, member_id=member_id, decided_at=now if approved else None,
+                status=PostClaim.Status.APPROVED if approved else PostClaim.Status.PENDING))
+    # One claim per (post, member): drop repeats the random choice produced.
+    unique = {(claim.post_id, claim.member_id): claim for claim in claims}
+    claims = PostClaim.objects.bulk_create(list(unique.values()), batch_size=2000)
+    approved = [claim for claim in claims if claim.status == PostClaim.Status.APPROVED]
+    if not approved:
+        return
+    month = context.today.replace(day=1)
+    PostServiceMonth.objects.bulk_create(
+        [PostServiceMonth(claim=claim, month=month) for claim in approved], batch_size=2000)
+    months = PostServiceMonth.objects.filter(claim__in=[c.pk for c in approved]).select_related(
+        "claim__post")
+    # The demo uses the shipped default; awards made later through points.award apply overrides.
+    rule = points.rules_for_branch(None)["post_month"].points
+    source_type = ContentType.objects.get_for_model(PostServiceMonth)
+    PointsEntry.objects.bulk_create([
+        PointsEntry(member_id=service.claim.member_id, item="post_month", quantity=1,
+                    points=rule, occurred_on=month, source_type=source_type,
+                    source_id=service.pk, reason=service.claim.post.name)
+        for service in months], batch_size=2000)
+    context.log(f"岗位认领：{len(claims)} 条，其中在岗 {len(approved)} 条")
+
+
+def seed_registrations(context):
+    """双报到 of employed members with the street's co-building units (idempotent).
+
+    Units come from the pairing app, which seeds after members: `seed` calls this (a no-op on
+    a fresh database) and the lead calls it again once pairing has seeded.
+    """
+    from pairing.models import Unit
+
+    units = list(Unit.objects.filter(street=context.street, archived_at__isnull=True)
+                 .order_by("pk")) if context.street else []
+    if not units or Registration.objects.filter(community__in=context.community_nodes).exists():
+        return
+    rng = context.rng
+    employed = list(Member.objects.active().filter(
+        category=Member.Category.EMPLOYED, user__isnull=True,
+        branch__path__startswith=context.street.path).only("pk", "branch_id", "address"))
+    registrations, employers = [], []
+    for member in employed[::2]:
+        unit = rng.choice(units)
+        member.employer_unit = unit
+        employers.append(member)
+        registrations.append(Registration(
+            member=member, unit=unit, community=rng.choice(context.community_nodes),
+            address=member.address,
+            status=Registration.Status.APPROVED if rng.random() < 0.85
+            else Registration.Status.PENDING))
+    Member.objects.bulk_update(employers, ["employer_unit"], batch_size=2000)
+    Registration.objects.bulk_create(registrations, batch_size=2000)
+    context.log(f"在职党员报到：{len(registrations)} 条")

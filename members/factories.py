@@ -2,9 +2,10 @@ from datetime import date, timedelta
 
 import factory
 
-from members.models import Member
+from members.models import Member, Post, PostClaim, Registration
 from members.validators import id_check_char
-from organizations.factories import BranchFactory
+from organizations.factories import BranchFactory, CommunityFactory
+from pairing.factories import UnitFactory
 
 def make_id_number(n, birth_date):
     """A valid resident ID number, unique for each n whatever the birth date."""
@@ -30,3 +31,30 @@ class MemberFactory(factory.django.DjangoModelFactory):
     category = Member.Category.RETIRED
     branch = factory.SubFactory(BranchFactory)
     education = Member.Education.SENIOR
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"岗位{n}")
+    description = "协助社区开展工作。"
+    capacity = 10
+
+
+class PostClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostClaim
+
+    post = factory.SubFactory(PostFactory)
+    member = factory.SubFactory(MemberFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    member = factory.SubFactory(MemberFactory, category=Member.Category.EMPLOYED)
+    community = factory.SubFactory(CommunityFactory)
+    unit = factory.SubFactory(UnitFactory)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
+from organizations.rules import NodeRule
 from organizations.scope import scope_q, READ_ROLES, WRITE_ROLES
 
 ETHNIC_GROUPS = [
@@ -178,3 +179,258 @@ def _add_months(day, months):
             return date(year, month, candidate)
         except ValueError:
             continue
+
+
+class Transfer(models.Model):
+    """组织关系转接: one move of a member from one branch to another, kept as history."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers",
+                               verbose_name=_("党员"))
+    from_branch = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("转出支部"))
+    to_branch = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("转入支部"))
+    transferred_on = models.DateField(_("转接日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("经办人"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering = ["-transferred_on", "-pk"]
+
+
+class PostQuerySet(ScopedQuerySet):
+    scope_path = "community__path"
+
+    def open(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Post(models.Model):
+    """岗位: a post of a community's catalogue that members claim."""
+
+    STANDARD = [
+        ("政策宣传岗", "宣传党的方针政策，入户讲解惠民政策。", 40),
+        ("文化娱乐岗", "组织和参与社区文艺、健身等文化活动。", 20),
+        ("帮教岗", "协助开展社区矫正和安置帮教对象的教育帮扶。", 10),
+        ("双拥岗", "走访慰问军烈属、退役军人，开展拥军优属。", 10),
+        ("护楼员", "照看所在楼栋的公共设施和安全，及时反映问题。", 30),
+        ("扶贫帮困岗", "结对帮扶困难家庭，反映困难群众需求。", 15),
+        ("民事调解岗", "参与邻里纠纷、家庭矛盾的调解。", 10),
+        ("消防安全岗", "巡查楼道堆物、消防通道，宣传消防知识。", 15),
+        ("计划生育监督岗", "宣传人口与家庭政策，协助做好相关服务。", 5),
+        ("卫生巡逻岗", "巡查环境卫生，劝导不文明行为。", 15),
+        ("科普知识宣传岗", "宣传科学知识，普及健康和防诈骗常识。", 10),
+        ("清理保洁岗", "参与小区公共区域清理保洁和义务劳动。", 20),
+    ]
+
+    community = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
+                                  related_name="posts", verbose_name=_("社区"),
+                                  limit_choices_to={"kind": "community"})
+    name = models.CharField(_("岗位名称"), max_length=50)
+    description = models.CharField(_("岗位职责"), max_length=300, blank=True)
+    grid = models.ForeignKey("organizations.Grid", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="posts",
+                             verbose_name=_("适用网格"), help_text=_("留空表示全社区。"))
+    capacity = models.PositiveIntegerField(_("定员"), default=10)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    archived_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        ordering = ["community", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"],
+                                               name="post_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class PostClaimQuerySet(ScopedQuerySet):
+    scope_path = "post__community__path"
+
+    def holding(self):
+        """Claims that take a place of the post's capacity."""
+        return self.filter(status=PostClaim.Status.APPROVED, ended_on__isnull=True)
+
+
+class PostClaim(models.Model):
+    """认领岗位: a member's claim on a post, decided by community staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        DECLINED = "declined", _("未通过")
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="claims",
+                             verbose_name=_("岗位"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="post_claims",
+                               verbose_name=_("党员"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    assigned = models.BooleanField(_("由工作人员安排"), default=False)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("审核人"))
+    decline_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = PostClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("岗位认领")
+        verbose_name_plural = _("岗位认领")
+        ordering = ["-claimed_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["post", "member"], condition=Q(status__in=["pending", "approved"],
+                                                   ended_on__isnull=True),
+            name="post_claim_one_open")]
+
+    def __str__(self):
+        return f"{self.member} · {self.post}"
+
+
+class PostServiceMonth(models.Model):
+    """A month of service on a claimed post: the source of `post_month` points."""
+
+    claim = models.ForeignKey(PostClaim, on_delete=models.CASCADE, related_name="service_months",
+                              verbose_name=_("岗位认领"))
+    month = models.DateField(_("服务月份"), help_text=_("该月的第一天。"))
+
+    class Meta:
+        verbose_name = _("岗位服务月")
+        verbose_name_plural = _("岗位服务月")
+        constraints = [models.UniqueConstraint(fields=["claim", "month"],
+                                               name="post_service_month_unique")]
+
+    def __str__(self):
+        return f"{self.claim} {self.month:%Y-%m}"
+
+
+class RegistrationQuerySet(ScopedQuerySet):
+    scope_path = "community__path"
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(scope_q(user, self.scope_path, READ_ROLES) | Q(member__user=user))
+
+
+class Registration(models.Model):
+    """双报到: an employed member of a co-building unit registers with the community they live in."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已报到")
+        DECLINED = "declined", _("未通过")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="registrations",
+                               verbose_name=_("党员"))
+    community = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
+                                  related_name="registrations", verbose_name=_("报到社区"),
+                                  limit_choices_to={"kind": "community"})
+    unit = models.ForeignKey("pairing.Unit", on_delete=models.PROTECT,
+                             related_name="registrations", verbose_name=_("所在共建单位"))
+    address = models.CharField(_("居住地址"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    registered_at = models.DateTimeField(_("报到时间"), auto_now_add=True)
+    entered_by_staff = models.BooleanField(_("工作人员代为登记"), default=False)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("审核人"))
+    decline_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("社区报到")
+        verbose_name_plural = _("社区报到")
+        ordering = ["-registered_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["member", "community"], condition=Q(status__in=["pending", "approved"]),
+            name="registration_one_open")]
+
+    def __str__(self):
+        return f"{self.member} → {self.community}"
+
+
+class PointsRule(NodeRule):
+    """积分规则: points per unit of an item, a yearly cap and the categories exempt from it."""
+
+    item = models.CharField(_("积分项目"), max_length=40)
+    points = models.DecimalField(_("每次/每单位分值"), max_digits=6, decimal_places=1)
+    yearly_cap = models.DecimalField(_("年度上限"), max_digits=7, decimal_places=1,
+                                     null=True, blank=True, help_text=_("留空表示不设上限。"))
+    exempt_categories = models.JSONField(_("免计类别"), default=list, blank=True,
+                                         help_text=_("这些类别的党员不计此项积分。"))
+
+    class Meta:
+        verbose_name = _("积分规则")
+        verbose_name_plural = _("积分规则")
+        constraints = [models.UniqueConstraint(fields=["node", "item"],
+                                               name="points_rule_unique"),
+                       models.UniqueConstraint(fields=["item"], condition=Q(node__isnull=True),
+                                               name="points_rule_unique_default")]
+
+    def __str__(self):
+        return f"{self.item} {self.points}"
+
+
+class PointsEntryQuerySet(ScopedQuerySet):
+    scope_path = "member__branch__path"
+
+    def in_year(self, year):
+        return self.filter(occurred_on__year=year)
+
+
+class PointsEntry(models.Model):
+    """One line of the points ledger; totals are always sums of these lines."""
+
+    ADJUSTMENT = "adjustment"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="points_entries",
+                               verbose_name=_("党员"))
+    item = models.CharField(_("积分项目"), max_length=40)
+    quantity = models.DecimalField(_("数量"), max_digits=7, decimal_places=1, default=1)
+    points = models.DecimalField(_("积分"), max_digits=7, decimal_places=1)
+    occurred_on = models.DateField(_("发生日期"))
+    source_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("来源类型"))
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("录入人"))
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = PointsEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("积分记录")
+        verbose_name_plural = _("积分记录")
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["member", "occurred_on"])]
+        constraints = [models.UniqueConstraint(
+            fields=["member", "item", "source_type", "source_id"],
+            condition=Q(source_id__isnull=False), name="points_entry_once_per_source")]
+
+    def __str__(self):
+        return f"{self.member} {self.item} {self.points}"
+
+    @property
+    def item_label(self):
+        from members.points import item_label
+
+        return item_label(self.item)

@@ -1,5 +1,104 @@
-from tests.access import MEMBER_OWN, Entry
+from tests.access import (BRANCH_WRITE, COMMUNITY_READ, COMMUNITY_WRITE, MEMBER_OWN, Entry,
+                          expect)
+
+ANY_GRANT = expect(staff_other=200, official_other=200)
+ANY_WRITER = expect(staff_other=200, official=404)
+STREET = expect(secretary=404, staff=404)
+STAFF_POST = expect(secretary=404, staff=302, official=404)
+WRITER_REDIRECT = expect(secretary=302, staff=302, staff_other=302, official=404)
+
+member = lambda world: {"pk": world.member.pk}  # noqa: E731
+community = lambda world: {"pk": world.community.pk}  # noqa: E731
+street = lambda world: {"pk": world.street.pk}  # noqa: E731
+post = lambda world: {"pk": world.extra["post"].pk}  # noqa: E731
+claim = lambda world: {"pk": world.extra["claim"].pk}  # noqa: E731
+
+
+def _post(world):
+    from members.factories import PostFactory
+
+    if "post" not in world.extra:
+        world.extra["post"] = PostFactory(community=world.community, name="政策宣传岗")
+
+
+def _pending_claim(world):
+    """A pending claim on a C1 post, reset before each role since approving consumes it."""
+    from members.factories import MemberFactory, PostClaimFactory
+    from members.models import PostClaim
+
+    _post(world)
+    if "claim" not in world.extra:
+        world.extra["claim"] = PostClaimFactory(post=world.extra["post"],
+                                                member=MemberFactory(branch=world.branch))
+    PostClaim.objects.filter(pk=world.extra["claim"].pk).update(
+        status=PostClaim.Status.PENDING, decided_at=None, decline_reason="")
+
+
+def _approved_claim(world):
+    from members.models import PostClaim
+
+    _pending_claim(world)
+    PostClaim.objects.filter(pk=world.extra["claim"].pk).update(status=PostClaim.Status.APPROVED)
+
+
+def _registration(world):
+    from members.factories import MemberFactory, RegistrationFactory
+    from members.models import Member, Registration
+    from pairing.factories import UnitFactory
+
+    if "registration" not in world.extra:
+        world.extra["registration"] = RegistrationFactory(
+            community=world.community, unit=UnitFactory(street=world.street),
+            member=MemberFactory(branch=world.other_branch, category=Member.Category.EMPLOYED))
+    Registration.objects.filter(pk=world.extra["registration"].pk).update(
+        status=Registration.Status.PENDING)
+
 
 ENTRIES = [
+    Entry("members:roster", expect=ANY_GRANT),
+    Entry("members:export", expect=ANY_GRANT),
+    Entry("members:probation_due", expect=ANY_GRANT),
+    Entry("members:member_create", expect=ANY_WRITER),
+    Entry("members:member_detail", member),
+    Entry("members:member_edit", member, expect=BRANCH_WRITE),
+    Entry("members:member_reveal_id", member, method="post",
+          expect=expect(secretary=302, staff=302, official=404)),
+    Entry("members:member_transfer", member, expect=BRANCH_WRITE),
+    Entry("members:member_leave", member, expect=BRANCH_WRITE),
+    Entry("members:member_convert", member, expect=BRANCH_WRITE),
+    Entry("members:member_extend", member, expect=BRANCH_WRITE),
+    Entry("members:points_adjust", member, expect=BRANCH_WRITE),
+    Entry("members:import_upload", expect=ANY_WRITER),
+    Entry("members:import_template", expect=ANY_WRITER),
+    Entry("members:import_sample", expect=ANY_WRITER),
+    # Without an uploaded file in the session these send the writer back to the upload form.
+    Entry("members:import_preview", expect=WRITER_REDIRECT),
+    Entry("members:import_confirm", method="post", expect=WRITER_REDIRECT),
+    Entry("members:import_failed_rows", expect=WRITER_REDIRECT),
+    Entry("members:post_board", community, expect=COMMUNITY_READ),
+    Entry("members:post_create", community, expect=COMMUNITY_WRITE),
+    Entry("members:post_seed_standard", community, method="post", expect=STAFF_POST),
+    Entry("members:post_detail", post, setup=_post, expect=COMMUNITY_READ),
+    Entry("members:post_edit", post, setup=_post, expect=COMMUNITY_WRITE),
+    Entry("members:post_assign", post, setup=_post, expect=COMMUNITY_WRITE),
+    Entry("members:claim_approve", claim, setup=_pending_claim, method="post",
+          expect=STAFF_POST),
+    Entry("members:claim_decline", claim, setup=_pending_claim, expect=COMMUNITY_WRITE),
+    Entry("members:claim_record_month", claim, setup=_approved_claim, method="post",
+          expect=STAFF_POST),
+    Entry("members:registration_list", community, expect=COMMUNITY_READ),
+    Entry("members:registration_create", community, expect=COMMUNITY_WRITE),
+    Entry("members:registration_decide", lambda w: {"pk": w.extra["registration"].pk},
+          setup=_registration, method="post", data=lambda w: {"decision": "approve"},
+          expect=STAFF_POST),
+    Entry("members:points_rules", street, expect=STREET),
+    Entry("members:points_rule_edit", lambda w: {"pk": w.street.pk, "item": "volunteer_hour"},
+          expect=STREET),
+    Entry("members:points_ranking", community, expect=COMMUNITY_READ),
     Entry("members:me", expect=MEMBER_OWN),
+    Entry("members:my_posts", expect=MEMBER_OWN),
+    Entry("members:my_claim", post, setup=_post, method="post",
+          expect=expect(member=302, secretary=404, staff=404, official=404)),
+    Entry("members:my_registration", expect=MEMBER_OWN),
+    Entry("members:my_points", expect=MEMBER_OWN),
 ]

@@ -1,0 +1,118 @@
+"""The roster's filters: django-filter over the scoped member queryset."""
+from datetime import date
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from organizations.models import Grid, Node
+
+AGE_BANDS = [
+    ("0-35", _("35岁以下")), ("35-50", _("35–49岁")), ("50-60", _("50–59岁")),
+    ("60-70", _("60–69岁")), ("70-80", _("70–79岁")), ("80-200", _("80岁及以上")),
+]
+PARTY_AGE_BANDS = [
+    ("0-10", _("不满10年")), ("10-30", _("10–29年")), ("30-50", _("30–49年")),
+    ("50-200", _("50年及以上")),
+]
+SORTS = {
+    "name": "name", "-name": "-name", "joined_on": "joined_on", "-joined_on": "-joined_on",
+    "birth_date": "birth_date", "-birth_date": "-birth_date",
+    "branch": "branch__path", "-branch": "-branch__path",
+}
+
+
+def _years_ago(today, years):
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return date(today.year - years, 2, 28)
+
+
+def band_range(band):
+    """(born_after, born_on_or_before) dates for an age band "low-high" in whole years."""
+    low, high = (int(part) for part in band.split("-"))
+    today = timezone.localdate()
+    return _years_ago(today, high), _years_ago(today, low)
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名或电话"), method="search")
+    branch = django_filters.ModelChoiceFilter(label=_("支部"), queryset=Node.objects.none())
+    group = django_filters.ModelChoiceFilter(label=_("党小组"), queryset=Node.objects.none())
+    grid = django_filters.ModelChoiceFilter(label=_("网格"), queryset=Grid.objects.none())
+    category = django_filters.ChoiceFilter(label=_("党员类别"), choices=Member.Category.choices)
+    status = django_filters.ChoiceFilter(label=_("党员类型"), choices=Member.Status.choices)
+    age = django_filters.ChoiceFilter(label=_("年龄段"), choices=AGE_BANDS, method="age_band")
+    party_age = django_filters.ChoiceFilter(label=_("党龄段"), choices=PARTY_AGE_BANDS,
+                                            method="party_age_band")
+    left = django_filters.BooleanFilter(label=_("含已离开"), method="include_left",
+                                        widget=forms.CheckboxInput)
+    sort = django_filters.ChoiceFilter(label=_("排序"), method="sort_by", empty_label=None,
+                                       choices=[(key, key) for key in SORTS],
+                                       widget=forms.HiddenInput)
+
+    class Meta:
+        model = Member
+        fields = []
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        nodes = Node.objects.visible_to(user).active()
+        self.filters["branch"].queryset = nodes.filter(kind=Node.Kind.BRANCH)
+        self.filters["group"].queryset = nodes.filter(kind=Node.Kind.GROUP)
+        self.filters["grid"].queryset = Grid.objects.visible_to(user).filter(
+            archived_at__isnull=True)
+        for field in self.form.fields.values():
+            css = {"select": "form-select", "checkbox": "form-check-input"}.get(
+                getattr(field.widget, "input_type", "select"), "form-control")
+            field.widget.attrs.setdefault("class", f"{css} form-select-sm"
+                                          if css == "form-select" else css)
+
+    @property
+    def qs(self):
+        members = super().qs
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if not cleaned.get("left"):
+            members = members.active()
+        if not cleaned.get("sort"):
+            members = members.order_by("branch__path", "name")
+        return members
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__contains=value) | Q(phone__contains=value))
+
+    def age_band(self, queryset, name, value):
+        born_after, born_by = band_range(value)
+        return queryset.filter(birth_date__gt=born_after, birth_date__lte=born_by)
+
+    def party_age_band(self, queryset, name, value):
+        since_after, since_by = band_range(value)
+        return queryset.filter(
+            Q(full_member_on__gt=since_after, full_member_on__lte=since_by)
+            | Q(full_member_on__isnull=True, status=Member.Status.FULL,
+                joined_on__gt=since_after, joined_on__lte=since_by))
+
+    def include_left(self, queryset, name, value):
+        return queryset
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(SORTS[value], "pk")
+
+    def active_filters(self):
+        """[(label, shown value)] of the filters in use, for the list's heading."""
+        shown = []
+        if not self.is_bound or not self.form.is_valid():
+            return shown
+        for field_name, value in self.form.cleaned_data.items():
+            if field_name == "sort" or value in (None, "", False):
+                continue
+            field = self.form.fields[field_name]
+            if hasattr(field, "choices") and not hasattr(value, "pk"):
+                value = dict(field.choices).get(value, value)
+            shown.append((field.label, value if value is not True else _("是")))
+        return shown

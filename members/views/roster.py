@@ -1,0 +1,168 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import points, selectors, services
+from members.filters import MemberFilter
+from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
+from members.models import Member
+from organizations.scope import WRITE_ROLES, require_grant
+
+PAGE_SIZE = 50
+
+
+def visible_member(request, pk):
+    return get_object_or_404(Member.objects.visible_to(request.user), pk=pk)
+
+
+def editable_member(request, pk):
+    return get_object_or_404(Member.objects.editable_by(request.user), pk=pk)
+
+
+def filtered_roster(request):
+    return MemberFilter(request.GET or None, queryset=selectors.roster(request.user),
+                        user=request.user)
+
+
+@require_grant()
+def roster(request):
+    member_filter = filtered_roster(request)
+    members = member_filter.qs
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    counts = selectors.roster_counts(members.order_by())
+    return render(request, "members/roster.html", {
+        "filter": member_filter,
+        "page": page,
+        "counts": counts,
+        "branch_counts": selectors.roster_branch_counts(members),
+        "category_counts": [(label, counts[f"category_{value}"])
+                            for value, label in Member.Category.choices],
+        "active_filters": member_filter.active_filters(),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": request.GET.get("sort", ""),
+        "can_write": Member.objects.editable_by(request.user).exists() or
+        request.user.is_superuser,
+    })
+
+
+@require_grant()
+def member_detail(request, pk):
+    member = get_object_or_404(
+        Member.objects.visible_to(request.user).select_related(
+            "branch", "group", "grid", "employer_unit", "user"), pk=pk)
+    year = timezone.localdate().year
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "can_edit": Member.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "transfers": member.transfers.select_related("from_branch", "to_branch", "recorded_by"),
+        "claims": selectors.claims_for_member(member),
+        "registrations": selectors.registrations_for_member(member),
+        "entries": selectors.points_entries_for_member(member, year)[:20],
+        "year": year,
+        "points_total": points.total_for(member, year),
+        "revealed_id": request.session.pop(f"revealed_id_{member.pk}", None),
+    })
+
+
+@require_POST
+@require_grant()
+def member_reveal_id(request, pk):
+    member = editable_member(request, pk)
+    # Shown once on the next page view only; the reveal itself is what the log records.
+    request.session[f"revealed_id_{member.pk}"] = services.member_reveal_id_number(
+        member=member, user=request.user)
+    return redirect(member)
+
+
+@require_grant(*WRITE_ROLES)
+def member_create(request):
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        messages.success(request, _("已添加党员“%(name)s”。") % {"name": member.name})
+        return redirect(member)
+    return render(request, "form_page.html", {"form": form, "title": _("新增党员"),
+                                              "cancel_url": reverse("members:roster")})
+
+
+@require_grant()
+def member_edit(request, pk):
+    member = editable_member(request, pk)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存。"))
+        return redirect(member)
+    return render(request, "form_page.html", {
+        "form": form, "title": _("编辑党员：%(name)s") % {"name": member.name},
+        "cancel_url": member.get_absolute_url()})
+
+
+def _action_page(request, member, form, title, action):
+    """A small form that calls one service; its ValidationError lands next to the fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(member)
+    return render(request, "form_page.html", {
+        "form": form, "title": f"{title}：{member.name}", "cancel_url": member.get_absolute_url()})
+
+
+@require_grant()
+def member_transfer(request, pk):
+    member = editable_member(request, pk)
+    form = TransferForm(request.POST or None, user=request.user, member=member)
+    return _action_page(request, member, form, _("组织关系转接"), lambda data: (
+        services.member_transfer(member=member, to_branch=data["to_branch"],
+                                 transferred_on=data["transferred_on"], note=data["note"],
+                                 user=request.user)))
+
+
+@require_grant()
+def member_leave(request, pk):
+    member = editable_member(request, pk)
+    form = LeaveForm(request.POST or None)
+    return _action_page(request, member, form, _("离开党员名册"), lambda data: (
+        services.member_leave(member=member, left_on=data["left_on"], reason=data["reason"],
+                              note=data["note"])))
+
+
+@require_grant()
+def member_convert(request, pk):
+    member = editable_member(request, pk)
+    form = ConvertForm(request.POST or None)
+    return _action_page(request, member, form, _("按期转正"), lambda data: (
+        services.member_convert(member=member, decided_on=data["decided_on"])))
+
+
+@require_grant()
+def member_extend(request, pk):
+    member = editable_member(request, pk)
+    form = ExtendForm(request.POST or None)
+    return _action_page(request, member, form, _("延长预备期"), lambda data: (
+        services.member_extend_probation(member=member, months=data["months"],
+                                         decided_on=data["decided_on"])))
+
+
+@require_grant()
+def probation_due(request):
+    return render(request, "members/probation_due.html",
+                  {"members": selectors.probation_due(request.user), "days": 60})

@@ -1,0 +1,136 @@
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from members import excel
+from members.factories import make_id_number
+from members.models import Member
+
+
+def _row(world, n, **changes):
+    row = {"姓名": f"导入{n}", "性别": "女", "民族": "汉族",
+           "身份证号": make_id_number(5000 + n, date(1955, 3, 8)), "出生日期": "",
+           "联系电话": "13700000000", "学历": "高中/中专", "居住地址": "光明路", "入党时间": "1980-07-01",
+           "转正时间": "1981-07-01", "党员类型": "正式党员", "党员类别": "离退休党员", "工作单位": "",
+           "所在支部": world.branch.name, "党小组": world.group.name, "网格": world.grid.name}
+    row.update(changes)
+    return [row[header] for header in excel.HEADERS]
+
+
+def _xlsx(rows, headers=excel.HEADERS):
+    book = Workbook()
+    book.active.append(headers)
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(content, name="roster.xlsx"):
+    return SimpleUploadedFile(name, content)
+
+
+def test_template_has_the_chinese_headers(world, client_as):
+    response = client_as(world.users["staff"]).get("/members/import/template.xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == excel.HEADERS
+
+
+def test_preview_reports_every_bad_row_and_writes_nothing(world):
+    rows = [_row(world, 1), _row(world, 2, 身份证号="123"), _row(world, 3, 入党时间="1950-01-01"),
+            _row(world, 4, 所在支部="不存在的支部"), _row(world, 5, 身份证号=world.member.id_number[:17] + "Y"),
+            _row(world, 6, 党员类别="退休")]
+    result = excel.preview(_upload(_xlsx(rows)), world.users["staff"])
+    errors = {(row.number, header) for row in result.failed for header, _message in row.errors}
+    assert errors == {(3, "身份证号"), (4, "入党时间"), (5, "所在支部"), (6, "身份证号"), (7, "党员类别")}
+    assert not result.is_valid and len(result.new) == 1
+    with pytest.raises(Exception):
+        excel.import_rows(result)
+    assert Member.objects.count() == 1
+
+
+def test_import_adds_new_and_updates_existing_by_id_number(world):
+    existing = _row(world, 0, 身份证号=world.member.id_number, 姓名=world.member.name,
+                    出生日期=world.member.birth_date.isoformat(), 联系电话="13611112222")
+    result = excel.preview(_upload(_xlsx([existing, _row(world, 1), _row(world, 2)])),
+                           world.users["secretary"])
+    assert result.is_valid and len(result.new) == 2 and len(result.changed) == 1
+    assert "联系电话" in result.changed[0].changed
+    assert excel.import_rows(result) == (2, 1)
+    world.member.refresh_from_db()
+    assert world.member.phone == "13611112222" and Member.objects.count() == 3
+    assert Member.objects.get(name="导入1").birth_date == date(1955, 3, 8)
+
+
+def test_duplicate_rows_and_members_of_other_branches(world):
+    from members.factories import MemberFactory
+
+    outsider = MemberFactory(branch=world.other_branch)
+    rows = [_row(world, 1), _row(world, 1), _row(world, 3, 身份证号=outsider.id_number)]
+    result = excel.preview(_upload(_xlsx(rows)), world.users["secretary"])
+    messages = [message for row in result.failed for _header, message in row.errors]
+    assert any("第 2 行" in message for message in messages)
+    assert any("其他支部" in message for message in messages)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "空的"),
+    ("姓名,性别\n张三,男\n".encode("utf-8"), "不是 Excel"),
+    (b"PK\x03\x04broken", "无法读取"),
+])
+def test_unusable_files_are_rejected(world, content, message):
+    with pytest.raises(excel.ImportFileError, match=message):
+        excel.read_rows(_upload(content))
+
+
+def test_wrong_headers_and_empty_sheet(world):
+    with pytest.raises(excel.ImportFileError, match="表头"):
+        excel.read_rows(_upload(_xlsx([["张三"]], headers=["名字", "性别"])))
+    with pytest.raises(excel.ImportFileError, match="没有党员数据"):
+        excel.read_rows(_upload(_xlsx([])))
+
+
+def test_too_large_file(world, monkeypatch):
+    monkeypatch.setattr(excel, "IMPORT_MAX_BYTES", 100)
+    with pytest.raises(excel.ImportFileError, match="20 MB"):
+        excel.read_rows(_upload(_xlsx([_row(world, 1)])))
+
+
+def test_upload_preview_failed_rows_fix_and_confirm(world, client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(world.users["staff"])
+    bad = _xlsx([_row(world, 1), _row(world, 2, 身份证号="12345")])
+    response = client.post("/members/import/", {"file": _upload(bad)}, follow=True)
+    page = response.content.decode()
+    assert "有错误 1 行" in page and "身份证号应为18位" in page
+    assert client.post("/members/import/confirm/").status_code == 302
+    assert Member.objects.count() == 1
+    failed = load_workbook(BytesIO(client.get("/members/import/failed.xlsx").content)).active
+    header = [cell.value for cell in failed[1]]
+    assert header[-2:] == ["错误说明", "原行号"]
+    assert "身份证号应为18位" in failed.cell(row=2, column=len(header) - 1).value
+    good = _xlsx([_row(world, 1), _row(world, 2)])
+    response = client.post("/members/import/", {"file": _upload(good)}, follow=True)
+    assert "检查通过" in response.content.decode()
+    response = client.post("/members/import/confirm/", follow=True)
+    assert "新增 2 名" in response.content.decode()
+    assert Member.objects.count() == 3
+
+
+def test_upload_form_shows_file_errors_next_to_the_field(world, client_as):
+    client = client_as(world.users["staff"])
+    response = client.post("/members/import/", {"file": _upload(b"a,b\n1,2\n", "fake.xlsx")})
+    assert "不是 Excel" in " ".join(response.context["form"].errors["file"])
+
+
+def test_real_date_and_number_cells_and_row_numbers_after_blank_rows(world):
+    good = _row(world, 1, 入党时间=date(1980, 7, 1), 转正时间=date(1981, 7, 1), 联系电话=13700000000)
+    bad = _row(world, 2, 入党时间="七月")
+    result = excel.preview(_upload(_xlsx([good, [None] * 16, bad])), world.users["staff"])
+    assert result.rows[0].member.joined_on == date(1980, 7, 1)
+    assert result.rows[0].member.phone == "13700000000"
+    assert [(row.number, row.errors[0][0]) for row in result.failed] == [(4, "入党时间")]
