@@ -186,6 +186,10 @@ class Agreement(models.Model):
         return self.status_on()
 
     @property
+    def status_label(self):
+        return self.Status(self.status).label
+
+    @property
     def status_class(self):
         return self.STATUS_CLASS[self.status]
 
