@@ -26,18 +26,24 @@ class UnitFactory(factory.django.DjangoModelFactory):
             unit.communities.add(*extracted)
 
 
+def _link_unit(record, create, extracted, **kwargs):
+    """A unit that signs or pairs with a community co-builds with it."""
+    if create and record.unit_id:
+        record.unit.communities.add(record.community)
+
+
 class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
+        skip_postgeneration_save = True
 
     community = factory.SubFactory(CommunityFactory)
-    unit = factory.SubFactory(UnitFactory, street=factory.SelfAttribute("..community.parent"),
-                              communities=factory.LazyAttribute(
-                                  lambda unit: [unit.factory_parent.community]))
+    unit = factory.SubFactory(UnitFactory, street=factory.SelfAttribute("..community.parent"))
     signed_on = date(2025, 1, 10)
     starts_on = date(2025, 1, 10)
     ends_on = date(2028, 1, 9)
     commitments = "每季度开展一次共建活动"
+    link_unit = factory.PostGeneration(_link_unit)
 
 
 class JointSeatFactory(factory.django.DjangoModelFactory):
@@ -71,15 +77,15 @@ class PairingFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Pairing
+        skip_postgeneration_save = True
 
     community = factory.SubFactory(CommunityFactory)
     kind = Pairing.Kind.UNIT_HOUSEHOLD
-    unit = factory.SubFactory(UnitFactory, street=factory.SelfAttribute("..community.parent"),
-                              communities=factory.LazyAttribute(
-                                  lambda unit: [unit.factory_parent.community]))
+    unit = factory.SubFactory(UnitFactory, street=factory.SelfAttribute("..community.parent"))
     household = factory.SubFactory(HouseholdFactory,
                                    community=factory.SelfAttribute("..community"))
     started_on = date(2025, 3, 1)
+    link_unit = factory.PostGeneration(_link_unit)
 
 
 class CareVisitFactory(factory.django.DjangoModelFactory):
