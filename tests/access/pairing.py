@@ -6,9 +6,16 @@ READERS = expect(secretary=404, staff_other=200, official_other=200)
 WRITERS = expect(secretary=404, staff_other=200, official=404)
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35"
-       b"\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def png_bytes():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _records(world):
@@ -27,7 +34,7 @@ def _records(world):
     household = HouseholdFactory(community=world.community)
     project = ProjectFactory(need=NeedFactory(community=world.community), resource__unit=unit)
     photo = ProjectPhoto(project=project)
-    photo.image.save("photo.png", ContentFile(PNG))
+    photo.image.save("photo.png", ContentFile(png_bytes()))
     world.extra.update(
         unit=unit, agreement=agreement, household=household, project=project, photo=photo,
         seat=JointSeatFactory(community=world.community, unit=unit),
