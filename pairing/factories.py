@@ -135,7 +135,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     need = factory.SubFactory(NeedFactory)
     community = factory.SelfAttribute("need.community")
-    resource = factory.SubFactory(ResourceFactory, category=factory.SelfAttribute("..need.category"))
+    resource = factory.SubFactory(ResourceFactory,
+                                  category=factory.SelfAttribute("..need.category"))
     unit = factory.SelfAttribute("resource.unit")
     title = factory.SelfAttribute("need.title")
     owner = "项目负责人"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -224,7 +224,7 @@ class JointCommitteeSeat(models.Model):
     class Meta:
         verbose_name = _("大党委兼职委员")
         verbose_name_plural = _("大党委兼职委员")
-        ordering = ["community", "ended_on", "role", "term_start"]
+        ordering = ["community", F("ended_on").asc(nulls_first=True), "role", "term_start"]
 
     def __str__(self):
         return f"{self.person_name}（{self.unit}）"
@@ -501,7 +501,7 @@ class Need(models.Model):
     class Meta:
         verbose_name = _("需求")
         verbose_name_plural = _("需求清单")
-        ordering = ["closed_on", "-urgency", "-posted_on"]
+        ordering = [F("closed_on").asc(nulls_first=True), "-urgency", "-posted_on"]
 
     def __str__(self):
         return self.title

@@ -32,7 +32,8 @@ def members_of(communities):
 def joint_committee_for(community):
     """The community's 大党委 concurrent members, serving ones first, with their units."""
     return list(JointCommitteeSeat.objects.filter(community=community).select_related("unit")
-                .order_by("ended_on", "role", "term_start", "person_name"))
+                .order_by(F("ended_on").asc(nulls_first=True), "role", "term_start",
+                          "person_name"))
 
 
 def totals(contributions):

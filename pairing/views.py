@@ -3,6 +3,7 @@ branch secretaries and members have no pairing pages (404)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -107,7 +108,7 @@ def unit_detail(request, pk):
         "unit": unit,
         "communities": unit.communities.order_by("sort_order"),
         "record": selectors.unit_record_by_community(unit, request.user),
-        "resources": unit.resources.order_by("withdrawn_on", "category"),
+        "resources": unit.resources.order_by(F("withdrawn_on").asc(nulls_first=True), "category"),
         "seats": unit.joint_seats.filter(
             community__in=Node.objects.visible_to(request.user)).select_related("community"),
         "can_edit": Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists(),
