@@ -45,8 +45,8 @@ class UnitForm(CommunityChoiceMixin, forms.ModelForm):
         if street_id and name:
             duplicate = Unit.objects.filter(street_id=street_id, name=name.strip())
             if duplicate.exclude(pk=self.instance.pk).exists():
-                self.add_error("name", _("本街道已登记名为“%(name)s”的共建单位，不能重复登记。")
-                               % {"name": name})
+                self.add_error("name", _("本街道已登记名为“%(name)s”的共建单位，不能重复登记；"
+                                         "如需共建，请直接与其签订共建协议。") % {"name": name})
         grid = cleaned.get("grid")
         if grid and community and grid.community_id != community.pk:
             self.add_error("grid", _("网格必须属于所选社区。"))
@@ -67,15 +67,18 @@ class AgreementForm(CommunityChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_community(user)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).active()
+        communities = self.limit_community(user)
+        # Any unit of the community's street may sign: signing makes it a co-building unit.
+        self.fields["unit"].queryset = Unit.objects.active().filter(
+            street__in=communities.values("parent")).select_related("street")
+        self.fields["unit"].help_text = _("本街道已登记的单位；签订后即成为本社区的共建单位。")
         self.fields["areas"].queryset = AgreementArea.objects.all()
 
     def clean(self):
         cleaned = super().clean()
         unit, community = cleaned.get("unit"), cleaned.get("community")
-        if unit and community and not unit.communities.filter(pk=community.pk).exists():
-            self.add_error("unit", _("该单位不是所选社区的共建单位。"))
+        if unit and community and unit.street_id != community.parent_id:
+            self.add_error("unit", _("只能与本街道的单位签订共建协议。"))
         return cleaned
 
 
@@ -126,14 +129,23 @@ class HouseholdForm(CommunityChoiceMixin, forms.ModelForm):
     class Meta:
         model = NeedyHousehold
         fields = ["community", "kind", "head_name", "address", "phone", "household_size",
-                  "family_members", "situation", "needs", "registered_on"]
-        widgets = {"registered_on": DateInput()}
+                  "family_members", "situation", "needs", "registered_on", "closed_on",
+                  "close_reason"]
+        widgets = {"registered_on": DateInput(), "closed_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_community(user)
         if self.instance.pk:
             del self.fields["community"]
+        else:
+            del self.fields["closed_on"], self.fields["close_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("closed_on") and not cleaned.get("close_reason", "").strip():
+            self.add_error("close_reason", _("销号须说明原因。"))
+        return cleaned
 
 
 class PairingForm(CommunityChoiceMixin, forms.ModelForm):

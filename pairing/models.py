@@ -1,6 +1,7 @@
 """Co-building (共驻共建): units, agreements, the joint committee, needy households, pairings,
 contributions, and the needs / resources / projects lists (三单)."""
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -424,7 +425,7 @@ class Contribution(models.Model):
                                 related_name="contributions", verbose_name=_("帮扶对子"))
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     amount = models.DecimalField(
-        _("数额"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)],
+        _("数额"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("捐款、项目投入填金额（元）；捐物填折价（元）；志愿服务填人次。"))
     given_on = models.DateField(_("日期"))
     description = models.CharField(_("说明"), max_length=200)

@@ -51,7 +51,7 @@ def yearly_totals(contributions, group_by):
 
 
 def unit_record_by_community(unit, user):
-    """What a unit has done in each community the user may see, five queries in all."""
+    """What a unit has done in each community the user may see, in six or seven queries."""
     agreements = (Agreement.objects.visible_to(user).filter(unit=unit)
                   .select_related("community").prefetch_related("areas"))
     pairing_counts = (Pairing.objects.visible_to(user).filter(unit=unit).order_by()
@@ -62,8 +62,10 @@ def unit_record_by_community(unit, user):
     money = (Contribution.objects.visible_to(user).filter(unit=unit).order_by()
              .values("community").annotate(**KIND_TOTALS))
     projects = Project.objects.visible_to(user).filter(unit=unit).select_related("community")
+    registered = (Member.objects.visible_to(user).active().filter(employer_unit=unit).order_by()
+                  .values("branch__parent").annotate(n=Count("pk")))
     record = defaultdict(lambda: {"agreements": [], "projects": [], "pairings": None,
-                                  "contributions": None})
+                                  "contributions": None, "registered": 0})
     names = {}
     for agreement in agreements:
         record[agreement.community_id]["agreements"].append(agreement)
@@ -75,6 +77,8 @@ def unit_record_by_community(unit, user):
         record[row["community"]]["pairings"] = row
     for row in money:
         record[row["community"]]["contributions"] = row
+    for row in registered:
+        record[row["branch__parent"]]["registered"] = row["n"]
     missing = set(record) - set(names)
     if missing:
         names.update(Node.objects.in_bulk(missing))

@@ -30,6 +30,7 @@ def agreement_sign(*, agreement: Agreement, areas) -> Agreement:
     agreement.full_clean()
     agreement.save()
     agreement.areas.set(areas)
+    agreement.unit.communities.add(agreement.community)
     return agreement
 
 

@@ -254,3 +254,33 @@ def test_street_sees_totals_but_cannot_write(world, client_as):
     assert page.context["this_year"]["money_total"] == 5000
     assert official.get(reverse("pairing:contribution_create")).status_code == 404
     assert NeedyHousehold.objects.count() == 0
+
+
+def test_signing_with_a_street_unit_makes_it_co_building(world, client_as):
+    unit = UnitFactory(street=world.street, communities=[world.community])
+    other_staff = client_as(world.users["staff_other"])
+    assert other_staff.get(reverse("pairing:unit_detail", args=[unit.pk])).status_code == 404
+    foreign = UnitFactory(street=world.other_street)
+    base = {"community": world.other_community.pk, "signed_on": "2025-01-05",
+            "starts_on": "2025-01-05", "ends_on": "2027-01-04"}
+    response = other_staff.post(reverse("pairing:agreement_create"), {**base, "unit": foreign.pk})
+    assert response.status_code == 200 and not Agreement.objects.exists()
+    response = other_staff.post(reverse("pairing:agreement_create"), {**base, "unit": unit.pk})
+    assert response.status_code == 302
+    assert set(unit.communities.all()) == {world.community, world.other_community}
+    assert other_staff.get(reverse("pairing:unit_detail", args=[unit.pk])).status_code == 200
+
+
+def test_closing_a_household_needs_a_reason_and_keeps_it(world, staff):
+    household = HouseholdFactory(community=world.community)
+    url = reverse("pairing:household_edit", args=[household.pk])
+    data = {"kind": household.kind, "head_name": household.head_name,
+            "address": household.address, "household_size": 3,
+            "situation": household.situation, "registered_on": "2024-03-01",
+            "closed_on": "2025-10-01"}
+    response = staff.post(url, data)
+    assert response.status_code == 200 and "销号须说明原因" in _errors(response)
+    assert staff.post(url, {**data, "close_reason": "已就业脱困"}).status_code == 302
+    household.refresh_from_db()
+    assert household.closed_on == date(2025, 10, 1)
+    assert not NeedyHousehold.objects.active().filter(pk=household.pk).exists()
