@@ -135,8 +135,10 @@ def contribution_list(request):
     contributions = Contribution.objects.visible_to(request.user)
     contributions, community = community_filter(request, contributions)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdigit() and 1900 <= int(year) <= 2100:
         contributions = contributions.filter(given_on__year=int(year))
+    else:
+        year = ""
     page = Paginator(contributions.select_related("community", "unit"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "pairing/contribution_list.html", {

@@ -1,5 +1,7 @@
 """Pages of co-building. Street officials read; community staff keep their community's records;
 branch secretaries and members have no pairing pages (404)."""
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -223,8 +225,8 @@ def agreement_document(request, pk):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
     if not agreement.document:
         raise Http404
-    return serve_file(agreement.document, download_name=f"agreement-{agreement.pk}"
-                      f"{agreement.document.name[agreement.document.name.rfind('.'):]}")
+    suffix = PurePath(agreement.document.name).suffix
+    return serve_file(agreement.document, download_name=f"agreement-{agreement.pk}{suffix}")
 
 
 @writers

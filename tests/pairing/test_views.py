@@ -284,3 +284,9 @@ def test_closing_a_household_needs_a_reason_and_keeps_it(world, staff):
     household.refresh_from_db()
     assert household.closed_on == date(2025, 10, 1)
     assert not NeedyHousehold.objects.active().filter(pk=household.pk).exists()
+
+
+@pytest.mark.parametrize("query", [{"year": "99999999"}, {"year": "abc"}, {"page": "x"},
+                                   {"community": "99999999999"}])
+def test_odd_filters_never_fail(world, staff, query):
+    assert staff.get(reverse("pairing:contribution_list"), query).status_code in (200, 404)
