@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.scope import Role, require_grant
 from pairing import selectors, services
 from pairing.forms import CareVisitForm, ContributionForm, EndForm, HouseholdForm, PairingForm
 from pairing.models import Contribution, NeedyHousehold, Pairing
@@ -43,7 +44,7 @@ def household_create(request):
     return form_page(request, form, _("登记困难家庭"), reverse("pairing:household_list"))
 
 
-@writers
+@require_grant(Role.COMMUNITY_STAFF)  # a read, but of personal data: not for the street
 def household_detail(request, pk):
     household = get_object_or_404(NeedyHousehold.objects.visible_to(request.user)
                                   .select_related("community"), pk=pk)
