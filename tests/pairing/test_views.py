@@ -290,3 +290,15 @@ def test_closing_a_household_needs_a_reason_and_keeps_it(world, staff):
                                    {"community": "99999999999"}])
 def test_odd_filters_never_fail(world, staff, query):
     assert staff.get(reverse("pairing:contribution_list"), query).status_code in (200, 404)
+
+
+def test_agreement_list_filters_by_computed_status(world, staff):
+    today = timezone.localdate()
+    soon = AgreementFactory(community=world.community, unit__street=world.street,
+                            starts_on=today - timedelta(days=300),
+                            ends_on=today + timedelta(days=10))
+    AgreementFactory(community=world.community, unit__street=world.street,
+                     starts_on=today - timedelta(days=300), ends_on=today + timedelta(days=300))
+    page = staff.get(reverse("pairing:agreement_list"), {"status": "expiring"})
+    assert page.context["agreements"] == [soon]
+    assert "status-amber" in page.content.decode()
