@@ -1,0 +1,135 @@
+"""Writes of the co-building records. Each takes instances a form has validated and
+re-checks the model rules, so a service called from elsewhere cannot store bad data."""
+from auditlog.models import LogEntry
+from django.db import transaction
+from django.utils import timezone
+
+from pairing.models import (Agreement, CareVisit, Contribution, JointCommitteeSeat, Need,
+                            NeedyHousehold, Pairing, Project, ProjectPhoto, Resource, Unit)
+
+
+@transaction.atomic
+def unit_register(*, unit: Unit, community) -> Unit:
+    unit.street_id = community.parent_id
+    unit.name = unit.name.strip()
+    unit.full_clean()
+    unit.save()
+    unit.communities.add(community)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit) -> Unit:
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def agreement_sign(*, agreement: Agreement, areas) -> Agreement:
+    agreement.full_clean()
+    agreement.save()
+    agreement.areas.set(areas)
+    agreement.unit.communities.add(agreement.community)
+    return agreement
+
+
+@transaction.atomic
+def agreement_end(*, agreement: Agreement, ended_on, reason: str) -> Agreement:
+    agreement.ended_on, agreement.end_reason = ended_on, reason
+    agreement.save(update_fields=["ended_on", "end_reason"])
+    return agreement
+
+
+@transaction.atomic
+def joint_seat_save(*, seat: JointCommitteeSeat) -> JointCommitteeSeat:
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def household_save(*, household: NeedyHousehold) -> NeedyHousehold:
+    household.full_clean()
+    household.save()
+    return household
+
+
+def household_view_log(*, household: NeedyHousehold, user) -> LogEntry:
+    """Record that `user` opened the household's personal data (RULES: every view is logged)."""
+    return LogEntry.objects.log_create(
+        household, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
+        object_repr=f"{NeedyHousehold._meta.verbose_name} #{household.pk}",
+        additional_data={"event": "view_household"})
+
+
+@transaction.atomic
+def pairing_start(*, pairing: Pairing) -> Pairing:
+    pairing.full_clean()
+    pairing.save()
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, pairing: Pairing, ended_on, reason: str) -> Pairing:
+    pairing.ended_on, pairing.end_reason = ended_on, reason
+    pairing.full_clean()
+    pairing.save(update_fields=["ended_on", "end_reason"])
+    return pairing
+
+
+@transaction.atomic
+def care_visit_log(*, visit: CareVisit) -> CareVisit:
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def contribution_record(*, contribution: Contribution) -> Contribution:
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def need_post(*, need: Need) -> Need:
+    need.full_clean()
+    need.save()
+    return need
+
+
+@transaction.atomic
+def resource_offer(*, resource: Resource) -> Resource:
+    resource.full_clean()
+    resource.save()
+    return resource
+
+
+@transaction.atomic
+def project_start(*, project: Project) -> Project:
+    project.unit = project.resource.unit
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project) -> Project:
+    """Save a status change; a finished project closes its need, a dropped one leaves it open."""
+    project.full_clean()
+    today = timezone.localdate()
+    if project.status == Project.Status.DONE:
+        project.finished_on = project.finished_on or today
+        Need.objects.filter(pk=project.need_id, closed_on__isnull=True).update(closed_on=today)
+    else:
+        project.finished_on = None
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_photo_add(*, photo: ProjectPhoto) -> ProjectPhoto:
+    photo.full_clean()
+    photo.save()
+    return photo

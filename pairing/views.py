@@ -1,0 +1,249 @@
+"""Pages of co-building. Street officials read; community staff keep their community's records;
+branch secretaries and members have no pairing pages (404)."""
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Node
+from organizations.scope import Role, require_grant
+from pairing import reports, selectors, services
+from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, ResourceForm,
+                           UnitForm)
+from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, NeedyHousehold,
+                            Pairing, Unit)
+from portal.uploads import serve_file
+
+readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+writers = require_grant(Role.COMMUNITY_STAFF)
+
+
+def saved(form, save):
+    """Run a service on a valid form; model errors found there go back next to the fields."""
+    if not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+def form_page(request, form, title, cancel_url):
+    return render(request, "form_page.html",
+                  {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def community_filter(request, queryset, lookup="community"):
+    """Narrow a list to one visible community chosen in ?community=; returns (rows, community)."""
+    community_id = request.GET.get("community", "")
+    if not community_id.isdigit():
+        return queryset, None
+    community = get_object_or_404(Node.objects.visible_to(request.user),
+                                  pk=community_id, kind=Node.Kind.COMMUNITY)
+    return queryset.filter(**{lookup: community}), community
+
+
+def visible_communities(request):
+    return list(Node.objects.visible_to(request.user).filter(
+        kind=Node.Kind.COMMUNITY, archived_at__isnull=True).order_by("sort_order", "name"))
+
+
+@readers
+def overview(request):
+    year = timezone.localdate().year
+    contributions = Contribution.objects.visible_to(request.user)
+    return render(request, "pairing/overview.html", {
+        "year": year,
+        "this_year": selectors.totals(contributions.filter(given_on__year=year)),
+        "by_street": selectors.yearly_totals(contributions, "community__parent__name"),
+        "by_community": selectors.yearly_totals(contributions.filter(given_on__year=year),
+                                                "community__name"),
+        "unit_count": Unit.objects.visible_to(request.user).active().count(),
+        "agreement_count": Agreement.objects.visible_to(request.user).current().count(),
+        "pairing_count": Pairing.objects.visible_to(request.user).active().count(),
+        "open_need_count": Need.objects.visible_to(request.user).open().count(),
+        "household_counts": selectors.household_counts(request.user),
+        "household_kinds": NeedyHousehold.Kind.labels,
+    })
+
+
+# Units ------------------------------------------------------------------------------------
+
+@readers
+def unit_list(request):
+    units = (Unit.objects.visible_to(request.user).active().select_related("street")
+             .prefetch_related("communities"))
+    units, community = community_filter(request, units, "communities")
+    return render(request, "pairing/unit_list.html", {
+        "units": units, "community": community, "communities": visible_communities(request),
+        "can_write": bool(selectors.staff_communities(request.user).exists())})
+
+
+@writers
+def unit_create(request):
+    form = UnitForm(request.POST or None, user=request.user)
+    unit = saved(form, lambda: services.unit_register(
+        unit=form.instance, community=form.cleaned_data["community"]))
+    if unit:
+        messages.success(request, _("已登记共建单位“%(name)s”。") % {"name": unit.name})
+        return redirect(unit)
+    return form_page(request, form, _("登记共建单位"), reverse("pairing:unit_list"))
+
+
+@readers
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("street",
+                                                                                  "grid"), pk=pk)
+    return render(request, "pairing/unit_detail.html", {
+        "unit": unit,
+        "communities": unit.communities.order_by("sort_order"),
+        "record": selectors.unit_record_by_community(unit, request.user),
+        "resources": unit.resources.order_by(F("withdrawn_on").asc(nulls_first=True), "category"),
+        "seats": unit.joint_seats.filter(
+            community__in=Node.objects.visible_to(request.user)).select_related("community"),
+        "can_edit": Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists(),
+        "period_form": PeriodForm(initial={"start": timezone.localdate().replace(month=1, day=1),
+                                           "end": timezone.localdate()}),
+    })
+
+
+@writers
+def unit_edit(request, pk):
+    unit = get_object_or_404(Unit.objects.editable_by(request.user), pk=pk)
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    if saved(form, lambda: services.unit_update(unit=form.instance)):
+        messages.success(request, _("已保存。"))
+        return redirect(unit)
+    return form_page(request, form, _("编辑：%(name)s") % {"name": unit.name},
+                      unit.get_absolute_url())
+
+
+@writers
+def resource_create(request, pk):
+    unit = get_object_or_404(Unit.objects.editable_by(request.user), pk=pk)
+    form = ResourceForm(request.POST or None, unit=unit)
+    if saved(form, lambda: services.resource_offer(resource=form.instance)):
+        messages.success(request, _("已登记资源。"))
+        return redirect(unit)
+    return form_page(request, form, _("%(unit)s：登记资源") % {"unit": unit.name},
+                      unit.get_absolute_url())
+
+
+def _report_for(request, pk):
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
+    form = PeriodForm(request.GET or None)
+    if not form.is_valid():
+        return unit, form, None
+    return unit, form, reports.unit_feedback(unit, request.user, form.cleaned_data["start"],
+                                             form.cleaned_data["end"])
+
+
+@readers
+def unit_report(request, pk):
+    unit, form, report = _report_for(request, pk)
+    return render(request, "pairing/unit_report.html",
+                  {"unit": unit, "form": form, "report": report})
+
+
+@readers
+def unit_report_xlsx(request, pk):
+    unit, form, report = _report_for(request, pk)
+    if report is None:
+        return redirect("pairing:unit_report", pk=unit.pk)
+    response = HttpResponse(
+        reports.unit_feedback_xlsx(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="unit-{unit.pk}-{report["start"]}-{report["end"]}.xlsx"')
+    return response
+
+
+# Agreements and the joint committee ------------------------------------------------------
+
+@readers
+def agreement_list(request):
+    agreements = (Agreement.objects.visible_to(request.user)
+                  .select_related("community", "unit").prefetch_related("areas"))
+    agreements, community = community_filter(request, agreements)
+    status = request.GET.get("status", "")
+    rows = [agreement for agreement in agreements
+            if not status or agreement.status == status]
+    return render(request, "pairing/agreement_list.html", {
+        "agreements": rows, "community": community, "status": status,
+        "statuses": Agreement.Status.choices, "communities": visible_communities(request),
+        "can_write": selectors.staff_communities(request.user).exists()})
+
+
+@writers
+def agreement_create(request):
+    form = AgreementForm(request.POST or None, request.FILES or None, user=request.user)
+    agreement = saved(form, lambda: services.agreement_sign(
+        agreement=form.instance, areas=form.cleaned_data["areas"]))
+    if agreement:
+        messages.success(request, _("已登记共建协议。"))
+        return redirect(agreement)
+    return form_page(request, form, _("签订共建协议"), reverse("pairing:agreement_list"))
+
+
+@readers
+def agreement_detail(request, pk):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user)
+                                  .select_related("community", "unit"), pk=pk)
+    return render(request, "pairing/agreement_detail.html", {
+        "agreement": agreement, "areas": agreement.areas.all(),
+        "can_edit": Agreement.objects.editable_by(request.user).filter(pk=pk).exists()})
+
+
+@writers
+def agreement_end(request, pk):
+    agreement = get_object_or_404(Agreement.objects.editable_by(request.user)
+                                  .filter(ended_on__isnull=True), pk=pk)
+    form = EndForm(request.POST or None, not_before=agreement.signed_on)
+    if form.is_valid():
+        services.agreement_end(agreement=agreement, ended_on=form.cleaned_data["ended_on"],
+                               reason=form.cleaned_data["reason"])
+        messages.success(request, _("协议已终止，记录保留。"))
+        return redirect(agreement)
+    return form_page(request, form, _("终止协议：%(title)s") % {"title": agreement},
+                      agreement.get_absolute_url())
+
+
+@readers
+def agreement_document(request, pk):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+    if not agreement.document:
+        raise Http404
+    suffix = PurePath(agreement.document.name).suffix
+    return serve_file(agreement.document, download_name=f"agreement-{agreement.pk}{suffix}")
+
+
+@writers
+def joint_seat_create(request):
+    form = JointSeatForm(request.POST or None, user=request.user)
+    seat = saved(form, lambda: services.joint_seat_save(seat=form.instance))
+    if seat:
+        messages.success(request, _("已添加大党委兼职委员。"))
+        return redirect(seat.unit)
+    return form_page(request, form, _("添加大党委兼职委员"), reverse("pairing:unit_list"))
+
+
+@writers
+def joint_seat_edit(request, pk):
+    seat = get_object_or_404(JointCommitteeSeat.objects.editable_by(request.user), pk=pk)
+    form = JointSeatForm(request.POST or None, instance=seat, user=request.user)
+    if saved(form, lambda: services.joint_seat_save(seat=form.instance)):
+        messages.success(request, _("已保存。"))
+        return redirect(seat.unit)
+    return form_page(request, form, _("编辑兼职委员：%(name)s") % {"name": seat.person_name},
+                      seat.unit.get_absolute_url())
