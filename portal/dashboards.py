@@ -57,11 +57,11 @@ def url_with(name, args=None, **filters):
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
-def status_class(good, amber_from, red_from):
+def status_class(weight, amber_from, red_from):
     """green / amber / red with the same meaning everywhere: fine, watch it, act now."""
-    if good >= red_from:
+    if weight >= red_from:
         return "status-red"
-    if good >= amber_from:
+    if weight >= amber_from:
         return "status-amber"
     return "status-green"
 
@@ -142,19 +142,19 @@ def inspections_panel(scope):
         rows.append((community, figures))
     totals = {key: sum(figures[key] for _c, figures in rows)
               for key in ["total", "failed", "open", "overdue", "awaiting", "due_this_week"]}
-    all_ids = ",".join(str(community.pk) for community in scope.communities)
     return Panel("inspections", _("督查整改（本月）"), {
         "month_start": start, "month_end": end, "totals": totals, "rows": rows,
-        "totals_status": status_class(totals["overdue"] * 2 + totals["open"], 1, 2),
-        "links": _inspection_links(all_ids if len(scope.communities) > 1 else
-                                   scope.communities[0].pk if scope.communities else "", start,
-                                   end),
+        "links": _inspection_links(_ids(scope.communities), start, end),
         "chart": {
             "communities": [community.name for community, _f in rows],
             "passed": [figures["total"] - figures["failed"] for _c, figures in rows],
             "failed": [figures["failed"] for _c, figures in rows],
         },
     })
+
+
+def _ids(communities):
+    return ",".join(str(community.pk) for community in communities)
 
 
 def _inspection_links(community, start, end):
@@ -181,7 +181,7 @@ def open_rectifications_panel(scope, limit=12):
     return Panel("open_rectifications", _("未完成的整改"), {
         "rectifications": rectifications, "today": scope.today,
         "more_url": url_with("dashboards:rectification_list",
-                             community=",".join(str(c.pk) for c in scope.communities),
+                             community=_ids(scope.communities),
                              state="open"),
     })
 
