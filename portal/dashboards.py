@@ -158,18 +158,22 @@ def _ids(communities):
 
 
 def _inspection_links(community, start, end):
+    """The filtered lists behind each figure; the two base URLs are reversed once per panel
+    call site, not once per figure and community."""
+    inspections = reverse("dashboards:inspection_list")
+    rectifications = reverse("dashboards:rectification_list")
+    month = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+
+    def link(base, **filters):
+        return f"{base}?{urlencode({'community': community, **filters})}"
+
     return {
-        "total": url_with("dashboards:inspection_list", community=community,
-                          date_from=start.isoformat(), date_to=end.isoformat()),
-        "failed": url_with("dashboards:inspection_list", community=community, result="fail",
-                           date_from=start.isoformat(), date_to=end.isoformat()),
-        "open": url_with("dashboards:rectification_list", community=community, state="open"),
-        "overdue": url_with("dashboards:rectification_list", community=community,
-                            state="overdue"),
-        "awaiting": url_with("dashboards:rectification_list", community=community,
-                             state="fixed"),
-        "due_this_week": url_with("dashboards:rectification_list", community=community,
-                                  state="due_week"),
+        "total": link(inspections, **month),
+        "failed": link(inspections, result="fail", **month),
+        "open": link(rectifications, state="open"),
+        "overdue": link(rectifications, state="overdue"),
+        "awaiting": link(rectifications, state="fixed"),
+        "due_this_week": link(rectifications, state="due_week"),
     }
 
 

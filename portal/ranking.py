@@ -139,6 +139,7 @@ def weekly_ranking(street, communities, start, end, today):
     weights = weights_for(street)
     total_weight = sum(weights.values()) or Decimal(1)
     computed = [(item, item.compute(communities, start, end, today)) for item in RANKING_INPUTS]
+    list_urls = {}
     rows = []
     for community in communities:
         values, score = [], Decimal(0)
@@ -147,8 +148,10 @@ def weekly_ranking(street, communities, start, end, today):
             largest = max((v for v in by_community.values() if v is not None), default=0)
             mark = item.mark(value, largest)
             name, filters = item.list_url(community, start, end)
+            if name not in list_urls:
+                list_urls[name] = reverse(name)
             values.append(RankingCell(item, value, mark,
-                                      f"{reverse(name)}?{urlencode(filters)}"))
+                                      f"{list_urls[name]}?{urlencode(filters)}"))
             score += weights[item.key] * mark
         rows.append(RankingRow(community, values, (score / total_weight).quantize(Decimal("0.1"))))
     rows.sort(key=lambda row: (-row.score, row.community.sort_order, row.community.name))
