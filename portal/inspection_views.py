@@ -216,8 +216,11 @@ def rectification_detail(request, pk):
         and Rectification.objects.fixable_by(request.user).filter(pk=pk).exists()
     can_review = rectification.status == Rectification.Status.FIXED \
         and Rectification.objects.inspectable_by(request.user).filter(pk=pk).exists()
+    fixes = [event for event in rectification.events.all()
+             if event.action == RectificationEvent.Action.FIXED and event.photo]
     return render(request, "portal/rectification_detail.html", {
         "rectification": rectification, "inspection": rectification.inspection,
+        "after_photo_event": fixes[-1] if fixes else None,
         "today": timezone.localdate(), "can_fix": can_fix, "can_review": can_review,
         "return_form": RectificationReturnForm() if can_review else None})
 

@@ -69,6 +69,10 @@ def test_staff_fix_with_an_after_photo_and_the_official_accepts_once(client_as, 
     assert staff.post(fix_url, {"note": "已清理", "photo": png_upload()}).status_code == 302
     rectification.refresh_from_db()
     assert rectification.status == Rectification.Status.FIXED
+    after = rectification.events.get(action="fixed")
+    detail = staff.get(reverse("dashboards:rectification_detail", args=[rectification.pk]))
+    assert reverse("dashboards:rectification_event_photo", args=[after.pk]) in \
+        detail.content.decode()
     official = client_as(world.users["official"])
     accept_url = reverse("dashboards:rectification_accept", args=[rectification.pk])
     official.post(accept_url)
@@ -146,3 +150,21 @@ def test_lists_ignore_bad_filters(client_as, world):
     for name, params in [("dashboards:inspection_list", {"date_from": "x", "community": "a,"}),
                          ("dashboards:rectification_list", {"state": "nope"})]:
         assert client.get(reverse(name), params).status_code == 200
+
+
+def _records_in(community, count):
+    for _index in range(count):
+        RectificationFactory(inspection__point__community=community)
+
+
+# Session (read, saved: 4), user, grants, the rows, the navigation's member link.
+LIST_QUERIES = 8
+
+
+def test_list_query_counts_do_not_grow(client_as, world, django_assert_num_queries):
+    client = client_as(world.users["official"])
+    for size in (2, 7):
+        _records_in(world.community, size)
+        for name in ("dashboards:inspection_list", "dashboards:rectification_list"):
+            with django_assert_num_queries(LIST_QUERIES):
+                assert client.get(reverse(name)).status_code == 200
