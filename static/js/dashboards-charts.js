@@ -7,7 +7,7 @@
   var PALETTE = ["#b71c1c", "#f2c94c", "#546e7a", "#8d6e63", "#90a4ae", "#5c6bc0"];
   var BASE = {
     textStyle: { fontSize: 16, fontFamily: "sans-serif" },
-    grid: { left: 12, right: 24, top: 48, bottom: 12, containLabel: true },
+    grid: { left: 12, right: 24, top: 48, bottom: 24, containLabel: true },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { top: 0, textStyle: { fontSize: 15 } },
     animation: false
@@ -43,7 +43,7 @@
       var n = data.scores.length;
       return {
         legend: { show: false },
-        xAxis: { type: "value", name: "得分", max: 100 },
+        xAxis: { type: "value", name: "得分", nameLocation: "middle", nameGap: 28, max: 100 },
         yAxis: { type: "category", inverse: true, data: data.communities, axisLabel: { fontSize: 15 } },
         series: [{
           name: "得分", type: "bar", label: { show: true, position: "right", fontSize: 15 },

@@ -59,6 +59,7 @@ def test_inspection_fix_acceptance_moves_the_ranking(page, live_server, login, d
 
     _sign_in_as(page, login, "shequ")
     expect(page.locator("h1")).to_contain_text("社区工作台")
+    screenshot(page, "dashboards-community")
     page.locator("#tasks-to-fix").get_by_role("link", name="出入口堆放建筑垃圾").click()
     page.get_by_role("link", name="报告整改完成").click()
     page.fill("textarea[name=note]", "已清运，设置围挡")
