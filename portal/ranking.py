@@ -80,9 +80,11 @@ def problems_found(communities, start, end, today):
 
 
 def rectifications_overdue(communities, start, end, today):
-    """Unresolved rectifications past their deadline at the end of the week (or today)."""
+    """Rectifications past their deadline and not yet accepted at the end of the week (or
+    today, for the current week): a past week keeps the figure it had."""
     on = min(end + timedelta(days=1), today)
-    rows = (Rectification.objects.overdue(on).filter(community__in=communities)
+    rows = (Rectification.objects.filter(community__in=communities, deadline__lt=on)
+            .filter(Q(accepted_on__isnull=True) | Q(accepted_on__gte=on))
             .values("community_id").annotate(n=Count("pk")))
     values = {community.pk: 0 for community in communities}
     values.update({row["community_id"]: row["n"] for row in rows})

@@ -29,9 +29,10 @@ def test_defaults_are_shipped_and_a_street_overrides_them(world):
 
 def _rectification(community, deadline, status=Rectification.Status.OPEN, fixed_on=None,
                    inspected_on=MONDAY):
+    accepted_on = fixed_on if status == Rectification.Status.ACCEPTED else None
     return RectificationFactory(inspection__point__community=community,
                                 inspection__inspected_on=inspected_on, deadline=deadline,
-                                status=status, fixed_on=fixed_on)
+                                status=status, fixed_on=fixed_on, accepted_on=accepted_on)
 
 
 def test_the_inputs_of_a_week(world):
@@ -84,3 +85,14 @@ def test_changing_the_weights_changes_the_score(world):
         "rectifications_overdue": Decimal(0)})
     rows, _weights = weekly_ranking(world.street, [c1, c2], MONDAY, SUNDAY, SUNDAY)
     assert [row.community for row in rows] == [c2, c1]
+
+
+def test_a_past_week_keeps_its_overdue_figure(world):
+    _rectification(world.community, MONDAY + timedelta(days=1), Rectification.Status.ACCEPTED,
+                   fixed_on=SUNDAY + timedelta(days=3))
+    today = SUNDAY + timedelta(days=20)
+    assert rectifications_overdue([world.community], MONDAY, SUNDAY, today) == {
+        world.community.pk: 1}
+    next_monday = MONDAY + timedelta(days=7)
+    assert rectifications_overdue([world.community], next_monday, next_monday + timedelta(
+        days=6), today) == {world.community.pk: 0}

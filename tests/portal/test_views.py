@@ -168,3 +168,22 @@ def test_list_query_counts_do_not_grow(client_as, world, django_assert_num_queri
         for name in ("dashboards:inspection_list", "dashboards:rectification_list"):
             with django_assert_num_queries(LIST_QUERIES):
                 assert client.get(reverse(name)).status_code == 200
+
+
+def test_an_official_adds_points_only_in_their_street(client_as, world):
+    from portal.models import InspectionPoint
+
+    client = client_as(world.users["official"])
+    url = reverse("dashboards:point_create")
+    data = {"community": world.other_street_community.pk, "kind": "garbage", "name": "垃圾站"}
+    assert client.post(url, data).context["form"].errors["community"]
+    assert client.post(url, {**data, "community": world.community.pk}).status_code == 302
+    point = InspectionPoint.objects.get()
+    edit = reverse("dashboards:point_edit", args=[point.pk])
+    refused = client.post(edit, {**data, "community": world.community.pk,
+                                 "archived_on": TODAY().isoformat()})
+    assert refused.context["form"].errors["archive_reason"] == ["停用时请写明原因。"]
+    client.post(edit, {**data, "community": world.community.pk,
+                       "archived_on": TODAY().isoformat(), "archive_reason": "已拆除"})
+    point.refresh_from_db()
+    assert point.archived_on == TODAY()
