@@ -116,7 +116,7 @@ def inspections_panel(scope):
         .values("community_id").annotate(
             total=Count("pk"), failed=Count("pk", filter=Q(result=Inspection.Result.FAIL)))
         .order_by())
-    week_start, week_end = scope.week
+    _week_start, week_end = scope.week
     rectifications = dict(
         (row["community_id"], row) for row in
         Rectification.objects.filter(community__in=scope.communities)
@@ -128,6 +128,7 @@ def inspections_panel(scope):
             due_this_week=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)
                                 & Q(deadline__gte=scope.today, deadline__lte=week_end)))
         .order_by())
+    links_for = _inspection_links(start, end)
     empty_inspection = {"total": 0, "failed": 0}
     empty_rectification = {"open": 0, "overdue": 0, "awaiting": 0, "due_this_week": 0}
     rows = []
@@ -138,13 +139,13 @@ def inspections_panel(scope):
                    **{k: v for k, v in rectifications.get(community.pk, {}).items()
                       if k != "community_id"}}
         figures["status"] = status_class(figures["overdue"] * 2 + figures["open"], 1, 2)
-        figures["links"] = _inspection_links(community.pk, start, end)
+        figures["links"] = links_for(community.pk)
         rows.append((community, figures))
     totals = {key: sum(figures[key] for _c, figures in rows)
               for key in ["total", "failed", "open", "overdue", "awaiting", "due_this_week"]}
     return Panel("inspections", _("督查整改（本月）"), {
         "month_start": start, "month_end": end, "totals": totals, "rows": rows,
-        "links": _inspection_links(_ids(scope.communities), start, end),
+        "links": links_for(_ids(scope.communities)),
         "chart": {
             "communities": [community.name for community, _f in rows],
             "passed": [figures["total"] - figures["failed"] for _c, figures in rows],
@@ -157,24 +158,26 @@ def _ids(communities):
     return ",".join(str(community.pk) for community in communities)
 
 
-def _inspection_links(community, start, end):
-    """The filtered lists behind each figure; the two base URLs are reversed once per panel
-    call site, not once per figure and community."""
+def _inspection_links(start, end):
+    """community → the filtered lists behind each figure; the list URLs are reversed once."""
     inspections = reverse("dashboards:inspection_list")
     rectifications = reverse("dashboards:rectification_list")
     month = {"date_from": start.isoformat(), "date_to": end.isoformat()}
 
-    def link(base, **filters):
-        return f"{base}?{urlencode({'community': community, **filters})}"
+    def links(community):
+        def link(base, **filters):
+            return f"{base}?{urlencode({'community': community, **filters})}"
 
-    return {
-        "total": link(inspections, **month),
-        "failed": link(inspections, result="fail", **month),
-        "open": link(rectifications, state="open"),
-        "overdue": link(rectifications, state="overdue"),
-        "awaiting": link(rectifications, state="fixed"),
-        "due_this_week": link(rectifications, state="due_week"),
-    }
+        return {
+            "total": link(inspections, **month),
+            "failed": link(inspections, result="fail", **month),
+            "open": link(rectifications, state="open"),
+            "overdue": link(rectifications, state="overdue"),
+            "awaiting": link(rectifications, state="fixed"),
+            "due_this_week": link(rectifications, state="due_week"),
+        }
+
+    return links
 
 
 def open_rectifications_panel(scope, limit=12):
