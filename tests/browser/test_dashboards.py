@@ -79,3 +79,10 @@ def test_inspection_fix_acceptance_moves_the_ranking(page, live_server, login, d
     assert after > before
     expect(page.locator("#ranking-formula")).to_contain_text("按期整改率")
     screenshot(page, "dashboards-ranking-after")
+
+    page.goto(f"{live_server.url}/dashboard/street/{demo.street.pk}/bulletin/")
+    expect(page.locator("main")).to_contain_text("出入口堆放建筑垃圾")
+    screenshot(page, "dashboards-bulletin")
+    page.goto(f"{live_server.url}/dashboard/report/{demo.street.pk}/")
+    expect(page.locator("h1")).to_contain_text("月报")
+    screenshot(page, "dashboards-monthly-report")
