@@ -1,0 +1,80 @@
+"""The street dashboard, the community dashboard, the branch view and the monthly report."""
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Node
+from organizations.scope import require_grant
+from portal import dashboards, reports
+
+
+def _visible(request, pk, *kinds):
+    return get_object_or_404(Node.objects.visible_to(request.user).filter(kind__in=kinds), pk=pk)
+
+
+def render_street_dashboard(request, street):
+    scope = dashboards.street_scope(street, timezone.localdate())
+    return render(request, "portal/dashboard.html", {
+        "node": street, "scope": scope, "title": _("街道工作台"),
+        "panels": dashboards.build_panels(scope, dashboards.STREET_PANELS)})
+
+
+def render_community_dashboard(request, community):
+    scope = dashboards.community_scope(community, timezone.localdate())
+    return render(request, "portal/dashboard.html", {
+        "node": community, "scope": scope, "title": _("社区工作台"),
+        "street": community.parent,
+        "panels": dashboards.build_panels(scope, dashboards.COMMUNITY_PANELS)})
+
+
+def render_branch_dashboard(request, branch):
+    community = branch.parent
+    scope = dashboards.branch_scope(branch, community, timezone.localdate())
+    return render(request, "portal/dashboard.html", {
+        "node": branch, "scope": scope, "title": _("支部工作台"), "street": community.parent,
+        "panels": dashboards.build_panels(scope, dashboards.BRANCH_PANELS)})
+
+
+@require_grant()
+def street_dashboard(request, pk):
+    return render_street_dashboard(request, _visible(request, pk, Node.Kind.STREET))
+
+
+@require_grant()
+def community_dashboard(request, pk):
+    return render_community_dashboard(request, _visible(request, pk, Node.Kind.COMMUNITY))
+
+
+@require_grant()
+def branch_dashboard(request, pk):
+    return render_branch_dashboard(request, _visible(request, pk, Node.Kind.BRANCH))
+
+
+def _report(request, pk):
+    node = _visible(request, pk, Node.Kind.STREET, Node.Kind.COMMUNITY)
+    today = timezone.localdate()
+    month_start = reports.parse_month(request.GET.get("month"), today)
+    if month_start > today:
+        raise Http404
+    return reports.monthly_report(node, month_start, today)
+
+
+@require_grant()
+def monthly_report(request, pk):
+    report = _report(request, pk)
+    return render(request, "portal/monthly_report.html", {
+        "report": report, "node": report.node, "panels": report.panels,
+        "month": f"{report.month_start:%Y-%m}"})
+
+
+@require_grant()
+def monthly_report_xlsx(request, pk):
+    report = _report(request, pk)
+    response = HttpResponse(
+        reports.monthly_report_xlsx(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"monthly-report-{report.node.pk}-{report.month_start:%Y-%m}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

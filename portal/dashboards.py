@@ -1,0 +1,243 @@
+"""Dashboard selectors: each panel is a function returning its figures from aggregate queries.
+
+A panel function takes a `DashboardScope` (the node, the communities under it, today) and
+returns a `Panel` or None when it has nothing to show for that scope. Its query count does not
+depend on how many communities, branches or years there are: every figure is grouped by
+community in the database.
+
+The street dashboard, the community dashboard and the branch view list their panels in
+`STREET_PANELS`, `COMMUNITY_PANELS` and `BRANCH_PANELS`; another app adds one by writing a
+panel function and a template `templates/portal/panels/_<key>.html` and appending it there.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from organizations.models import Node
+from portal.models import Inspection, Rectification
+from portal.ranking import week_of, weekly_ranking
+
+
+@dataclass
+class DashboardScope:
+    node: object
+    communities: list
+    today: date
+    street: object = None
+
+    @property
+    def week(self):
+        return week_of(self.today)
+
+    @property
+    def month(self):
+        start = self.today.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return start, end
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    data: dict = field(default_factory=dict)
+
+    @property
+    def template(self):
+        return f"portal/panels/_{self.key}.html"
+
+
+def url_with(name, args=None, **filters):
+    url = reverse(name, args=args or [])
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def status_class(weight, amber_from, red_from):
+    """green / amber / red with the same meaning everywhere: fine, watch it, act now."""
+    if weight >= red_from:
+        return "status-red"
+    if weight >= amber_from:
+        return "status-amber"
+    return "status-green"
+
+
+def members_panel(scope):
+    """党员 by category and status, per community (or for the branch)."""
+    members = Member.objects.active().filter(branch__path__startswith=scope.node.path)
+    group_by = "branch__parent_id"
+    rows = (members.values(group_by, "category", "status").annotate(n=Count("pk"))
+            .order_by())
+    per_community = {community.pk: {"total": 0, "full": 0, "probationary": 0,
+                                    **{value: 0 for value in Member.Category.values}}
+                     for community in scope.communities}
+    for row in rows:
+        figures = per_community.get(row[group_by])
+        if figures is None:
+            continue
+        figures["total"] += row["n"]
+        figures[row["status"]] += row["n"]
+        figures[row["category"]] += row["n"]
+    totals = {key: sum(figures[key] for figures in per_community.values())
+              for key in ["total", "full", "probationary", *Member.Category.values]}
+    return Panel("members", _("党员"), {
+        "totals": totals,
+        "categories": [(value, label, totals[value]) for value, label in Member.Category.choices],
+        "rows": [(community, per_community[community.pk]) for community in scope.communities],
+        "chart": {
+            "communities": [community.name for community in scope.communities],
+            "series": [{"name": str(label),
+                        "data": [per_community[c.pk][value] for c in scope.communities]}
+                       for value, label in Member.Category.choices],
+        },
+    })
+
+
+def branches_panel(scope):
+    rows = (Node.objects.active().filter(kind=Node.Kind.BRANCH, path__startswith=scope.node.path)
+            .values("parent_id").annotate(n=Count("pk")).order_by())
+    counts = {row["parent_id"]: row["n"] for row in rows}
+    return Panel("branches", _("党支部"), {
+        "total": sum(counts.values()),
+        "rows": [(community, counts.get(community.pk, 0)) for community in scope.communities],
+    })
+
+
+def inspections_panel(scope):
+    """This month's inspections and rectifications, per community."""
+    start, end = scope.month
+    inspections = dict(
+        (row["community_id"], row) for row in
+        Inspection.objects.filter(community__in=scope.communities).between(start, end)
+        .values("community_id").annotate(
+            total=Count("pk"), failed=Count("pk", filter=Q(result=Inspection.Result.FAIL)))
+        .order_by())
+    _week_start, week_end = scope.week
+    rectifications = dict(
+        (row["community_id"], row) for row in
+        Rectification.objects.filter(community__in=scope.communities)
+        .values("community_id").annotate(
+            open=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)),
+            overdue=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)
+                          & Q(deadline__lt=scope.today)),
+            awaiting=Count("pk", filter=Q(status=Rectification.Status.FIXED)),
+            due_this_week=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)
+                                & Q(deadline__gte=scope.today, deadline__lte=week_end)))
+        .order_by())
+    links_for = _inspection_links(start, end)
+    empty_inspection = {"total": 0, "failed": 0}
+    empty_rectification = {"open": 0, "overdue": 0, "awaiting": 0, "due_this_week": 0}
+    rows = []
+    for community in scope.communities:
+        figures = {**empty_inspection, **empty_rectification,
+                   **{k: v for k, v in inspections.get(community.pk, {}).items()
+                      if k != "community_id"},
+                   **{k: v for k, v in rectifications.get(community.pk, {}).items()
+                      if k != "community_id"}}
+        figures["status"] = status_class(figures["overdue"] * 2 + figures["open"], 1, 2)
+        figures["links"] = links_for(community.pk)
+        rows.append((community, figures))
+    totals = {key: sum(figures[key] for _c, figures in rows)
+              for key in ["total", "failed", "open", "overdue", "awaiting", "due_this_week"]}
+    return Panel("inspections", _("督查整改（本月）"), {
+        "month_start": start, "month_end": end, "totals": totals, "rows": rows,
+        "links": links_for(_ids(scope.communities)),
+        "chart": {
+            "communities": [community.name for community, _f in rows],
+            "passed": [figures["total"] - figures["failed"] for _c, figures in rows],
+            "failed": [figures["failed"] for _c, figures in rows],
+        },
+    })
+
+
+def _ids(communities):
+    return ",".join(str(community.pk) for community in communities)
+
+
+def _inspection_links(start, end):
+    """community → the filtered lists behind each figure; the list URLs are reversed once."""
+    inspections = reverse("dashboards:inspection_list")
+    rectifications = reverse("dashboards:rectification_list")
+    month = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+
+    def links(community):
+        def link(base, **filters):
+            return f"{base}?{urlencode({'community': community, **filters})}"
+
+        return {
+            "total": link(inspections, **month),
+            "failed": link(inspections, result="fail", **month),
+            "open": link(rectifications, state="open"),
+            "overdue": link(rectifications, state="overdue"),
+            "awaiting": link(rectifications, state="fixed"),
+            "due_this_week": link(rectifications, state="due_week"),
+        }
+
+    return links
+
+
+def open_rectifications_panel(scope, limit=12):
+    """The unresolved rectifications nearest their deadline (the overdue ones first)."""
+    rectifications = list(
+        Rectification.objects.filter(community__in=scope.communities).unresolved()
+        .select_related("community", "inspection__point").order_by("deadline", "pk")[:limit])
+    return Panel("open_rectifications", _("未完成的整改"), {
+        "rectifications": rectifications, "today": scope.today,
+        "more_url": url_with("dashboards:rectification_list",
+                             community=_ids(scope.communities),
+                             state="open"),
+    })
+
+
+def week_tasks_panel(scope):
+    """本周要做的事: rectifications due by Sunday (and the overdue ones), fixes to accept."""
+    _start, week_end = scope.week
+    rectifications = list(
+        Rectification.objects.filter(community__in=scope.communities).unresolved()
+        .filter(deadline__lte=week_end)
+        .select_related("community", "inspection__point").order_by("deadline", "pk"))
+    return Panel("week_tasks", _("本周待办"), {
+        "to_fix": [r for r in rectifications if r.status != Rectification.Status.FIXED],
+        "to_accept": [r for r in rectifications if r.status == Rectification.Status.FIXED],
+        "today": scope.today, "week_end": week_end,
+    })
+
+
+def ranking_panel(scope):
+    if scope.street is None:
+        return None
+    start, end = scope.week
+    rows, _weights = weekly_ranking(scope.street, scope.communities, start, end, scope.today)
+    return Panel("ranking", _("本周排名"), {
+        "rows": rows, "week_start": start, "week_end": end, "street": scope.street,
+        "chart": {"communities": [row.community.name for row in rows],
+                  "scores": [float(row.score) for row in rows]},
+    })
+
+
+STREET_PANELS = [members_panel, branches_panel, inspections_panel, ranking_panel,
+                 open_rectifications_panel]
+COMMUNITY_PANELS = [week_tasks_panel, members_panel, branches_panel, inspections_panel]
+BRANCH_PANELS = [week_tasks_panel, members_panel]
+
+
+def build_panels(scope, panel_functions):
+    return [panel for panel in (function(scope) for function in panel_functions) if panel]
+
+
+def street_scope(street, today):
+    communities = list(Node.objects.active().filter(parent=street, kind=Node.Kind.COMMUNITY)
+                       .order_by("sort_order", "name"))
+    return DashboardScope(node=street, communities=communities, today=today, street=street)
+
+
+def community_scope(community, today):
+    return DashboardScope(node=community, communities=[community], today=today)
+
+
+def branch_scope(branch, community, today):
+    return DashboardScope(node=branch, communities=[community], today=today)

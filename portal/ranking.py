@@ -1,0 +1,163 @@
+"""周排名: communities of a street ranked by a weighted score of the week's inputs.
+
+Each input is a function `(communities, start, end, today) -> {community_id: value}` computed
+with one aggregate query. Its value is turned into a 0–100 mark: a rate (0–1) scores
+rate × 100; a count where fewer is better scores 100 × (1 − value ÷ the street's largest value).
+The score is Σ weight × mark ÷ Σ weights, with the weights read from `RankingWeight` (rules as
+data: a street's rows override the shipped defaults).
+
+Other apps add an input by appending a `RankingInput` to `RANKING_INPUTS` and shipping its
+default weight in a data migration of `portal`.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Callable
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from organizations.rules import rules_for
+from portal.models import Inspection, Rectification, RankingWeight
+
+RATE = "rate"
+FEWER_IS_BETTER = "fewer"
+
+
+@dataclass(frozen=True)
+class RankingInput:
+    key: str
+    label: str
+    kind: str  # RATE (0–1, higher is better) or FEWER_IS_BETTER (a count)
+    compute: Callable
+    # The list behind the figure: a dashboards URL name and its filters for (community, week).
+    list_url: Callable
+
+    def mark(self, value, largest):
+        if value is None:
+            return Decimal(100)
+        if self.kind == RATE:
+            return Decimal(value) * 100
+        if not largest:
+            return Decimal(100)
+        return Decimal(100) * (1 - Decimal(value) / Decimal(largest))
+
+    def display(self, value):
+        if value is None:
+            return "—"
+        if self.kind == RATE:
+            return f"{value * 100:.0f}%"
+        return str(value)
+
+
+def week_of(day):
+    """Monday and Sunday of the week holding `day`."""
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+def on_time_rate(communities, start, end, today):
+    """Of the rectifications due this week, the share fixed by the deadline and accepted.
+
+    A community with none due has nothing to be late on: no value, a full mark.
+    """
+    rows = (Rectification.objects.filter(community__in=communities, deadline__gte=start,
+                                         deadline__lte=end)
+            .values("community_id")
+            .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(
+                status=Rectification.Status.ACCEPTED, fixed_on__lte=F("deadline")))))
+    return {row["community_id"]: Decimal(row["on_time"]) / row["due"] for row in rows}
+
+
+def problems_found(communities, start, end, today):
+    rows = (Inspection.objects.failed().between(start, end).filter(community__in=communities)
+            .values("community_id").annotate(n=Count("pk")))
+    values = {community.pk: 0 for community in communities}
+    values.update({row["community_id"]: row["n"] for row in rows})
+    return values
+
+
+def rectifications_overdue(communities, start, end, today):
+    """Rectifications past their deadline and not yet accepted at the end of the week (or
+    today, for the current week): a past week keeps the figure it had."""
+    on = min(end + timedelta(days=1), today)
+    rows = (Rectification.objects.filter(community__in=communities, deadline__lt=on)
+            .filter(Q(accepted_on__isnull=True) | Q(accepted_on__gte=on))
+            .values("community_id").annotate(n=Count("pk")))
+    values = {community.pk: 0 for community in communities}
+    values.update({row["community_id"]: row["n"] for row in rows})
+    return values
+
+
+def _rectification_list(state):
+    return lambda community, start, end: ("dashboards:rectification_list", {
+        "community": community.pk, "state": state, "deadline_from": start.isoformat(),
+        "deadline_to": end.isoformat()})
+
+
+RANKING_INPUTS = [
+    RankingInput("on_time_rate", _("按期整改率"), RATE, on_time_rate,
+                 _rectification_list("all")),
+    RankingInput("problems_found", _("发现问题数"), FEWER_IS_BETTER, problems_found,
+                 lambda community, start, end: ("dashboards:inspection_list", {
+                     "community": community.pk, "result": "fail",
+                     "date_from": start.isoformat(), "date_to": end.isoformat()})),
+    RankingInput("rectifications_overdue", _("逾期未整改数"), FEWER_IS_BETTER,
+                 rectifications_overdue, _rectification_list("overdue")),
+]
+
+
+def weights_for(street):
+    """{input key: weight} for the street, from its own rows or the shipped defaults."""
+    rules = rules_for(RankingWeight.objects.all(), street, key=lambda row: row.input_key)
+    return {item.key: rules[item.key].weight if item.key in rules else Decimal(0)
+            for item in RANKING_INPUTS}
+
+
+@dataclass
+class RankingCell:
+    input: RankingInput
+    value: object
+    mark: Decimal
+    url: str
+
+    @property
+    def display(self):
+        return self.input.display(self.value)
+
+
+@dataclass
+class RankingRow:
+    community: object
+    values: list  # RankingCell per input, in RANKING_INPUTS order
+    score: Decimal
+    place: int = 0
+
+
+def weekly_ranking(street, communities, start, end, today):
+    """Rows sorted best first; ties share a place. One query per input plus the weights."""
+    weights = weights_for(street)
+    total_weight = sum(weights.values()) or Decimal(1)
+    computed = [(item, item.compute(communities, start, end, today)) for item in RANKING_INPUTS]
+    list_urls = {}
+    rows = []
+    for community in communities:
+        values, score = [], Decimal(0)
+        for item, by_community in computed:
+            value = by_community.get(community.pk)
+            largest = max((v for v in by_community.values() if v is not None), default=0)
+            mark = item.mark(value, largest)
+            name, filters = item.list_url(community, start, end)
+            if name not in list_urls:
+                list_urls[name] = reverse(name)
+            values.append(RankingCell(item, value, mark,
+                                      f"{list_urls[name]}?{urlencode(filters)}"))
+            score += weights[item.key] * mark
+        rows.append(RankingRow(community, values, (score / total_weight).quantize(Decimal("0.1"))))
+    rows.sort(key=lambda row: (-row.score, row.community.sort_order, row.community.name))
+    for index, row in enumerate(rows):
+        row.place = rows[index - 1].place if index and rows[index - 1].score == row.score \
+            else index + 1
+    return rows, weights

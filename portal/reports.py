@@ -1,0 +1,129 @@
+"""Monthly report (月报) of a community or a street: the dashboard's figures for the month and
+the month's rectifications, as a printable page and as an xlsx workbook.
+
+The report reuses the dashboard panels (`REPORT_PANELS`); the workbook writes one sheet per
+function in `XLSX_SHEETS`, each `(workbook, report) -> None`. Other apps add their figures
+(meetings, activities, contributions) by appending a panel and a sheet function.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from io import BytesIO
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from members.models import Member
+from organizations.models import Node
+from portal.dashboards import (DashboardScope, branches_panel, build_panels, inspections_panel,
+                               members_panel)
+from portal.models import Rectification
+
+REPORT_PANELS = [members_panel, branches_panel, inspections_panel]
+
+
+@dataclass
+class MonthlyReport:
+    node: object
+    month_start: date
+    month_end: date
+    panels: list
+    rectifications: list
+
+    def panel(self, key):
+        return next((panel for panel in self.panels if panel.key == key), None)
+
+
+def parse_month(raw, today):
+    """"2026-11" → the first day of that month; anything else → this month."""
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def monthly_report(node, month_start, today):
+    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if node.kind == Node.Kind.STREET:
+        communities = list(Node.objects.active().filter(parent=node, kind=Node.Kind.COMMUNITY)
+                           .order_by("sort_order", "name"))
+    else:
+        communities = [node]
+    scope = DashboardScope(node=node, communities=communities, today=min(month_end, today),
+                           street=None)
+    rectifications = list(
+        Rectification.objects.filter(community__in=communities)
+        .filter(Q(inspection__inspected_on__gte=month_start,
+                  inspection__inspected_on__lte=month_end)
+                | (Q(inspection__inspected_on__lt=month_start)
+                   & ~Q(status=Rectification.Status.ACCEPTED)))
+        .select_related("community", "inspection__point")
+        .order_by("community__sort_order", "community__name", "deadline", "pk"))
+    return MonthlyReport(node, month_start, month_end, build_panels(scope, REPORT_PANELS),
+                         rectifications)
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
+
+
+def _header(sheet, titles):
+    sheet.append(titles)
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+    for cell in sheet[sheet.max_row]:
+        sheet.column_dimensions[cell.column_letter].width = max(10, len(str(cell.value)) * 2 + 2)
+
+
+def overview_sheet(workbook, report):
+    sheet = workbook.active
+    sheet.title = _("概况")
+    sheet.append([_("%(name)s %(year)d年%(month)d月 月报") % {
+        "name": report.node.name, "year": report.month_start.year,
+        "month": report.month_start.month}])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    members = report.panel("members")
+    branches = dict((c.pk, n) for c, n in report.panel("branches").data["rows"])
+    inspections = dict((c.pk, f) for c, f in report.panel("inspections").data["rows"])
+    _header(sheet, [_("社区"), _("党支部"), _("党员"), _("正式党员"), _("预备党员"),
+              *[str(label) for _value, label in Member.Category.choices],
+              _("本月督查"), _("不合格"), _("未完成整改"), _("逾期整改")])
+    for community, figures in members.data["rows"]:
+        inspection = inspections[community.pk]
+        sheet.append([community.name, branches.get(community.pk, 0), figures["total"],
+                      figures["full"], figures["probationary"],
+                      *[figures[value] for value in Member.Category.values],
+                      inspection["total"], inspection["failed"], inspection["open"],
+                      inspection["overdue"]])
+    sheet.column_dimensions["A"].width = 24
+
+
+def rectifications_sheet(workbook, report):
+    sheet = workbook.create_sheet(_("整改"))
+    _header(sheet, [_("社区"), _("点位"), _("督查日期"), _("发现问题"), _("整改期限"),
+                    _("状态"), _("整改完成日期"), _("验收日期")])
+    for rectification in report.rectifications:
+        sheet.append([rectification.community.name, str(rectification.inspection.point),
+                      rectification.inspection.inspected_on, rectification.inspection.problem,
+                      rectification.deadline, rectification.get_status_display(),
+                      rectification.fixed_on, rectification.accepted_on])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+
+
+XLSX_SHEETS = [overview_sheet, rectifications_sheet]
+
+
+def monthly_report_xlsx(report):
+    workbook = Workbook()
+    for write_sheet in XLSX_SHEETS:
+        write_sheet(workbook, report)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

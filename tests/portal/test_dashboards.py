@@ -1,0 +1,128 @@
+"""Dashboards: the figures, the links behind them, where each role lands, and a query count
+that does not grow with the number of communities."""
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from members.factories import MemberFactory
+from members.models import Member
+from organizations.factories import (BranchFactory, CommunityFactory, GrantFactory,
+                                     StreetFactory, UserFactory)
+from organizations.scope import Role
+from portal.dashboards import street_scope, inspections_panel, members_panel
+from portal.factories import InspectionFactory, RectificationFactory
+from portal.models import Rectification
+
+TODAY = timezone.localdate
+
+
+def _street_with(communities):
+    street = StreetFactory()
+    for index in range(communities):
+        community = CommunityFactory(parent=street, sort_order=index)
+        for _branch in range(2):
+            branch = BranchFactory(parent=community)
+            MemberFactory.create_batch(2, branch=branch)
+            MemberFactory(branch=branch, category=Member.Category.EMPLOYED,
+                          status=Member.Status.PROBATIONARY, full_member_on=None)
+        InspectionFactory(point__community=community)
+        RectificationFactory(inspection__point__community=community)
+        RectificationFactory(inspection__point__community=community,
+                             deadline=TODAY() - timedelta(days=1))
+    official = GrantFactory(user=UserFactory(), node=street, role=Role.STREET_OFFICIAL).user
+    return street, official
+
+
+def _queries(client, street, official):
+    client.force_login(official)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dashboards:street", args=[street.pk]))
+    assert response.status_code == 200
+    return len(captured), response
+
+
+# Session (read, and saved in a savepoint: 4), user, grants, the street, its communities,
+# members, branches, inspections, rectifications, ranking weights, three ranking inputs, open
+# rectifications, and the navigation's member link.
+STREET_DASHBOARD_QUERIES = 18
+
+
+@pytest.mark.parametrize("communities", [2, 6])
+def test_street_dashboard_query_count_does_not_grow(client, db, communities,
+                                                   django_assert_num_queries):
+    street, official = _street_with(communities)
+    client.force_login(official)
+    with django_assert_num_queries(STREET_DASHBOARD_QUERIES):
+        response = client.get(reverse("dashboards:street", args=[street.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="status-dot status-red"') >= communities
+
+
+def test_street_dashboard_figures(client, db):
+    street, official = _street_with(2)
+    count, response = _queries(client, street, official)
+    scope = street_scope(street, TODAY())
+    members = members_panel(scope).data
+    assert members["totals"]["total"] == 12
+    assert members["totals"]["probationary"] == 4
+    assert members["totals"][Member.Category.EMPLOYED] == 4
+    inspections = inspections_panel(scope).data
+    assert inspections["totals"]["total"] == 6
+    assert inspections["totals"]["failed"] == 4
+    assert inspections["totals"]["open"] == 4
+    assert inspections["totals"]["overdue"] == 2
+    page = response.content.decode()
+    for chart in ["chart-members", "chart-inspections", "chart-ranking"]:
+        assert f'id="{chart}"' in page
+    assert "<script>" not in page.replace('<script src=', '')
+
+
+def test_every_figure_links_to_its_filtered_list(client, world):
+    RectificationFactory(inspection__point__community=world.community,
+                         deadline=TODAY() - timedelta(days=2))
+    RectificationFactory(inspection__point__community=world.other_community)
+    client.force_login(world.users["official"])
+    page = client.get(reverse("dashboards:street", args=[world.street.pk])).content.decode()
+    overdue_url = (reverse("dashboards:rectification_list")
+                   + f"?community={world.community.pk}&amp;state=overdue")
+    assert overdue_url in page
+    listed = client.get(reverse("dashboards:rectification_list"),
+                        {"community": world.community.pk, "state": "overdue"})
+    assert len(listed.context["rectifications"]) == 1
+    assert listed.context["rectifications"][0].community == world.community
+
+
+@pytest.mark.parametrize("role, template_title", [
+    ("official", "街道工作台"), ("staff", "社区工作台"), ("secretary", "支部工作台")])
+def test_each_role_lands_on_its_dashboard(client, world, role, template_title):
+    client.force_login(world.users[role])
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["title"] == template_title
+
+
+def test_the_branch_view_lists_the_rectifications_due_this_week(client, world):
+    due = RectificationFactory(inspection__point__community=world.community,
+                               deadline=TODAY())
+    RectificationFactory(inspection__point__community=world.community,
+                         deadline=TODAY() + timedelta(days=30))
+    RectificationFactory(inspection__point__community=world.other_community, deadline=TODAY())
+    client.force_login(world.users["secretary"])
+    response = client.get(reverse("dashboards:branch", args=[world.branch.pk]))
+    tasks = next(panel for panel in response.context["panels"] if panel.key == "week_tasks")
+    assert tasks.data["to_fix"] == [due]
+
+
+def test_the_community_dashboard_shows_fixes_awaiting_acceptance(client, world):
+    awaiting = RectificationFactory(inspection__point__community=world.community,
+                                    deadline=TODAY(), status=Rectification.Status.FIXED,
+                                    fixed_on=TODAY())
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("dashboards:community", args=[world.community.pk]))
+    tasks = next(panel for panel in response.context["panels"] if panel.key == "week_tasks")
+    assert tasks.data["to_accept"] == [awaiting]
+    assert tasks.data["to_fix"] == []
