@@ -20,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20, help="每个页面计时的请求次数")
         parser.add_argument("--reuse", action="store_true",
                             help="数据库中已有数据时直接测量（不重新建数据）")
+        parser.add_argument("--only", action="append", default=[],
+                            help="只测标签含此文字的页面（可多次给出；基准页总会测量）")
 
-    def handle(self, *args, scale, json_path, repeat, reuse, **options):
+    def handle(self, *args, scale, json_path, repeat, reuse, only, **options):
         from organizations.models import Node
 
         if repeat < 1:
@@ -42,7 +44,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         rows = bench.counts()
         self.stdout.write("数据：" + "，".join(f"{key} {value}" for key, value in rows.items()))
-        results = bench.run(data, repeat, log=self.stdout.write)
+        pages = [page for page in bench.PAGES if not only or any(part in page.label for part in only)]
+        results = bench.run(data, repeat, pages=pages, log=self.stdout.write)
         report = {
             "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "scale": scale if seed_seconds is not None else "reused",
