@@ -4,9 +4,11 @@ Run it through `python manage.py loadtest`, which starts gunicorn on 127.0.0.1, 
 which nodes to open (BENCH_* variables) and prints the summary. Every user logs in through the
 real login form with the demo password, so django-axes and CSRF are exercised as in production.
 """
+import json
 import os
 import random
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -25,8 +27,44 @@ BRANCHES = _ids("BENCH_BRANCHES")            # that community's branches
 STREET_COMMUNITIES = _ids("BENCH_STREET_COMMUNITIES")  # every community of the official's street
 
 
+LOGIN_NAMES = {"登录页", "登录"}
+TIMINGS = {"login": [], "pages": []}
+FAILURES = {"login": 0, "pages": 0}
+STARTED = []
+
+
+@events.request.add_listener
+def record(name, response_time, exception, **kwargs):
+    # Logging in hashes a password (slow by design, once a day per user): kept apart from the
+    # pages, so the journeys' own figures are not drowned by the morning's log-in storm.
+    kind = "login" if name in LOGIN_NAMES else "pages"
+    TIMINGS[kind].append(response_time)
+    FAILURES[kind] += exception is not None
+
+
+@events.test_stop.add_listener
+def write_summary(environment, **kwargs):
+    path = os.environ.get("BENCH_SUMMARY")
+    if not path:
+        return
+    seconds = time.monotonic() - STARTED[0]
+    summary = {}
+    for kind, timings in TIMINGS.items():
+        ordered = sorted(timings)
+        summary[kind] = {
+            "requests": len(ordered), "failures": FAILURES[kind],
+            "per_second": round(len(ordered) / seconds, 1),
+            "p50_ms": round(ordered[len(ordered) // 2]) if ordered else None,
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))])
+            if ordered else None,
+        }
+    with open(path, "w", encoding="utf-8") as output:
+        json.dump(summary, output, ensure_ascii=False)
+
+
 @events.test_start.add_listener
 def refuse_remote_hosts(environment, **kwargs):
+    STARTED.append(time.monotonic())
     host = urlsplit(environment.host or "").hostname
     if host not in LOOPBACK:
         raise SystemExit(f"the load test only runs against this machine, not {host!r}")

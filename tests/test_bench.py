@@ -26,7 +26,7 @@ def test_bench_times_every_page_with_numbers(bench_json):
     for row in measured.values():
         assert row["status"] == 200, row
         assert row["requests"] == 3
-        assert 0 < row["median_ms"] <= row["p95_ms"]
+        assert 0 < row["median_ms"] <= row["p95_ms"] and row["cpu_ms"] > 0
         assert row["queries"] > 0
         assert row["x_floor"] > 0
     assert measured[bench.FLOOR.label]["x_floor"] == 1.0

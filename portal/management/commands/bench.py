@@ -20,10 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20, help="每个页面计时的请求次数")
         parser.add_argument("--reuse", action="store_true",
                             help="数据库中已有数据时直接测量（不重新建数据）")
+        parser.add_argument("--markdown", action="store_true",
+                            help="表格按 Markdown 打印（贴进 README）")
         parser.add_argument("--only", action="append", default=[],
                             help="只测标签含此文字的页面（可多次给出；基准页总会测量）")
 
-    def handle(self, *args, scale, json_path, repeat, reuse, only, **options):
+    def handle(self, *args, scale, json_path, repeat, reuse, only, markdown, **options):
         from organizations.models import Node
 
         if repeat < 1:
@@ -55,9 +57,10 @@ class Command(BaseCommand):
         Path(json_path).write_text(json.dumps(report, ensure_ascii=False, indent=2),
                                    encoding="utf-8")
         self.stdout.write("")
-        self.stdout.write(bench.table(results))
+        self.stdout.write(bench.markdown_table(results) if markdown else bench.table(results))
         self.stdout.write("")
         machine = report["machine"]
+        load = " / ".join(str(value) for value in machine["load_average"])
         self.stdout.write(f"{machine['cpus']} CPU，{machine['memory_gb']} GB，{machine['database']}，"
                           f"Python {machine['python']}，Django {machine['django']}；"
-                          f"每页 {repeat} 次请求。结果已写入 {json_path}")
+                          f"负载 {load}；每页 {repeat} 次请求。结果已写入 {json_path}")
