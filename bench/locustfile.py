@@ -28,8 +28,7 @@ STREET_COMMUNITIES = _ids("BENCH_STREET_COMMUNITIES")  # every community of the 
 
 
 LOGIN_NAMES = {"登录页", "登录"}
-TIMINGS = {"login": [], "pages": []}
-FAILURES = {"login": 0, "pages": 0}
+REQUESTS = []  # (finished at, "login" or "pages", response time in ms, failed)
 STARTED = []
 
 
@@ -38,8 +37,18 @@ def record(name, response_time, exception, **kwargs):
     # Logging in hashes a password (slow by design, once a day per user): kept apart from the
     # pages, so the journeys' own figures are not drowned by the morning's log-in storm.
     kind = "login" if name in LOGIN_NAMES else "pages"
-    TIMINGS[kind].append(response_time)
-    FAILURES[kind] += exception is not None
+    REQUESTS.append((time.monotonic(), kind, response_time, exception is not None))
+
+
+def _figures(requests, seconds):
+    ordered = sorted(response_time for _at, _kind, response_time, _failed in requests)
+    return {
+        "requests": len(ordered), "failures": sum(failed for *_rest, failed in requests),
+        "per_second": round(len(ordered) / seconds, 1) if seconds > 0 else None,
+        "p50_ms": round(ordered[len(ordered) // 2]) if ordered else None,
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))])
+        if ordered else None,
+    }
 
 
 @events.test_stop.add_listener
@@ -47,17 +56,17 @@ def write_summary(environment, **kwargs):
     path = os.environ.get("BENCH_SUMMARY")
     if not path:
         return
-    seconds = time.monotonic() - STARTED[0]
-    summary = {}
-    for kind, timings in TIMINGS.items():
-        ordered = sorted(timings)
-        summary[kind] = {
-            "requests": len(ordered), "failures": FAILURES[kind],
-            "per_second": round(len(ordered) / seconds, 1),
-            "p50_ms": round(ordered[len(ordered) // 2]) if ordered else None,
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))])
-            if ordered else None,
-        }
+    stopped = time.monotonic()
+    logins = [request for request in REQUESTS if request[1] == "login"]
+    pages = [request for request in REQUESTS if request[1] == "pages"]
+    # Steady state: once the last user has logged in, only the journeys run.
+    settled = max((at for at, *_rest in logins), default=STARTED[0])
+    summary = {
+        "login": _figures(logins, stopped - STARTED[0]),
+        "pages": _figures(pages, stopped - STARTED[0]),
+        "pages_settled": _figures([r for r in pages if r[0] > settled], stopped - settled),
+        "settled_after_seconds": round(settled - STARTED[0], 1),
+    }
     with open(path, "w", encoding="utf-8") as output:
         json.dump(summary, output, ensure_ascii=False)
 

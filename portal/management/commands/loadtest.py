@@ -117,7 +117,11 @@ class Command(BaseCommand):
                 summary = json.load(summary_file)
         except FileNotFoundError:
             raise CommandError(f"Locust 没有写出结果 {summary_path}。") from None
-        for kind, label in [("pages", "页面（登录之后的各项操作）"), ("login", "登录（打开登录页并提交）")]:
+        for kind, label in [
+            ("login", "登录（打开登录页并提交）"),
+            ("pages", "页面（登录后的各项操作，全程）"),
+            ("pages_settled", f"页面（{summary['settled_after_seconds']} 秒时全部用户登录完毕之后）"),
+        ]:
             figures = summary[kind]
             style = self.style.SUCCESS if figures["failures"] == 0 else self.style.ERROR
             self.stdout.write(style(
