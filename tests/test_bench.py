@@ -1,4 +1,5 @@
 """The benchmark machinery at a tiny scale, and query counts of the tree pages at two sizes."""
+import io
 import json
 
 import pytest
@@ -15,7 +16,7 @@ from portal import bench
 @pytest.fixture
 def bench_json(db, tmp_path):
     path = tmp_path / "bench.json"
-    call_command("bench", scale="tiny", json_path=str(path), repeat=3, stdout=open("/dev/null", "w"))
+    call_command("bench", scale="tiny", json_path=str(path), repeat=3, stdout=io.StringIO())
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -42,7 +43,7 @@ def test_bench_refuses_a_database_with_data_unless_reused(bench_json, tmp_path):
     with pytest.raises(CommandError):
         call_command("bench", scale="tiny", json_path=str(path), repeat=1)
     call_command("bench", scale="tiny", json_path=str(path), repeat=1, reuse=True,
-                 stdout=open("/dev/null", "w"))
+                 stdout=io.StringIO())
     assert json.loads(path.read_text(encoding="utf-8"))["scale"] == "reused"
 
 
