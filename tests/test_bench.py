@@ -122,3 +122,14 @@ def test_the_tree_lists_groups_only_under_a_root_branch(world, client_as):
     assert (group, group.counts_text) == (world.group, "1 名党员")
     page = client_as(world.users["secretary"]).get(reverse("organizations:tree")).content.decode()
     assert world.group.get_absolute_url() in page
+
+
+@pytest.mark.parametrize("options", [{"users": 500}, {"seconds": 3600}, {"users": 0}])
+def test_the_load_test_is_bounded(db, options):
+    with pytest.raises(CommandError):
+        call_command("loadtest", **options)
+
+
+def test_the_load_test_needs_the_demo_logins(db):
+    with pytest.raises(CommandError, match="演示账号"):
+        call_command("loadtest", users=1, seconds=1)
