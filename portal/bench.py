@@ -219,7 +219,11 @@ def run(data, repeat, pages=None, log=None):
     # DEBUG off while timing, as in production: no query log, no template debug information.
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         for page in pages_to_run(pages):
-            result = measure(page, data, repeat)
+            try:
+                result = measure(page, data, repeat)
+            except Exception as error:
+                raise RuntimeError(f"{page.label}（{page.url_name}，{page.user}）出错：{error!r}") \
+                    from error
             results.append(result)
             if log:
                 log(f"  {result['label']}: {result['median_ms']} ms")

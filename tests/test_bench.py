@@ -133,3 +133,10 @@ def test_the_load_test_is_bounded(db, options):
 def test_the_load_test_needs_the_demo_logins(db):
     with pytest.raises(CommandError, match="演示账号"):
         call_command("loadtest", users=1, seconds=1)
+
+
+def test_a_page_that_fails_names_itself(bench_json):
+    data = bench.BenchData.load()
+    broken = bench.Page("坏页面", "organizations:node_detail", lambda data: {"pk": "x"})
+    with pytest.raises(Exception, match="坏页面"):
+        bench.run(data, 1, pages=[broken])

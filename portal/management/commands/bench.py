@@ -47,7 +47,10 @@ class Command(BaseCommand):
         rows = bench.counts()
         self.stdout.write("数据：" + "，".join(f"{key} {value}" for key, value in rows.items()))
         pages = [page for page in bench.PAGES if not only or any(part in page.label for part in only)]
-        results = bench.run(data, repeat, pages=pages, log=self.stdout.write)
+        try:
+            results = bench.run(data, repeat, pages=pages, log=self.stdout.write)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
         report = {
             "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "scale": scale if seed_seconds is not None else "reused",
