@@ -1,0 +1,301 @@
+"""The benchmark: a registry of key pages and the code that times them side by side.
+
+`manage.py bench` seeds a database at a chosen scale with the demo factories, then requests every
+page of `PAGES` through Django's test client as the role that uses it, next to two references on
+the same stack and data: a trivial view (the floor) and the Django admin changelist of the same
+model. Adding a page is one line in `PAGES`.
+
+This module is also the URLconf the bench runs under: the portal's URLs plus the floor views, so
+those views never reach the production URLs.
+"""
+import os
+import platform
+import statistics
+import sys
+from dataclasses import dataclass
+from time import perf_counter, process_time
+from typing import Callable
+
+import django
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path, reverse
+
+from portal import demo
+
+SCALES = {
+    # For tests and a quick look: one community.
+    "tiny": {"communities": 1, "members_per_community": 20, "years": 1},
+    # seed_demo's default: one street, the 7 communities of the source material.
+    "small": {"communities": 7, "members_per_community": 60, "years": 1},
+    # A district: 50 communities, 500 branches, 50,000 members, 5 years of records.
+    "district": {"communities": 50, "members_per_community": 1000, "years": 5},
+}
+
+
+@login_required
+def floor(request):
+    """The cheapest logged-in page: session, user and middleware, nothing else."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def empty_page(request):
+    """base.html with no content: what every page pays for the header and navigation."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("__bench__/floor/", floor, name="bench_floor"),
+    path("__bench__/empty/", empty_page, name="bench_empty"),
+    path("", include("portal.urls")),
+]
+
+
+@dataclass
+class BenchData:
+    """The seeded objects the pages are opened on, found through the demo logins' grants."""
+
+    users: dict
+    street: object
+    community: object
+    branch: object
+    member: object
+
+    @classmethod
+    def load(cls):
+        from members.models import Member
+        from organizations.scope import Role
+
+        users = {user.username: user for user in get_user_model().objects.filter(
+            username__in=["jiedao", "shequ", "shuji", "dangyuan", "admin"])}
+        missing = {"jiedao", "shequ", "shuji", "dangyuan", "admin"} - users.keys()
+        if missing:
+            raise LookupError(f"演示账号缺失：{', '.join(sorted(missing))}（请先建立演示数据）")
+
+        def granted(username, role):
+            return users[username].grants.select_related("node").get(role=role).node
+
+        return cls(users=users, street=granted("jiedao", Role.STREET_OFFICIAL),
+                   community=granted("shequ", Role.COMMUNITY_STAFF),
+                   branch=granted("shuji", Role.BRANCH_SECRETARY),
+                   member=Member.objects.filter(user=users["dangyuan"]).first())
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to time: who opens it, on what, and which admin changelist it compares with."""
+
+    label: str
+    url_name: str
+    kwargs: Callable = lambda data: {}
+    user: str = "jiedao"        # a demo login: jiedao, shequ, shuji, dangyuan, admin
+    query: str = ""             # e.g. "status=full", for a filtered list
+    compare: str = ""           # "app.model" whose admin changelist it is compared with
+
+    def url(self, data):
+        url = reverse(self.url_name, kwargs=self.kwargs(data))
+        return f"{url}?{self.query}" if self.query else url
+
+
+def admin_url_name(model_label):
+    app_label, model_name = model_label.lower().split(".")
+    return f"admin:{app_label}_{model_name}_changelist"
+
+
+def admin_changelist(model_label):
+    """The admin changelist of "app.model", timed as the superuser."""
+    return Page(f"admin {model_label.lower()}", admin_url_name(model_label), user="admin")
+
+
+community = lambda data: {"pk": data.community.pk}  # noqa: E731
+branch = lambda data: {"pk": data.branch.pk}  # noqa: E731
+
+# The key pages, one line each. A page with `compare` gets that admin changelist timed too.
+PAGES = [
+    Page("组织架构（街道干部）", "organizations:tree", user="jiedao", compare="organizations.node"),
+    Page("社区页（社区工作人员）", "organizations:node_detail", community, user="shequ"),
+    Page("社区页（街道干部）", "organizations:node_detail", community, user="jiedao"),
+    Page("支部页（支部书记）", "organizations:node_detail", branch, user="shuji"),
+    Page("我的主页（党员）", "members:me", user="dangyuan"),
+    Page("工作台（街道干部）", "home", user="jiedao"),
+    admin_changelist("members.member"),
+    admin_changelist("organizations.node"),
+]
+
+FLOOR = Page("基准：最小视图", "bench_floor", user="jiedao")
+REFERENCES = [FLOOR, Page("基准：空白页 base.html", "bench_empty", user="jiedao")]
+
+
+def pages_to_run(pages=None):
+    """References first, then the pages, then any compared admin changelist not listed."""
+    pages = list(PAGES if pages is None else pages)
+    listed = {page.url_name for page in pages}
+    extra = []
+    for page in pages:
+        if page.compare and admin_url_name(page.compare) not in listed:
+            extra.append(admin_changelist(page.compare))
+            listed.add(admin_url_name(page.compare))
+    return REFERENCES + pages + extra
+
+
+def seed(scale, log=print):
+    """Seed the demo data at `scale` in one transaction; returns the seconds it took."""
+    started = perf_counter()
+    previous = [started]
+
+    def timed_log(text):
+        now = perf_counter()
+        log(f"  [{now - started:7.1f} s, +{now - previous[0]:.1f} s] {text}")
+        previous[0] = now
+
+    context = demo.DemoContext(**SCALES[scale], log=timed_log)
+    with transaction.atomic():
+        demo.seed(context)
+    seconds = perf_counter() - started
+    if connection.vendor == "postgresql":
+        # Fresh tables have no planner statistics until autovacuum comes by; a live database has.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return seconds
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _get(client, url):
+    response = client.get(url)
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+    else:
+        body = response.content
+    return response.status_code, len(body)
+
+
+def measure(page, data, repeat, warmup=2):
+    """Median and p95 server time (ms), queries and size of one page, as its user."""
+    client = Client()
+    client.force_login(data.users[page.user])
+    url = page.url(data)
+    for _ in range(warmup):
+        _get(client, url)
+    timings, cpu = [], []
+    for _ in range(repeat):
+        started, cpu_started = perf_counter(), process_time()
+        status, size = _get(client, url)
+        timings.append((perf_counter() - started) * 1000)
+        cpu.append((process_time() - cpu_started) * 1000)
+        if status != 200:
+            break
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    return {
+        "label": page.label, "url_name": page.url_name, "url": url, "user": page.user,
+        "status": status, "bytes": size, "requests": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        # The web process's own CPU time (the database's is not in it): steadier than the
+        # wall-clock figures on a machine shared with other work.
+        "cpu_ms": round(statistics.median(cpu), 2),
+        "queries": len(queries), "compare": page.compare or None,
+    }
+
+
+def run(data, repeat, pages=None, log=None):
+    """Time every page; add the ratios to the floor and to the compared admin changelist."""
+    results = []
+    # DEBUG off while timing, as in production: no query log, no template debug information.
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+        for page in pages_to_run(pages):
+            try:
+                result = measure(page, data, repeat)
+            except Exception as error:
+                raise RuntimeError(f"{page.label}（{page.url_name}，{page.user}）出错：{error!r}") \
+                    from error
+            results.append(result)
+            if log:
+                log(f"  {result['label']}: {result['median_ms']} ms")
+    floor_ms = results[0]["median_ms"]
+    by_name = {result["url_name"]: result for result in results}
+    for result in results:
+        result["x_floor"] = round(result["median_ms"] / floor_ms, 1) if floor_ms else None
+        admin = by_name.get(admin_url_name(result["compare"])) if result["compare"] else None
+        result["x_admin"] = round(result["median_ms"] / admin["median_ms"], 2) \
+            if admin and admin["median_ms"] else None
+    return results
+
+
+def machine():
+    memory_gb = None
+    try:
+        with open("/proc/meminfo") as meminfo:
+            memory_gb = round(int(meminfo.readline().split()[1]) / 1024 / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    database = connection.vendor
+    if database == "postgresql":
+        database += f" {connection.pg_version // 10000}"
+    elif database == "sqlite":
+        import sqlite3
+
+        database += f" {sqlite3.sqlite_version}"
+    return {"cpus": os.cpu_count(), "memory_gb": memory_gb,
+            "load_average": [round(load, 2) for load in os.getloadavg()], "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "python": sys.version.split()[0], "django": django.get_version(),
+            "database": database}
+
+
+def counts():
+    from members.models import Member
+    from organizations.models import Node
+
+    rows = {"nodes": Node.objects.count(), "members": Member.objects.count()}
+    for kind in (Node.Kind.COMMUNITY, Node.Kind.BRANCH):
+        rows[f"{kind}_nodes"] = Node.objects.filter(kind=kind).count()
+    return rows
+
+
+def table(results):
+    """A plain-text table; widths count Chinese characters as two columns."""
+    header = ["页面", "用户", "状态", "中位 ms", "p95 ms", "CPU ms", "查询", "KB", "×基准", "×admin"]
+    rows = [[r["label"], r["user"], str(r["status"]), f"{r['median_ms']:.1f}",
+             f"{r['p95_ms']:.1f}", f"{r['cpu_ms']:.1f}", str(r["queries"]), f"{r['bytes'] / 1024:.0f}",
+             f"{r['x_floor']}" if r["x_floor"] is not None else "",
+             f"{r['x_admin']}" if r["x_admin"] is not None else ""] for r in results]
+
+    def width(text):
+        return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+    widths = [max(width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row):
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - width(cell))
+            cells.append(cell + pad if i < 2 else pad + cell)
+        return "  ".join(cells)
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def markdown_table(results):
+    lines = ["| 页面 | 用户 | 中位 ms | p95 ms | CPU ms | 查询 | ×基准 | ×admin |",
+             "|---|---|--:|--:|--:|--:|--:|--:|"]
+    for r in results:
+        lines.append(f"| {r['label']} | {r['user']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
+                     f"{r['cpu_ms']:.1f} | "
+                     f"{r['queries']} | {r['x_floor'] or ''} | {r['x_admin'] or ''} |")
+    return "\n".join(lines)

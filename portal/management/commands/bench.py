@@ -1,0 +1,69 @@
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from portal import bench
+
+
+class Command(BaseCommand):
+    help = ("在选定规模的演示数据上测量各关键页面的服务端耗时（中位数、p95）和查询次数，"
+            "并与最小视图及同一模型的 Django admin 列表对比。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=list(bench.SCALES), default="small",
+                            help="small：一个街道 7 个社区；district：50 个社区、5 万名党员")
+        parser.add_argument("--json", dest="json_path", required=True,
+                            help="测量结果写入的 JSON 文件")
+        parser.add_argument("--repeat", type=int, default=20, help="每个页面计时的请求次数")
+        parser.add_argument("--reuse", action="store_true",
+                            help="数据库中已有数据时直接测量（不重新建数据）")
+        parser.add_argument("--markdown", action="store_true",
+                            help="表格按 Markdown 打印（贴进 README）")
+        parser.add_argument("--only", action="append", default=[],
+                            help="只测标签含此文字的页面（可多次给出；基准页总会测量）")
+
+    def handle(self, *args, scale, json_path, repeat, reuse, only, markdown, **options):
+        from organizations.models import Node
+
+        if repeat < 1:
+            raise CommandError("--repeat 至少为 1。")
+        call_command("migrate", interactive=False, verbosity=0)
+        seed_seconds = None
+        if Node.objects.exists():
+            if not reuse:
+                raise CommandError("数据库中已有数据：请换一个空数据库，或加 --reuse 在现有数据上测量。")
+            self.stdout.write("使用数据库中已有的数据。")
+        else:
+            self.stdout.write(f"建立 {scale} 规模的演示数据：{bench.SCALES[scale]}")
+            seed_seconds = bench.seed(scale, log=self.stdout.write)
+            self.stdout.write(f"建数据用时 {seed_seconds:.1f} 秒")
+        try:
+            data = bench.BenchData.load()
+        except LookupError as error:
+            raise CommandError(str(error)) from None
+        rows = bench.counts()
+        self.stdout.write("数据：" + "，".join(f"{key} {value}" for key, value in rows.items()))
+        pages = [page for page in bench.PAGES if not only or any(part in page.label for part in only)]
+        try:
+            results = bench.run(data, repeat, pages=pages, log=self.stdout.write)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        report = {
+            "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "scale": scale if seed_seconds is not None else "reused",
+            "seed_seconds": round(seed_seconds, 1) if seed_seconds is not None else None,
+            "repeat": repeat, "machine": bench.machine(), "rows": rows, "pages": results,
+        }
+        Path(json_path).write_text(json.dumps(report, ensure_ascii=False, indent=2),
+                                   encoding="utf-8")
+        self.stdout.write("")
+        self.stdout.write(bench.markdown_table(results) if markdown else bench.table(results))
+        self.stdout.write("")
+        machine = report["machine"]
+        load = " / ".join(str(value) for value in machine["load_average"])
+        self.stdout.write(f"{machine['cpus']} CPU，{machine['memory_gb']} GB，{machine['database']}，"
+                          f"Python {machine['python']}，Django {machine['django']}；"
+                          f"负载 {load}；每页 {repeat} 次请求。结果已写入 {json_path}")

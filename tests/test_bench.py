@@ -1,0 +1,142 @@
+"""The benchmark machinery at a tiny scale, and query counts of the tree pages at two sizes."""
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from members.factories import MemberFactory
+from organizations.factories import (BranchFactory, CommunityFactory, GrantFactory, GroupFactory,
+                                     StreetFactory, UserFactory)
+from organizations.scope import Role
+from portal import bench
+
+
+@pytest.fixture
+def bench_json(db, tmp_path):
+    path = tmp_path / "bench.json"
+    call_command("bench", scale="tiny", json_path=str(path), repeat=3, stdout=io.StringIO())
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_bench_times_every_page_with_numbers(bench_json):
+    expected = {page.label for page in bench.pages_to_run()}
+    measured = {row["label"]: row for row in bench_json["pages"]}
+    assert set(measured) == expected
+    for row in measured.values():
+        assert row["status"] == 200, row
+        assert row["requests"] == 3
+        assert 0 < row["median_ms"] <= row["p95_ms"] and row["cpu_ms"] > 0
+        assert row["queries"] > 0
+        assert row["x_floor"] > 0
+    assert measured[bench.FLOOR.label]["x_floor"] == 1.0
+    tree = measured["组织架构（街道干部）"]
+    assert tree["compare"] == "organizations.node" and tree["x_admin"] > 0
+    assert bench_json["scale"] == "tiny" and bench_json["seed_seconds"] > 0
+    assert bench_json["rows"]["community_nodes"] == 2  # the demo's own, and the other street's
+    assert bench_json["machine"]["cpus"] >= 1
+
+
+def test_bench_refuses_a_database_with_data_unless_reused(bench_json, tmp_path):
+    path = tmp_path / "again.json"
+    with pytest.raises(CommandError):
+        call_command("bench", scale="tiny", json_path=str(path), repeat=1)
+    call_command("bench", scale="tiny", json_path=str(path), repeat=1, reuse=True,
+                 stdout=io.StringIO())
+    assert json.loads(path.read_text(encoding="utf-8"))["scale"] == "reused"
+
+
+def test_a_compared_admin_changelist_is_timed_even_when_not_listed():
+    page = bench.Page("花名册", "home", compare="members.member")
+    names = [p.url_name for p in bench.pages_to_run([page])]
+    assert names == ["bench_floor", "bench_empty", "home", "admin:members_member_changelist"]
+
+
+def test_percentile_interpolates():
+    assert bench.percentile([1, 2, 3, 4, 5], 0.5) == 3
+    assert bench.percentile([10], 0.95) == 10
+    assert bench.percentile(list(range(101)), 0.95) == 95
+
+
+def make_street(communities, branches_per_community=3, members_per_branch=4):
+    """A street of the given size, with its official."""
+    street = StreetFactory()
+    for _ in range(communities):
+        community = CommunityFactory(parent=street)
+        for _ in range(branches_per_community):
+            branch = BranchFactory(parent=community)
+            group = GroupFactory(parent=branch)
+            MemberFactory.create_batch(members_per_branch, branch=branch, group=group)
+    official = GrantFactory(user=UserFactory(), node=street, role=Role.STREET_OFFICIAL).user
+    return street, official
+
+
+# Session, user, grants, the nodes, the member counts, the member link (navigation), session
+# save and its transaction.
+TREE_QUERIES = 9
+
+
+@pytest.mark.parametrize("communities", [1, 6])
+def test_tree_queries_do_not_grow_with_the_street(db, client, django_assert_num_queries,
+                                                  communities):
+    _street, official = make_street(communities)
+    client.force_login(official)
+    with django_assert_num_queries(TREE_QUERIES):
+        response = client.get(reverse("organizations:tree"))
+    assert response.status_code == 200
+    assert response.content.decode().count("党支部") >= communities * 3
+
+
+@pytest.mark.parametrize("communities", [1, 6])
+def test_node_pages_queries_do_not_grow_with_the_street(db, client, django_assert_num_queries,
+                                                        communities):
+    street, official = make_street(communities)
+    community = street.children.first()
+    branch = community.children.first()
+    client.force_login(official)
+    for node, queries in [(street, NODE_QUERIES["street"]),
+                          (community, NODE_QUERIES["community"]),
+                          (branch, NODE_QUERIES["branch"])]:
+        with django_assert_num_queries(queries):
+            response = client.get(node.get_absolute_url())
+        assert response.status_code == 200
+
+
+NODE_QUERIES = {"street": 13, "community": 15, "branch": 16}
+
+
+def test_the_tree_lists_groups_only_under_a_root_branch(world, client_as):
+    from organizations.selectors import tree_for
+
+    MemberFactory(branch=world.branch, group=None)
+    [street] = tree_for(world.users["official"])
+    assert street.counts_text == "2 个支部 · 1 个党小组 · 2 名党员"
+    community = next(node for node in street.tree_children if node == world.community)
+    [branch] = community.tree_children
+    assert branch.counts_text == "1 个党小组 · 2 名党员" and branch.tree_children == []
+    assert branch.url == world.branch.get_absolute_url()
+
+    [own_branch] = tree_for(world.users["secretary"])
+    [group] = own_branch.tree_children
+    assert (group, group.counts_text) == (world.group, "1 名党员")
+    page = client_as(world.users["secretary"]).get(reverse("organizations:tree")).content.decode()
+    assert world.group.get_absolute_url() in page
+
+
+@pytest.mark.parametrize("options", [{"users": 500}, {"seconds": 3600}, {"users": 0}])
+def test_the_load_test_is_bounded(db, options):
+    with pytest.raises(CommandError):
+        call_command("loadtest", **options)
+
+
+def test_the_load_test_needs_the_demo_logins(db):
+    with pytest.raises(CommandError, match="演示账号"):
+        call_command("loadtest", users=1, seconds=1)
+
+
+def test_a_page_that_fails_names_itself(bench_json):
+    data = bench.BenchData.load()
+    broken = bench.Page("坏页面", "organizations:node_detail", lambda data: {"pk": "x"})
+    with pytest.raises(Exception, match="坏页面"):
+        bench.run(data, 1, pages=[broken])
