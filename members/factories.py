@@ -7,6 +7,7 @@ from members.validators import id_check_char
 from organizations.factories import BranchFactory, CommunityFactory
 from pairing.factories import UnitFactory
 
+
 def make_id_number(n, birth_date):
     """A valid resident ID number, unique for each n whatever the birth date."""
     region = f"{340000 + n // 1000:06d}"
@@ -23,10 +24,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
     birth_date = factory.Sequence(lambda n: date(1940, 1, 1) + timedelta(days=(n * 379) % 22000))
     id_number = factory.LazyAttributeSequence(lambda m, n: make_id_number(n, m.birth_date))
     phone = factory.Sequence(lambda n: f"139{n % 100000000:08d}")
-    joined_on = factory.LazyAttribute(lambda m: m.birth_date.replace(year=m.birth_date.year + 25))
+    # Day arithmetic, not replace(year=…): a 29 February birthday has no anniversary in most years.
+    joined_on = factory.LazyAttribute(lambda m: m.birth_date + timedelta(days=9131))
     full_member_on = factory.LazyAttribute(
-        lambda m: m.joined_on.replace(year=m.joined_on.year + 1)
-        if m.status == Member.Status.FULL else None)
+        lambda m: m.joined_on + timedelta(days=365) if m.status == Member.Status.FULL else None)
     status = Member.Status.FULL
     category = Member.Category.RETIRED
     branch = factory.SubFactory(BranchFactory)
