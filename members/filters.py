@@ -41,6 +41,8 @@ def band_range(band):
 
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或电话"), method="search")
+    community = django_filters.ModelChoiceFilter(label=_("社区"), queryset=Node.objects.none(),
+                                                 field_name="branch__parent")
     branch = django_filters.ModelChoiceFilter(label=_("支部"), queryset=Node.objects.none())
     group = django_filters.ModelChoiceFilter(label=_("党小组"), queryset=Node.objects.none())
     grid = django_filters.ModelChoiceFilter(label=_("网格"), queryset=Grid.objects.none())
@@ -62,6 +64,7 @@ class MemberFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         nodes = Node.objects.visible_to(user).active()
+        self.filters["community"].queryset = nodes.filter(kind=Node.Kind.COMMUNITY)
         self.filters["branch"].queryset = nodes.filter(kind=Node.Kind.BRANCH)
         self.filters["group"].queryset = nodes.filter(kind=Node.Kind.GROUP)
         self.filters["grid"].queryset = Grid.objects.visible_to(user).filter(

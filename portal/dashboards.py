@@ -84,7 +84,11 @@ def members_panel(scope):
         figures[row["category"]] += row["n"]
     totals = {key: sum(figures[key] for figures in per_community.values())
               for key in ["total", "full", "probationary", *Member.Category.values]}
+    roster_filter = {Node.Kind.COMMUNITY: "community", Node.Kind.BRANCH: "branch"}.get(
+        scope.node.kind)
     return Panel("members", _("党员"), {
+        "roster_url": reverse("members:roster") + (
+            f"?{roster_filter}={scope.node.pk}" if roster_filter else "?"),
         "totals": totals,
         "categories": [(value, label, totals[value]) for value, label in Member.Category.choices],
         "rows": [(community, per_community[community.pk]) for community in scope.communities],

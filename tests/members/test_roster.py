@@ -59,7 +59,7 @@ def test_roster_query_count_does_not_grow(world, client_as, django_assert_num_qu
     # session, user, grants, the nav's member link, count, aggregate counts, per-branch counts,
     # "may write", the rows, the filter form's three choice lists, the session save (with its
     # savepoint): the same at every size.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get("/members/?status=full")
     assert response.status_code == 200
 
