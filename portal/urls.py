@@ -17,5 +17,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
+    path("audit/", include("portal.audit_urls")),
     path("admin/", admin.site.urls),
 ]
