@@ -7,14 +7,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_ONLY = {"DATABASE_URL", "HTTPS", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE",
+             "CELERY_TASK_ALWAYS_EAGER", "FORCE_PASSWORD_CHANGE", "SESSION_IDLE_MINUTES",
+             "AXES_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES"}
 
 
 def production_env(tmp_path, **extra):
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "HTTPS", "SECURE_SSL_REDIRECT"}}
+    # Only what production would have: not the test run's database or its async switch
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright).
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
     env.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "x",
                 "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_VAR_DIR": str(tmp_path)})
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     env.update(extra)
     return env
 
