@@ -16,7 +16,7 @@ from organizations import services
 from organizations.models import AccountState
 from organizations.scope import Role
 from portal import demo
-from portal.password_policy import SESSION_KEY
+from portal.login_protection import SESSION_KEY
 from tests.security.production import production_settings
 
 PRODUCTION_NAMES = [
@@ -36,7 +36,7 @@ LOGIN = reverse("login")
 HOME = reverse("home")
 PASSWORD_CHANGE = reverse("password_change")
 GOOD_PASSWORD = "Hong#Qi2026x"
-FORCED = "portal.password_policy.ForcePasswordChangeMiddleware"
+FORCED = "portal.login_protection.ForcePasswordChangeMiddleware"
 
 
 @pytest.fixture
@@ -248,3 +248,11 @@ def test_over_https_cookies_are_secure_httponly_samesite_and_hsts_is_sent(person
     assert response.status_code == 302
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+def test_a_very_long_username_is_a_failed_login_not_a_server_error(person, client):
+    name = "党" * 10_000
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, name, "wrong").status_code == 200
+    assert login(client, name, "wrong").status_code == 429
+    assert AccessAttempt.objects.get().username == name[:150]

@@ -1,4 +1,5 @@
-"""Forced change of initial passwords in production.
+"""Login protection beyond django-axes' settings: the name axes records, and the forced change
+of initial passwords in production.
 
 A password someone else set (the demo password, the one staff typed when creating an account)
 is known to more than one person. With FORCE_PASSWORD_CHANGE on (production: DEBUG false),
@@ -12,9 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "password_chosen"
+USERNAME_MAX_LENGTH = 150
 # Pages a user may open before choosing a password: the change form itself, leaving, language.
 EXEMPT_URL_NAMES = {"password_change", "password_change_done", "logout", "set_language"}
 PASSWORD_CHANGE_URL_NAMES = {"password_change", "admin:password_change"}
+
+
+def axes_username(request, credentials):
+    """The username axes locks and stores (AXES_USERNAME_CALLABLE).
+
+    Django's login form does not check the username's length on the server, and axes saves it
+    in a 255-character column: on PostgreSQL a longer one made every such login a server error.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or {}).get(field) or request.POST.get(field) or None
+    return username[:USERNAME_MAX_LENGTH] if username else None
 
 
 def password_chosen_record(*, user):
