@@ -17,6 +17,9 @@ from organizations.scope import Role, require_grant
 from portal.audit import ACCESS_EVENTS, ACTION_LABELS, entries_visible_to, event_label
 
 PAGE_SIZE = 50
+# Recorded by auditlog (a change of password is worth knowing about), never shown.
+HIDDEN_FIELDS = {"password"}
+HIDDEN = _("（已隐藏）")
 AUDITED_APPS = ("auth", "organizations", "members", "activities", "pairing", "portal")
 
 
@@ -83,6 +86,17 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def change_rows(entry):
+    """(field, old, new) of an entry, secrets hidden: officials read the trail, not hashes."""
+    rows = []
+    for field, values in entry.changes_dict.items():
+        old, new = values if len(values) == 2 else ("", values)
+        if field in HIDDEN_FIELDS:
+            old, new = (HIDDEN if old else ""), HIDDEN
+        rows.append((field, old, new))
+    return rows
+
+
 @require_GET
 @require_grant(Role.STREET_OFFICIAL)
 def search(request):
@@ -96,8 +110,7 @@ def search(request):
         request.GET.get("page"))
     for entry in page.object_list:
         entry.label = event_label(entry)
-        entry.change_rows = [(field, values[0], values[1]) if len(values) == 2 else
-                             (field, "", values) for field, values in entry.changes_dict.items()]
+        entry.change_rows = change_rows(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "portal/audit_search.html", {

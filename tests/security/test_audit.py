@@ -146,3 +146,13 @@ def test_nobody_can_change_or_delete_entries_in_the_admin(world, client_as):
 def test_the_audit_urls_offer_no_write(world, client_as):
     response = client_as(world.users["official"]).post(SEARCH, {"actor": "x"})
     assert response.status_code == 405
+
+
+def test_password_changes_are_listed_without_the_hash(world, client_as):
+    staff = world.users["staff"]
+    staff.set_password("Xin#Mima2026")
+    staff.save()
+    response = client_as(world.users["superuser"]).get(SEARCH, {"object_type": "auth.user"})
+    content = response.content.decode()
+    assert "（已隐藏）" in content
+    assert staff.password not in content and "md5$" not in content
