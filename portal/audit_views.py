@@ -5,6 +5,7 @@ from auditlog.models import LogEntry
 from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -93,8 +94,16 @@ def change_rows(entry):
         old, new = values if len(values) == 2 else ("", values)
         if field in HIDDEN_FIELDS:
             old, new = (HIDDEN if old else ""), HIDDEN
-        rows.append((field, old, new))
+        rows.append((field_label(entry, field), old, new))
     return rows
+
+
+def field_label(entry, field):
+    model = entry.content_type.model_class()
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except (AttributeError, FieldDoesNotExist):  # a model or field removed since
+        return field
 
 
 @require_GET
