@@ -65,7 +65,7 @@ def test_uploads_live_outside_the_static_root_and_have_no_url(settings, tmp_path
         assert client.get(path).status_code == 404, path
 
 
-def test_served_files_are_private_and_not_sniffed(settings, tmp_path):
+def test_served_files_are_private_and_not_sniffed(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     name = default_storage.save("photos/x.png", ContentFile(png_bytes()))
     field_file = type("FieldFile", (), {"name": name,
@@ -74,4 +74,4 @@ def test_served_files_are_private_and_not_sniffed(settings, tmp_path):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Type"] == "image/png"
-    response.close()
+    response.close()  # sends request_finished, which touches the database connection
