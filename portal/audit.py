@@ -6,7 +6,6 @@ its middleware give who, when, from which address and what changed). Reads of pe
 them, with `record_access`. Nothing here changes or deletes an entry: the trail has no write
 view, and its admin allows no change and no delete.
 """
-from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -41,11 +40,13 @@ def record_access(request, instance, event, **details):
     `event` is a short English key (add it to ACCESS_EVENTS for a Chinese label); `details`
     must not repeat the personal data itself.
     """
-    with set_actor(request.user if request.user.is_authenticated else None,
-                   remote_addr=client_address(request)):
-        return LogEntry.objects.log_create(
-            instance, force_log=True, action=LogEntry.Action.ACCESS,
-            additional_data={"event": event, **details})
+    # Passed directly rather than through auditlog's set_actor: nesting that inside the
+    # middleware's context would leave later writes of the same request without an actor.
+    actor = request.user if request.user.is_authenticated else None
+    return LogEntry.objects.log_create(
+        instance, force_log=True, action=LogEntry.Action.ACCESS, actor=actor,
+        actor_email=getattr(actor, "email", None), remote_addr=client_address(request),
+        additional_data={"event": event, **details})
 
 
 def street_actor_ids(street):

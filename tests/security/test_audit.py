@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
@@ -56,6 +57,16 @@ def test_record_access_stores_an_access_event(world):
     assert entry.action == LogEntry.Action.ACCESS
     assert entry.additional_data == {"event": "reveal_id_number"}
     assert entry.actor == world.users["staff"] and entry.remote_addr == "10.9.9.9"
+
+
+def test_writes_after_an_access_in_the_same_request_keep_their_actor(world):
+    staff = world.users["staff"]
+    with set_actor(staff, remote_addr="10.7.7.7"):  # what auditlog's middleware does
+        _access(staff, world.member, "reveal_id_number", address="10.7.7.7")
+        world.branch.phone = "0561-2"
+        world.branch.save()
+    updated = node_entries(world.branch).get(action=LogEntry.Action.UPDATE)
+    assert updated.actor == staff and updated.remote_addr == "10.7.7.7"
 
 
 def test_street_official_sees_only_actors_of_the_street(world):
