@@ -34,7 +34,7 @@ class PageParser(HTMLParser):
         self.inline_scripts = []
         self.scripts_with_src = []
         self.attributes = []  # (tag, name, value)
-        self.forms = []  # {"action": str, "fields": [field dict]}
+        self.forms = []  # {"action": str, "method": "get" | "post", "fields": [field dict]}
         self._script = None
         self._form = None
         self._textarea = None
@@ -49,9 +49,9 @@ class PageParser(HTMLParser):
             else:
                 self._script = {"type": attributes.get("type", ""), "text": ""}
         elif tag == "form":
-            if (attributes.get("method") or "get").lower() == "post":
-                self._form = {"action": attributes.get("action") or "", "fields": []}
-                self.forms.append(self._form)
+            self._form = {"action": attributes.get("action") or "", "fields": [],
+                          "method": (attributes.get("method") or "get").lower()}
+            self.forms.append(self._form)
         elif self._form is not None and attributes.get("name") and not \
                 attributes.get("disabled"):
             self._field(tag, attributes)
