@@ -15,6 +15,9 @@ from organizations.models import Node
 from portal.audit import entries_visible_to, record_access
 
 SEARCH = reverse("audit:search")
+# Session, user, grants, the user's member link, the count and one page of entries with actors
+# and content types joined, the session save: the same for 3 entries or 30.
+QUERIES = 9
 
 
 def node_entries(node):
@@ -129,13 +132,13 @@ def test_search_page_shows_nothing_of_another_street(world, client_as):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_search_page_query_count_does_not_grow(world, client_as, django_assert_max_num_queries,
+def test_search_page_query_count_does_not_grow(world, client_as, django_assert_num_queries,
                                                rows):
     for _ in range(rows):
         _access(world.users["staff"], world.member, "reveal_id_number")
     client = client_as(world.users["official"])
     client.get(SEARCH)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(QUERIES):
         client.get(SEARCH, {"actor": "staff"})
 
 
