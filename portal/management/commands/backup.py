@@ -1,7 +1,9 @@
 """backup: the database and the uploaded files in one timestamped .tar.gz.
 
-The archive holds `db.json` (every app's rows in loaddata's JSON, content types referred to by natural key,
-so it loads into a database whose content-type ids differ) and `media/` (MEDIA_ROOT).
+The archive holds `db.json` (every app's rows in loaddata's JSON, content types referred to by
+natural key, so it loads into a database whose content-type ids differ) and `media/`
+(MEDIA_ROOT). Content types, permissions and sessions are left out: flush and migrate rebuild
+the first two, and old sessions are worth nothing after a restore.
 `restore` reads it back.
 """
 import datetime
@@ -13,8 +15,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 # Rebuilt by migrate / flush (content types, permissions) or worthless after a restore (sessions).
