@@ -54,3 +54,18 @@ def test_page_sends_security_headers_and_needs_no_inline_script(target, world, c
     # Partials (htmx fragments, print views) may load no script at all; pages load ours only.
     assert all(src.startswith("/static/") for src in html.scripts_with_src), \
         html.scripts_with_src
+
+
+def test_the_page_parser_sees_what_the_policy_forbids():
+    html = parse('<script>alert(1)</script><script type="application/json" id="d">{}</script>'
+                 '<script src="https://cdn.example.com/x.js"></script>'
+                 '<button onclick="go()">x</button><form method="post" action="/a/">'
+                 '<input name="n" value="v"><select name="s"><option value="1" selected>1'
+                 '</option></select><textarea name="t">hi</textarea></form>')
+    assert [script["type"] for script in html.inline_scripts] == ["", "application/json"]
+    assert html.scripts_with_src == ["https://cdn.example.com/x.js"]
+    assert ("button", "onclick", "go()") in html.attributes
+    form, = html.forms
+    assert form["method"] == "post" and form["action"] == "/a/"
+    assert [field["name"] for field in form["fields"]] == ["n", "s", "t"]
+    assert form["fields"][1]["options"] == [("1", True)] and form["fields"][2]["value"] == "hi"
