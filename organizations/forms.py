@@ -81,6 +81,14 @@ class GridForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.community = community
 
+    def clean_name(self):
+        # The form leaves out `community`, so ModelForm skips the (community, name) constraint.
+        name = self.cleaned_data["name"]
+        if Grid.objects.filter(community=self.instance.community, name=name) \
+                .exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("本社区已有同名网格。"))
+        return name
+
 
 class AccountForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150,

@@ -295,3 +295,22 @@ class Grant(models.Model):
         if self.node_id and expected and self.node.kind != expected:
             raise ValidationError({"node": _("%(role)s只能授予在%(kind)s上。") % {
                 "role": Role(self.role).label, "kind": Node.Kind(expected).label}})
+
+
+class AccountState(models.Model):
+    """When a user last chose their own password.
+
+    Passwords set by someone else (demo seeding, staff creating an account) have no row here,
+    so in production the user must choose a new one before using the portal.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="account_state", verbose_name=_("用户"))
+    password_chosen_at = models.DateTimeField(_("本人设置密码时间"))
+
+    class Meta:
+        verbose_name = _("账号状态")
+        verbose_name_plural = _("账号状态")
+
+    def __str__(self):
+        return str(self.user)

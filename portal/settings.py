@@ -70,6 +70,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
     SECRET_KEY = "local-development-only-not-secret"
+# In production, demo and staff-set initial passwords must be changed at first login.
+FORCE_PASSWORD_CHANGE = env_bool("FORCE_PASSWORD_CHANGE", not DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.login_protection.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -155,6 +158,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "portal.login_protection.axes_username"
 
 # Idle timeout: the session expires after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -191,6 +195,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Every domain model's writes are recorded with who, when, from where and what changed.
 AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions", "admin", "contenttypes", "axes", "auditlog", "auth.permission",
 )

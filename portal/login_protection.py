@@ -1,0 +1,80 @@
+"""Login protection beyond django-axes' settings: the name axes records, and the forced change
+of initial passwords in production.
+
+A password someone else set (the demo password, the one staff typed when creating an account)
+is known to more than one person. With FORCE_PASSWORD_CHANGE on (production: DEBUG false),
+a user without an `AccountState` row is sent to 修改密码 until they choose their own.
+"""
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+SESSION_KEY = "password_chosen"
+USERNAME_MAX_LENGTH = 150
+# Pages a user may open before choosing a password: the change form itself, leaving, language.
+EXEMPT_URL_NAMES = {"password_change", "password_change_done", "logout", "set_language"}
+PASSWORD_CHANGE_URL_NAMES = {"password_change", "admin:password_change"}
+
+
+def axes_username(request, credentials):
+    """The username axes locks and stores (AXES_USERNAME_CALLABLE).
+
+    Django's login form does not check the username's length on the server, and axes saves it
+    in a 255-character column: on PostgreSQL a longer one made every such login a server error.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or {}).get(field) or request.POST.get(field) or None
+    return username[:USERNAME_MAX_LENGTH] if username else None
+
+
+def password_chosen_record(*, user):
+    """Record that the user has just chosen their own password."""
+    from organizations.models import AccountState
+
+    AccountState.objects.update_or_create(user=user,
+                                          defaults={"password_chosen_at": timezone.now()})
+
+
+def password_chosen(user):
+    from organizations.models import AccountState
+
+    return AccountState.objects.filter(user=user).exists()
+
+
+class ForcePasswordChangeMiddleware:
+    """Place after AuthenticationMiddleware and MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not getattr(settings, "FORCE_PASSWORD_CHANGE", False) \
+                or not request.user.is_authenticated:
+            return self.get_response(request)
+        # Remembered in the session once known, so ordinary pages cost no query.
+        chosen = request.session.get(SESSION_KEY) or password_chosen(request.user)
+        if chosen:
+            request.session[SESSION_KEY] = True
+            return self.get_response(request)
+        return self._until_chosen(request)
+
+    def _until_chosen(self, request):
+        if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return self.get_response(request)
+        try:
+            name = resolve(request.path_info).view_name
+        except Resolver404:
+            name = ""
+        if name not in EXEMPT_URL_NAMES | PASSWORD_CHANGE_URL_NAMES:
+            messages.warning(request, _("请先修改初始密码：初始密码可能被他人知晓。"))
+            return redirect(reverse("password_change"))
+        response = self.get_response(request)
+        # The change view redirects only when the new password was accepted and saved.
+        if (name in PASSWORD_CHANGE_URL_NAMES and request.method == "POST"
+                and response.status_code == 302):
+            password_chosen_record(user=request.user)
+            request.session[SESSION_KEY] = True
+        return response
