@@ -21,6 +21,13 @@ def readable_pages():
             if entry.method == "get" and role_for(entry)]
 
 
+def html_of(response):
+    """The page's HTML, or "" for files (xlsx, photos, documents): they hold no forms or scripts."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return ""
+    return response.content.decode()
+
+
 def page_id(page):
     entry, role = page
     return f"{entry.name}-as-{role}"

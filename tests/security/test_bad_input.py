@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import Resolver404, resolve, reverse
 
-from tests.security.pages import page_id, parse, readable_pages
+from tests.security.pages import html_of, page_id, parse, readable_pages
 
 PAGES = readable_pages()
 # Forms that only end the session or switch language: nothing of the user's is stored.
@@ -85,7 +85,7 @@ def test_nasty_values_give_no_server_error_and_stay_escaped(target, world, clien
     entry.setup(world)
     page_url = reverse(entry.name, kwargs=entry.kwargs(world))
     client = client_as(world.users[role])
-    forms = parse(client.get(page_url).content.decode()).forms
+    forms = parse(html_of(client.get(page_url, entry.data(world)))).forms
     swept = 0
     for form in forms:
         action_url = form_url(form["action"], page_url)
@@ -103,7 +103,7 @@ def test_nasty_values_give_no_server_error_and_stay_escaped(target, world, clien
             assert_escaped(response, what)
     if swept:
         entry.setup(world)
-        assert_escaped(client.get(page_url), f"the sweep of {page_url}")
+        assert_escaped(client.get(page_url, entry.data(world)), f"the sweep of {page_url}")
 
 
 def test_the_sweep_covers_the_forms_of_the_portal(world, client_as):
@@ -112,7 +112,8 @@ def test_the_sweep_covers_the_forms_of_the_portal(world, client_as):
     for entry, role in PAGES:
         entry.setup(world)
         page_url = reverse(entry.name, kwargs=entry.kwargs(world))
-        for form in parse(client_as(world.users[role]).get(page_url).content.decode()).forms:
+        response = client_as(world.users[role]).get(page_url, entry.data(world))
+        for form in parse(html_of(response)).forms:
             name = url_name(form_url(form["action"], page_url))
             if name not in SKIPPED_URL_NAMES:
                 swept.add(name)

@@ -31,7 +31,8 @@ def test_the_registry_gives_the_sweeps_pages():
 def test_page_sends_security_headers_and_needs_no_inline_script(target, world, client_as):
     entry, role = target
     entry.setup(world)
-    response = client_as(world.users[role]).get(reverse(entry.name, kwargs=entry.kwargs(world)))
+    response = client_as(world.users[role]).get(reverse(entry.name, kwargs=entry.kwargs(world)),
+                                                entry.data(world))
     assert response.status_code == 200
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
