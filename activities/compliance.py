@@ -186,16 +186,26 @@ def resolve_rules(rule_rows, node):
     return {code: rule for code, (rank, rule) in chosen.items()}
 
 
-def judge(facts, kinds, span, today):
-    """{code: KindStatus} for each kind that applies to the branch, over the span."""
+def judge(facts, kinds, span, today, ending_only=False):
+    """{code: KindStatus} for each kind that applies to the branch, over the span.
+
+    With `ending_only`, a kind is judged only on windows that end inside the span: a grid of
+    months then shows a quarterly kind in its quarter's last month, not as "in progress" in
+    every month of the quarter.
+    """
     result = {}
     for kind in kinds:
         if not facts.applies(kind.code):
             continue
         rule = facts.rules[kind.code]
+        windows = span.windows(rule.period)
+        if ending_only:
+            windows = [window for window in windows if window.last <= span.last]
+            if not windows:
+                continue
         owners = facts.group_ids if kind.code == MeetingKind.GROUP_MEETING else [None]
         worst, held_total, required_total, gaps = GREY, 0, 0, []
-        for window in span.windows(rule.period):
+        for window in windows:
             for group_id in owners:
                 held = sum(_count(facts, group_id, kind.code, year, month)
                            for year, month in window.months())
@@ -247,11 +257,11 @@ def branch_year(branch, year, today=None):
     kinds, facts = load_facts([branch], *_extent([year_span]))
     branch_facts = facts[branch.pk]
     months = [Span.month(year, month) for month in range(1, 13)]
-    per_month = [judge(branch_facts, kinds, month, today) for month in months]
+    per_month = [judge(branch_facts, kinds, month, today, ending_only=True) for month in months]
     rows = []
     for code, status in judge(branch_facts, kinds, year_span, today).items():
         rows.append({"kind": status.kind, "year": status,
-                     "months": [judged[code] for judged in per_month]})
+                     "months": [judged.get(code) for judged in per_month]})
     return months, rows
 
 
@@ -271,7 +281,9 @@ def community_branches(community):
 
 
 def street_matrix(street, year, today=None):
-    """Communities × months of a street: each cell the worst status of the community's branches.
+    """Communities × months of a street: each cell the worst status of the community's branches
+    over the windows that end in that month (monthly kinds every month, quarterly kinds in the
+    quarter's last month, yearly kinds in December).
 
     Six queries whatever the street's size (communities and branches, then `load_facts`).
     Returns (months, [(community, [status per month], {status: count of red/amber branches})]).
@@ -292,7 +304,8 @@ def street_matrix(street, year, today=None):
         cells = []
         for month in months:
             statuses = [status.status for branch_facts in by_community[community.pk]
-                        for status in judge(branch_facts, kinds, month, today).values()]
+                        for status in judge(branch_facts, kinds, month, today,
+                                            ending_only=True).values()]
             cells.append(worst_of(statuses))
         rows.append((community, cells))
     return months, rows

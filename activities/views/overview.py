@@ -1,5 +1,5 @@
 """Compliance pages, month calendars and the quarterly record book."""
-from datetime import date
+from datetime import date, timedelta
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -44,13 +44,14 @@ def compliance_community(request, pk):
     period = request.GET.get("period", Period.MONTH)
     if period not in Period.values:
         period = Period.MONTH
-    span = compliance.Span.of(period, timezone.localdate())
+    span = compliance.Span.of(period, _month(request))
     kinds, rows = compliance.branches_compliance(compliance.community_branches(community), span)
     table = [(branch, [statuses.get(kind.code) for kind in kinds],
               compliance.worst_of(status.status for status in statuses.values()))
              for branch, statuses in rows]
     return render(request, "activities/compliance_community.html", {
         "community": community, "span": span, "period": period, "periods": Period.choices,
+        "previous": span.first - timedelta(days=1), "following": span.last + timedelta(days=1),
         "kinds": kinds, "table": table,
         "red_count": sum(1 for _branch, _cells, overall in table if overall == compliance.RED)})
 
