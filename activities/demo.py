@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from activities.defaults import ensure_defaults
 from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind, Participation)
 from members.models import Member
 from organizations.models import CommitteeSeat, Node
@@ -28,6 +29,9 @@ GRADES = [Attendance.Grade.EXCELLENT] + [Attendance.Grade.QUALIFIED] * 8 + [
 
 
 def seed(context):
+    from django.apps import apps
+
+    ensure_defaults(apps)
     branches = [branch for branch in context.branch_nodes if not branch.meetings.exists()]
     if not branches:
         return

@@ -1,4 +1,6 @@
 """Meetings: plan, change, cancel, record, print, photos, QR check-in."""
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -182,8 +184,9 @@ def meeting_qr_image(request, pk):
         raise Http404
     url = request.build_absolute_uri(
         reverse("activities:checkin", args=[checkin.make_token(meeting)]))
-    qr = segno.make(url, error="m")
-    response = HttpResponse(qr.svg_inline(scale=8), content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, xmldecl=False)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 

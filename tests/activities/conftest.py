@@ -1,5 +1,3 @@
-import importlib
-
 import pytest
 
 
@@ -8,8 +6,6 @@ def default_rules(db):
     """The shipped meeting kinds and rules, restored when a transactional test flushed them."""
     from django.apps import apps
 
-    from activities.models import MeetingKind
+    from activities.defaults import ensure_defaults
 
-    if not MeetingKind.objects.exists():
-        migration = importlib.import_module("activities.migrations.0002_default_rules")
-        migration.add_defaults(apps, None)
+    ensure_defaults(apps)
