@@ -149,7 +149,8 @@ def load_facts(branches, first, last):
         CommitteeSeat.objects.current(min(last, timezone.localdate()))
         .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True))
     groups = defaultdict(list)
-    for group_id, branch_id in (Node.objects.active().filter(kind=Node.Kind.GROUP, parent_id__in=ids)
+    for group_id, branch_id in (Node.objects.active()
+                                .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
                                 .values_list("pk", "parent_id")):
         groups[branch_id].append(group_id)
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
@@ -163,7 +164,8 @@ def load_facts(branches, first, last):
             .annotate(n=Count("pk")).order_by())
     for row in held:
         branch_facts = facts[row["branch_id"]]
-        month = timezone.localtime(row["month"]) if timezone.is_aware(row["month"]) else row["month"]
+        month = row["month"]
+        month = timezone.localtime(month) if timezone.is_aware(month) else month
         key = (row["kinds"], month.year, month.month)
         branch_facts.branch_counts[key] = branch_facts.branch_counts.get(key, 0) + row["n"]
         if row["group_id"]:

@@ -1,4 +1,5 @@
-"""Demo meetings and community activities, inserted in bulk (benchmarks seed 500 branches × 5 years).
+"""Demo meetings and community activities, inserted in bulk (benchmarks seed 500 branches ×
+5 years).
 
 Every branch holds a monthly 主题党日 (with the quarter's 党员大会 and 党课 in the last month of
 each quarter, and the 组织生活会 with 民主评议 in December), its committee meets monthly, and

@@ -325,7 +325,8 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("日历订阅")
         verbose_name_plural = _("日历订阅")
-        constraints = [models.UniqueConstraint(fields=["member"], condition=Q(revoked_at__isnull=True),
+        constraints = [models.UniqueConstraint(fields=["member"],
+                                               condition=Q(revoked_at__isnull=True),
                                                name="calendar_feed_one_active")]
 
     def __str__(self):

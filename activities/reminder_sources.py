@@ -27,7 +27,8 @@ def _stamp(moment):
 
 
 def lead_times():
-    """(default leads, {node id: leads}) from the reminder rules; a node's rows replace the default."""
+    """(default leads, {node id: leads}) from the reminder rules; a node's rows replace the
+    default."""
     defaults, overrides = set(), defaultdict(set)
     for node_id, lead in ReminderRule.objects.values_list("node_id", "lead_minutes"):
         (defaults if node_id is None else overrides[node_id]).add(lead)
@@ -67,20 +68,24 @@ def upcoming_meetings(now):
             .values_list("meeting_id", "member__user_id", "meeting__starts_at",
                          "meeting__branch__path", "meeting__topic", "meeting__place"))
     found = []
-    # Built once: reverse() and gettext per row would dominate a scan of 10,000 reminders.
+    # Per meeting, not per attendee: reverse(), gettext and time formatting per row would
+    # dominate a scan of 10,000 reminders.
     meeting_url = reverse("activities:meeting_list") + "{}/"
     title, body = _("会议提醒：%(topic)s"), _("%(when)s 在 %(place)s 召开“%(topic)s”，请准时参加。")
+    prepared = {}
     for meeting_id, user_id, starts_at, path, topic, place in rows.iterator(chunk_size=5000):
-        due = [lead for lead in _leads_for(path, defaults, overrides)
-               if starts_at - timedelta(minutes=lead) <= now]
-        if not due:
-            continue
-        when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
-        found.append(Reminder(
-            Meeting, meeting_id, user_id, f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}",
-            title=title % {"topic": topic},
-            body=body % {"when": when, "place": place, "topic": topic},
-            url=meeting_url.format(meeting_id)))
+        if meeting_id not in prepared:
+            due = [lead for lead in _leads_for(path, defaults, overrides)
+                   if starts_at - timedelta(minutes=lead) <= now]
+            when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
+            prepared[meeting_id] = due and (
+                f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}", title % {"topic": topic},
+                body % {"when": when, "place": place, "topic": topic},
+                meeting_url.format(meeting_id))
+        if prepared[meeting_id]:
+            kind, meeting_title, meeting_body, url = prepared[meeting_id]
+            found.append(Reminder(Meeting, meeting_id, user_id, kind, meeting_title,
+                                  meeting_body, url))
     return found
 
 
@@ -190,8 +195,8 @@ def terms_ending(now):
     """A committee term ends within 90 days: the node's own secretaries or staff and the
     level above."""
     today = timezone.localdate(now)
-    seats = list(CommitteeSeat.objects.ending_between(today, today + timedelta(days=TERM_NOTICE_DAYS))
-                 .filter(role=CommitteeSeat.Role.SECRETARY).select_related("node"))
+    ending = CommitteeSeat.objects.ending_between(today, today + timedelta(days=TERM_NOTICE_DAYS))
+    seats = list(ending.filter(role=CommitteeSeat.Role.SECRETARY).select_related("node"))
     node_ids = {seat.node_id for seat in seats} | {seat.node.parent_id for seat in seats}
     users = _grant_users(list(Role), node_ids)
     found = []

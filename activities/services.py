@@ -6,11 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import reminders
 from activities.checkin import window_open
-from activities.models import (ActivityPhoto, Attendance, CalendarFeed, CommunityActivity,
-                               Delivery, Meeting, MeetingKind, MeetingPhoto, Notification,
-                               Participation)
+from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery, Meeting,
+                               MeetingPhoto, Notification, Participation)
 from members.models import Member
 
 logger = logging.getLogger(__name__)
@@ -205,11 +203,3 @@ def notification_mark_read(*, user, notification_id=None):
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
-
-
-def kinds_by_code(codes):
-    return list(MeetingKind.objects.filter(code__in=codes))
-
-
-def activity_new(community):
-    return CommunityActivity(community=community)

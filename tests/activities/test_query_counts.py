@@ -1,6 +1,4 @@
 """Lists and compliance pages run the same number of queries at two data sizes."""
-from datetime import timedelta
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse

@@ -14,9 +14,8 @@ from activities.models import Delivery, Meeting, Notification
 from activities.reminders import Reminder, register, scan, send_delivery
 from members.factories import MemberFactory
 from members.models import Member
-from organizations.factories import GrantFactory, SeatFactory, UserFactory
+from organizations.factories import SeatFactory, UserFactory
 from organizations.models import CommitteeSeat, Node
-from organizations.scope import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +67,8 @@ def test_both_lead_times_fire_as_the_meeting_approaches(world, attendee):
     assert Notification.objects.count() == 2
 
 
-def test_reschedule_rearms_and_voids_the_old_reminder(world, attendee, django_capture_on_commit_callbacks):
+def test_reschedule_rearms_and_voids_the_old_reminder(world, attendee,
+                                                      django_capture_on_commit_callbacks):
     meeting = MeetingFactory(branch=world.branch, attendees=[attendee],
                              starts_at=timezone.now() + timedelta(days=1))
     scan_meetings()

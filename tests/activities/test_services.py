@@ -151,7 +151,8 @@ def test_real_worker_sends_a_reminder_once_for_two_beat_ticks(tmp_path, member_w
                                         delivered_at__isnull=False)
     assert inbox.count() == 1 and topic in inbox.get().title
     assert worker.mails_about(topic) == 1
-    assert Delivery.objects.filter(recipient=member_with_email.user, status="sent").count() == 3  # in-app, email, SMS
+    # In-app, email and SMS, each once.
+    assert Delivery.objects.filter(recipient=member_with_email.user, status="sent").count() == 3
 
 
 @pytest.fixture

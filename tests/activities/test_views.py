@@ -115,7 +115,8 @@ def test_a_future_meeting_cannot_be_recorded_as_held(world):
 
 def test_appraisal_grades_show_for_the_member(world, client_as):
     meeting = MeetingFactory(branch=world.branch, kinds=["appraisal", "life_meeting"],
-                             attendees=[world.member], starts_at=timezone.now() - timedelta(hours=3))
+                             attendees=[world.member],
+                             starts_at=timezone.now() - timedelta(hours=3))
     client = client_as(world.users["secretary"])
     client.post(reverse("activities:meeting_record", args=[meeting.pk]), {
         "minutes": "民主评议", f"status_{world.member.pk}": "present",
