@@ -95,13 +95,15 @@ def wait_for(condition, seconds, what):
 
 def point_celery_at(broker):
     """This process's Celery app (eager in tests) publishes to `broker` for real."""
+    from kombu import pools
+
     from portal.celery import app
 
-    app.conf.broker_url = broker
-    app.conf.task_always_eager = False
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    app.conf.update(broker_url=broker, broker_write_url=broker, broker_read_url=broker,
+                    task_always_eager=False)
+    # Forget connections made to another (or a stopped) broker.
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
     return app
 
@@ -110,9 +112,10 @@ def point_celery_at(broker):
 def restore_celery():
     from portal.celery import app
 
-    before = (app.conf.broker_url, app.conf.task_always_eager)
+    eager = app.conf.task_always_eager
+    broker = app.conf.broker_url
     yield
-    point_celery_at(before[0]).conf.task_always_eager = before[1]
+    point_celery_at(broker).conf.task_always_eager = eager
 
 
 @pytest.fixture
