@@ -71,6 +71,10 @@ class MeetingForm(forms.ModelForm):
         cleaned = super().clean()
         branch = cleaned.get("branch") or (self.instance.branch if self.instance.pk else None)
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        for name in ("starts_at", "ends_at"):
+            if cleaned.get(name) and not 2000 <= cleaned[name].year <= 2100:
+                self.add_error(name, _("请填写 2000 年至 2100 年之间的时间。"))
+                starts_at = ends_at = None
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
         group = cleaned.get("group")

@@ -70,6 +70,8 @@ def _month(request):
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError
         return date(year, month, 1)
     except ValueError:
         return today.replace(day=1)

@@ -270,3 +270,41 @@ def test_record_book_prints_the_quarters_held_meetings(world, client_as):
     page = client_as(world.users["secretary"]).get(reverse(
         "activities:record_book", args=[world.branch.pk, start.year, (start.month + 2) // 3]))
     assert "季度党课" in page.content.decode() and "会议记录本" in page.content.decode()
+
+
+NASTY = ["", " ", "x" * 5000, "\x00\x07", "😀" * 50, "'; DROP TABLE activities_meeting; --",
+         "<script>alert(1)</script>", "0001-01-01T00:00", "9999-12-31T23:59", "-1", "1e309",
+         "2026-02-30", "NaN"]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_nasty_values_never_give_a_500_and_are_escaped(world, client_as, value):
+    client = client_as(world.users["staff"])
+    meeting = MeetingFactory(branch=world.branch, attendees=[world.member],
+                             starts_at=timezone.now() - timedelta(minutes=10))
+    posts = [
+        (reverse("activities:meeting_create"), {**plan_data(world), "topic": value,
+                                                "starts_at": value, "place": value}),
+        (reverse("activities:meeting_create"), plan_data(world, ends_at=value, host=value)),
+        (reverse("activities:meeting_record", args=[meeting.pk]),
+         {"minutes": value, f"status_{world.member.pk}": value,
+          f"reason_{world.member.pk}": value}),
+        (reverse("activities:meeting_checkin_for", args=[meeting.pk]),
+         {"member": value, "reason": value}),
+        (reverse("activities:meeting_cancel", args=[meeting.pk]), {"reason": value}),
+        (reverse("activities:activity_create"),
+         activity_data(world, title=value, held_on=value, residents_count=value,
+                       **{"participants-0-hours": value})),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    for url in [reverse("activities:calendar", args=[world.community.pk]) + f"?month={value}",
+                reverse("activities:compliance_community", args=[world.community.pk])
+                + f"?period={value}&month={value}",
+                reverse("activities:compliance_branch", args=[world.branch.pk]) + f"?year={value}",
+                reverse("activities:meeting_list") + f"?status={value}&kind={value}&page={value}"]:
+        assert client.get(url).status_code == 200, url
+    assert client_as(world.users["member"]).get(
+        reverse("activities:checkin", args=[value.replace("/", "") or "x"])).status_code == 400
