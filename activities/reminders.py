@@ -27,6 +27,7 @@ from activities.models import Delivery, Notification
 logger = logging.getLogger(__name__)
 # A failing channel is tried this many times before the delivery is marked failed.
 MAX_ATTEMPTS = 5
+KIND_MAX_LENGTH = Notification._meta.get_field("kind").max_length
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ def record(reminders):
     recorded = _recorded_keys(reminders, content_types)
     fresh = []
     for reminder in reminders:
+        if len(reminder.kind) > KIND_MAX_LENGTH or ":" not in reminder.kind:
+            raise ValueError(f"A reminder kind is '<source>:<occasion>', at most "
+                             f"{KIND_MAX_LENGTH} characters: {reminder.kind!r}")
         key = (content_types[reminder.subject_model].pk, reminder.subject_id,
                reminder.recipient_id, reminder.kind)
         if key not in recorded:

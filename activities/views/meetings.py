@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from activities import checkin, selectors, services
 from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
-from organizations.scope import WRITE_ROLES, require_grant
+from organizations.scope import WRITE_ROLES, has_role, require_grant
 from portal.uploads import serve_file
 
 PAGE_SIZE = 50
@@ -50,15 +50,8 @@ def meeting_list(request):
     return render(request, "activities/meeting_list.html", {
         "page": page, "status": status, "kind": kind, "kinds": kinds,
         "statuses": Meeting.Status.choices,
-        "can_plan": request.user.is_superuser or any(
-            role in WRITE_ROLES for role in _roles(request)),
+        "can_plan": request.user.is_superuser or has_role(request.user, *WRITE_ROLES),
     })
-
-
-def _roles(request):
-    from organizations.scope import grants_of
-
-    return {role for _path, role, _node in grants_of(request.user)}
 
 
 @require_grant(*WRITE_ROLES)
