@@ -7,3 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The beat schedule lives in code: every minute, record due reminders and queue their sending.
+app.conf.beat_schedule = {
+    "activities-scan-reminders": {"task": "activities.tasks.scan_reminders", "schedule": 60.0},
+}

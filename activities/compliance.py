@@ -1,0 +1,313 @@
+"""Compliance of branches with the minimum frequencies of organizational life (RULES.md).
+
+The rule of a kind says "at least N held meetings per month / quarter / year" (a *window*).
+For a period asked about (a `Span`: a month, quarter or year) each kind is judged on the
+windows that cover it: the one window containing the span when the rule's window is longer
+(a quarterly lecture seen from a month), or every window inside the span when it is shorter
+(a monthly committee meeting seen from a year). A window is
+- green when it holds at least the minimum of held meetings,
+- red when it ended without that,
+- amber while it runs and is not yet met,
+- grey when it has not started;
+and the kind's status over the span is the worst of its windows. Group meetings are counted
+per party group; a meeting with several kinds counts for each; only held meetings count;
+a branch without a committee has no committee meetings to hold.
+
+Everything loads with a fixed number of queries (`load_facts`) and is then judged in Python by
+`judge`, so one branch, a community and a whole street cost the same few queries.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from activities.models import Meeting, MeetingKind, MeetingRule, Period
+from organizations.models import CommitteeSeat, Node
+
+GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+SEVERITY = {GREY: 0, GREEN: 1, AMBER: 2, RED: 3}
+MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+COMMITTEE_ROLES = [CommitteeSeat.Role.DEPUTY_SECRETARY, CommitteeSeat.Role.COMMITTEE_MEMBER]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A calendar month, quarter or year: `first` and `last` are whole days, both included."""
+
+    period: str
+    first: date
+    last: date
+
+    @classmethod
+    def of(cls, period, day):
+        months = MONTHS_IN[period]
+        first_month = (day.month - 1) // months * months + 1
+        first = date(day.year, first_month, 1)
+        return cls(period, first, _add_months(first, months) - timedelta(days=1))
+
+    @classmethod
+    def month(cls, year, month):
+        return cls.of(Period.MONTH, date(year, month, 1))
+
+    @classmethod
+    def quarter(cls, year, quarter):
+        return cls.of(Period.QUARTER, date(year, 3 * quarter - 2, 1))
+
+    @classmethod
+    def year(cls, year):
+        return cls.of(Period.YEAR, date(year, 1, 1))
+
+    @property
+    def label(self):
+        if self.period == Period.MONTH:
+            return f"{self.first:%Y-%m}"
+        if self.period == Period.QUARTER:
+            return f"{self.first.year}-Q{(self.first.month + 2) // 3}"
+        return str(self.first.year)
+
+    def months(self):
+        day = self.first
+        while day <= self.last:
+            yield day.year, day.month
+            day = _add_months(day, 1)
+
+    def windows(self, period):
+        """The windows of a rule with this period that judge this span."""
+        if MONTHS_IN[period] >= MONTHS_IN[self.period]:
+            return [Span.of(period, self.first)]
+        found, day = [], self.first
+        while day <= self.last:
+            found.append(Span.of(period, day))
+            day = _add_months(day, MONTHS_IN[period])
+        return found
+
+    def status(self, held, minimum, today):
+        if self.first > today:
+            return GREY
+        if held >= minimum:
+            return GREEN
+        return RED if self.last < today else AMBER
+
+    def starts_at(self):
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    def ends_before(self):
+        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+
+def _add_months(day, months):
+    index = day.month - 1 + months
+    return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class KindStatus:
+    kind: MeetingKind
+    status: str
+    held: int
+    required: int
+    gaps: list = field(default_factory=list)   # windows not met yet: (Span, group_id or None)
+
+    @property
+    def code(self):
+        return self.kind.code
+
+
+@dataclass
+class BranchFacts:
+    branch: Node
+    has_committee: bool
+    group_ids: list
+    rules: dict                                          # code → MeetingRule
+    branch_counts: dict = field(default_factory=dict)    # (code, year, month) → held
+    group_counts: dict = field(default_factory=dict)     # (group_id, code, year, month) → held
+
+    def applies(self, code):
+        rule = self.rules.get(code)
+        if rule is None or rule.minimum == 0:
+            return False
+        if code == MeetingKind.COMMITTEE_MEETING:
+            return self.has_committee
+        if code == MeetingKind.GROUP_MEETING:
+            return bool(self.group_ids)
+        return True
+
+
+def load_facts(branches, first, last):
+    """Facts for these branches with the held meetings between `first` and `last` (dates).
+
+    Five queries: kinds, rules, committees, groups and one aggregate of held meetings.
+    """
+    branches = list(branches)
+    kinds = list(MeetingKind.objects.order_by("sort_order"))
+    rule_rows = list(MeetingRule.objects.select_related("kind"))
+    ids = [branch.pk for branch in branches]
+    with_committee = set(
+        CommitteeSeat.objects.current(min(last, timezone.localdate()))
+        .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True))
+    groups = defaultdict(list)
+    for group_id, branch_id in (Node.objects.active()
+                                .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
+                                .values_list("pk", "parent_id")):
+        groups[branch_id].append(group_id)
+    facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
+                                    group_ids=groups[branch.pk],
+                                    rules=resolve_rules(rule_rows, branch))
+             for branch in branches}
+    held = (Meeting.objects.held().filter(branch_id__in=ids,
+                                           starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
+                                           starts_at__lt=Span.of(Period.MONTH, last).ends_before())
+            .values("branch_id", "group_id", "kinds", month=TruncMonth("starts_at"))
+            .annotate(n=Count("pk")).order_by())
+    for row in held:
+        branch_facts = facts[row["branch_id"]]
+        month = row["month"]
+        month = timezone.localtime(month) if timezone.is_aware(month) else month
+        key = (row["kinds"], month.year, month.month)
+        branch_facts.branch_counts[key] = branch_facts.branch_counts.get(key, 0) + row["n"]
+        if row["group_id"]:
+            group_key = (row["group_id"], *key)
+            branch_facts.group_counts[group_key] = (branch_facts.group_counts.get(group_key, 0)
+                                                    + row["n"])
+    return kinds, facts
+
+
+def resolve_rules(rule_rows, node):
+    """{code: rule} with the nearest ancestor's rule winning over the shipped default."""
+    depth = {pk: index for index, pk in enumerate(node.ancestor_ids())}
+    chosen = {}
+    for rule in rule_rows:
+        if rule.node_id is not None and rule.node_id not in depth:
+            continue
+        rank = -1 if rule.node_id is None else depth[rule.node_id]
+        if rule.kind_id not in chosen or rank > chosen[rule.kind_id][0]:
+            chosen[rule.kind_id] = (rank, rule)
+    return {code: rule for code, (rank, rule) in chosen.items()}
+
+
+def judge(facts, kinds, span, today, ending_only=False):
+    """{code: KindStatus} for each kind that applies to the branch, over the span.
+
+    With `ending_only`, a kind is judged only on windows that end inside the span: a grid of
+    months then shows a quarterly kind in its quarter's last month, not as "in progress" in
+    every month of the quarter.
+    """
+    result = {}
+    for kind in kinds:
+        if not facts.applies(kind.code):
+            continue
+        rule = facts.rules[kind.code]
+        windows = span.windows(rule.period)
+        if ending_only:
+            windows = [window for window in windows if window.last <= span.last]
+            if not windows:
+                continue
+        owners = facts.group_ids if kind.code == MeetingKind.GROUP_MEETING else [None]
+        worst, held_total, required_total, gaps = GREY, 0, 0, []
+        for window in windows:
+            for group_id in owners:
+                held = sum(_count(facts, group_id, kind.code, year, month)
+                           for year, month in window.months())
+                status = window.status(held, rule.minimum, today)
+                if status == GREY:
+                    continue
+                held_total += min(held, rule.minimum)
+                required_total += rule.minimum
+                if status != GREEN:
+                    gaps.append((window, group_id))
+                if SEVERITY[status] > SEVERITY[worst]:
+                    worst = status
+        result[kind.code] = KindStatus(kind, worst, held_total, required_total, gaps)
+    return result
+
+
+def _count(facts, group_id, code, year, month):
+    if group_id is None:
+        return facts.branch_counts.get((code, year, month), 0)
+    return facts.group_counts.get((group_id, code, year, month), 0)
+
+
+def worst_of(statuses):
+    worst = GREY
+    for status in statuses:
+        if SEVERITY[status] > SEVERITY[worst]:
+            worst = status
+    return worst
+
+
+def _extent(spans, periods=(Period.YEAR,)):
+    """The first and last day that any window of these spans can reach."""
+    first = min(Span.of(period, span.first).first for span in spans for period in periods)
+    last = max(Span.of(period, span.last).last for span in spans for period in periods)
+    return first, last
+
+
+def branch_compliance(branch, span, today=None):
+    """{kind code: KindStatus} for one branch over a month, quarter or year."""
+    today = today or timezone.localdate()
+    kinds, facts = load_facts([branch], *_extent([span]))
+    return judge(facts[branch.pk], kinds, span, today)
+
+
+def branch_year(branch, year, today=None):
+    """The branch's year: one row per applicable kind with its 12 months and the year's status."""
+    today = today or timezone.localdate()
+    year_span = Span.year(year)
+    kinds, facts = load_facts([branch], *_extent([year_span]))
+    branch_facts = facts[branch.pk]
+    months = [Span.month(year, month) for month in range(1, 13)]
+    per_month = [judge(branch_facts, kinds, month, today, ending_only=True) for month in months]
+    rows = []
+    for code, status in judge(branch_facts, kinds, year_span, today).items():
+        rows.append({"kind": status.kind, "year": status,
+                     "months": [judged.get(code) for judged in per_month]})
+    return months, rows
+
+
+def branches_compliance(branches, span, today=None):
+    """[(branch, {code: KindStatus})] for many branches (a community page), in fixed queries."""
+    today = today or timezone.localdate()
+    branches = list(branches)
+    if not branches:
+        return MeetingKind.objects.none(), []
+    kinds, facts = load_facts(branches, *_extent([span]))
+    return kinds, [(branch, judge(facts[branch.pk], kinds, span, today)) for branch in branches]
+
+
+def community_branches(community):
+    return Node.objects.active().filter(kind=Node.Kind.BRANCH,
+                                        path__startswith=community.path).order_by("path")
+
+
+def street_matrix(street, year, today=None):
+    """Communities × months of a street: each cell the worst status of the community's branches
+    over the windows that end in that month (monthly kinds every month, quarterly kinds in the
+    quarter's last month, yearly kinds in December).
+
+    Six queries whatever the street's size (communities and branches, then `load_facts`).
+    Returns (months, [(community, [status per month], {status: count of red/amber branches})]).
+    """
+    today = today or timezone.localdate()
+    nodes = list(Node.objects.active().filter(
+        path__startswith=street.path, kind__in=[Node.Kind.COMMUNITY, Node.Kind.BRANCH])
+        .order_by("sort_order", "path"))
+    communities = [node for node in nodes if node.kind == Node.Kind.COMMUNITY]
+    branches = [node for node in nodes if node.kind == Node.Kind.BRANCH]
+    months = [Span.month(year, month) for month in range(1, 13)]
+    kinds, facts = load_facts(branches, *_extent([Span.year(year)]))
+    by_community = defaultdict(list)
+    for branch in branches:
+        by_community[branch.parent_id].append(facts[branch.pk])
+    rows = []
+    for community in communities:
+        cells = []
+        for month in months:
+            statuses = [status.status for branch_facts in by_community[community.pk]
+                        for status in judge(branch_facts, kinds, month, today,
+                                            ending_only=True).values()]
+            cells.append(worst_of(statuses))
+        rows.append((community, cells))
+    return months, rows

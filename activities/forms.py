@@ -1,0 +1,209 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind,
+                               Participation)
+from members.models import Member
+from organizations.forms import DateInput
+from organizations.models import Node
+from pairing.models import Unit
+from portal.uploads import validate_image
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several photos at once, each checked by content and size."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        cleaned = [super(MultipleImageField, self).clean(item, initial) for item in files]
+        for item in cleaned:
+            validate_image(item)
+        return cleaned
+
+
+class MeetingForm(forms.ModelForm):
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.none(), required=False, label=_("参会人员"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("留空则为支部全体党员（党小组会为该小组成员）。"))
+
+    class Meta:
+        model = Meeting
+        fields = ["branch", "group", "kinds", "topic", "starts_at", "ends_at", "place", "host",
+                  "recorder"]
+        widgets = {"kinds": forms.CheckboxSelectMultiple, "starts_at": DateTimeInput(),
+                   "ends_at": DateTimeInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        branches = Node.objects.editable_by(user).active().filter(kind=Node.Kind.BRANCH)
+        self.fields["branch"].queryset = branches
+        self.fields["group"].queryset = Node.objects.editable_by(user).active().filter(
+            kind=Node.Kind.GROUP)
+        self.fields["kinds"].queryset = MeetingKind.objects.all()
+        self.fields["attendees"].queryset = (Member.objects.editable_by(user).active()
+                                             .select_related("branch"))
+        if self.instance.pk:
+            del self.fields["branch"]
+            self.fields["attendees"].initial = list(
+                self.instance.attendances.values_list("member_id", flat=True))
+        elif branches.count() == 1:
+            self.fields["branch"].initial = branches.first()
+
+    def clean(self):
+        cleaned = super().clean()
+        branch = cleaned.get("branch") or (self.instance.branch if self.instance.pk else None)
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        for name in ("starts_at", "ends_at"):
+            if cleaned.get(name) and not 2000 <= cleaned[name].year <= 2100:
+                self.add_error(name, _("请填写 2000 年至 2100 年之间的时间。"))
+                starts_at = ends_at = None
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
+        group = cleaned.get("group")
+        if branch and group and group.parent_id != branch.pk:
+            self.add_error("group", _("党小组必须属于该支部。"))
+        strangers = [member.name for member in cleaned.get("attendees") or []
+                     if branch and member.branch_id != branch.pk]
+        if strangers:
+            self.add_error("attendees", _("以下党员不属于本支部：%(names)s") % {
+                "names": "、".join(strangers)})
+        return cleaned
+
+    def meeting_fields(self):
+        names = ["group", "topic", "starts_at", "ends_at", "place", "host", "recorder"]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), max_length=200)
+
+
+class RecordForm(forms.Form):
+    """Minutes, each attendee's attendance (and grade for an appraisal), and photos."""
+
+    minutes = forms.CharField(label=_("会议记录"), widget=forms.Textarea(attrs={"rows": 10}))
+    photos = MultipleImageField(label=_("会议照片"),
+                                help_text=_("可一次选择多张，JPG/PNG/GIF/WEBP。"))
+
+    STATUS_CHOICES = [(Attendance.Status.PRESENT, _("出席")),
+                      (Attendance.Status.EXCUSED, _("请假")),
+                      (Attendance.Status.ABSENT, _("缺席"))]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.rows = list(meeting.attendances.all())
+        self.appraisal = MeetingKind.APPRAISAL in meeting.kind_codes()
+        if not self.is_bound:
+            self.fields["minutes"].initial = meeting.minutes
+        for row in self.rows:
+            initial = row.status if row.status != Attendance.Status.INVITED else (
+                Attendance.Status.ABSENT)
+            self.fields[f"status_{row.member_id}"] = forms.ChoiceField(
+                label=row.member.name, choices=self.STATUS_CHOICES, initial=initial,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm",
+                                           "aria-label": row.member.name}))
+            self.fields[f"reason_{row.member_id}"] = forms.CharField(
+                label=_("原因"), max_length=200, required=False, initial=row.reason,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm",
+                                              "aria-label": _("原因")}))
+            if self.appraisal:
+                self.fields[f"grade_{row.member_id}"] = forms.ChoiceField(
+                    label=_("评议等次"), choices=[("", "—"), *Attendance.Grade.choices],
+                    required=False, initial=row.grade,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm",
+                                               "aria-label": _("评议等次")}))
+
+    def attendee_fields(self):
+        for row in self.rows:
+            yield (row, self[f"status_{row.member_id}"], self[f"reason_{row.member_id}"],
+                   self[f"grade_{row.member_id}"] if self.appraisal else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            if (cleaned.get(f"status_{row.member_id}") == Attendance.Status.EXCUSED
+                    and not cleaned.get(f"reason_{row.member_id}", "").strip()):
+                self.add_error(f"reason_{row.member_id}", _("请假须填写原因。"))
+        return cleaned
+
+    def attendance(self):
+        return {row.member_id: (self.cleaned_data[f"status_{row.member_id}"],
+                                self.cleaned_data[f"reason_{row.member_id}"])
+                for row in self.rows}
+
+    def grades(self):
+        if not self.appraisal:
+            return {}
+        return {row.member_id: self.cleaned_data[f"grade_{row.member_id}"] for row in self.rows}
+
+
+class CheckInForForm(forms.Form):
+    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("党员"))
+    reason = forms.CharField(label=_("代签原因"), max_length=200,
+                             help_text=_("如：年老无智能手机、视力不便。"))
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(
+            attendances__meeting=meeting, attendances__checked_in_at__isnull=True)
+
+
+class ActivityForm(forms.ModelForm):
+    photos = MultipleImageField(label=_("活动照片"))
+
+    class Meta:
+        model = CommunityActivity
+        fields = ["community", "kind", "title", "held_on", "place", "organizer", "units",
+                  "residents_count", "description"]
+        widgets = {"held_on": DateInput(), "description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = Node.objects.editable_by(user).active().filter(kind=Node.Kind.COMMUNITY)
+        if self.instance.pk:
+            del self.fields["community"]
+        else:
+            self.fields["community"].queryset = communities
+            if communities.count() == 1:
+                self.fields["community"].initial = communities.first()
+        self.fields["units"].queryset = Unit.objects.visible_to(user)
+        self.fields["units"].required = False
+
+
+class ParticipationForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ["member", "hours"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.editable_by(user).active()
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and not 0 < hours <= 24:
+            raise forms.ValidationError(_("时长须大于 0 且不超过 24 小时。"))
+        return hours
+
+
+ParticipationFormSet = inlineformset_factory(
+    CommunityActivity, Participation, form=ParticipationForm, extra=5, can_delete=True)

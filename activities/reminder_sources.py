@@ -1,0 +1,211 @@
+"""The reminder sources of this app; each runs a fixed number of set-based queries."""
+from collections import defaultdict
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities import compliance
+from activities.models import Attendance, Meeting, ReminderRule
+from activities.reminders import Reminder, register
+from members.models import Member, _add_months
+from organizations.models import CommitteeSeat, Grant, Node
+from organizations.scope import Role
+
+STAMP = "%Y%m%d%H%M"
+PROBATION_NOTICE_DAYS = 30
+TERM_NOTICE_DAYS = 90
+GAP_SEASON_DAY = 20
+
+
+def _stamp(moment):
+    return moment.astimezone(dt_timezone.utc).strftime(STAMP)
+
+
+def lead_times():
+    """(default leads, {node id: leads}) from the reminder rules; a node's rows replace the
+    default."""
+    defaults, overrides = set(), defaultdict(set)
+    for node_id, lead in ReminderRule.objects.values_list("node_id", "lead_minutes"):
+        (defaults if node_id is None else overrides[node_id]).add(lead)
+    return defaults, overrides
+
+
+def _leads_for(path, defaults, overrides):
+    for node_id in reversed([int(part) for part in path.strip("/").split("/") if part]):
+        if node_id in overrides:
+            return overrides[node_id]
+    return defaults
+
+
+def _meeting_is_current(meeting_id, kind, now):
+    meeting = Meeting.objects.filter(pk=meeting_id, status=Meeting.Status.PLANNED,
+                                     starts_at__gt=now).only("starts_at").first()
+    return meeting is not None and _stamp(meeting.starts_at) == kind.rsplit(":", 1)[1]
+
+
+@register("meeting_upcoming", is_current=_meeting_is_current)
+def upcoming_meetings(now):
+    """Attendees of planned meetings, at the nearest lead time that has been reached.
+
+    A meeting planned late gets one reminder, not one per lead time it already passed; the
+    kind carries the start time, so moving the meeting arms fresh reminders.
+    """
+    defaults, overrides = lead_times()
+    longest = max([*defaults, *(lead for leads in overrides.values() for lead in leads)],
+                  default=0)
+    if not longest:
+        return []
+    window = Q(meeting__status=Meeting.Status.PLANNED, meeting__starts_at__gt=now,
+               meeting__starts_at__lte=now + timedelta(minutes=longest))
+    rows = (Attendance.objects.filter(window, member__user__isnull=False,
+                                      member__left_on__isnull=True)
+            .exclude(status=Attendance.Status.EXCUSED)
+            .values_list("meeting_id", "member__user_id", "meeting__starts_at",
+                         "meeting__branch__path", "meeting__topic", "meeting__place"))
+    found = []
+    # Per meeting, not per attendee: reverse(), gettext and time formatting per row would
+    # dominate a scan of 10,000 reminders.
+    meeting_url = reverse("activities:meeting_list") + "{}/"
+    title, body = _("会议提醒：%(topic)s"), _("%(when)s 在 %(place)s 召开“%(topic)s”，请准时参加。")
+    prepared = {}
+    for meeting_id, user_id, starts_at, path, topic, place in rows.iterator(chunk_size=5000):
+        if meeting_id not in prepared:
+            due = [lead for lead in _leads_for(path, defaults, overrides)
+                   if starts_at - timedelta(minutes=lead) <= now]
+            when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
+            prepared[meeting_id] = due and (
+                f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}", title % {"topic": topic},
+                body % {"when": when, "place": place, "topic": topic},
+                meeting_url.format(meeting_id))
+        if prepared[meeting_id]:
+            kind, meeting_title, meeting_body, url = prepared[meeting_id]
+            found.append(Reminder(Meeting, meeting_id, user_id, kind, meeting_title,
+                                  meeting_body, url))
+    return found
+
+
+def _gap_is_current(branch_id, kind, now):
+    _source, code, label = kind.split(":", 2)
+    branch = Node.objects.filter(pk=branch_id).first()
+    if branch is None:
+        return False
+    today = timezone.localdate(now)
+    status = compliance.branch_compliance(branch, compliance.Span.of("month", today),
+                                          today).get(code)
+    return status is not None and status.status != compliance.GREEN
+
+
+@register("compliance_gap", is_current=_gap_is_current)
+def compliance_gaps(now):
+    """From the 20th of a window's last month: each kind not yet met, to the branch secretary
+    and the community staff."""
+    today = timezone.localdate(now)
+    in_season = {period for period in compliance.MONTHS_IN
+                 if today.day >= GAP_SEASON_DAY
+                 and compliance.Span.of(period, today).last.month == today.month}
+    if not in_season:
+        return []
+    branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH))
+    month = compliance.Span.of("month", today)
+    kinds, facts = compliance.load_facts(branches, *compliance._extent([month]))
+    recipients = _grant_users([Role.BRANCH_SECRETARY, Role.COMMUNITY_STAFF])
+    found = []
+    for branch in branches:
+        users = recipients[branch.pk] | recipients[branch.parent_id]
+        if not users:
+            continue
+        for code, status in compliance.judge(facts[branch.pk], kinds, month, today).items():
+            rule = facts[branch.pk].rules[code]
+            if status.status != compliance.AMBER or rule.period not in in_season:
+                continue
+            window = compliance.Span.of(rule.period, today)
+            for user_id in users:
+                found.append(Reminder(
+                    Node, branch.pk, user_id, f"compliance_gap:{code}:{window.label}",
+                    title=_("%(branch)s尚未完成%(period)s的%(kind)s") % {
+                        "branch": branch.name, "period": window.label, "kind": status.kind.name},
+                    body=_("已召开 %(held)d 次，至少应召开 %(required)d 次，请在 %(last)s 前完成。") % {
+                        "held": status.held, "required": status.required, "last": window.last},
+                    url=reverse("activities:compliance_branch", args=[branch.pk])))
+    return found
+
+
+def _grant_users(roles, node_ids=None):
+    """{node id: {user ids}} of the grants with these roles."""
+    grants = Grant.objects.filter(role__in=roles, user__is_active=True)
+    if node_ids is not None:
+        grants = grants.filter(node_id__in=node_ids)
+    found = defaultdict(set)
+    for node_id, user_id in grants.values_list("node_id", "user_id"):
+        found[node_id].add(user_id)
+    return found
+
+
+def _probation_is_current(member_id, kind, now):
+    member = Member.objects.filter(pk=member_id, status=Member.Status.PROBATIONARY,
+                                   left_on__isnull=True).first()
+    return member is not None and f"{member.probation_ends_on:%Y%m%d}" == kind.rsplit(":", 1)[1]
+
+
+@register("probation_ending", is_current=_probation_is_current)
+def probation_ending(now):
+    """Probation ends within 30 days: the member and the branch secretary."""
+    today = timezone.localdate(now)
+    last = today + timedelta(days=PROBATION_NOTICE_DAYS)
+    # probation_ends_on is joined_on + 12 + extension months; for each possible extension the
+    # admission dates that end inside the notice window form one range (one day of slack for
+    # month-end clamping, checked exactly below).
+    ranges = Q()
+    for extension in range(0, 13):
+        months = 12 + extension
+        ranges |= Q(extension=extension,
+                    joined_on__gte=_add_months(today, -months) - timedelta(days=1),
+                    joined_on__lte=_add_months(last, -months) + timedelta(days=1))
+    members = list(Member.objects.active().probationary()
+                   .annotate(extension=Coalesce("probation_extended_months", 0)).filter(ranges)
+                   .only("pk", "name", "joined_on", "probation_extended_months", "branch_id",
+                         "user_id"))
+    secretaries = _grant_users([Role.BRANCH_SECRETARY], {member.branch_id for member in members})
+    found = []
+    for member in members:
+        ends_on = member.probation_ends_on
+        if not today <= ends_on <= last:
+            continue
+        for user_id in secretaries[member.branch_id] | ({member.user_id} - {None}):
+            found.append(Reminder(
+                Member, member.pk, user_id, f"probation_ending:{ends_on:%Y%m%d}",
+                title=_("%(name)s的预备期将于 %(day)s 届满") % {"name": member.name, "day": ends_on},
+                body=_("请提前准备转正申请，并及时召开支部党员大会讨论。")))
+    return found
+
+
+def _term_is_current(seat_id, kind, now):
+    return CommitteeSeat.objects.filter(pk=seat_id, ended_on__isnull=True,
+                                        term_end=datetime.strptime(kind.rsplit(":", 1)[1],
+                                                                   "%Y%m%d").date()).exists()
+
+
+@register("term_ending", is_current=_term_is_current)
+def terms_ending(now):
+    """A committee term ends within 90 days: the node's own secretaries or staff and the
+    level above."""
+    today = timezone.localdate(now)
+    ending = CommitteeSeat.objects.ending_between(today, today + timedelta(days=TERM_NOTICE_DAYS))
+    seats = list(ending.filter(role=CommitteeSeat.Role.SECRETARY).select_related("node"))
+    node_ids = {seat.node_id for seat in seats} | {seat.node.parent_id for seat in seats}
+    users = _grant_users(list(Role), node_ids)
+    found = []
+    for seat in seats:
+        for user_id in users[seat.node_id] | users[seat.node.parent_id]:
+            found.append(Reminder(
+                CommitteeSeat, seat.pk, user_id, f"term_ending:{seat.term_end:%Y%m%d}",
+                title=_("%(node)s班子任期将于 %(day)s 届满") % {"node": seat.node.name,
+                                                            "day": seat.term_end},
+                body=_("请提前向上级党组织报告，做好换届准备。"),
+                url=seat.node.get_absolute_url()))
+    return found

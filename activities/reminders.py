@@ -1,0 +1,202 @@
+"""Reminders: record, claim, send.
+
+A *source* is a function `scan(now) -> iterable of Reminder` registered under a name with
+`register(name, is_current=None)`. Every Reminder's `kind` starts with `"<name>:"` and carries
+what makes it one occasion (e.g. the meeting's start time), so the unique key
+(subject, recipient, kind, channel) stands for exactly one message. `is_current(subject_id,
+kind, now) -> bool` (optional) is asked again just before sending; a reminder whose occasion
+went away (a cancelled meeting, a met requirement) is then voided instead of sent.
+
+`scan(now)` runs every source, bulk-creates the missing Notification and Delivery rows with
+conflicts ignored (a second tick or worker creates nothing new), and leaves them pending.
+`send_delivery(id)` claims one pending delivery with a conditional UPDATE before calling its
+channel, so a retried task, a double tick or two workers send it once.
+"""
+import logging
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from activities.channels import CHANNELS, addresses_for
+from activities.models import Delivery, Notification
+
+logger = logging.getLogger(__name__)
+# A failing channel is tried this many times before the delivery is marked failed.
+MAX_ATTEMPTS = 5
+KIND_MAX_LENGTH = Notification._meta.get_field("kind").max_length
+
+
+@dataclass(frozen=True)
+class Reminder:
+    subject_model: type
+    subject_id: int
+    recipient_id: int
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    scan: Callable
+    is_current: Optional[Callable] = None
+
+
+SOURCES = {}
+
+
+def register(name, is_current=None):
+    """Decorator: `@register("agreement_expiring")` on a `scan(now)` function."""
+    def decorator(scan_function):
+        SOURCES[name] = Source(name, scan_function, is_current)
+        return scan_function
+    return decorator
+
+
+def _insert_ignoring_conflicts(model, fields, rows):
+    """INSERT … ON CONFLICT DO NOTHING for plain tuples: one statement on PostgreSQL whatever
+    the number of rows (SQLite's limit on variables needs chunks). Model instances would cost
+    more than the database does at 10,000 reminders a scan."""
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    chunk = len(rows) if connection.vendor == "postgresql" else max(1, 900 // len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start:start + chunk]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+                + ", ".join([row_sql] * len(part)) + " ON CONFLICT DO NOTHING",
+                [value for row in part for value in row])
+
+
+NOTIFICATION_FIELDS = ["content_type", "object_id", "recipient", "kind", "category", "title",
+                       "body", "url", "created_at"]
+DELIVERY_FIELDS = ["content_type", "object_id", "recipient", "kind", "channel", "address",
+                   "status", "attempts", "error", "created_at"]
+
+
+def record(reminders):
+    """Create the Notification and per-channel Delivery rows that do not exist yet."""
+    reminders = list(reminders)
+    if not reminders:
+        return 0
+    content_types = ContentType.objects.get_for_models(*{r.subject_model for r in reminders})
+    recorded = _recorded_keys(reminders, content_types)
+    fresh = []
+    for reminder in reminders:
+        if len(reminder.kind) > KIND_MAX_LENGTH or ":" not in reminder.kind:
+            raise ValueError(f"A reminder kind is '<source>:<occasion>', at most "
+                             f"{KIND_MAX_LENGTH} characters: {reminder.kind!r}")
+        key = (content_types[reminder.subject_model].pk, reminder.subject_id,
+               reminder.recipient_id, reminder.kind)
+        if key not in recorded:
+            recorded.add(key)
+            fresh.append((key, reminder))
+    if not fresh:
+        return 0
+    channels = addresses_for({reminder.recipient_id for _key, reminder in fresh})
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    notifications, deliveries = [], []
+    for key, reminder in fresh:
+        notifications.append((*key, reminder.kind.split(":", 1)[0], reminder.title[:200],
+                              reminder.body, reminder.url, now))
+        for channel, address in channels.get(reminder.recipient_id, []):
+            deliveries.append((*key, channel, address, Delivery.Status.PENDING.value, 0, "", now))
+    _insert_ignoring_conflicts(Notification, NOTIFICATION_FIELDS, notifications)
+    _insert_ignoring_conflicts(Delivery, DELIVERY_FIELDS, deliveries)
+    return len(deliveries)
+
+
+def _recorded_keys(reminders, content_types):
+    """Keys already recorded for these subjects: one query per subject type, so a scan that
+    finds the same due reminders every minute writes nothing."""
+    subjects = {}
+    for reminder in reminders:
+        subjects.setdefault(content_types[reminder.subject_model].pk, set()).add(
+            reminder.subject_id)
+    recorded = set()
+    for content_type_id, ids in subjects.items():
+        recorded.update(Notification.objects.filter(content_type_id=content_type_id,
+                                                    object_id__in=ids)
+                        .values_list("content_type_id", "object_id", "recipient_id", "kind"))
+    return recorded
+
+
+def scan(now=None, sources=None):
+    """Run the sources (all by default) and record what is due. Returns the reminders found."""
+    now = now or timezone.now()
+    found = []
+    for name in sources or list(SOURCES):
+        found.extend(SOURCES[name].scan(now))
+    record(found)
+    return len(found)
+
+
+def pending_ids(limit=10000):
+    return list(Delivery.objects.filter(status=Delivery.Status.PENDING)
+                .order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def send_delivery(delivery_id, now=None):
+    """Send one delivery if this caller wins the claim. Returns True when it was sent."""
+    now = now or timezone.now()
+    claimed = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    delivery = Delivery.objects.get(pk=delivery_id)
+    source = SOURCES.get(delivery.kind.split(":", 1)[0])
+    if source and source.is_current and not source.is_current(delivery.object_id, delivery.kind,
+                                                               now):
+        _finish(delivery, Delivery.Status.VOID)
+        return False
+    notification = Notification.objects.get(
+        content_type_id=delivery.content_type_id, object_id=delivery.object_id,
+        recipient_id=delivery.recipient_id, kind=delivery.kind)
+    try:
+        CHANNELS[delivery.channel].send(delivery, notification)
+    except Exception as error:
+        # Give the row back so the retry (or the next scan) can claim it again.
+        status = (Delivery.Status.FAILED if delivery.attempts >= MAX_ATTEMPTS
+                  else Delivery.Status.PENDING)
+        _finish(delivery, status, error=str(error)[:300])
+        raise
+    _finish(delivery, Delivery.Status.SENT, sent_at=timezone.now())
+    return True
+
+
+def _finish(delivery, status, **fields):
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=status, **fields)
+
+
+def queue_sending(delivery_ids=None):
+    """After the transaction commits, hand the pending deliveries to the workers.
+
+    When the broker is down nothing is raised into the caller: the rows stay pending and
+    the next beat tick queues them again.
+    """
+    from django.db import transaction
+
+    def enqueue():
+        from activities.tasks import send_deliveries
+
+        ids = pending_ids() if delivery_ids is None else list(delivery_ids)
+        for start in range(0, len(ids), 200):
+            try:
+                send_deliveries.apply_async(args=[ids[start:start + 200]], retry=False)
+            except Exception:  # the broker is unreachable: the rows wait in the database
+                logger.warning("Broker unavailable; %d deliveries stay pending", len(ids) - start)
+                return
+
+    transaction.on_commit(enqueue)

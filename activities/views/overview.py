@@ -1,0 +1,105 @@
+"""Compliance pages, month calendars and the quarterly record book."""
+from datetime import date, timedelta
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities import compliance, selectors
+from activities.models import Meeting, Period
+from organizations.models import Node
+from organizations.scope import require_grant
+
+
+def _node(request, pk, kinds):
+    node = get_object_or_404(Node.objects.visible_to(request.user), pk=pk)
+    if node.kind not in kinds:
+        raise Http404
+    return node
+
+
+def _year(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+@require_grant()
+def compliance_branch(request, pk):
+    branch = _node(request, pk, {Node.Kind.BRANCH})
+    year = _year(request)
+    months, rows = compliance.branch_year(branch, year)
+    return render(request, "activities/compliance_branch.html", {
+        "branch": branch, "year": year, "months": months, "rows": rows,
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1)})
+
+
+@require_grant()
+def compliance_community(request, pk):
+    community = _node(request, pk, {Node.Kind.COMMUNITY})
+    period = request.GET.get("period", Period.MONTH)
+    if period not in Period.values:
+        period = Period.MONTH
+    span = compliance.Span.of(period, _month(request))
+    kinds, rows = compliance.branches_compliance(compliance.community_branches(community), span)
+    table = [(branch, [statuses.get(kind.code) for kind in kinds],
+              compliance.worst_of(status.status for status in statuses.values()))
+             for branch, statuses in rows]
+    return render(request, "activities/compliance_community.html", {
+        "community": community, "span": span, "period": period, "periods": Period.choices,
+        "previous": span.first - timedelta(days=1), "following": span.last + timedelta(days=1),
+        "kinds": kinds, "table": table,
+        "red_count": sum(1 for _branch, _cells, overall in table if overall == compliance.RED)})
+
+
+@require_grant()
+def compliance_street(request, pk):
+    street = _node(request, pk, {Node.Kind.STREET})
+    year = _year(request)
+    months, rows = compliance.street_matrix(street, year)
+    return render(request, "activities/compliance_street.html", {
+        "street": street, "year": year, "months": months, "rows": rows,
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1)})
+
+
+def _month(request):
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+@require_grant()
+def calendar_month(request, pk):
+    node = _node(request, pk, {Node.Kind.COMMUNITY, Node.Kind.BRANCH})
+    first = _month(request)
+    previous = (first.replace(day=1) - date.resolution).replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return render(request, "activities/calendar.html", {
+        "node": node, "first": first, "previous": previous, "following": following,
+        "weeks": selectors.month_calendar(node, first.year, first.month, request.user),
+        "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]})
+
+
+@require_grant()
+def record_book(request, pk, year, quarter):
+    """会议记录本 for one quarter: every held meeting in the paper layout, with its photos."""
+    branch = _node(request, pk, {Node.Kind.BRANCH})
+    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
+        raise Http404
+    span = compliance.Span.quarter(year, quarter)
+    meetings = list(
+        Meeting.objects.visible_to(request.user).held().filter(
+            branch=branch, starts_at__gte=span.starts_at(), starts_at__lt=span.ends_before())
+        .select_related("branch", "group")
+        .prefetch_related("kinds", "photos", "attendances__member").order_by("starts_at"))
+    return render(request, "activities/meeting_print.html", {
+        "meetings": meetings, "book": {"branch": branch, "span": span}})

@@ -1,0 +1,146 @@
+"""Compliance judged on constructed calendars, calling the functions directly."""
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from activities.compliance import (AMBER, GREEN, GREY, RED, Span, branch_compliance, branch_year,
+                                   branches_compliance, street_matrix)
+from activities.factories import HeldMeetingFactory, MeetingFactory
+from activities.models import MeetingKind, MeetingRule
+from organizations.factories import BranchFactory, CommunityFactory, GroupFactory, SeatFactory
+from organizations.models import CommitteeSeat
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 22)
+
+
+def at(day, hour=9):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
+
+
+def held(branch, day, *kinds, group=None):
+    return HeldMeetingFactory(branch=branch, group=group, starts_at=at(day), kinds=list(kinds))
+
+
+@pytest.fixture
+def branch():
+    return BranchFactory()
+
+
+def statuses(result):
+    return {code: status.status for code, status in result.items()}
+
+
+def test_branch_without_committee_or_groups_has_no_committee_or_group_meetings(branch):
+    result = branch_compliance(branch, Span.month(2026, 11), TODAY)
+    assert MeetingKind.COMMITTEE_MEETING not in result
+    assert MeetingKind.GROUP_MEETING not in result
+    assert set(result) == {"general_meeting", "party_lecture", "theme_day", "life_meeting",
+                           "appraisal", "talk"}
+
+
+def test_branch_with_committee_must_hold_committee_meetings(branch):
+    SeatFactory(node=branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY,
+                term_start=date(2024, 3, 1))
+    result = branch_compliance(branch, Span.month(2026, 10), TODAY)
+    assert result[MeetingKind.COMMITTEE_MEETING].status == RED
+    held(branch, date(2026, 10, 9), MeetingKind.COMMITTEE_MEETING)
+    assert branch_compliance(branch, Span.month(2026, 10), TODAY)[
+        MeetingKind.COMMITTEE_MEETING].status == GREEN
+
+
+def test_running_month_is_amber_until_met_then_green(branch):
+    month = Span.month(2026, 11)
+    assert branch_compliance(branch, month, TODAY)[MeetingKind.THEME_DAY].status == AMBER
+    held(branch, date(2026, 11, 5), MeetingKind.THEME_DAY)
+    assert branch_compliance(branch, month, TODAY)[MeetingKind.THEME_DAY].status == GREEN
+
+
+def test_a_month_that_ended_unmet_is_red_and_a_future_month_is_grey(branch):
+    assert branch_compliance(branch, Span.month(2026, 10), TODAY)["theme_day"].status == RED
+    assert branch_compliance(branch, Span.month(2026, 12), TODAY)["theme_day"].status == GREY
+
+
+def test_only_held_meetings_count(branch):
+    MeetingFactory(branch=branch, starts_at=at(date(2026, 10, 9)), kinds=["theme_day"])
+    cancelled = MeetingFactory(branch=branch, starts_at=at(date(2026, 10, 10)),
+                               kinds=["theme_day"])
+    cancelled.status = "cancelled"
+    cancelled.save()
+    assert branch_compliance(branch, Span.month(2026, 10), TODAY)["theme_day"].status == RED
+
+
+def test_combined_meeting_counts_for_each_kind_and_group_meetings_per_group(branch):
+    first, second = GroupFactory(parent=branch), GroupFactory(parent=branch)
+    held(branch, date(2026, 10, 12), MeetingKind.THEME_DAY, MeetingKind.GROUP_MEETING,
+         group=first)
+    result = branch_compliance(branch, Span.month(2026, 10), TODAY)
+    assert result[MeetingKind.THEME_DAY].status == GREEN
+    group_status = result[MeetingKind.GROUP_MEETING]
+    assert group_status.status == RED           # the second group held nothing
+    assert group_status.gaps == [(Span.month(2026, 10), second.pk)]
+    held(branch, date(2026, 10, 20), MeetingKind.GROUP_MEETING, group=second)
+    assert branch_compliance(branch, Span.month(2026, 10), TODAY)[
+        MeetingKind.GROUP_MEETING].status == GREEN
+
+
+def test_quarterly_kind_seen_from_a_month_uses_its_quarter(branch):
+    held(branch, date(2026, 7, 3), MeetingKind.PARTY_LECTURE)
+    # September is in Q3, which had its lecture in July.
+    assert branch_compliance(branch, Span.month(2026, 9), TODAY)["party_lecture"].status == GREEN
+    # Q2 ended without a lecture.
+    assert branch_compliance(branch, Span.month(2026, 5), TODAY)["party_lecture"].status == RED
+
+
+def test_year_of_monthly_kind_is_red_when_one_month_was_missed(branch):
+    for month in range(1, 11):
+        if month != 4:
+            held(branch, date(2026, month, 8), MeetingKind.THEME_DAY)
+    year = branch_compliance(branch, Span.year(2026), TODAY)["theme_day"]
+    assert year.status == RED
+    assert (year.held, year.required) == (9, 11)  # Jan–Nov have started; April missed
+
+
+def test_community_override_wins_over_default(branch):
+    community = branch.parent
+    MeetingRule.objects.create(node=community, kind_id=MeetingKind.PARTY_LECTURE,
+                               period="year", minimum=2)
+    held(branch, date(2026, 3, 3), MeetingKind.PARTY_LECTURE)
+    lecture = branch_compliance(branch, Span.year(2026), TODAY)["party_lecture"]
+    assert (lecture.status, lecture.held, lecture.required) == (AMBER, 1, 2)
+    other = BranchFactory(parent=CommunityFactory(parent=community.parent))
+    assert branch_compliance(other, Span.year(2026), TODAY)["party_lecture"].required == 4
+
+
+def test_minimum_zero_means_the_kind_does_not_apply(branch):
+    MeetingRule.objects.create(node=branch.parent.parent, kind_id=MeetingKind.TALK,
+                               period="year", minimum=0)
+    assert "talk" not in branch_compliance(branch, Span.year(2026), TODAY)
+
+
+def test_branch_year_rows_and_community_table(branch):
+    held(branch, date(2026, 11, 2), MeetingKind.THEME_DAY)
+    idle = BranchFactory(parent=branch.parent)
+    months, rows = branch_year(branch, 2026, TODAY)
+    theme = next(row for row in rows if row["kind"].code == "theme_day")
+    assert [cell.status for cell in theme["months"]][9:] == [RED, GREEN, GREY]
+    kinds, table = branches_compliance([branch, idle], Span.month(2026, 11), TODAY)
+    by_branch = {b.pk: statuses(result) for b, result in table}
+    assert by_branch[branch.pk]["theme_day"] == GREEN
+    assert by_branch[idle.pk]["theme_day"] == AMBER
+
+
+def test_street_matrix_shows_worst_branch_per_month(branch):
+    community = branch.parent
+    for month in range(1, 12):
+        held(branch, date(2026, month, 8), MeetingKind.THEME_DAY, MeetingKind.GENERAL_MEETING,
+             MeetingKind.PARTY_LECTURE, MeetingKind.LIFE_MEETING, MeetingKind.APPRAISAL,
+             MeetingKind.TALK)
+    months, rows = street_matrix(community.parent, 2026, TODAY)
+    assert [cells for node, cells in rows if node == community][0][:11] == [GREEN] * 11
+    BranchFactory(parent=community)  # a branch that held nothing
+    months, rows = street_matrix(community.parent, 2026, TODAY)
+    cells = [cells for node, cells in rows if node == community][0]
+    # December's own month has not started, but the yearly kinds' window runs through it.
+    assert (cells[0], cells[10], cells[11]) == (RED, AMBER, AMBER)

@@ -1,0 +1,274 @@
+"""Reminders: recorded once, sent once, re-armed on reschedule, never for a cancelled meeting."""
+from datetime import date, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from activities import reminders, services
+from activities.factories import HeldMeetingFactory, MeetingFactory
+from activities.models import Delivery, Meeting, Notification
+from activities.reminders import Reminder, register, scan, send_delivery
+from members.factories import MemberFactory
+from members.models import Member
+from organizations.factories import SeatFactory, UserFactory
+from organizations.models import CommitteeSeat, Node
+
+pytestmark = pytest.mark.django_db
+
+
+def scan_meetings(now=None):
+    return scan(now, sources=["meeting_upcoming"])
+
+
+def send_all(now=None):
+    return sum(send_delivery(pk, now=now) for pk in reminders.pending_ids())
+
+
+@pytest.fixture
+def attendee(world):
+    world.users["member"].email = "zhao@example.cn"
+    world.users["member"].save()
+    return world.member
+
+
+def test_upcoming_meeting_reminds_each_attendee_once_per_channel(world, attendee):
+    meeting = MeetingFactory(branch=world.branch, attendees=[attendee],
+                             starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    scan_meetings()
+    assert Notification.objects.count() == 1
+    assert set(Delivery.objects.values_list("channel", flat=True)) == {"in_app", "email", "sms"}
+    assert send_all() == 3
+    assert send_all() == 0
+    scan_meetings()
+    assert send_all() == 0
+    assert len(mail.outbox) == 1 and meeting.topic in mail.outbox[0].subject
+    assert Notification.objects.get().delivered_at is not None
+
+
+def test_a_late_meeting_gets_one_reminder_not_one_per_lead_time(world, attendee):
+    MeetingFactory(branch=world.branch, attendees=[attendee],
+                   starts_at=timezone.now() + timedelta(minutes=90))
+    scan_meetings()
+    assert list(Notification.objects.values_list("kind", flat=True))[0].startswith(
+        "meeting_upcoming:120:")
+    assert Notification.objects.count() == 1
+
+
+def test_both_lead_times_fire_as_the_meeting_approaches(world, attendee):
+    starts_at = timezone.now() + timedelta(days=2)
+    MeetingFactory(branch=world.branch, attendees=[attendee], starts_at=starts_at)
+    scan_meetings()
+    scan_meetings(now=starts_at - timedelta(minutes=100))
+    assert Notification.objects.count() == 2
+
+
+def test_reschedule_rearms_and_voids_the_old_reminder(world, attendee,
+                                                      django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(branch=world.branch, attendees=[attendee],
+                             starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    assert send_delivery(Delivery.objects.get(channel="in_app").pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=meeting, kinds=["theme_day"], attendees=[attendee],
+                                starts_at=meeting.starts_at + timedelta(hours=3),
+                                ends_at=meeting.ends_at + timedelta(hours=3))
+    assert Notification.objects.filter(recipient=attendee.user).count() == 2
+    sent = Delivery.objects.filter(channel="email", status="sent").count()
+    void = Delivery.objects.filter(status="void").count()
+    assert (sent, void) == (1, 2)  # the old email and SMS were voided, the new email sent
+    assert len(mail.outbox) == 1
+
+
+def test_cancelled_meeting_sends_nothing(world, attendee):
+    meeting = MeetingFactory(branch=world.branch, attendees=[attendee],
+                             starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    services.meeting_cancel(meeting=meeting, reason="台风")
+    assert send_all() == 0
+    scan_meetings()
+    assert send_all() == 0
+    assert not mail.outbox
+    assert not Notification.objects.filter(delivered_at__isnull=False).exists()
+
+
+def test_a_second_worker_cannot_claim_a_claimed_delivery(world, attendee):
+    MeetingFactory(branch=world.branch, attendees=[attendee],
+                   starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    delivery = Delivery.objects.get(channel="email")
+    # Worker one has claimed it and is talking to the mail server...
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending")
+    assert send_delivery(delivery.pk) is False   # ...worker two backs off.
+    assert not mail.outbox
+
+
+def test_failing_backend_gives_the_delivery_back_and_the_retry_sends_it_once(world, attendee):
+    MeetingFactory(branch=world.branch, attendees=[attendee],
+                   starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    delivery = Delivery.objects.get(channel="email")
+    with mock.patch("activities.channels.send_mail", side_effect=ConnectionError("smtp down")):
+        with pytest.raises(ConnectionError):
+            send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert send_delivery(delivery.pk) and not send_delivery(delivery.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_task_retry_sends_the_rest_exactly_once(world, attendee):
+    from activities.tasks import send_deliveries
+
+    MeetingFactory(branch=world.branch, attendees=[attendee],
+                   starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    ids = reminders.pending_ids()
+    send_deliveries.apply(args=[ids])
+    send_deliveries.apply(args=[ids])  # a redelivered message after acks_late
+    assert Delivery.objects.filter(status="sent").count() == 3
+    assert len(mail.outbox) == 1
+
+
+def test_broker_down_does_not_break_the_request_and_work_waits(world, attendee,
+                                                               django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    with mock.patch("activities.tasks.scan_reminders.apply_async",
+                    side_effect=OperationalError("redis down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        services.meeting_plan(branch=world.branch, kinds=["theme_day"], topic="停电也要开会",
+                              starts_at=timezone.now() + timedelta(hours=1),
+                              ends_at=timezone.now() + timedelta(hours=2), place="会议室",
+                              host="王书记")
+    assert not Notification.objects.exists()
+    with mock.patch("activities.tasks.send_deliveries.apply_async",
+                    side_effect=OperationalError("redis down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        scan_meetings()
+        reminders.queue_sending()
+    assert Delivery.objects.filter(status="pending").count() == 3
+    assert send_all() == 3 and len(mail.outbox) == 1
+
+
+def test_planning_a_meeting_arms_reminders_after_commit(world, attendee,
+                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_plan(branch=world.branch, kinds=["committee_meeting"], topic="支委会",
+                              starts_at=timezone.now() + timedelta(days=1),
+                              ends_at=timezone.now() + timedelta(days=1, hours=1),
+                              place="会议室", host="王书记", created_by=world.users["secretary"])
+    assert Notification.objects.filter(recipient=attendee.user,
+                                       delivered_at__isnull=False).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_scan_query_count_does_not_grow_with_meetings(world):
+    def measure(count):
+        members = []
+        for index in range(count):
+            user = UserFactory(email=f"m{count}-{index}@example.cn")
+            members.append(MemberFactory(branch=world.branch, user=user))
+        for member in members:
+            MeetingFactory(branch=world.branch, attendees=[member],
+                           starts_at=timezone.now() + timedelta(hours=1, minutes=len(members)))
+        with CaptureQueriesContext(connection) as queries:
+            scan_meetings()
+        return len(queries)
+
+    assert measure(2) == measure(12)
+
+
+GAP_NOW = timezone.make_aware(datetime(2026, 11, 24, 9, 0))
+
+
+def test_compliance_gap_reminds_secretary_and_staff_once_per_unmet_kind(world):
+    HeldMeetingFactory(branch=world.other_branch, kinds=["theme_day"],
+                       starts_at=GAP_NOW - timedelta(days=3))
+    scan(now=GAP_NOW)
+    scan(now=GAP_NOW + timedelta(hours=1))
+    gaps = Notification.objects.filter(category="compliance_gap")
+    kinds = set(gaps.filter(recipient=world.users["secretary"]).values_list("kind", flat=True))
+    assert kinds == {"compliance_gap:theme_day:2026-11", "compliance_gap:group_meeting:2026-11"}
+    assert gaps.filter(recipient=world.users["staff"], object_id=world.branch.pk).count() == 2
+    # The other community's branch met its month: its staff get nothing.
+    assert not gaps.filter(recipient=world.users["staff_other"]).exists()
+
+
+def test_no_gap_reminder_before_the_twentieth_or_once_the_kind_is_met(world):
+    scan(now=timezone.make_aware(datetime(2026, 11, 19, 9, 0)))
+    assert not Notification.objects.filter(category="compliance_gap").exists()
+    scan(now=GAP_NOW)
+    # A combined theme day and group meeting meets both kinds before the reminders go out.
+    HeldMeetingFactory(branch=world.branch, group=world.group,
+                       kinds=["theme_day", "group_meeting"], starts_at=GAP_NOW - timedelta(hours=2))
+    send_all(now=GAP_NOW)
+    own = Delivery.objects.filter(object_id=world.branch.pk, kind__startswith="compliance_gap")
+    assert own.count() == 4
+    assert set(own.values_list("status", flat=True)) == {"void"}
+    assert Delivery.objects.filter(object_id=world.other_branch.pk, status="sent").count() == 1
+
+
+def test_quarter_end_adds_quarterly_kinds(world):
+    scan(now=timezone.make_aware(datetime(2026, 12, 21, 9, 0)))
+    kinds = set(Notification.objects.filter(recipient=world.users["secretary"])
+                .values_list("kind", flat=True))
+    assert {"compliance_gap:party_lecture:2026-Q4", "compliance_gap:life_meeting:2026",
+            "compliance_gap:theme_day:2026-12"} <= kinds
+
+
+def test_probation_ending_with_and_without_extension(world):
+    today = timezone.localdate()
+    due = MemberFactory(branch=world.branch, status=Member.Status.PROBATIONARY,
+                        joined_on=today - timedelta(days=365 - 20), full_member_on=None,
+                        user=UserFactory())
+    extended = MemberFactory(branch=world.branch, status=Member.Status.PROBATIONARY,
+                             joined_on=today - timedelta(days=365 - 20), full_member_on=None,
+                             probation_extended_months=6)
+    MemberFactory(branch=world.branch, status=Member.Status.PROBATIONARY,
+                  joined_on=today - timedelta(days=200), full_member_on=None)
+    scan()
+    subjects = set(Notification.objects.filter(category="probation_ending")
+                   .values_list("object_id", "recipient_id"))
+    assert subjects == {(due.pk, due.user_id), (due.pk, world.users["secretary"].pk)}
+    assert extended.pk not in {object_id for object_id, _user in subjects}
+
+
+def test_committee_term_ending(world):
+    seat = SeatFactory(node=world.branch, role=CommitteeSeat.Role.SECRETARY,
+                       term_start=timezone.localdate() - timedelta(days=1000),
+                       term_end=timezone.localdate() + timedelta(days=60))
+    SeatFactory(node=world.other_branch, term_start=date(2025, 1, 1), term_end=date(2028, 1, 1))
+    scan()
+    recipients = set(Notification.objects.filter(category="term_ending", object_id=seat.pk)
+                     .values_list("recipient__username", flat=True))
+    assert recipients == {"secretary", "staff"}
+
+
+def test_another_app_adds_a_source_by_registering_one_function(world):
+    @register("test_agreement")
+    def agreements(now):
+        return [Reminder(Node, world.community.pk, world.users["staff"].pk,
+                         "test_agreement:2026-12-31", title="共建协议即将到期")]
+
+    try:
+        scan(sources=["test_agreement"])
+        scan(sources=["test_agreement"])
+        assert Notification.objects.filter(kind="test_agreement:2026-12-31").count() == 1
+        assert send_all() == 1
+    finally:
+        reminders.SOURCES.pop("test_agreement")
+
+
+def test_meeting_reminders_skip_excused_and_members_without_login(world, attendee):
+    no_login = MemberFactory(branch=world.branch)
+    meeting = MeetingFactory(branch=world.branch, attendees=[attendee, no_login],
+                             starts_at=timezone.now() + timedelta(days=1))
+    meeting.attendances.filter(member=attendee).update(status="excused", reason="外出")
+    scan_meetings()
+    assert not Notification.objects.exists()
+    assert Meeting.objects.count() == 1
