@@ -8,6 +8,7 @@ from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import Node
 from pairing.models import Unit
+from portal.forms import ModelMultipleChoiceField
 from portal.uploads import validate_image
 
 
@@ -39,7 +40,7 @@ class MultipleImageField(forms.FileField):
 
 
 class MeetingForm(forms.ModelForm):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ModelMultipleChoiceField(
         queryset=Member.objects.none(), required=False, label=_("参会人员"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("留空则为支部全体党员（党小组会为该小组成员）。"))
@@ -48,6 +49,7 @@ class MeetingForm(forms.ModelForm):
         model = Meeting
         fields = ["branch", "group", "kinds", "topic", "starts_at", "ends_at", "place", "host",
                   "recorder"]
+        field_classes = {"kinds": ModelMultipleChoiceField}
         widgets = {"kinds": forms.CheckboxSelectMultiple, "starts_at": DateTimeInput(),
                    "ends_at": DateTimeInput()}
 
@@ -174,6 +176,7 @@ class ActivityForm(forms.ModelForm):
         model = CommunityActivity
         fields = ["community", "kind", "title", "held_on", "place", "organizer", "units",
                   "residents_count", "description"]
+        field_classes = {"units": ModelMultipleChoiceField}
         widgets = {"held_on": DateInput(), "description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user, **kwargs):

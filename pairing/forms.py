@@ -8,6 +8,7 @@ from pairing import selectors
 from pairing.models import (Agreement, AgreementArea, CareVisit, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             ProjectPhoto, Resource, Unit)
+from portal.forms import ModelMultipleChoiceField
 
 
 class CommunityChoiceMixin:
@@ -62,6 +63,7 @@ class AgreementForm(CommunityChoiceMixin, forms.ModelForm):
         model = Agreement
         fields = ["community", "unit", "signed_on", "starts_on", "ends_on", "areas",
                   "commitments", "document"]
+        field_classes = {"areas": ModelMultipleChoiceField}
         widgets = {"signed_on": DateInput(), "starts_on": DateInput(), "ends_on": DateInput(),
                    "areas": forms.CheckboxSelectMultiple}
 

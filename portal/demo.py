@@ -1,14 +1,12 @@
-"""seed_demo: a believable street built by each app's `demo.seed(context)`, in app order.
+"""seed_demo: a believable street built by each app's demo steps.
 
-Every app that has demo data gives a `demo` module with `seed(context)`; each step is
-idempotent, so running the command twice changes nothing.
+Every step is idempotent, so running the command twice changes nothing.
 """
 import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
 from django.utils import timezone
 
 DEMO_PASSWORD = "Demo@2026"
@@ -30,14 +28,20 @@ class DemoContext:
     users: dict = field(default_factory=dict)
 
 
+# Each app's steps, in the order their data depends on each other: registrations need
+# pairing's units, inspections need the communities and the whole roster.
+STEPS = [
+    "organizations.demo.seed",
+    "members.demo.seed",
+    "activities.demo.seed",
+    "pairing.demo.seed",
+    "members.demo.seed_registrations",
+    "portal.demo_inspections.seed_inspections",
+]
+
+
 def seed(context):
-    for app_config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{app_config.name}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.demo":
-                raise
-            continue
-        if module.__name__ != __name__ and hasattr(module, "seed"):
-            module.seed(context)
+    for step in STEPS:
+        module_name, function_name = step.rsplit(".", 1)
+        getattr(importlib.import_module(module_name), function_name)(context)
     return context

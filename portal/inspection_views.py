@@ -27,11 +27,17 @@ from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
 from portal.uploads import serve_file
 
 
+# Days a bulletin or list can be asked for: anything else falls back to the default, so
+# arithmetic on the day (the previous and next day links) can never overflow.
+EARLIEST_DAY = date(2000, 1, 1)
+
+
 def parse_day(raw, default):
     try:
-        return date.fromisoformat(raw) if raw else default
+        day = date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    return day if EARLIEST_DAY <= day <= date(9999, 12, 30) else default
 
 
 def street_for_reader(request, pk):

@@ -255,6 +255,8 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue), "data_folder_out": str(_queue),
         "processed_folder": str(_processed), "store_processed": False,
+        # kombu would otherwise write its broadcast folder into the working directory
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

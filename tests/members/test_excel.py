@@ -42,7 +42,7 @@ def test_template_has_the_chinese_headers(world, client_as):
 
 def test_preview_reports_every_bad_row_and_writes_nothing(world):
     rows = [_row(world, 1), _row(world, 2, 身份证号="123"), _row(world, 3, 入党时间="1950-01-01"),
-            _row(world, 4, 所在支部="不存在的支部"), _row(world, 5, 身份证号=world.member.id_number[:17] + "Y"),
+            _row(world, 4, 所在支部="不存在的支部"), _row(world, 5, 身份证号=make_id_number(6000, date(1955, 3, 8))[:17] + "Y"),
             _row(world, 6, 党员类别="退休")]
     result = excel.preview(_upload(_xlsx(rows)), world.users["staff"])
     errors = {(row.number, header) for row in result.failed for header, _message in row.errors}

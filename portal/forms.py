@@ -1,0 +1,21 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+# Primary keys are 64-bit: larger numbers can only be typed by hand, and would overflow the
+# `pk__in` query that Django's multiple-choice check runs.
+PK_RANGE = range(-(2 ** 63), 2 ** 63)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing out-of-range ids as invalid choices instead of failing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number at all: Django's own check reports it
+            if number not in PK_RANGE:
+                raise ValidationError(self.error_messages["invalid_choice"],
+                                      code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
