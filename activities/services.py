@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from activities.checkin import window_open
 from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery, Meeting,
                                MeetingPhoto, Notification, Participation)
+from members import points
 from members.models import Member
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,23 @@ def meeting_record(*, meeting, minutes, attendance, grades=None, photos=()):
     meeting.save(update_fields=["minutes", "status", "recorded_at"])
     for photo in photos:
         meeting_photo_add(meeting=meeting, image=photo)
+    _award_attendance_points(meeting, rows.values())
     return meeting
+
+
+def _award_attendance_points(meeting, attendances):
+    """Points for each kind the meeting counts as, to every member present.
+
+    The attendance row is the source, so recording the meeting again awards nothing twice.
+    """
+    held_on = timezone.localdate(meeting.starts_at)
+    kind_codes = [kind.code for kind in meeting.kinds.all()]
+    present = [row for row in attendances if row.status == Attendance.Status.PRESENT]
+    members = Member.objects.select_related("branch").in_bulk([row.member_id for row in present])
+    for row in present:
+        for code in kind_codes:
+            points.award(member=members[row.member_id], item=f"attendance:{code}", quantity=1,
+                         source=row, occurred_on=held_on)
 
 
 @transaction.atomic
@@ -177,8 +194,11 @@ def activity_save(*, activity, units=(), participants=(), photos=()):
     kept = {member.pk for member, _hours in participants}
     activity.participations.exclude(member_id__in=kept).delete()
     for member, hours in participants:
-        Participation.objects.update_or_create(activity=activity, member=member,
-                                               defaults={"hours": hours})
+        participation, _created = Participation.objects.update_or_create(
+            activity=activity, member=member, defaults={"hours": hours})
+        # Once per participation: hours corrected later are fixed by a manual adjustment.
+        points.award(member=member, item="volunteer_hour", quantity=hours, source=participation,
+                     occurred_on=activity.held_on)
     for image in photos:
         photo = ActivityPhoto(activity=activity, image=image)
         photo.full_clean()
