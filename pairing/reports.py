@@ -1,7 +1,7 @@
 """The year-end feedback to a unit's party organization: its members' service in communities."""
 from io import BytesIO
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -12,26 +12,49 @@ from members.models import Member
 def member_service_in_period(members, start, end):
     """{member_id: {column: value}} of each member's service between start and end.
 
-    This is the one place other apps' service figures join the report: add their columns
-    (posts held, volunteer hours, points, activities attended) here, each from one aggregate
-    query keyed by member id, and name them in SERVICE_COLUMNS.
+    Each column comes from one aggregate query keyed by member id, whatever the number of
+    members: posts served (months of post service), volunteer hours and activities from the
+    activities app, points from the ledger, and this app's pairings and care visits.
     """
+    from activities.models import Participation
+    from members.models import PointsEntry, PostServiceMonth
     from pairing.models import CareVisit, Pairing
 
     ids = [member.pk for member in members]
+
+    def per_member(queryset, member_lookup, value):
+        return dict(queryset.order_by().values_list(member_lookup).annotate(value=value))
+
     in_period = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    pairings = dict(
-        Pairing.objects.filter(in_period, member_id__in=ids).order_by()
-        .values_list("member_id").annotate(n=Count("pk")))
-    visits = dict(
-        CareVisit.objects.filter(pairing__member_id__in=ids, visited_on__range=(start, end))
-        .order_by().values_list("pairing__member_id").annotate(n=Count("pk")))
-    return {pk: {"pairings": pairings.get(pk, 0), "care_visits": visits.get(pk, 0)}
-            for pk in ids}
+    figures = {
+        "post_months": per_member(
+            PostServiceMonth.objects.filter(claim__member_id__in=ids,
+                                            month__range=(start.replace(day=1), end)),
+            "claim__member_id", Count("pk")),
+        "volunteer_hours": per_member(
+            Participation.objects.filter(member_id__in=ids,
+                                         activity__held_on__range=(start, end)),
+            "member_id", Sum("hours")),
+        "activities": per_member(
+            Participation.objects.filter(member_id__in=ids,
+                                         activity__held_on__range=(start, end)),
+            "member_id", Count("activity", distinct=True)),
+        "points": per_member(
+            PointsEntry.objects.filter(member_id__in=ids, occurred_on__range=(start, end)),
+            "member_id", Sum("points")),
+        "pairings": per_member(Pairing.objects.filter(in_period, member_id__in=ids),
+                               "member_id", Count("pk")),
+        "care_visits": per_member(
+            CareVisit.objects.filter(pairing__member_id__in=ids, visited_on__range=(start, end)),
+            "pairing__member_id", Count("pk")),
+    }
+    return {pk: {key: values.get(pk) or 0 for key, values in figures.items()} for pk in ids}
 
 
 def service_columns():
-    return [("pairings", _("结对帮扶（对）")), ("care_visits", _("走访慰问（次）"))]
+    return [("post_months", _("岗位服务（月）")), ("volunteer_hours", _("志愿服务（小时）")),
+            ("activities", _("参加活动（次）")), ("points", _("积分")),
+            ("pairings", _("结对帮扶（对）")), ("care_visits", _("走访慰问（次）"))]
 
 
 def unit_feedback(unit, user, start, end):

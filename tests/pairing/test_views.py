@@ -220,14 +220,23 @@ def test_unit_feedback_report_and_export(world, client_as, unit):
     PairingFactory(community=world.community, kind=Pairing.Kind.MEMBER_MEMBER, unit=None,
                    household=None, member=worker, partner=world.member,
                    started_on=date(2025, 2, 1))
+    from activities.factories import ActivityFactory
+    from activities.services import activity_save
+
+    activity_save(activity=ActivityFactory.build(community=world.community,
+                                                 held_on=date(2025, 5, 4)),
+                  participants=[(worker, 3)])
     client = client_as(world.users["staff"])
     period = {"start": "2025-01-01", "end": "2025-12-31"}
     page = client.get(reverse("pairing:unit_report", args=[unit.pk]), period)
-    rows = page.context["report"]["rows"]
-    assert [row["member"].name for row in rows] == ["周在职"] and rows[0]["figures"][0] == 1
+    report = page.context["report"]
+    figures = dict(zip([key for key, _label in report["columns"]], report["rows"][0]["figures"]))
+    assert [row["member"].name for row in report["rows"]] == ["周在职"]
+    assert figures["pairings"] == 1 and figures["volunteer_hours"] == 3
+    assert figures["activities"] == 1 and figures["points"] > 0
     export = client.get(reverse("pairing:unit_report_xlsx", args=[unit.pk]), period)
     sheet = load_workbook(BytesIO(export.content)).active
-    assert sheet["A3"].value == "周在职" and sheet["D3"].value == 1
+    assert sheet["A3"].value == "周在职" and sheet["E3"].value == 3
     bad = client.get(reverse("pairing:unit_report", args=[unit.pk]),
                      {"start": "2025-12-31", "end": "2025-01-01"})
     assert bad.context["report"] is None and "截止日期不能早于起始日期" in _errors(bad)
