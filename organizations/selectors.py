@@ -45,19 +45,26 @@ class _CountTexts:
     def __init__(self):
         self.phrases = {}
 
-    def phrase(self, singular, n):
-        key = (singular, n)
+    # Literal ngettext calls, one per phrase, so that makemessages finds them.
+    TRANSLATE = {
+        "branches": lambda n: ngettext("%(n)s 个支部", "%(n)s 个支部", n),
+        "groups": lambda n: ngettext("%(n)s 个党小组", "%(n)s 个党小组", n),
+        "members": lambda n: ngettext("%(n)s 名党员", "%(n)s 名党员", n),
+    }
+
+    def phrase(self, what, n):
+        key = (what, n)
         if key not in self.phrases:
-            self.phrases[key] = ngettext(singular, singular, n) % {"n": n}
+            self.phrases[key] = self.TRANSLATE[what](n) % {"n": n}
         return self.phrases[key]
 
     def __call__(self, node):
         parts = []
         if node.kind in (Node.Kind.STREET, Node.Kind.COMMUNITY):
-            parts.append(self.phrase("%(n)s 个支部", node.branch_count))
+            parts.append(self.phrase("branches", node.branch_count))
         if node.kind != Node.Kind.GROUP:
-            parts.append(self.phrase("%(n)s 个党小组", node.group_count))
-        parts.append(self.phrase("%(n)s 名党员", node.member_count))
+            parts.append(self.phrase("groups", node.group_count))
+        parts.append(self.phrase("members", node.member_count))
         return " · ".join(parts)
 
 

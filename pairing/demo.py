@@ -7,7 +7,10 @@ invested. Everything is bulk-created once per street; a second run changes nothi
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps as django_apps
+
 from members.models import Member
+from pairing.defaults import ensure_defaults
 from pairing.models import (Agreement, AgreementArea, CareVisit, Category, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             Resource, Unit)
@@ -106,6 +109,7 @@ def _agreements(context, units_by_community):
                 community=community, unit=unit, signed_on=starts, starts_on=starts, ends_on=ends,
                 commitments="每季度至少开展一次共建活动；结对帮扶困难家庭；在职党员到社区报到服务。"))
     Agreement.objects.bulk_create(agreements)
+    ensure_defaults(django_apps)
     areas = list(AgreementArea.objects.order_by("sort_order"))
     through = Agreement.areas.through
     through.objects.bulk_create([
