@@ -46,9 +46,11 @@ def _queries(client, street, official):
 
 
 # Session (read, and saved in a savepoint: 4), user, grants, the street, its communities,
-# members, branches, inspections, rectifications, ranking weights, three ranking inputs, open
-# rectifications, and the navigation's member link.
-STREET_DASHBOARD_QUERIES = 18
+# 三会一课 (branches and five facts: 6), members, branches, inspections, rectifications,
+# ranking weights, five ranking inputs (compliance rate: 6), open rectifications, activities and
+# hours (2), posts, claims, employed members, registrations, contributions, and the
+# navigation's member link.
+STREET_DASHBOARD_QUERIES = 38
 
 
 @pytest.mark.parametrize("communities", [2, 6])
