@@ -57,6 +57,11 @@ def compliance_panel(scope):
                         "missing": list(dict.fromkeys(missing)),
                         "url": branch_url.format(branch.pk)})
     data["red"] = red
+    summary = defaultdict(lambda: {code: 0 for code in STATUS_LABELS})
+    for branch in branches:
+        summary[branch.parent_id][compliance.worst_of(
+            s.status for s in judged_month[branch.pk].values())] += 1
+    data["summary"] = [(community, summary[community.pk]) for community in scope.communities]
     data["red_by_community"] = defaultdict(int)
     for row in red:
         data["red_by_community"][row["branch"].parent_id] += 1
