@@ -1,12 +1,12 @@
-"""三会一课 compliance on the dashboards: the street's communities × months heat map with its red
-branches, a community's branches × kinds, a branch's kinds.
+"""三会一课 compliance on the dashboards: the street's communities × months heat map with the
+branches red last month, this month or this quarter, a community's branches × kinds, a branch's kinds.
 
 The facts come from `activities.compliance.load_facts` for the branches under the node over the
-whole year of `scope.today` (one query for the branches, five for the facts, whatever the
+whole year of `scope.today` and the month before it (one query for the branches, five for the facts, whatever the
 size); every status is then judged in Python exactly as the compliance pages judge it.
 """
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,11 +21,6 @@ STATUS_LABELS = {compliance.GREEN: _("达标"), compliance.AMBER: _("进行中")
                  compliance.RED: _("未达标"), compliance.GREY: _("未开始")}
 
 
-def year_facts(branches, year):
-    """(kinds, {branch_id: BranchFacts}) with every held meeting of the year."""
-    return compliance.load_facts(branches, date(year, 1, 1), date(year, 12, 31))
-
-
 def branches_under(node):
     return list(Node.objects.active().filter(kind=Node.Kind.BRANCH, path__startswith=node.path)
                 .order_by("sort_order", "path"))
@@ -36,25 +31,27 @@ def compliance_panel(scope):
     branches = branches_under(scope.node)
     if not branches:
         return None
-    kinds, facts = year_facts(branches, today.year)
     month = compliance.Span.of(Period.MONTH, today)
+    previous = compliance.Span.of(Period.MONTH, month.first - timedelta(days=1))
     quarter = compliance.Span.of(Period.QUARTER, today)
-    judged_month = {pk: compliance.judge(f, kinds, month, today) for pk, f in facts.items()}
-    judged_quarter = {pk: compliance.judge(f, kinds, quarter, today) for pk, f in facts.items()}
+    kinds, facts = compliance.load_facts(branches, date(previous.first.year, 1, 1),
+                                         date(today.year, 12, 31))
+    spans = {"previous": previous, "month": month, "quarter": quarter}
+    judged = {key: {pk: compliance.judge(f, kinds, span, today) for pk, f in facts.items()}
+              for key, span in spans.items()}
+    judged_month = judged["month"]
     branch_url = reverse("activities:compliance_branch", args=[0]).replace("/0/", "/{}/")
-    data = {"month": month, "quarter": quarter, "kinds": kinds,
+    data = {**spans, "kinds": kinds,
             "legend": [(f"status-{code}", label) for code, label in STATUS_LABELS.items()]}
     red = []
     for branch in branches:
-        month_status = compliance.worst_of(s.status for s in judged_month[branch.pk].values())
-        quarter_status = compliance.worst_of(
-            s.status for s in judged_quarter[branch.pk].values())
-        if compliance.RED in (month_status, quarter_status):
-            missing = [status.kind.name for status in
-                       [*judged_month[branch.pk].values(), *judged_quarter[branch.pk].values()]
+        statuses = {key: compliance.worst_of(s.status for s in by_branch[branch.pk].values())
+                    for key, by_branch in judged.items()}
+        if compliance.RED in statuses.values():
+            missing = [status.kind.name for by_branch in judged.values()
+                       for status in by_branch[branch.pk].values()
                        if status.status == compliance.RED]
-            red.append({"branch": branch, "month": month_status, "quarter": quarter_status,
-                        "missing": list(dict.fromkeys(missing)),
+            red.append({"branch": branch, **statuses, "missing": list(dict.fromkeys(missing)),
                         "url": branch_url.format(branch.pk)})
     data["red"] = red
     summary = defaultdict(lambda: {code: 0 for code in STATUS_LABELS})

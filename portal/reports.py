@@ -160,9 +160,10 @@ def compliance_sheet(workbook, report):
     for community, counts in (panel.data["summary"] if panel else []):
         sheet.append([community.name, *[counts[code] for code in STATUS_LABELS]])
     sheet.append([])
-    _header(sheet, [_("未达标支部"), _("本月"), _("本季度"), _("未达标的会议")])
+    _header(sheet, [_("未达标支部"), _("上月"), _("本月"), _("本季度"), _("未达标的会议")])
     for row in (panel.data["red"] if panel else []):
-        sheet.append([row["branch"].name, str(STATUS_LABELS[row["month"]]),
+        sheet.append([row["branch"].name, str(STATUS_LABELS[row["previous"]]),
+                      str(STATUS_LABELS[row["month"]]),
                       str(STATUS_LABELS[row["quarter"]]), "、".join(row["missing"])])
     sheet.column_dimensions["A"].width = 28
 
