@@ -16,6 +16,7 @@ from activities import compliance
 from activities.models import Period
 from organizations.models import Node
 from portal.panel_types import Panel
+from portal.ranking import year_facts
 
 STATUS_LABELS = {compliance.GREEN: _("达标"), compliance.AMBER: _("进行中"),
                  compliance.RED: _("未达标"), compliance.GREY: _("未开始")}
@@ -34,8 +35,8 @@ def compliance_panel(scope):
     month = compliance.Span.of(Period.MONTH, today)
     previous = compliance.Span.of(Period.MONTH, month.first - timedelta(days=1))
     quarter = compliance.Span.of(Period.QUARTER, today)
-    kinds, facts = compliance.load_facts(branches, date(previous.first.year, 1, 1),
-                                         date(today.year, 12, 31))
+    kinds, facts = year_facts(branches, date(previous.first.year, 1, 1),
+                              date(today.year, 12, 31), scope.memo)
     spans = {"previous": previous, "month": month, "quarter": quarter}
     judged = {key: {pk: compliance.judge(f, kinds, span, today) for pk, f in facts.items()}
               for key, span in spans.items()}

@@ -173,7 +173,8 @@ def ranking_panel(scope):
     if scope.street is None:
         return None
     start, end = scope.week
-    rows, _weights = weekly_ranking(scope.street, scope.communities, start, end, scope.today)
+    rows, _weights = weekly_ranking(scope.street, scope.communities, start, end, scope.today,
+                                    memo=scope.memo)
     return Panel("ranking", _("本周排名"), {
         "rows": rows, "week_start": start, "week_end": end, "street": scope.street,
         "chart": {"communities": [row.community.name for row in rows],

@@ -14,6 +14,8 @@ class DashboardScope:
     communities: list
     today: date
     street: object = None
+    # 三会一课 facts the panels and the ranking of one page load once: see ranking.year_facts.
+    memo: dict = field(default_factory=dict)
 
     @property
     def week(self):

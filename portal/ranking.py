@@ -41,6 +41,7 @@ class RankingInput:
     # The list behind the figure for (community, week): (URL name, filters) or
     # (URL name, filters, URL args).
     list_url: Callable
+    shares_facts: bool = False  # compute takes `memo=`, facts shared with the page's panels
 
     def mark(self, value, largest):
         if value is None:
@@ -100,7 +101,22 @@ def rectifications_overdue(communities, start, end, today):
     return values
 
 
-def compliance_rate(communities, start, end, today):
+def year_facts(branches, first, last, memo=None):
+    """`compliance.load_facts` for these branches from `first` to `last`, reusing facts of the
+    same branches over a covering range already in `memo` (a dict one page shares between its
+    panels and its ranking: the facts are the costly part)."""
+    ids = frozenset(branch.pk for branch in branches)
+    if memo is not None:
+        for (loaded_ids, loaded_first, loaded_last), facts in memo.items():
+            if loaded_ids == ids and loaded_first <= first and last <= loaded_last:
+                return facts
+    facts = compliance.load_facts(branches, first, last)
+    if memo is not None:
+        memo[(ids, first, last)] = facts
+    return facts
+
+
+def compliance_rate(communities, start, end, today, memo=None):
     """Of the applicable kind × branch cells for the month the week starts in, the share that is
     green, judged at the end of the week (or today, for the current week). A kind whose window
     is longer than the month is judged on its quarter or year, as on the compliance pages.
@@ -110,8 +126,7 @@ def compliance_rate(communities, start, end, today):
                                                  parent__in=list(communities)))
     if not branches:
         return {}
-    kinds, facts = compliance.load_facts(branches, date(start.year, 1, 1),
-                                         date(start.year, 12, 31))
+    kinds, facts = year_facts(branches, date(start.year, 1, 1), date(start.year, 12, 31), memo)
     month = compliance.Span.of(Period.MONTH, start)
     cells = defaultdict(lambda: [0, 0])
     for branch in branches:
@@ -149,7 +164,8 @@ RANKING_INPUTS = [
                  rectifications_overdue, _rectification_list("overdue")),
     RankingInput("compliance_rate", _("三会一课达标率"), RATE, compliance_rate,
                  lambda community, start, end: ("activities:compliance_community", {
-                     "period": Period.MONTH, "month": f"{start:%Y-%m}"}, [community.pk])),
+                     "period": Period.MONTH, "month": f"{start:%Y-%m}"}, [community.pk]),
+                 shares_facts=True),
     RankingInput("activities_held", _("开展活动数"), MORE_IS_BETTER, activities_held,
                  lambda community, start, end: ("activities:activity_list", {
                      "community": community.pk, "date_from": start.isoformat(),
@@ -184,11 +200,13 @@ class RankingRow:
     place: int = 0
 
 
-def weekly_ranking(street, communities, start, end, today):
-    """Rows sorted best first; ties share a place. One query per input plus the weights."""
+def weekly_ranking(street, communities, start, end, today, memo=None):
+    """Rows sorted best first; ties share a place. One query per input plus the weights (six
+    for the compliance rate, unless `memo` already holds its facts)."""
     weights = weights_for(street)
     total_weight = sum(weights.values()) or Decimal(1)
-    computed = [(item, item.compute(communities, start, end, today)) for item in RANKING_INPUTS]
+    computed = [(item, item.compute(communities, start, end, today, **(
+        {"memo": memo} if item.shares_facts else {}))) for item in RANKING_INPUTS]
     list_urls = {}
     rows = []
     for community in communities:

@@ -213,7 +213,7 @@ def week_work_panel(scope):
         recipient__member__branch__path__startswith=scope.node.path, created_at__gte=starts,
         created_at__lt=starts + timedelta(days=7)).count()
     meetings = reverse("activities:meeting_list")
-    return Panel("week_work", _("本周要办"), {
+    return Panel("week_work", _("本周待办：会议、认领、报到"), {
         "unrecorded": unrecorded, "unrecorded_count": unrecorded_count,
         "unrecorded_url": f"{meetings}?" + urlencode(
             {"node": scope.node.pk, "status": Meeting.Status.PLANNED, "date_to": scope.today}),
