@@ -9,9 +9,6 @@ The street dashboard, the community dashboard and the branch view list their pan
 `STREET_PANELS`, `COMMUNITY_PANELS` and `BRANCH_PANELS`; another app adds one by writing a
 panel function and a template `templates/portal/panels/_<key>.html` and appending it there.
 """
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,51 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from organizations.models import Node
+from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
-from portal.ranking import week_of, weekly_ranking
-
-
-@dataclass
-class DashboardScope:
-    node: object
-    communities: list
-    today: date
-    street: object = None
-
-    @property
-    def week(self):
-        return week_of(self.today)
-
-    @property
-    def month(self):
-        start = self.today.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        return start, end
-
-
-@dataclass
-class Panel:
-    key: str
-    title: str
-    data: dict = field(default_factory=dict)
-
-    @property
-    def template(self):
-        return f"portal/panels/_{self.key}.html"
-
-
-def url_with(name, args=None, **filters):
-    url = reverse(name, args=args or [])
-    return f"{url}?{urlencode(filters)}" if filters else url
-
-
-def status_class(weight, amber_from, red_from):
-    """green / amber / red with the same meaning everywhere: fine, watch it, act now."""
-    if weight >= red_from:
-        return "status-red"
-    if weight >= amber_from:
-        return "status-amber"
-    return "status-green"
+from portal.panel_types import DashboardScope, Panel, status_class, url_with
+from portal.ranking import weekly_ranking
+from portal.work_panels import (activities_panel, contributions_panel, service_panel,
+                                week_work_panel)
 
 
 def members_panel(scope):
@@ -215,7 +173,8 @@ def ranking_panel(scope):
     if scope.street is None:
         return None
     start, end = scope.week
-    rows, _weights = weekly_ranking(scope.street, scope.communities, start, end, scope.today)
+    rows, _weights = weekly_ranking(scope.street, scope.communities, start, end, scope.today,
+                                    memo=scope.memo)
     return Panel("ranking", _("本周排名"), {
         "rows": rows, "week_start": start, "week_end": end, "street": scope.street,
         "chart": {"communities": [row.community.name for row in rows],
@@ -223,10 +182,13 @@ def ranking_panel(scope):
     })
 
 
-STREET_PANELS = [members_panel, branches_panel, inspections_panel, ranking_panel,
-                 open_rectifications_panel]
-COMMUNITY_PANELS = [week_tasks_panel, members_panel, branches_panel, inspections_panel]
-BRANCH_PANELS = [week_tasks_panel, members_panel]
+STREET_PANELS = [compliance_panel, members_panel, branches_panel, inspections_panel,
+                 ranking_panel, open_rectifications_panel, activities_panel, service_panel,
+                 contributions_panel]
+COMMUNITY_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel,
+                    branches_panel, inspections_panel, activities_panel, service_panel,
+                    contributions_panel]
+BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel]
 
 
 def build_panels(scope, panel_functions):

@@ -2,15 +2,17 @@
 
 Each input is a function `(communities, start, end, today) -> {community_id: value}` computed
 with one aggregate query. Its value is turned into a 0–100 mark: a rate (0–1) scores
-rate × 100; a count where fewer is better scores 100 × (1 − value ÷ the street's largest value).
+rate × 100; a count where fewer is better scores 100 × (1 − value ÷ the street's largest value);
+a count where more is better scores 100 × value ÷ the street's largest value.
 The score is Σ weight × mark ÷ Σ weights, with the weights read from `RankingWeight` (rules as
 data: a street's rows override the shipped defaults).
 
 Other apps add an input by appending a `RankingInput` to `RANKING_INPUTS` and shipping its
 default weight in a data migration of `portal`.
 """
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable
 
@@ -19,27 +21,35 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from activities import compliance
+from activities.models import CommunityActivity, Period
+from organizations.models import Node
 from organizations.rules import rules_for
 from portal.models import Inspection, Rectification, RankingWeight
 
 RATE = "rate"
 FEWER_IS_BETTER = "fewer"
+MORE_IS_BETTER = "more"
 
 
 @dataclass(frozen=True)
 class RankingInput:
     key: str
     label: str
-    kind: str  # RATE (0–1, higher is better) or FEWER_IS_BETTER (a count)
+    kind: str  # RATE (0–1, higher is better), FEWER_IS_BETTER or MORE_IS_BETTER (counts)
     compute: Callable
-    # The list behind the figure: a dashboards URL name and its filters for (community, week).
+    # The list behind the figure for (community, week): (URL name, filters) or
+    # (URL name, filters, URL args).
     list_url: Callable
+    shares_facts: bool = False  # compute takes `memo=`, facts shared with the page's panels
 
     def mark(self, value, largest):
         if value is None:
             return Decimal(100)
         if self.kind == RATE:
             return Decimal(value) * 100
+        if self.kind == MORE_IS_BETTER:
+            return Decimal(100) * Decimal(value) / Decimal(largest) if largest else Decimal(0)
         if not largest:
             return Decimal(100)
         return Decimal(100) * (1 - Decimal(value) / Decimal(largest))
@@ -91,6 +101,52 @@ def rectifications_overdue(communities, start, end, today):
     return values
 
 
+def year_facts(branches, first, last, memo=None):
+    """`compliance.load_facts` for these branches from `first` to `last`, reusing facts of the
+    same branches over a covering range already in `memo` (a dict one page shares between its
+    panels and its ranking: the facts are the costly part)."""
+    ids = frozenset(branch.pk for branch in branches)
+    if memo is not None:
+        for (loaded_ids, loaded_first, loaded_last), facts in memo.items():
+            if loaded_ids == ids and loaded_first <= first and last <= loaded_last:
+                return facts
+    facts = compliance.load_facts(branches, first, last)
+    if memo is not None:
+        memo[(ids, first, last)] = facts
+    return facts
+
+
+def compliance_rate(communities, start, end, today, memo=None):
+    """Of the applicable kind × branch cells for the month the week starts in, the share that is
+    green, judged at the end of the week (or today, for the current week). A kind whose window
+    is longer than the month is judged on its quarter or year, as on the compliance pages.
+    A community with no applicable cell has no value, a full mark."""
+    on = min(end, today)
+    branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH,
+                                                 parent__in=list(communities)))
+    if not branches:
+        return {}
+    kinds, facts = year_facts(branches, date(start.year, 1, 1), date(start.year, 12, 31), memo)
+    month = compliance.Span.of(Period.MONTH, start)
+    cells = defaultdict(lambda: [0, 0])
+    for branch in branches:
+        for status in compliance.judge(facts[branch.pk], kinds, month, on).values():
+            if status.status == compliance.GREY:
+                continue
+            cells[branch.parent_id][0] += status.status == compliance.GREEN
+            cells[branch.parent_id][1] += 1
+    return {pk: Decimal(green) / total for pk, (green, total) in cells.items() if total}
+
+
+def activities_held(communities, start, end, today):
+    rows = (CommunityActivity.objects.filter(community__in=communities, held_on__gte=start,
+                                             held_on__lte=end)
+            .values("community_id").annotate(n=Count("pk")).order_by())
+    values = {community.pk: 0 for community in communities}
+    values.update({row["community_id"]: row["n"] for row in rows})
+    return values
+
+
 def _rectification_list(state):
     return lambda community, start, end: ("dashboards:rectification_list", {
         "community": community.pk, "state": state, "deadline_from": start.isoformat(),
@@ -106,6 +162,14 @@ RANKING_INPUTS = [
                      "date_from": start.isoformat(), "date_to": end.isoformat()})),
     RankingInput("rectifications_overdue", _("逾期未整改数"), FEWER_IS_BETTER,
                  rectifications_overdue, _rectification_list("overdue")),
+    RankingInput("compliance_rate", _("三会一课达标率"), RATE, compliance_rate,
+                 lambda community, start, end: ("activities:compliance_community", {
+                     "period": Period.MONTH, "month": f"{start:%Y-%m}"}, [community.pk]),
+                 shares_facts=True),
+    RankingInput("activities_held", _("开展活动数"), MORE_IS_BETTER, activities_held,
+                 lambda community, start, end: ("activities:activity_list", {
+                     "community": community.pk, "date_from": start.isoformat(),
+                     "date_to": end.isoformat()})),
 ]
 
 
@@ -136,11 +200,13 @@ class RankingRow:
     place: int = 0
 
 
-def weekly_ranking(street, communities, start, end, today):
-    """Rows sorted best first; ties share a place. One query per input plus the weights."""
+def weekly_ranking(street, communities, start, end, today, memo=None):
+    """Rows sorted best first; ties share a place. One query per input plus the weights (six
+    for the compliance rate, unless `memo` already holds its facts)."""
     weights = weights_for(street)
     total_weight = sum(weights.values()) or Decimal(1)
-    computed = [(item, item.compute(communities, start, end, today)) for item in RANKING_INPUTS]
+    computed = [(item, item.compute(communities, start, end, today, **(
+        {"memo": memo} if item.shares_facts else {}))) for item in RANKING_INPUTS]
     list_urls = {}
     rows = []
     for community in communities:
@@ -149,11 +215,10 @@ def weekly_ranking(street, communities, start, end, today):
             value = by_community.get(community.pk)
             largest = max((v for v in by_community.values() if v is not None), default=0)
             mark = item.mark(value, largest)
-            name, filters = item.list_url(community, start, end)
-            if name not in list_urls:
-                list_urls[name] = reverse(name)
-            values.append(RankingCell(item, value, mark,
-                                      f"{list_urls[name]}?{urlencode(filters)}"))
+            name, filters, *args = item.list_url(community, start, end)
+            url = reverse(name, args=args[0]) if args else list_urls.setdefault(
+                name, reverse(name))
+            values.append(RankingCell(item, value, mark, f"{url}?{urlencode(filters)}"))
             score += weights[item.key] * mark
         rows.append(RankingRow(community, values, (score / total_weight).quantize(Decimal("0.1"))))
     rows.sort(key=lambda row: (-row.score, row.community.sort_order, row.community.name))

@@ -1,5 +1,6 @@
-"""Monthly report (月报) of a community or a street: the dashboard's figures for the month and
-the month's rectifications, as a printable page and as an xlsx workbook.
+"""Monthly report (月报) of a community or a street: the dashboard's figures for the month, the
+month's meetings, activities and contributions, 三会一课 compliance and the rectifications, as a
+printable page and as an xlsx workbook.
 
 The report reuses the dashboard panels (`REPORT_PANELS`); the workbook writes one sheet per
 function in `XLSX_SHEETS`, each `(workbook, report) -> None`. Other apps add their figures
@@ -9,18 +10,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from io import BytesIO
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from activities.compliance import Span
+from activities.models import Attendance, CommunityActivity, Meeting, Period
 from members.models import Member
 from organizations.models import Node
+from pairing.models import Contribution
+from portal.compliance_panels import STATUS_LABELS, compliance_panel
 from portal.dashboards import (DashboardScope, branches_panel, build_panels, inspections_panel,
                                members_panel)
 from portal.models import Rectification
+from portal.work_panels import activities_panel, contributions_panel, service_panel
 
-REPORT_PANELS = [members_panel, branches_panel, inspections_panel]
+REPORT_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel,
+                 activities_panel, service_panel, contributions_panel]
 
 
 @dataclass
@@ -30,6 +38,9 @@ class MonthlyReport:
     month_end: date
     panels: list
     rectifications: list
+    meetings: list
+    activities: list
+    contributions: list
 
     def panel(self, key):
         return next((panel for panel in self.panels if panel.key == key), None)
@@ -61,8 +72,26 @@ def monthly_report(node, month_start, today):
                    & ~Q(status=Rectification.Status.ACCEPTED)))
         .select_related("community", "inspection__point")
         .order_by("community__sort_order", "community__name", "deadline", "pk"))
+    span = Span.of(Period.MONTH, month_start)
+    meetings = list(
+        Meeting.objects.filter(branch__path__startswith=node.path,
+                               starts_at__gte=span.starts_at(), starts_at__lt=span.ends_before())
+        .select_related("branch", "group").prefetch_related("kinds")
+        .annotate(present=Count("attendances",
+                                filter=Q(attendances__status=Attendance.Status.PRESENT)))
+        .order_by("starts_at", "pk"))
+    activities = list(
+        CommunityActivity.objects.filter(community__in=communities, held_on__gte=month_start,
+                                         held_on__lte=month_end)
+        .select_related("community")
+        .annotate(members=Count("participations"))
+        .order_by("held_on", "pk"))
+    contributions = list(
+        Contribution.objects.filter(community__in=communities, given_on__gte=month_start,
+                                    given_on__lte=month_end)
+        .select_related("community", "unit").order_by("given_on", "pk"))
     return MonthlyReport(node, month_start, month_end, build_panels(scope, REPORT_PANELS),
-                         rectifications)
+                         rectifications, meetings, activities, contributions)
 
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -117,7 +146,63 @@ def rectifications_sheet(workbook, report):
                 cell.number_format = "yyyy-mm-dd"
 
 
-XLSX_SHEETS = [overview_sheet, rectifications_sheet]
+def _dates(sheet):
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+
+
+def compliance_sheet(workbook, report):
+    sheet = workbook.create_sheet(_("三会一课"))
+    panel = report.panel("compliance")
+    _header(sheet, [_("社区"), *[str(label) for label in STATUS_LABELS.values()]])
+    for community, counts in (panel.data["summary"] if panel else []):
+        sheet.append([community.name, *[counts[code] for code in STATUS_LABELS]])
+    sheet.append([])
+    _header(sheet, [_("未达标支部"), _("上月"), _("本月"), _("本季度"), _("未达标的会议")])
+    for row in (panel.data["red"] if panel else []):
+        sheet.append([row["branch"].name, str(STATUS_LABELS[row["previous"]]),
+                      str(STATUS_LABELS[row["month"]]),
+                      str(STATUS_LABELS[row["quarter"]]), "、".join(row["missing"])])
+    sheet.column_dimensions["A"].width = 28
+
+
+def meetings_sheet(workbook, report):
+    sheet = workbook.create_sheet(_("会议"))
+    _header(sheet, [_("日期"), _("党支部"), _("党小组"), _("会议类型"), _("议题"), _("状态"),
+                    _("出席人数")])
+    for meeting in report.meetings:
+        sheet.append([timezone.localdate(meeting.starts_at), meeting.branch.name,
+                      meeting.group.name if meeting.group else "",
+                      "、".join(kind.name for kind in meeting.kinds.all()), meeting.topic,
+                      meeting.get_status_display(), meeting.present])
+    _dates(sheet)
+
+
+def activities_sheet(workbook, report):
+    sheet = workbook.create_sheet(_("社区活动"))
+    _header(sheet, [_("日期"), _("社区"), _("类型"), _("活动名称"), _("党员人数"), _("居民人数")])
+    for activity in report.activities:
+        sheet.append([activity.held_on, activity.community.name, activity.get_kind_display(),
+                      activity.title, activity.members, activity.residents_count])
+    _dates(sheet)
+
+
+def contributions_sheet(workbook, report):
+    sheet = workbook.create_sheet(_("共建贡献"))
+    _header(sheet, [_("日期"), _("社区"), _("共建单位"), _("类别"), _("数额"), _("单位"),
+                    _("说明")])
+    for contribution in report.contributions:
+        sheet.append([contribution.given_on, contribution.community.name,
+                      contribution.unit.name if contribution.unit else "",
+                      contribution.get_kind_display(), contribution.amount,
+                      str(contribution.amount_unit), contribution.description])
+    _dates(sheet)
+
+
+XLSX_SHEETS = [overview_sheet, compliance_sheet, meetings_sheet, activities_sheet,
+               contributions_sheet, rectifications_sheet]
 
 
 def monthly_report_xlsx(report):

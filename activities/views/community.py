@@ -1,4 +1,6 @@
 """Community activities: list, record, change, photos."""
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from activities import selectors, services
 from activities.forms import ActivityForm, ParticipationFormSet
 from activities.models import ActivityPhoto, CommunityActivity
+from organizations.models import Node
 from organizations.scope import STAFF_ROLES, has_role, require_grant
 from portal.uploads import serve_file
 
@@ -22,11 +25,32 @@ def activity_list(request):
     kind = request.GET.get("kind", "")
     if kind not in CommunityActivity.Kind.values:
         kind = ""
-    activities = selectors.activity_list(request.user, kind=kind)
+    node, date_from, date_to = list_narrowing(request, "community")
+    activities = selectors.activity_list(request.user, kind=kind, community=node)
+    if date_from:
+        activities = activities.filter(held_on__gte=date_from)
+    if date_to:
+        activities = activities.filter(held_on__lte=date_to)
     page = Paginator(activities, 50).get_page(request.GET.get("page"))
     return render(request, "activities/activity_list.html", {
         "page": page, "kind": kind, "kinds": CommunityActivity.Kind.choices,
+        "node": node, "date_from": date_from, "date_to": date_to,
         "can_create": request.user.is_superuser or has_role(request.user, *STAFF_ROLES)})
+
+
+def list_narrowing(request, node_param):
+    """(visible node or None, date_from, date_to) from ?<node_param>=pk&date_from=&date_to=, the
+    filters the dashboards link with; anything unreadable is ignored."""
+    raw = request.GET.get(node_param, "")
+    node = get_object_or_404(Node.objects.visible_to(request.user), pk=raw) \
+        if raw.isdigit() and len(raw) < 12 else None
+    days = []
+    for name in ("date_from", "date_to"):
+        try:
+            days.append(date.fromisoformat(request.GET.get(name, "")))
+        except ValueError:
+            days.append(None)
+    return node, *days
 
 
 def _save(request, form, formset, activity):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from activities import checkin, selectors, services
 from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
+from activities.views.community import list_narrowing
 from organizations.scope import WRITE_ROLES, has_role, require_grant
 from portal.uploads import serve_file
 
@@ -45,11 +46,17 @@ def meeting_list(request):
     kinds = list(MeetingKind.objects.all())
     if kind not in {k.code for k in kinds}:
         kind = ""
-    meetings = selectors.meeting_list(request.user, status=status, kind=kind)
+    node, date_from, date_to = list_narrowing(request, "node")
+    meetings = selectors.meeting_list(request.user, status=status, kind=kind, node=node)
+    if date_from:
+        meetings = meetings.filter(starts_at__date__gte=date_from)
+    if date_to:
+        meetings = meetings.filter(starts_at__date__lte=date_to)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "activities/meeting_list.html", {
         "page": page, "status": status, "kind": kind, "kinds": kinds,
         "statuses": Meeting.Status.choices,
+        "node": node, "date_from": date_from, "date_to": date_to,
         "can_plan": request.user.is_superuser or has_role(request.user, *WRITE_ROLES),
     })
 

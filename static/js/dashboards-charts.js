@@ -17,7 +17,59 @@
     return { type: "category", data: names, axisLabel: { fontSize: 14, interval: 0, rotate: names.length > 6 ? 30 : 0 } };
   }
 
+  var STATUS_COLOURS = { green: GREEN, amber: AMBER, red: RED, grey: "#e0e0e0" };
+  var STATUS_INDEX = ["grey", "green", "amber", "red"];
+
   var BUILDERS = {
+    /* Communities × months of 三会一课: each cell a status, a click opens the community's month. */
+    "heatmap": function (data, element, chart) {
+      element.style.height = Math.max(260, 90 + data.communities.length * 30) + "px";
+      chart.resize();
+      chart.on("click", function (params) {
+        var url = data.urls[params.value[1]] && data.urls[params.value[1]][params.value[0]];
+        if (url) { window.location.href = url; }
+      });
+      return {
+        tooltip: {
+          trigger: "item",
+          formatter: function (params) {
+            return data.communities[params.value[1]] + " " + data.months[params.value[0]] + "：" +
+              data.statuses[STATUS_INDEX[params.value[2]]];
+          }
+        },
+        grid: { left: 12, right: 24, top: 40, bottom: 24, containLabel: true },
+        legend: { show: false },
+        xAxis: { type: "category", data: data.months, position: "top", splitArea: { show: true },
+                 axisLabel: { fontSize: 15 } },
+        yAxis: { type: "category", data: data.communities, inverse: true, splitArea: { show: true },
+                 axisLabel: { fontSize: 15 } },
+        visualMap: {
+          type: "piecewise", show: true, orient: "horizontal", bottom: 0, left: "center",
+          dimension: 2, textStyle: { fontSize: 14 },
+          pieces: STATUS_INDEX.map(function (status, index) {
+            return { value: index, label: data.statuses[status], color: STATUS_COLOURS[status] };
+          })
+        },
+        series: [{
+          name: "三会一课", type: "heatmap", cursor: "pointer",
+          itemStyle: { borderColor: "#fff", borderWidth: 2 },
+          data: data.cells.map(function (cell) {
+            return [cell[0], cell[1], STATUS_INDEX.indexOf(cell[2])];
+          })
+        }]
+      };
+    },
+    "activities": function (data) {
+      return {
+        color: [PALETTE[0], PALETTE[1]],
+        xAxis: categoryAxis(data.months),
+        yAxis: [{ type: "value", name: "次", minInterval: 1 }, { type: "value", name: "小时" }],
+        series: [
+          { name: "活动次数", type: "bar", data: data.activities },
+          { name: "志愿服务时长（小时）", type: "line", yAxisIndex: 1, data: data.hours }
+        ]
+      };
+    },
     "stacked-bar": function (data) {
       return {
         color: PALETTE,
@@ -64,7 +116,7 @@
       var build = BUILDERS[element.dataset.chart];
       if (!source || !build) { return; }
       var chart = echarts.init(element, null, { renderer: "svg", locale: "ZH" });
-      chart.setOption(Object.assign({}, BASE, build(JSON.parse(source.textContent))));
+      chart.setOption(Object.assign({}, BASE, build(JSON.parse(source.textContent), element, chart)));
       element.dataset.ready = "1";
       charts.push(chart);
     });

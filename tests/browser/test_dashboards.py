@@ -86,3 +86,27 @@ def test_inspection_fix_acceptance_moves_the_ranking(page, live_server, login, d
     page.goto(f"{live_server.url}/dashboard/report/{demo.street.pk}/")
     expect(page.locator("h1")).to_contain_text("月报")
     screenshot(page, "dashboards-monthly-report")
+
+
+def test_the_street_official_sees_red_communities_and_opens_the_branch(page, live_server, login,
+                                                                       demo, screenshot):
+    from organizations.factories import BranchFactory
+    from organizations.models import Node
+
+    community = Node.objects.get(name=COMMUNITY)
+    branch = BranchFactory(parent=community, name="新成立第九党支部")   # held nothing yet
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "jiedao")
+    expect(page.locator("[data-chart='heatmap'][data-ready='1']")).to_have_count(1)
+    expect(page.locator("#red-communities")).to_contain_text(COMMUNITY)
+    expect(page.locator("#panel-activities [data-chart='activities'][data-ready='1']")
+           ).to_have_count(1)
+    expect(page.locator("#panel-service")).to_contain_text("岗位认领率")
+    expect(page.locator("#panel-contributions")).to_contain_text("捐款")
+    screenshot(page, "dashboards-street-compliance")
+    row = page.locator("#red-branches tr", has_text="新成立第九党支部")
+    expect(row.locator("td").nth(1)).to_have_text("未达标")
+    row.get_by_role("link", name="新成立第九党支部").click()
+    expect(page).to_have_url(f"{live_server.url}/activities/branches/{branch.pk}/compliance/")
+    expect(page.locator("main")).to_contain_text("新成立第九党支部")
+    screenshot(page, "dashboards-branch-compliance")

@@ -46,9 +46,12 @@ def _queries(client, street, official):
 
 
 # Session (read, and saved in a savepoint: 4), user, grants, the street, its communities,
-# members, branches, inspections, rectifications, ranking weights, three ranking inputs, open
-# rectifications, and the navigation's member link.
-STREET_DASHBOARD_QUERIES = 18
+# 三会一课 (branches and five facts: 6), members, branches, inspections, rectifications,
+# ranking weights, five ranking inputs (the compliance rate reuses the panel's facts: its
+# branches, 1), open rectifications, activities and
+# hours (2), posts, claims, employed members, registrations, contributions, and the
+# navigation's member link.
+STREET_DASHBOARD_QUERIES = 33
 
 
 @pytest.mark.parametrize("communities", [2, 6])
@@ -126,3 +129,80 @@ def test_the_community_dashboard_shows_fixes_awaiting_acceptance(client, world):
     tasks = next(panel for panel in response.context["panels"] if panel.key == "week_tasks")
     assert tasks.data["to_accept"] == [awaiting]
     assert tasks.data["to_fix"] == []
+
+
+def _community_with(branches):
+    from activities.factories import ActivityFactory, HeldMeetingFactory, MeetingFactory
+    from members.factories import PostClaimFactory, PostFactory, RegistrationFactory
+    from pairing.factories import ContributionFactory
+
+    street = StreetFactory()
+    community = CommunityFactory(parent=street)
+    for _index in range(branches):
+        branch = BranchFactory(parent=community)
+        MemberFactory(branch=branch, category=Member.Category.EMPLOYED)
+        HeldMeetingFactory(branch=branch)
+        MeetingFactory(branch=branch, starts_at=timezone.now() - timedelta(days=2))
+        ActivityFactory(community=community)
+        PostClaimFactory(post=PostFactory(community=community))
+        RegistrationFactory(community=community)
+        ContributionFactory(community=community, given_on=TODAY())
+        RectificationFactory(inspection__point__community=community)
+    staff = GrantFactory(user=UserFactory(), node=community, role=Role.COMMUNITY_STAFF).user
+    return street, community, staff
+
+
+# Session (4), user, grants, the community and its street, this week's rectifications, this
+# week's work (5),
+# 三会一课 (6), members, branches, inspections, rectifications, activities and hours (2), posts,
+# claims, employed members, registrations, contributions, and the navigation's member link.
+COMMUNITY_DASHBOARD_QUERIES = 32
+# Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
+# (members, branches, 三会一课 6, inspections 2, activities 2, service 4, contributions), the
+# month's meetings (and their kinds), activities and contributions.
+STREET_REPORT_QUERIES = 31
+
+
+@pytest.mark.parametrize("branches", [1, 4])
+def test_community_dashboard_and_report_query_counts_do_not_grow(client, db, branches,
+                                                                 django_assert_num_queries):
+    street, community, staff = _community_with(branches)
+    client.force_login(staff)
+    with django_assert_num_queries(COMMUNITY_DASHBOARD_QUERIES):
+        response = client.get(reverse("dashboards:community", args=[community.pk]))
+    assert response.status_code == 200
+    work = next(panel for panel in response.context["panels"] if panel.key == "week_work")
+    assert work.data["unrecorded_count"] == branches
+    official = GrantFactory(user=UserFactory(), node=street, role=Role.STREET_OFFICIAL).user
+    client.force_login(official)
+    with django_assert_num_queries(STREET_REPORT_QUERIES):
+        response = client.get(reverse("dashboards:monthly_report", args=[street.pk]))
+    assert response.status_code == 200
+    assert len(response.context["report"].meetings) == 2 * branches
+
+
+def test_the_activity_and_meeting_lists_take_the_dashboard_filters(client, world):
+    from activities.factories import ActivityFactory, MeetingFactory
+
+    ActivityFactory(community=world.community, title="本周的活动", held_on=TODAY())
+    ActivityFactory(community=world.community, title="去年的活动",
+                    held_on=TODAY() - timedelta(days=400))
+    ActivityFactory(community=world.other_community, title="别的社区的活动", held_on=TODAY())
+    MeetingFactory(branch=world.branch, topic="未记录的会",
+                   starts_at=timezone.now() - timedelta(days=1))
+    MeetingFactory(branch=world.other_branch, topic="别的支部的会",
+                   starts_at=timezone.now() - timedelta(days=1))
+    client.force_login(world.users["official"])
+    page = client.get(reverse("activities:activity_list"), {
+        "community": world.community.pk, "date_from": TODAY().replace(day=1).isoformat(),
+        "date_to": TODAY().isoformat()}).content.decode()
+    assert "本周的活动" in page and "去年的活动" not in page and "别的社区的活动" not in page
+    page = client.get(reverse("activities:meeting_list"), {
+        "node": world.community.pk, "status": "planned",
+        "date_to": TODAY().isoformat()}).content.decode()
+    assert "未记录的会" in page and "别的支部的会" not in page
+    assert client.get(reverse("activities:activity_list"),
+                      {"community": "x", "date_from": "bad"}).status_code == 200
+    client.force_login(world.users["staff"])
+    assert client.get(reverse("activities:activity_list"),
+                      {"community": world.other_community.pk}).status_code == 404

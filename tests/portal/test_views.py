@@ -99,11 +99,13 @@ def test_the_street_edits_its_ranking_weights(client_as, world):
     client = client_as(world.users["official"])
     url = reverse("dashboards:ranking_weights", args=[world.street.pk])
     bad = client.post(url, {"on_time_rate": "-1", "problems_found": "abc",
-                            "rectifications_overdue": "10"})
+                            "rectifications_overdue": "10", "compliance_rate": "30",
+                            "activities_held": "20"})
     assert set(bad.context["form"].errors) == {"on_time_rate", "problems_found"}
     assert not RankingWeight.objects.filter(node=world.street).exists()
     client.post(url, {"on_time_rate": "60", "problems_found": "20",
-                      "rectifications_overdue": "20"})
+                      "rectifications_overdue": "20", "compliance_rate": "30",
+                      "activities_held": "20"})
     page = client.get(reverse("dashboards:ranking", args=[world.street.pk])).content.decode()
     assert "计算公式" in page
     assert ">60<" in page
@@ -134,7 +136,7 @@ def test_the_monthly_report_exports_xlsx(client_as, world):
                           {"month": f"{TODAY():%Y-%m}"})
     assert response.status_code == 200
     workbook = load_workbook(BytesIO(response.content))
-    assert workbook.sheetnames == ["概况", "整改"]
+    assert workbook.sheetnames == ["概况", "三会一课", "会议", "社区活动", "共建贡献", "整改"]
     overview = [[cell.value for cell in row] for row in workbook["概况"].iter_rows(min_row=4)]
     assert [row[0] for row in overview] == ["兰新社区党委", "袁庄社区党委"]
     rectifications = list(workbook["整改"].iter_rows(min_row=2, values_only=True))
@@ -143,6 +145,34 @@ def test_the_monthly_report_exports_xlsx(client_as, world):
                       {"month": "bad"})
     assert page.status_code == 200
     assert "路面破损" in page.content.decode()
+
+
+def test_the_monthly_report_lists_meetings_activities_and_contributions(client_as, world):
+    from activities.factories import ActivityFactory, HeldMeetingFactory
+    from pairing.factories import ContributionFactory
+
+    day = TODAY().replace(day=1)
+    when = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    HeldMeetingFactory(branch=world.branch, topic="学习二十届四中全会精神", starts_at=when)
+    HeldMeetingFactory(branch=world.branch, topic="上月的会", starts_at=when - timedelta(days=3))
+    ActivityFactory(community=world.community, title="清理楼道堆物", held_on=day)
+    ContributionFactory(community=world.community, given_on=day, description="慰问金")
+    ContributionFactory(community=world.other_community, given_on=day, description="别处的")
+    client = client_as(world.users["staff"])
+    page = client.get(reverse("dashboards:monthly_report", args=[world.community.pk]),
+                      {"month": f"{day:%Y-%m}"}).content.decode()
+    for text in ["学习二十届四中全会精神", "清理楼道堆物", "慰问金", "三会一课落实情况"]:
+        assert text in page
+    assert "上月的会" not in page and "别处的" not in page
+    response = client.get(reverse("dashboards:monthly_report_xlsx", args=[world.community.pk]),
+                          {"month": f"{day:%Y-%m}"})
+    workbook = load_workbook(BytesIO(response.content))
+    meetings = list(workbook["会议"].iter_rows(min_row=2, values_only=True))
+    assert [row[4] for row in meetings] == ["学习二十届四中全会精神"]
+    assert [row[6] for row in workbook["共建贡献"].iter_rows(min_row=2, values_only=True)] == [
+        "慰问金"]
+    summary = list(workbook["三会一课"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert summary[0][0] == world.community.name
 
 
 def test_lists_ignore_bad_filters(client_as, world):

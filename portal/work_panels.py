@@ -1,0 +1,225 @@
+"""Dashboard panels fed by the other apps: activities and volunteer hours per month, post fill
+rate and 双报到 registration rate, co-building contributions, and what needs doing this week.
+
+Every figure is grouped by community (or month) in the database, so a panel costs the same few
+queries for one community or fifty; every figure links to the list behind it, already filtered.
+"""
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import CommunityActivity, Meeting, Notification, Participation
+from members.models import Member, Post, PostClaim, Registration
+from organizations.models import Node
+from pairing.models import Contribution
+from pairing.selectors import KIND_TOTALS
+from portal.panel_types import Panel, status_class
+
+
+def _per_community(template):
+    return defaultdict(lambda: dict(template))
+
+
+def _rate(part, whole):
+    return Decimal(part) / Decimal(whole) if whole else None
+
+
+def _path_url(name):
+    """A function pk → the URL of `name` for that pk, reversed once."""
+    base = reverse(name, args=[0]).replace("/0/", "/{}/")
+    return base.format
+
+
+def activities_panel(scope):
+    """Community activities and members' volunteer hours per month of this year."""
+    year = scope.today.year
+    activities = (CommunityActivity.objects.filter(community__in=scope.communities,
+                                                   held_on__year=year)
+                  .values("community_id", month=ExtractMonth("held_on"))
+                  .annotate(n=Count("pk"), residents=Sum("residents_count")).order_by())
+    hours = (Participation.objects.filter(activity__community__in=scope.communities,
+                                          activity__held_on__year=year)
+             .values("activity__community_id", month=ExtractMonth("activity__held_on"))
+             .annotate(hours=Sum("hours"), people=Count("pk")).order_by())
+    months = list(range(1, 13))
+    per_month = {month: {"activities": 0, "hours": Decimal(0), "people": 0} for month in months}
+    per_community = _per_community({"activities": 0, "hours": Decimal(0), "people": 0})
+    for row in activities:
+        per_month[row["month"]]["activities"] += row["n"]
+        per_community[row["community_id"]]["activities"] += row["n"]
+    for row in hours:
+        per_month[row["month"]]["hours"] += row["hours"]
+        per_month[row["month"]]["people"] += row["people"]
+        per_community[row["activity__community_id"]]["hours"] += row["hours"]
+        per_community[row["activity__community_id"]]["people"] += row["people"]
+    list_url = reverse("activities:activity_list")
+    ids = [community.pk for community in scope.communities]
+    single = ids[0] if len(ids) == 1 else None
+
+    def link(community=None, month=None):
+        first = date(year, month or 1, 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1) if month \
+            else date(year, 12, 31)
+        filters = {"community": community} if community else {}
+        return f"{list_url}?{urlencode({**filters, 'date_from': first, 'date_to': last})}"
+
+    return Panel("activities", _("社区活动与志愿服务时长（%(year)d年）") % {"year": year}, {
+        "year": year,
+        "totals": {key: sum(figures[key] for figures in per_month.values())
+                   for key in ["activities", "hours", "people"]},
+        "total_url": link(single),
+        "months": [(month, per_month[month], link(single, month)) for month in months],
+        "rows": [(community, per_community[community.pk], link(community.pk))
+                 for community in scope.communities],
+        "chart": {"months": [f"{month}月" for month in months],
+                  "activities": [per_month[month]["activities"] for month in months],
+                  "hours": [float(per_month[month]["hours"]) for month in months]},
+    })
+
+
+def service_panel(scope):
+    """岗位认领 fill rate (approved current claims ÷ capacity of open posts) and the 双报到
+    rate of employed members (those with an approved registration ÷ all of them)."""
+    capacity = dict(Post.objects.open().filter(community__in=scope.communities)
+                    .values_list("community_id").annotate(n=Sum("capacity")).order_by())
+    claims = (PostClaim.objects.filter(post__community__in=scope.communities,
+                                       post__archived_at__isnull=True)
+              .values("post__community_id").annotate(
+                  taken=Count("pk", filter=Q(status=PostClaim.Status.APPROVED,
+                                             ended_on__isnull=True)),
+                  pending=Count("pk", filter=Q(status=PostClaim.Status.PENDING)))
+              .order_by())
+    employed = (Member.objects.active().filter(category=Member.Category.EMPLOYED,
+                                               branch__path__startswith=scope.node.path)
+                .values("branch__parent_id", "employer_unit__name").annotate(
+                    total=Count("pk", distinct=True),
+                    registered=Count("pk", distinct=True, filter=Q(
+                        registrations__status=Registration.Status.APPROVED)))
+                .order_by())
+    received = (Registration.objects.filter(community__in=scope.communities)
+                .values("community_id").annotate(
+                    approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
+                    pending=Count("pk", filter=Q(status=Registration.Status.PENDING)))
+                .order_by())
+    figures = _per_community({"capacity": 0, "taken": 0, "pending_claims": 0, "employed": 0,
+                              "registered": 0, "received": 0, "pending_registrations": 0})
+    for community_id, n in capacity.items():
+        figures[community_id]["capacity"] = n or 0
+    for row in claims:
+        figures[row["post__community_id"]].update(taken=row["taken"],
+                                                  pending_claims=row["pending"])
+    units = defaultdict(lambda: {"employed": 0, "registered": 0})
+    for row in employed:
+        figures[row["branch__parent_id"]]["employed"] += row["total"]
+        figures[row["branch__parent_id"]]["registered"] += row["registered"]
+        unit = units[row["employer_unit__name"] or _("未登记共建单位")]
+        unit["employed"] += row["total"]
+        unit["registered"] += row["registered"]
+    for row in received:
+        figures[row["community_id"]].update(received=row["approved"],
+                                            pending_registrations=row["pending"])
+    roster = reverse("members:roster")
+    board, registrations = _path_url("members:post_board"), _path_url("members:registration_list")
+    rows = []
+    for community in scope.communities:
+        row = figures[community.pk]
+        row["fill_rate"] = _rate(row["taken"], row["capacity"])
+        row["registration_rate"] = _rate(row["registered"], row["employed"])
+        row["fill_status"] = _rate_status(row["fill_rate"])
+        row["registration_status"] = _rate_status(row["registration_rate"])
+        row["links"] = {"board": board(community.pk),
+                        "registrations": registrations(community.pk),
+                        "employed": f"{roster}?{urlencode({'community': community.pk})}"
+                                    f"&category={Member.Category.EMPLOYED}"}
+        rows.append((community, row))
+    totals = {key: sum(row[key] for _c, row in rows)
+              for key in ["capacity", "taken", "pending_claims", "employed", "registered",
+                          "received", "pending_registrations"]}
+    totals["fill_rate"] = _rate(totals["taken"], totals["capacity"])
+    totals["registration_rate"] = _rate(totals["registered"], totals["employed"])
+    unit_rows = sorted(((name, row, _rate(row["registered"], row["employed"]))
+                        for name, row in units.items()), key=lambda item: str(item[0]))
+    return Panel("service", _("岗位认领与双报到"), {
+        "rows": rows, "totals": totals, "units": unit_rows,
+        "employed_url": _roster_url(scope.node),
+    })
+
+
+def _rate_status(rate):
+    if rate is None:
+        return "status-grey"
+    return status_class(1 - rate, Decimal("0.2"), Decimal("0.5"))
+
+
+def _roster_url(node):
+    filters = {"category": Member.Category.EMPLOYED}
+    if node.kind in (Node.Kind.COMMUNITY, Node.Kind.BRANCH):
+        filters[node.kind] = node.pk
+    return f"{reverse('members:roster')}?{urlencode(filters)}"
+
+
+def contributions_panel(scope):
+    """The co-building ledger of this year per community: money, goods, person-times of
+    volunteers, project investment."""
+    year = scope.today.year
+    rows = (Contribution.objects.filter(community__in=scope.communities, given_on__year=year)
+            .values("community_id").annotate(**KIND_TOTALS).order_by())
+    empty = {key: Decimal(0) for key in KIND_TOTALS}
+    by_community = {row["community_id"]: row for row in rows}
+    list_url = reverse("pairing:contribution_list")
+    table = []
+    for community in scope.communities:
+        figures = {**empty, **{key: by_community.get(community.pk, {}).get(key, Decimal(0))
+                               for key in KIND_TOTALS}}
+        figures["url"] = f"{list_url}?{urlencode({'community': community.pk, 'year': year})}"
+        table.append((community, figures))
+    totals = {key: sum(figures[key] for _c, figures in table) for key in KIND_TOTALS}
+    single = scope.communities[0].pk if len(scope.communities) == 1 else None
+    return Panel("contributions", _("共建贡献（%(year)d年）") % {"year": year}, {
+        "year": year, "rows": table, "totals": totals,
+        "kinds": [(f"{value}_total", label, Contribution.UNIT_OF_KIND[value],
+                   totals[f"{value}_total"])
+                  for value, label in Contribution.Kind.choices],
+        "total_url": f"{list_url}?{urlencode({'community': single, 'year': year})}"
+        if single else f"{list_url}?{urlencode({'year': year})}",
+    })
+
+
+def week_work_panel(scope):
+    """本周要办: meetings whose time has passed but are not recorded, claims and registrations
+    to decide, and how many reminders reached the scope's members this week."""
+    now = timezone.now()
+    week_start, week_end = scope.week
+    unrecorded = list(Meeting.objects.planned().filter(branch__path__startswith=scope.node.path,
+                                                       ends_at__lt=now)
+                      .select_related("branch").order_by("starts_at", "pk")[:20])
+    unrecorded_count = (Meeting.objects.planned()
+                        .filter(branch__path__startswith=scope.node.path, ends_at__lt=now)
+                        .count())
+    community = scope.communities[0]
+    pending_claims = PostClaim.objects.filter(post__community=community,
+                                              status=PostClaim.Status.PENDING).count()
+    pending_registrations = Registration.objects.filter(
+        community=community, status=Registration.Status.PENDING).count()
+    starts = timezone.make_aware(datetime.combine(week_start, time.min))
+    reminders = Notification.objects.filter(
+        recipient__member__branch__path__startswith=scope.node.path, created_at__gte=starts,
+        created_at__lt=starts + timedelta(days=7)).count()
+    meetings = reverse("activities:meeting_list")
+    return Panel("week_work", _("本周待办：会议、认领、报到"), {
+        "unrecorded": unrecorded, "unrecorded_count": unrecorded_count,
+        "unrecorded_url": f"{meetings}?" + urlencode(
+            {"node": scope.node.pk, "status": Meeting.Status.PLANNED, "date_to": scope.today}),
+        "pending_claims": pending_claims,
+        "claims_url": reverse("members:post_board", args=[community.pk]),
+        "pending_registrations": pending_registrations,
+        "registrations_url": reverse("members:registration_list", args=[community.pk]),
+        "reminders": reminders, "week_start": week_start, "week_end": week_end,
+    })

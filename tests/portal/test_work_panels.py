@@ -1,0 +1,162 @@
+"""The panels fed by the other apps, called directly on constructed data."""
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from activities.factories import (ActivityFactory, HeldMeetingFactory, MeetingFactory,
+                                  ParticipationFactory)
+from activities.models import MeetingKind
+from members.factories import MemberFactory, PostClaimFactory, PostFactory, RegistrationFactory
+from members.models import Member, PostClaim, Registration
+from organizations.factories import BranchFactory, CommunityFactory, StreetFactory
+from pairing.factories import ContributionFactory
+from pairing.models import Contribution
+from portal.compliance_panels import compliance_panel
+from portal.dashboards import branch_scope, community_scope, street_scope
+from portal.ranking import MORE_IS_BETTER, RANKING_INPUTS, activities_held, compliance_rate
+from portal.work_panels import (activities_panel, contributions_panel, service_panel,
+                                week_work_panel)
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 22)
+ALL_KINDS = [MeetingKind.THEME_DAY, MeetingKind.GENERAL_MEETING, MeetingKind.PARTY_LECTURE,
+             MeetingKind.LIFE_MEETING, MeetingKind.APPRAISAL, MeetingKind.TALK]
+
+
+def at(day):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
+
+
+@pytest.fixture
+def street():
+    street = StreetFactory()
+    first = CommunityFactory(parent=street, sort_order=1, name="甲社区")
+    second = CommunityFactory(parent=street, sort_order=2, name="乙社区")
+    street.first, street.second = first, second
+    return street
+
+
+def test_a_branch_that_missed_october_is_red_and_listed_with_its_link(street):
+    good = BranchFactory(parent=street.first, name="好支部")
+    red = BranchFactory(parent=street.second, name="缺会支部")
+    HeldMeetingFactory(branch=good, starts_at=at(date(2026, 10, 8)), kinds=ALL_KINDS)
+    HeldMeetingFactory(branch=red, starts_at=at(date(2026, 11, 8)), kinds=ALL_KINDS)
+    data = compliance_panel(street_scope(street, TODAY)).data
+    assert [row["branch"] for row in data["red"]] == [red]
+    assert data["red"][0]["quarter"] == "red"
+    assert data["red"][0]["missing"] == ["主题党日"]
+    assert data["red"][0]["url"] == f"/activities/branches/{red.pk}/compliance/"
+    assert data["red_communities"] == [street.second]
+    rows = dict(data["heat_rows"])
+    assert rows[street.first][9] == "green" and rows[street.second][9] == "red"   # October
+    assert rows[street.second][10] == "green"    # November met; the month runs
+    cells = data["heat_map"]["cells"]
+    assert [9, 1, "red"] in cells and [9, 0, "green"] in cells
+    assert data["heat_map"]["urls"][1][9].endswith(
+        f"/communities/{street.second.pk}/compliance/?period=month&month=2026-10")
+
+
+def test_community_and_branch_views_show_branches_by_kinds(street):
+    branch = BranchFactory(parent=street.first)
+    HeldMeetingFactory(branch=branch, starts_at=at(date(2026, 11, 3)),
+                       kinds=[MeetingKind.THEME_DAY])
+    community = compliance_panel(community_scope(street.first, TODAY)).data
+    (row_branch, cells, overall, url), = community["table"]
+    by_code = {cell.kind.code: cell for cell in cells if cell}
+    assert by_code[MeetingKind.THEME_DAY].status == "green"
+    assert by_code[MeetingKind.PARTY_LECTURE].status == "amber"
+    assert MeetingKind.COMMITTEE_MEETING not in by_code    # no committee, not applicable
+    assert overall == "amber"
+    assert "period=month&month=2026-11" in community["community_url"]
+    own = compliance_panel(branch_scope(branch, street.first, TODAY)).data
+    assert len(own["table"]) == 1 and own["table"][0][0] == branch
+
+
+def test_activities_and_hours_per_month_and_community(street):
+    march = ActivityFactory(community=street.first, held_on=date(2026, 3, 9))
+    ParticipationFactory(activity=march, hours=Decimal("2.5"))
+    ParticipationFactory(activity=march, hours=Decimal("1.5"))
+    ActivityFactory(community=street.second, held_on=date(2026, 3, 20))
+    ActivityFactory(community=street.second, held_on=date(2025, 3, 20))   # last year
+    data = activities_panel(street_scope(street, TODAY)).data
+    assert data["totals"] == {"activities": 2, "hours": Decimal("4.0"), "people": 2}
+    assert data["chart"]["activities"][2] == 2 and data["chart"]["hours"][2] == 4.0
+    rows = {community: figures for community, figures, _url in data["rows"]}
+    assert rows[street.first]["hours"] == Decimal("4.0")
+    assert rows[street.second]["activities"] == 1
+    url = [url for community, _f, url in data["rows"] if community == street.second][0]
+    assert f"community={street.second.pk}" in url and "date_from=2026-01-01" in url
+
+
+def test_post_fill_rate_and_registration_rate(street):
+    branch = BranchFactory(parent=street.first)
+    post = PostFactory(community=street.first, capacity=8)
+    PostFactory(community=street.first, capacity=100, archived_at=timezone.now())
+    for _n in range(2):
+        PostClaimFactory(post=post, status=PostClaim.Status.APPROVED)
+    PostClaimFactory(post=post, status=PostClaim.Status.APPROVED, ended_on=TODAY)
+    PostClaimFactory(post=post, status=PostClaim.Status.PENDING)
+    employed = MemberFactory.create_batch(4, branch=branch, category=Member.Category.EMPLOYED)
+    RegistrationFactory(member=employed[0], community=street.second,
+                        status=Registration.Status.APPROVED)
+    RegistrationFactory(member=employed[1], community=street.first,
+                        status=Registration.Status.PENDING)
+    data = service_panel(street_scope(street, TODAY)).data
+    first = dict(data["rows"])[street.first]
+    assert (first["taken"], first["capacity"], first["pending_claims"]) == (2, 8, 1)
+    assert first["fill_rate"] == Decimal("0.25")
+    assert first["fill_status"] == "status-red"
+    assert (first["registered"], first["employed"]) == (1, 4)
+    assert first["registration_rate"] == Decimal("0.25")
+    assert first["pending_registrations"] == 1
+    second = dict(data["rows"])[street.second]
+    assert second["received"] == 1 and second["fill_rate"] is None
+    assert data["totals"]["fill_rate"] == Decimal("0.25")
+
+
+def test_contributions_of_the_year_per_community(street):
+    ContributionFactory(community=street.first, given_on=date(2026, 2, 1), amount=500)
+    ContributionFactory(community=street.first, given_on=date(2026, 6, 1), amount=12,
+                        kind=Contribution.Kind.VOLUNTEERS)
+    ContributionFactory(community=street.second, given_on=date(2026, 6, 1), amount=300,
+                        kind=Contribution.Kind.INVESTMENT)
+    ContributionFactory(community=street.first, given_on=date(2025, 6, 1), amount=999)
+    data = contributions_panel(street_scope(street, TODAY)).data
+    first = dict(data["rows"])[street.first]
+    assert first["money_total"] == Decimal(500) and first["volunteers_total"] == 12
+    assert data["totals"]["investment_total"] == Decimal(300)
+    assert f"community={street.first.pk}&year=2026" in first["url"]
+
+
+def test_what_needs_doing_this_week(street):
+    branch = BranchFactory(parent=street.first)
+    late = MeetingFactory(branch=branch, starts_at=timezone.now() - timedelta(days=2))
+    MeetingFactory(branch=branch)                                     # still to come
+    HeldMeetingFactory(branch=branch)                                 # recorded
+    MeetingFactory(branch=BranchFactory(parent=street.second),
+                   starts_at=timezone.now() - timedelta(days=2))      # another community
+    PostClaimFactory(post=PostFactory(community=street.first))
+    RegistrationFactory(community=street.first)
+    data = week_work_panel(community_scope(street.first, timezone.localdate())).data
+    assert data["unrecorded"] == [late] and data["unrecorded_count"] == 1
+    assert (data["pending_claims"], data["pending_registrations"]) == (1, 1)
+    assert f"node={street.first.pk}" in data["unrecorded_url"]
+
+
+def test_ranking_inputs_compliance_rate_and_activities(street):
+    good = BranchFactory(parent=street.first)
+    BranchFactory(parent=street.second)
+    HeldMeetingFactory(branch=good, starts_at=at(date(2026, 11, 3)), kinds=ALL_KINDS)
+    communities = [street.first, street.second]
+    week = (date(2026, 11, 16), date(2026, 11, 22))
+    rates = compliance_rate(communities, *week, TODAY)
+    assert rates[street.first.pk] == 1
+    assert rates[street.second.pk] == 0
+    ActivityFactory(community=street.first, held_on=date(2026, 11, 17))
+    ActivityFactory(community=street.first, held_on=date(2026, 11, 9))   # the week before
+    assert activities_held(communities, *week, TODAY) == {street.first.pk: 1,
+                                                          street.second.pk: 0}
+    more = next(item for item in RANKING_INPUTS if item.kind == MORE_IS_BETTER)
+    assert more.mark(1, 4) == 25 and more.mark(0, 0) == 0
