@@ -6,8 +6,10 @@ has points is left alone. Bulk inserts only, so it stays fast at 50 communities.
 """
 from datetime import timedelta
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from portal.defaults import ensure_ranking_weights
 from portal.models import (Inspection, InspectionPoint, Rectification, RectificationEvent)
 
 POINT_NAMES = [
@@ -23,6 +25,7 @@ WEEKS = 6
 
 
 def seed_inspections(context):
+    ensure_ranking_weights(django_apps)
     communities = [community for community in context.community_nodes
                    if not InspectionPoint.objects.filter(community=community).exists()]
     inspector = context.users.get("jiedao")

@@ -1,16 +1,13 @@
 """The shipped weights of the weekly ranking; a street overrides them from its weights page."""
-from decimal import Decimal
-
 from django.db import migrations
 
-DEFAULTS = {"on_time_rate": Decimal("50"), "problems_found": Decimal("30"),
-            "rectifications_overdue": Decimal("20")}
+from portal.defaults import ensure_ranking_weights
+
+DEFAULTS = ["on_time_rate", "problems_found", "rectifications_overdue"]
 
 
 def create_defaults(apps, schema_editor):
-    RankingWeight = apps.get_model("portal", "RankingWeight")
-    for key, weight in DEFAULTS.items():
-        RankingWeight.objects.get_or_create(node=None, input_key=key, defaults={"weight": weight})
+    ensure_ranking_weights(apps, DEFAULTS)
 
 
 def remove_defaults(apps, schema_editor):

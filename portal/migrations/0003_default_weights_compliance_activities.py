@@ -1,16 +1,14 @@
 """Shipped weights of the two ranking inputs fed by organizational life: 三会一课 compliance and
 community activities held in the week."""
-from decimal import Decimal
-
 from django.db import migrations
 
-DEFAULTS = {"compliance_rate": Decimal("30"), "activities_held": Decimal("20")}
+from portal.defaults import ensure_ranking_weights
+
+DEFAULTS = ["compliance_rate", "activities_held"]
 
 
 def create_defaults(apps, schema_editor):
-    RankingWeight = apps.get_model("portal", "RankingWeight")
-    for key, weight in DEFAULTS.items():
-        RankingWeight.objects.get_or_create(node=None, input_key=key, defaults={"weight": weight})
+    ensure_ranking_weights(apps, DEFAULTS)
 
 
 def remove_defaults(apps, schema_editor):
