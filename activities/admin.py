@@ -1,7 +1,7 @@
 """Rules are edited by an administrator: meeting frequencies and reminder lead times per node."""
 from django.contrib import admin
 
-from activities.models import Delivery, MeetingKind, MeetingRule, ReminderRule
+from activities.models import Delivery, Meeting, MeetingKind, MeetingRule, ReminderRule
 
 
 @admin.register(MeetingKind)
@@ -14,6 +14,17 @@ class MeetingKindAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """For support staff; also the reference the benchmark compares the meeting list with."""
+
+    list_display = ["topic", "branch", "starts_at", "status"]
+    list_filter = ["status"]
+    list_select_related = ["branch"]
+    search_fields = ["topic"]
+    raw_id_fields = ["branch", "group", "created_by"]
 
 
 @admin.register(MeetingRule)

@@ -2,7 +2,8 @@
 import calendar
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +17,13 @@ COMMITTEE_SEAT_ROLES = [CommitteeSeat.Role.SECRETARY, CommitteeSeat.Role.DEPUTY_
 
 
 def meeting_list(user, *, status="", kind="", node=None):
+    # Counted in correlated subqueries rather than a join with GROUP BY: the paginator's
+    # COUNT(*) then drops them instead of grouping every attendance row of the scope.
+    attendances = Attendance.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
     meetings = (Meeting.objects.visible_to(user).select_related("branch", "group")
                 .prefetch_related("kinds")
-                .annotate(invited=Count("attendances"),
-                          present=Count("attendances",
-                                        filter=Q(attendances__status=Attendance.Status.PRESENT))))
+                .annotate(invited=_count(attendances),
+                          present=_count(attendances.filter(status=Attendance.Status.PRESENT))))
     if status:
         meetings = meetings.filter(status=status)
     if kind:
@@ -28,6 +31,10 @@ def meeting_list(user, *, status="", kind="", node=None):
     if node is not None:
         meetings = meetings.filter(branch__path__startswith=node.path)
     return meetings.order_by("-starts_at", "-pk")
+
+
+def _count(rows):
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 def meeting_for_page(queryset, pk):

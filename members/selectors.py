@@ -12,23 +12,30 @@ def roster(user):
     return Member.objects.visible_to(user).select_related("branch", "group", "grid")
 
 
-def roster_counts(members):
-    """Counts of a (filtered) roster by status and category, in one query."""
-    return members.aggregate(
-        total=Count("pk"),
-        full=Count("pk", filter=Q(status=Member.Status.FULL)),
-        probationary=Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
-        **{f"category_{value}": Count("pk", filter=Q(category=value))
-           for value in Member.Category.values},
-    )
+def roster_summary(members):
+    """(counts, branch counts) of a (filtered) roster in one grouped query.
 
-
-def roster_branch_counts(members):
-    """[(branch name, full, probationary)] of a (filtered) roster, in one grouped query."""
-    return list(members.order_by().values_list("branch__path", "branch__name").annotate(
-        full=Count("pk", filter=Q(status=Member.Status.FULL)),
-        probationary=Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
-    ).order_by("branch__path").values_list("branch__name", "full", "probationary"))
+    counts: total, full, probationary and category_<value>; branch counts: [(branch name,
+    full, probationary)] in tree order. One scan of the roster instead of three: at a
+    street's 50,000 members each scan is most of the page's time.
+    """
+    counts = {"total": 0, "full": 0, "probationary": 0,
+              **{f"category_{value}": 0 for value in Member.Category.values}}
+    branches = {}
+    rows = (members.order_by().values_list("branch__path", "branch__name", "status", "category")
+            .annotate(n=Count("pk")))
+    for path, name, status, category, n in rows:
+        counts["total"] += n
+        if status in (Member.Status.FULL, Member.Status.PROBATIONARY):
+            counts[status] += n
+        if f"category_{category}" in counts:
+            counts[f"category_{category}"] += n
+        row = branches.setdefault(path, [name, 0, 0])
+        if status == Member.Status.FULL:
+            row[1] += n
+        elif status == Member.Status.PROBATIONARY:
+            row[2] += n
+    return counts, [tuple(branches[path]) for path in sorted(branches)]
 
 
 def probation_ending(members, on_or_before):

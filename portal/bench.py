@@ -113,8 +113,10 @@ def admin_changelist(model_label):
     return Page(f"admin {model_label.lower()}", admin_url_name(model_label), user="admin")
 
 
+street = lambda data: {"pk": data.street.pk}  # noqa: E731
 community = lambda data: {"pk": data.community.pk}  # noqa: E731
 branch = lambda data: {"pk": data.branch.pk}  # noqa: E731
+member = lambda data: {"pk": data.member.pk}  # noqa: E731
 
 # The key pages, one line each. A page with `compare` gets that admin changelist timed too.
 PAGES = [
@@ -124,6 +126,26 @@ PAGES = [
     Page("支部页（支部书记）", "organizations:node_detail", branch, user="shuji"),
     Page("我的主页（党员）", "members:me", user="dangyuan"),
     Page("工作台（街道干部）", "home", user="jiedao"),
+    Page("街道驾驶舱（街道干部）", "dashboards:street", street, user="jiedao"),
+    Page("社区驾驶舱（社区工作人员）", "dashboards:community", community, user="shequ"),
+    Page("支部驾驶舱（支部书记）", "dashboards:branch", branch, user="shuji"),
+    Page("花名册 正式党员（社区工作人员）", "members:roster", user="shequ", query="status=full",
+         compare="members.member"),
+    Page("花名册 正式党员（街道干部）", "members:roster", user="jiedao", query="status=full",
+         compare="members.member"),
+    Page("党员详情（社区工作人员）", "members:member_detail", member, user="shequ"),
+    Page("花名册导出 xlsx（社区工作人员）", "members:export", user="shequ"),
+    Page("会议列表（支部书记）", "activities:meeting_list", user="shuji",
+         compare="activities.meeting"),
+    Page("会议列表（街道干部）", "activities:meeting_list", user="jiedao",
+         compare="activities.meeting"),
+    Page("达标情况 街道（街道干部）", "activities:compliance_street", street, user="jiedao"),
+    Page("达标情况 社区（社区工作人员）", "activities:compliance_community", community,
+         user="shequ"),
+    Page("达标情况 支部（支部书记）", "activities:compliance_branch", branch, user="shuji"),
+    Page("消息（党员）", "activities:inbox", user="dangyuan"),
+    Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
+    Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="pairing.unit"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]

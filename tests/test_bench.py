@@ -141,3 +141,61 @@ def test_a_page_that_fails_names_itself(bench_json):
     broken = bench.Page("坏页面", "organizations:node_detail", lambda data: {"pk": "x"})
     with pytest.raises(Exception, match="坏页面"):
         bench.run(data, 1, pages=[broken])
+
+
+def _grow_community(world, size):
+    """`size` more members, held meetings with attendance, and rectifications in world's
+    community: what the community and branch dashboards and a member's page summarise."""
+    from activities.factories import HeldMeetingFactory
+    from members import services
+    from members.factories import PostFactory, RegistrationFactory
+    from portal.factories import InspectionFactory, RectificationFactory
+
+    members = MemberFactory.create_batch(size, branch=world.branch, group=world.group)
+    post = PostFactory(community=world.community)
+    for member in members:
+        HeldMeetingFactory(branch=world.branch, attendees=members + [world.member])
+        InspectionFactory(point__community=world.community)
+        RectificationFactory(inspection__point__community=world.community)
+        RegistrationFactory(member=member, community=world.community)
+        services.post_claim_create(post=post, member=member)
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+# The dashboards belong to portal/dashboards.py (edited elsewhere): their counts are compared
+# between two sizes rather than pinned to a number, so they only fail on growth.
+@pytest.mark.parametrize("role, url", [
+    ("staff", lambda w: reverse("dashboards:community", args=[w.community.pk])),
+    ("secretary", lambda w: reverse("dashboards:branch", args=[w.branch.pk])),
+    ("official", lambda w: reverse("dashboards:street", args=[w.street.pk])),
+])
+def test_dashboard_queries_do_not_grow_with_the_data(world, client_as, role, url):
+    client = client_as(world.users[role])
+    _grow_community(world, 1)
+    small = _queries(client, url(world))
+    _grow_community(world, 8)
+    assert _queries(client, url(world)) == small
+
+
+# Session, user, grants, the member with its related rows in one join, "may edit", transfers,
+# claims, registrations, points entries and total, the navigation's member link, session save:
+# the same for a member with one claim and meeting or with eight.
+MEMBER_DETAIL_QUERIES = 14
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_member_detail_queries_are_pinned(world, client_as, django_assert_num_queries, size):
+    _grow_community(world, size)
+    client = client_as(world.users["staff"])
+    with django_assert_num_queries(MEMBER_DETAIL_QUERIES):
+        response = client.get(reverse("members:member_detail", args=[world.member.pk]))
+    assert response.status_code == 200

@@ -34,17 +34,20 @@ def filtered_roster(request):
 def roster(request):
     member_filter = filtered_roster(request)
     members = member_filter.qs
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts, branch_counts = selectors.roster_summary(members)
+    paginator = Paginator(members, PAGE_SIZE)
+    # The summary has just counted these rows: the paginator need not count them again.
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
-    counts = selectors.roster_counts(members.order_by())
     return render(request, "members/roster.html", {
         "filter": member_filter,
         "page": page,
         "counts": counts,
-        "branch_counts": selectors.roster_branch_counts(members),
+        "branch_counts": branch_counts,
         "category_counts": [(label, counts[f"category_{value}"])
                             for value, label in Member.Category.choices],
         "active_filters": member_filter.active_filters(),

@@ -144,3 +144,25 @@ def test_street_matrix_shows_worst_branch_per_month(branch):
     cells = [cells for node, cells in rows if node == community][0]
     # December's own month has not started, but the yearly kinds' window runs through it.
     assert (cells[0], cells[10], cells[11]) == (RED, AMBER, AMBER)
+
+
+def test_the_matrix_shortcut_agrees_with_judge(branch):
+    from activities.compliance import judge, load_facts, worst_ending_in, worst_of
+
+    group = GroupFactory(parent=branch)
+    SeatFactory(node=branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
+    for month in (1, 2, 3, 5, 8, 11):
+        held(branch, date(2026, month, 8), MeetingKind.THEME_DAY, MeetingKind.GENERAL_MEETING)
+        held(branch, date(2026, month, 9), MeetingKind.GROUP_MEETING, group=group)
+    held(branch, date(2026, 6, 3), MeetingKind.COMMITTEE_MEETING, MeetingKind.PARTY_LECTURE)
+    held(branch, date(2026, 11, 2), MeetingKind.LIFE_MEETING, MeetingKind.APPRAISAL)
+    seen = set()
+    for today in (date(2026, 4, 15), TODAY, date(2027, 1, 3)):
+        kinds, facts = load_facts([branch], date(2026, 1, 1), date(2026, 12, 31))
+        for month in range(1, 13):
+            span = Span.month(2026, month)
+            expected = worst_of(status.status for status in judge(
+                facts[branch.pk], kinds, span, today, ending_only=True).values())
+            assert worst_ending_in(facts[branch.pk], kinds, span, today) == expected
+            seen.add(expected)
+    assert {GREEN, RED, GREY} <= seen
