@@ -123,7 +123,7 @@ def _sheet_image(photo):
             picture.thumbnail((PHOTO_MAX_WIDTH, PHOTO_MAX_WIDTH * 4))
             buffer = io.BytesIO()
             picture.convert("RGB").save(buffer, "PNG")
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
     buffer.seek(0)
     return SheetImage(buffer)
