@@ -46,6 +46,19 @@ def member_leave(*, member, left_on, reason, note=""):
 
 
 @transaction.atomic
+def member_restore(*, member, user):
+    """Undo a leave. The audit log keeps the old left_on and reason, so nothing is lost."""
+    if member.is_active:
+        raise ValidationError(_("该党员仍在名册中。"))
+    if member.branch.is_archived:
+        raise ValidationError(_("所在支部已撤销，请先转接组织关系或恢复支部。"))
+    member.left_on, member.leave_reason, member.leave_note = None, "", ""
+    with set_actor(user):
+        member.save(update_fields=["left_on", "leave_reason", "leave_note", "updated_at"])
+    return member
+
+
+@transaction.atomic
 def member_convert(*, member, decided_on):
     """转正: the branch's decision date becomes the date of full membership."""
     if member.status != Member.Status.PROBATIONARY:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/reveal-id/", views.member_reveal_id, name="member_reveal_id"),
     path("<int:pk>/transfer/", views.member_transfer, name="member_transfer"),
     path("<int:pk>/leave/", views.member_leave, name="member_leave"),
+    path("<int:pk>/restore/", views.member_restore, name="member_restore"),
     path("<int:pk>/convert/", views.member_convert, name="member_convert"),
     path("<int:pk>/extend/", views.member_extend, name="member_extend"),
     path("<int:pk>/points/adjust/", views.points_adjust, name="points_adjust"),

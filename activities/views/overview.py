@@ -1,12 +1,13 @@
 """Compliance pages, month calendars and the quarterly record book."""
 from datetime import date, timedelta
+from urllib.parse import quote
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import compliance, selectors
+from activities import compliance, record_book, selectors
 from activities.models import Meeting, Period
 from organizations.models import Node
 from organizations.scope import require_grant
@@ -89,17 +90,30 @@ def calendar_month(request, pk):
         "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]})
 
 
-@require_grant()
-def record_book(request, pk, year, quarter):
-    """会议记录本 for one quarter: every held meeting in the paper layout, with its photos."""
+def _record_book(request, pk, year, quarter):
     branch = _node(request, pk, {Node.Kind.BRANCH})
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
         raise Http404
     span = compliance.Span.quarter(year, quarter)
-    meetings = list(
-        Meeting.objects.visible_to(request.user).held().filter(
-            branch=branch, starts_at__gte=span.starts_at(), starts_at__lt=span.ends_before())
-        .select_related("branch", "group")
-        .prefetch_related("kinds", "photos", "attendances__member").order_by("starts_at"))
+    return branch, span, record_book.quarter_meetings(
+        Meeting.objects.visible_to(request.user), branch, span)
+
+
+@require_grant()
+def record_book_page(request, pk, year, quarter):
+    """会议记录本 for one quarter: every held meeting in the paper layout, with its photos."""
+    branch, span, meetings = _record_book(request, pk, year, quarter)
     return render(request, "activities/meeting_print.html", {
-        "meetings": meetings, "book": {"branch": branch, "span": span}})
+        "meetings": meetings, "book": {"branch": branch, "span": span, "year": year,
+                                       "quarter": quarter}})
+
+
+@require_grant()
+def record_book_xlsx(request, pk, year, quarter):
+    branch, span, meetings = _record_book(request, pk, year, quarter)
+    response = HttpResponse(
+        record_book.record_book_workbook(branch, span, meetings),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = quote(f"{branch.name}-{span.label}-{_('会议记录本')}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

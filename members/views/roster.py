@@ -150,6 +150,19 @@ def member_leave(request, pk):
                               note=data["note"])))
 
 
+@require_POST
+@require_grant()
+def member_restore(request, pk):
+    member = editable_member(request, pk)
+    try:
+        services.member_restore(member=member, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已恢复到党员名册。"))
+    return redirect(member)
+
+
 @require_grant()
 def member_convert(request, pk):
     member = editable_member(request, pk)

@@ -109,6 +109,8 @@ ENTRIES = [
     Entry("activities:calendar", branch),
     Entry("activities:calendar", community, expect=COMMUNITY_READ),
     Entry("activities:record_book", lambda w: {"pk": w.branch.pk, "year": 2026, "quarter": 4}),
+    Entry("activities:record_book_xlsx",
+          lambda w: {"pk": w.branch.pk, "year": 2026, "quarter": 4}),
     Entry("activities:activity_list", expect=expect(secretary=404, staff_other=200,
                                                     official_other=200)),
     Entry("activities:activity_create", expect=expect(secretary=404, staff_other=200,

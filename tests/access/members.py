@@ -1,3 +1,5 @@
+from datetime import date
+
 from tests.access import (BRANCH_WRITE, COMMUNITY_READ, COMMUNITY_WRITE, MEMBER_OWN, Entry,
                           expect)
 
@@ -41,6 +43,17 @@ def _approved_claim(world):
     PostClaim.objects.filter(pk=world.extra["claim"].pk).update(status=PostClaim.Status.APPROVED)
 
 
+def _left_member(world):
+    """A member who left B1, reset before each role since restoring consumes the leave."""
+    from members.factories import MemberFactory
+    from members.models import Member
+
+    if "left_member" not in world.extra:
+        world.extra["left_member"] = MemberFactory(branch=world.branch)
+    Member.objects.filter(pk=world.extra["left_member"].pk).update(
+        left_on=date(2026, 1, 5), leave_reason=Member.LeaveReason.DECEASED)
+
+
 def _registration(world):
     from members.factories import MemberFactory, RegistrationFactory
     from members.models import Member, Registration
@@ -65,6 +78,9 @@ ENTRIES = [
           expect=expect(secretary=302, staff=302, official=404)),
     Entry("members:member_transfer", member, expect=BRANCH_WRITE),
     Entry("members:member_leave", member, expect=BRANCH_WRITE),
+    Entry("members:member_restore", lambda w: {"pk": w.extra["left_member"].pk},
+          setup=_left_member, method="post",
+          expect=expect(secretary=302, staff=302, official=404)),
     Entry("members:member_convert", member, expect=BRANCH_WRITE),
     Entry("members:member_extend", member, expect=BRANCH_WRITE),
     Entry("members:points_adjust", member, expect=BRANCH_WRITE),
