@@ -7,6 +7,7 @@
   staff_other (of C2), official (of A), official_other (of B), superuser.
 """
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 
@@ -46,7 +47,10 @@ def world(db):
     other_street = StreetFactory(name="东湖街道党工委")
     other_street_community = CommunityFactory(parent=other_street, name="东湖社区党委")
     member_user = UserFactory(username="dangyuan", first_name="赵党员")
-    member = MemberFactory(branch=branch, group=group, grid=grid, user=member_user, name="赵党员")
+    # Fixed dates: tests of age bands and imports must not depend on the factory's sequence.
+    member = MemberFactory(branch=branch, group=group, grid=grid, user=member_user, name="赵党员",
+                           birth_date=date(1956, 5, 4), joined_on=date(1982, 7, 1),
+                           full_member_on=date(1983, 7, 1))
     users = {"anonymous": None, "member": member_user,
              "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True)}
     for role_name, node, role in [
