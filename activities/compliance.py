@@ -17,12 +17,12 @@ Everything loads with a fixed number of queries (`load_facts`) and is then judge
 `judge`, so one branch, a community and a whole street cost the same few queries.
 """
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, DateField
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind, MeetingRule, Period
@@ -69,12 +69,19 @@ class Span:
             return f"{self.first.year}-Q{(self.first.month + 2) // 3}"
         return str(self.first.year)
 
-    def months(self):
-        return _months(self)
+    @cached_property
+    def indexes(self):
+        """The span's months as `month_index` numbers: a range, first and last included."""
+        return range(month_index(self.first.year, self.first.month),
+                     month_index(self.last.year, self.last.month) + 1)
 
     def windows(self, period):
         """The windows of a rule with this period that judge this span."""
-        return _windows(self, period)
+        # A street's dashboard asks each of a few spans this 500 times per kind: kept on the span.
+        cache = self.__dict__.setdefault("_windows", {})
+        if period not in cache:
+            cache[period] = _windows(self, period)
+        return cache[period]
 
     def status(self, held, minimum, today):
         if self.first > today:
@@ -88,6 +95,11 @@ class Span:
 
     def ends_before(self):
         return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+
+def month_index(year, month):
+    """Months since year 0, so that a window's months are a range of integers."""
+    return year * 12 + month - 1
 
 
 def _add_months(day, months):
@@ -113,9 +125,9 @@ class BranchFacts:
     branch: Node
     has_committee: bool
     group_ids: list
-    rules: dict                                          # code → MeetingRule
-    branch_counts: dict = field(default_factory=dict)    # (code, year, month) → held
-    group_counts: dict = field(default_factory=dict)     # (group_id, code, year, month) → held
+    rules: dict                                  # code → MeetingRule
+    # (group_id or None for the branch, code) → {month_index: held meetings}
+    held_by: dict = field(default_factory=dict)
 
     def applies(self, code):
         rule = self.rules.get(code)
@@ -127,19 +139,22 @@ class BranchFacts:
             return bool(self.group_ids)
         return True
 
+    def owners(self, code):
+        """Who must hold meetings of this kind: each party group for group meetings, else the
+        branch (None)."""
+        return self.group_ids if code == MeetingKind.GROUP_MEETING else (None,)
 
-# Spans are immutable and few (a street's matrix judges 500 branches over the same 12 months):
-# their months and windows are worked out once.
-@lru_cache(maxsize=1024)
-def _months(span):
-    found, day = [], span.first
-    while day <= span.last:
-        found.append((day.year, day.month))
-        day = _add_months(day, 1)
-    return tuple(found)
+    def held(self, owner, code, window):
+        months = self.held_by.get((owner, code))
+        if not months:
+            return 0
+        return sum(months.get(index, 0) for index in window.indexes)
+
+    def count(self, owner, code, index, n):
+        months = self.held_by.setdefault((owner, code), {})
+        months[index] = months.get(index, 0) + n
 
 
-@lru_cache(maxsize=1024)
 def _windows(span, period):
     if MONTHS_IN[period] >= MONTHS_IN[span.period]:
         return (Span.of(period, span.first),)
@@ -174,19 +189,17 @@ def load_facts(branches, first, last):
     held = (Meeting.objects.held().filter(branch_id__in=ids,
                                            starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
                                            starts_at__lt=Span.of(Period.MONTH, last).ends_before())
-            # Year and month as numbers in the current time zone: a street's year is some
-            # 24,000 rows, and a datetime per row cost a time-zone conversion each.
-            .values("branch_id", "group_id", "kinds", year=ExtractYear("starts_at"),
-                    month=ExtractMonth("starts_at"))
+            # The month as a date in the current time zone: a street's year is some 24,000
+            # rows, and a datetime per row cost a time-zone conversion each in Python.
+            .values_list("branch_id", "group_id", "kinds",
+                         TruncMonth("starts_at", output_field=DateField()))
             .annotate(n=Count("pk")).order_by())
-    for row in held:
-        branch_facts = facts[row["branch_id"]]
-        key = (row["kinds"], row["year"], row["month"])
-        branch_facts.branch_counts[key] = branch_facts.branch_counts.get(key, 0) + row["n"]
-        if row["group_id"]:
-            group_key = (row["group_id"], *key)
-            branch_facts.group_counts[group_key] = (branch_facts.group_counts.get(group_key, 0)
-                                                    + row["n"])
+    for branch_id, group_id, code, month, n in held:
+        index = month_index(month.year, month.month)
+        branch_facts = facts[branch_id]
+        branch_facts.count(None, code, index, n)
+        if group_id:
+            branch_facts.count(group_id, code, index, n)
     return kinds, facts
 
 
@@ -220,12 +233,10 @@ def judge(facts, kinds, span, today, ending_only=False):
             windows = [window for window in windows if window.last <= span.last]
             if not windows:
                 continue
-        owners = facts.group_ids if kind.code == MeetingKind.GROUP_MEETING else [None]
         worst, held_total, required_total, gaps = GREY, 0, 0, []
         for window in windows:
-            for group_id in owners:
-                held = sum(_count(facts, group_id, kind.code, year, month)
-                           for year, month in window.months())
+            for group_id in facts.owners(kind.code):
+                held = facts.held(group_id, kind.code, window)
                 status = window.status(held, rule.minimum, today)
                 if status == GREY:
                     continue
@@ -239,25 +250,19 @@ def judge(facts, kinds, span, today, ending_only=False):
     return result
 
 
-def worst_ending_in(facts, kinds, span, today):
-    """The worst status of `judge(facts, kinds, span, today, ending_only=True)`, without
-    building its details: a street's matrix asks it of 500 branches × 12 months."""
+def worst_in(facts, kinds, span, today):
+    """The worst status of `judge(facts, kinds, span, today)`, without building its details:
+    a street's dashboard asks it of every branch and judges in full only the red ones."""
     worst = GREY
     for kind in kinds:
         if not facts.applies(kind.code):
             continue
         rule = facts.rules[kind.code]
-        if kind.code == MeetingKind.GROUP_MEETING:
-            counts, owners = facts.group_counts, [(group_id,) for group_id in facts.group_ids]
-        else:
-            counts, owners = facts.branch_counts, [()]
         for window in span.windows(rule.period):
-            if window.last > span.last or window.first > today:
+            if window.first > today:
                 continue
-            for owner in owners:
-                held = sum(counts.get((*owner, kind.code, year, month), 0)
-                           for year, month in window.months())
-                if held >= rule.minimum:
+            for owner in facts.owners(kind.code):
+                if facts.held(owner, kind.code, window) >= rule.minimum:
                     status = GREEN
                 elif window.last < today:
                     return RED
@@ -268,10 +273,31 @@ def worst_ending_in(facts, kinds, span, today):
     return worst
 
 
-def _count(facts, group_id, code, year, month):
-    if group_id is None:
-        return facts.branch_counts.get((code, year, month), 0)
-    return facts.group_counts.get((group_id, code, year, month), 0)
+def worst_ending_in(facts, kinds, span, today):
+    """The worst status of `judge(facts, kinds, span, today, ending_only=True)`, without
+    building its details."""
+    return worst_by_month(facts, kinds, span, today)[-1]
+
+
+def worst_by_month(facts, kinds, span, today):
+    """For each month of the span, the worst status of the windows ending in it (what
+    `worst_ending_in` gives for that month), each window judged once: a street's heat map asks
+    this of 500 branches."""
+    worst = [GREY] * len(span.indexes)
+    first = span.indexes[0]
+    for kind in kinds:
+        if not facts.applies(kind.code):
+            continue
+        rule = facts.rules[kind.code]
+        for window in span.windows(rule.period):
+            if window.last > span.last or window.first > today:
+                continue
+            slot = window.indexes[-1] - first
+            for owner in facts.owners(kind.code):
+                status = window.status(facts.held(owner, kind.code, window), rule.minimum, today)
+                if SEVERITY[status] > SEVERITY[worst[slot]]:
+                    worst[slot] = status
+    return worst
 
 
 def worst_of(statuses):
@@ -332,7 +358,7 @@ def street_matrix(street, year, today=None):
     quarter's last month, yearly kinds in December).
 
     Six queries whatever the street's size (communities and branches, then `load_facts`).
-    Returns (months, [(community, [status per month], {status: count of red/amber branches})]).
+    Returns (months, [(community, [status per month])]).
     """
     today = today or timezone.localdate()
     nodes = list(Node.objects.active().filter(
@@ -342,14 +368,18 @@ def street_matrix(street, year, today=None):
     branches = [node for node in nodes if node.kind == Node.Kind.BRANCH]
     months = [Span.month(year, month) for month in range(1, 13)]
     kinds, facts = load_facts(branches, *_extent([Span.year(year)]))
-    by_community = defaultdict(list)
+    return months, month_grid(communities, branches, kinds, facts, year, today)
+
+
+def month_grid(communities, branches, kinds, facts, year, today):
+    """[(community, [worst status of its branches per month of the year])]."""
+    year_span = Span.year(year)
+    cells = {community.pk: [GREY] * 12 for community in communities}
     for branch in branches:
-        by_community[branch.parent_id].append(facts[branch.pk])
-    rows = []
-    for community in communities:
-        cells = []
-        for month in months:
-            cells.append(worst_of(worst_ending_in(branch_facts, kinds, month, today)
-                                  for branch_facts in by_community[community.pk]))
-        rows.append((community, cells))
-    return months, rows
+        row = cells.get(branch.parent_id)
+        if row is None:
+            continue
+        for slot, status in enumerate(worst_by_month(facts[branch.pk], kinds, year_span, today)):
+            if SEVERITY[status] > SEVERITY[row[slot]]:
+                row[slot] = status
+    return [(community, cells[community.pk]) for community in communities]

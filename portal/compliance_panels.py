@@ -1,9 +1,12 @@
 """三会一课 compliance on the dashboards: the street's communities × months heat map with the
-branches red last month, this month or this quarter, a community's branches × kinds, a branch's kinds.
+branches red last month, this month or this quarter, a community's branches × kinds, a branch's
+kinds.
 
 The facts come from `activities.compliance.load_facts` for the branches under the node over the
-whole year of `scope.today` and the month before it (one query for the branches, five for the facts, whatever the
-size); every status is then judged in Python exactly as the compliance pages judge it.
+whole year of `scope.today` and the month before it (one query for the branches, five for the
+facts, whatever the size); every status is then judged in Python exactly as the compliance pages
+judge it. The judged statuses are cached per street (`activities.compliance_cache`) until a
+meeting of the street, a rule, a seat or the tree changes.
 """
 from collections import defaultdict
 from datetime import date, timedelta
@@ -12,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from activities import compliance
+from activities import compliance, compliance_cache
 from activities.models import Period
 from organizations.models import Node
 from portal.panel_types import Panel
@@ -33,48 +36,64 @@ def compliance_panel(scope):
     if not branches:
         return None
     month = compliance.Span.of(Period.MONTH, today)
-    previous = compliance.Span.of(Period.MONTH, month.first - timedelta(days=1))
-    quarter = compliance.Span.of(Period.QUARTER, today)
-    kinds, facts = year_facts(branches, date(previous.first.year, 1, 1),
-                              date(today.year, 12, 31), scope.memo)
-    spans = {"previous": previous, "month": month, "quarter": quarter}
-    judged = {key: {pk: compliance.judge(f, kinds, span, today) for pk, f in facts.items()}
-              for key, span in spans.items()}
-    judged_month = judged["month"]
+    spans = {"previous": compliance.Span.of(Period.MONTH, month.first - timedelta(days=1)),
+             "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
+    judged = compliance_cache.cached(
+        compliance_cache.street_of(scope.node.path), "panel", (scope.node.pk, today),
+        lambda: _judged(scope, branches, spans))
+    worst, kinds = judged["worst"], judged["kinds"]
+    names = {kind.code: kind.name for kind in kinds}
     branch_url = reverse("activities:compliance_branch", args=[0]).replace("/0/", "/{}/")
     data = {**spans, "kinds": kinds,
             "legend": [(f"status-{code}", label) for code, label in STATUS_LABELS.items()]}
-    red = []
-    for branch in branches:
-        statuses = {key: compliance.worst_of(s.status for s in by_branch[branch.pk].values())
-                    for key, by_branch in judged.items()}
-        if compliance.RED in statuses.values():
-            missing = [status.kind.name for by_branch in judged.values()
-                       for status in by_branch[branch.pk].values()
-                       if status.status == compliance.RED]
-            red.append({"branch": branch, **statuses, "missing": list(dict.fromkeys(missing)),
-                        "url": branch_url.format(branch.pk)})
-    data["red"] = red
+    data["red"] = [{"branch": branch, **{key: worst[key][branch.pk] for key in spans},
+                    "missing": [names[code] for code in judged["missing"][branch.pk]],
+                    "url": branch_url.format(branch.pk)}
+                   for branch in branches if branch.pk in judged["missing"]]
     summary = defaultdict(lambda: {code: 0 for code in STATUS_LABELS})
     for branch in branches:
-        summary[branch.parent_id][compliance.worst_of(
-            s.status for s in judged_month[branch.pk].values())] += 1
+        summary[branch.parent_id][worst["month"][branch.pk]] += 1
     data["summary"] = [(community, summary[community.pk]) for community in scope.communities]
-    data["red_by_community"] = defaultdict(int)
-    for row in red:
-        data["red_by_community"][row["branch"].parent_id] += 1
-    if scope.node.kind == Node.Kind.STREET:
-        data.update(_heat_map(scope, branches, kinds, facts, today))
+    red_by_community = defaultdict(int)
+    for row in data["red"]:
+        red_by_community[row["branch"].parent_id] += 1
+    data["red_by_community"] = dict(red_by_community)
     data["red_communities"] = [community for community in scope.communities
-                               if data["red_by_community"][community.pk]]
-    data["table"] = [(branch, [judged_month[branch.pk].get(kind.code) for kind in kinds],
-                      compliance.worst_of(s.status for s in judged_month[branch.pk].values()),
-                      branch_url.format(branch.pk))
-                     for branch in branches] if scope.node.kind != Node.Kind.STREET else []
+                               if red_by_community[community.pk]]
+    if scope.node.kind == Node.Kind.STREET:
+        data.update(_heat_map(scope, judged["grid"], today))
+    data["table"] = [(branch, [judged["table"][branch.pk].get(kind.code) for kind in kinds],
+                      worst["month"][branch.pk], branch_url.format(branch.pk))
+                     for branch in branches if branch.pk in judged["table"]]
     if scope.node.kind == Node.Kind.COMMUNITY:
         data["community_url"] = _community_url(month).format(scope.node.pk)
-    data["red_by_community"] = dict(data["red_by_community"])
     return Panel("compliance", _("三会一课落实情况"), data)
+
+
+def _judged(scope, branches, spans):
+    """What the panel shows, as values that can be cached: the kinds, each branch's worst status
+    over each span, the kinds a red branch misses, the street's heat map (communities × months)
+    and, below a street, each branch's kinds this month."""
+    today = scope.today
+    kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1),
+                              date(today.year, 12, 31), scope.memo)
+    worst = {key: {pk: compliance.worst_in(f, kinds, span, today) for pk, f in facts.items()}
+             for key, span in spans.items()}
+    missing = {}
+    for branch in branches:
+        if compliance.RED in (worst[key][branch.pk] for key in spans):
+            # Only a red branch's kinds are judged in full, to name what is missing.
+            missing[branch.pk] = list(dict.fromkeys(
+                status.code for span in spans.values()
+                for status in compliance.judge(facts[branch.pk], kinds, span, today).values()
+                if status.status == compliance.RED))
+    street = scope.node.kind == Node.Kind.STREET
+    grid = {community.pk: cells for community, cells in compliance.month_grid(
+        scope.communities, branches, kinds, facts, today.year, today)} if street else {}
+    table = {} if street else {
+        branch.pk: compliance.judge(facts[branch.pk], kinds, spans["month"], today)
+        for branch in branches}
+    return {"kinds": kinds, "worst": worst, "missing": missing, "grid": grid, "table": table}
 
 
 def _community_url(month):
@@ -82,21 +101,11 @@ def _community_url(month):
     return f"{base}?{urlencode({'period': Period.MONTH, 'month': month.label})}"
 
 
-def _heat_map(scope, branches, kinds, facts, today):
+def _heat_map(scope, grid, today):
     """Communities × the months of the year: the worst status of the community's branches over
     the windows ending in that month, as on the street compliance page."""
-    by_community = defaultdict(list)
-    for branch in branches:
-        by_community[branch.parent_id].append(facts[branch.pk])
     months = [compliance.Span.month(today.year, number) for number in range(1, 13)]
-    rows = []
-    for community in scope.communities:
-        cells = [compliance.worst_of(
-            status.status for branch_facts in by_community[community.pk]
-            for status in compliance.judge(branch_facts, kinds, month, today,
-                                           ending_only=True).values())
-            for month in months]
-        rows.append((community, cells))
+    rows = [(community, grid[community.pk]) for community in scope.communities]
     base = reverse("activities:compliance_community", args=[0]).replace("/0/", "/{}/")
     return {
         "months": months, "heat_rows": rows,

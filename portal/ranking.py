@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from activities import compliance
+from activities import compliance, compliance_cache
 from activities.models import CommunityActivity, Period
 from organizations.models import Node
 from organizations.rules import rules_for
@@ -121,9 +121,18 @@ def compliance_rate(communities, start, end, today, memo=None):
     green, judged at the end of the week (or today, for the current week). A kind whose window
     is longer than the month is judged on its quarter or year, as on the compliance pages.
     A community with no applicable cell has no value, a full mark."""
+    communities = list(communities)
+    if not communities:
+        return {}
     on = min(end, today)
-    branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH,
-                                                 parent__in=list(communities)))
+    return compliance_cache.cached(
+        compliance_cache.street_of(communities[0].path), "rate",
+        (start, on, tuple(sorted(community.pk for community in communities))),
+        lambda: _compliance_rate(communities, start, on, memo))
+
+
+def _compliance_rate(communities, start, on, memo):
+    branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
     if not branches:
         return {}
     kinds, facts = year_facts(branches, date(start.year, 1, 1), date(start.year, 12, 31), memo)

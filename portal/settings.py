@@ -1,9 +1,9 @@
 """Settings, read from the environment and strictly parsed.
 
 Local defaults need nothing installed: SQLite under var/ and an embedded Celery broker on the
-file system. Production sets DATABASE_URL (postgres://…), CELERY_BROKER_URL (redis://…),
-DEBUG=false, SECRET_KEY and ALLOWED_HOSTS. A malformed value stops start-up with a message
-naming the variable, instead of silently falling back to a default.
+file system. Production sets DATABASE_URL (postgres://…), CELERY_BROKER_URL and CACHE_URL
+(redis://…), DEBUG=false, SECRET_KEY and ALLOWED_HOSTS. A malformed value stops start-up with a
+message naming the variable, instead of silently falling back to a default.
 """
 import os
 from pathlib import Path
@@ -240,6 +240,23 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dangjian@localhost")
+
+# Cache: computed figures that are costly at a street's size (三会一课 compliance), each entry
+# keyed by a version that writes bump (activities/freshness.py), so every process must see the
+# same cache: Redis in production (CACHE_URL=redis://…), files under var/ otherwise, which the
+# web server and the Celery worker of `make run` share.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL}}
+elif CACHE_URL in ("", "file://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://…, file:// or locmem://, not {CACHE_URL!r}")
 
 # Celery: Redis in production; without CELERY_BROKER_URL, kombu's file-system transport
 # under var/ so `make run` needs no Redis.

@@ -2,6 +2,8 @@
 import os
 
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# One process; tests/conftest.py empties it before each test.
+os.environ.setdefault("CACHE_URL", "locmem://")
 
 from portal.settings import *  # noqa: E402,F401,F403
 from portal.settings import STORAGES, VAR_DIR  # noqa: E402

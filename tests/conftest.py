@@ -35,6 +35,14 @@ class World:
     extra: dict = field(default_factory=dict)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures are keyed by ids that the next test's database reuses."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     street = StreetFactory(name="光明路街道党工委")

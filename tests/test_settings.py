@@ -53,3 +53,23 @@ def test_production_without_a_secret_key_refuses_to_start():
 def test_a_typo_in_the_broker_url_refuses_to_start():
     result = _start({"CELERY_BROKER_URL": "redsi://localhost"})
     assert result.returncode != 0 and "CELERY_BROKER_URL" in result.stderr
+
+
+def test_a_typo_in_the_cache_url_refuses_to_start():
+    result = _start({"CACHE_URL": "redis:/localhost"})
+    assert result.returncode != 0 and "CACHE_URL" in result.stderr
+
+
+def test_cache_is_shared_between_processes_unless_told_otherwise():
+    """Compliance figures are cached under versions that writes bump: a per-process cache would
+    let another gunicorn worker or the Celery worker serve figures from before the write."""
+    script = ("from django.conf import settings; "
+              "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])")
+    backends = {}
+    for url in ("", "redis://127.0.0.1:6379/1"):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, capture_output=True,
+            text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings",
+                            "CACHE_URL": url})
+        backends[url] = result.stdout.strip().splitlines()[-1]
+    assert backends == {"": "FileBasedCache", "redis://127.0.0.1:6379/1": "RedisCache"}

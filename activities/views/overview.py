@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import compliance, record_book, selectors
+from activities import compliance, compliance_cache, record_book, selectors
 from activities.models import Meeting, Period
 from organizations.models import Node
 from organizations.scope import require_grant
@@ -61,10 +61,12 @@ def compliance_community(request, pk):
 def compliance_street(request, pk):
     street = _node(request, pk, {Node.Kind.STREET})
     year = _year(request)
-    months, rows = compliance.street_matrix(street, year)
+    today = timezone.localdate()
+    months, rows = compliance_cache.cached(street.pk, "matrix", (year, today),
+                                           lambda: compliance.street_matrix(street, year, today))
     return render(request, "activities/compliance_street.html", {
         "street": street, "year": year, "months": months, "rows": rows,
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1)})
+        "years": range(today.year, today.year - 5, -1)})
 
 
 def _month(request):

@@ -1,0 +1,99 @@
+"""三会一课 figures cached per street, fresh after every write that could change them.
+
+A street's figures (the dashboard's heat map and red branches, the ranking's compliance rate,
+the street compliance page) judge some 500 branches over a year of meetings: about half a
+second at district scale, for pages officials open every morning. They are kept in the cache
+under two *versions*: the street's, which a change of one of its meetings replaces, and a
+global one, which a change of a meeting kind, a rule, a committee seat or the tree replaces
+(the receivers below; these are rare). An entry is therefore never read after a write it does
+not reflect. A version is replaced at once and again when the write commits: a reader that
+loaded the figures just before the commit stores them under the version of that moment, which
+nobody asks for afterwards.
+
+Writes that bypass the model signals (bulk inserts of the demo and bench seeding, `restore`)
+call `changed()` themselves.
+"""
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+TIMEOUT = 24 * 3600
+EVERYWHERE = "all"
+
+
+def street_of(path):
+    """The street's id from a node's materialized path ("/street/community/…/")."""
+    return int(path.strip("/").split("/")[0])
+
+
+def _version_key(street_id):
+    return f"compliance:version:{street_id}"
+
+
+def _versions(street_id):
+    keys = [_version_key(EVERYWHERE), _version_key(street_id)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
+
+
+def cached(street_id, name, parts, compute):
+    """`compute()`, or what it returned for the same street, name and parts at the same
+    versions. `parts` must name everything else the result depends on (dates, ids)."""
+    global_version, street_version = _versions(street_id)
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    key = f"compliance:{name}:{street_id}:{global_version}:{street_version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def changed(street_id=EVERYWHERE):
+    key = _version_key(street_id)
+
+    def replace():
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def _meeting_changed(sender, instance, **kwargs):
+    from organizations.models import Node
+
+    path = Node.objects.filter(pk=instance.branch_id).values_list("path", flat=True).first()
+    changed(street_of(path) if path else EVERYWHERE)
+
+
+def _kinds_changed(sender, instance, action, reverse, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # changed from a kind's side: its meetings may be anywhere
+        changed()
+    else:
+        _meeting_changed(sender, instance)
+
+
+def _structure_changed(sender, **kwargs):
+    changed()
+
+
+def connect():
+    from activities.models import Meeting, MeetingKind, MeetingRule
+    from organizations.models import CommitteeSeat, Node
+
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_meeting_changed, sender=Meeting, dispatch_uid=f"compliance-{name}")
+        for model in (MeetingKind, MeetingRule, CommitteeSeat, Node):
+            signal.connect(_structure_changed, sender=model,
+                           dispatch_uid=f"compliance-{model.__name__}-{name}")
+    m2m_changed.connect(_kinds_changed, sender=Meeting.kinds.through,
+                        dispatch_uid="compliance-kinds")

@@ -1,0 +1,121 @@
+"""Cached 三会一课 figures: served again until a write they depend on, then computed anew."""
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from activities import compliance_cache
+from activities.factories import HeldMeetingFactory
+from activities.models import MeetingKind, MeetingRule, Period
+from organizations.factories import BranchFactory, SeatFactory
+from organizations.models import CommitteeSeat
+
+pytestmark = pytest.mark.django_db
+
+
+class Counter:
+    """A compute function that says how often it ran."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.calls
+
+
+def ask(street, counter, parts=("x",)):
+    return compliance_cache.cached(street.pk, "test", parts, counter)
+
+
+def test_served_from_the_cache_until_a_meeting_of_the_street_changes(world):
+    counter = Counter()
+    assert ask(world.street, counter) == 1
+    assert ask(world.street, counter) == 1
+    assert ask(world.street, counter, parts=("y",)) == 2     # other parts, other entry
+    meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    assert ask(world.street, counter) == 3
+    meeting.topic = "改了题目"
+    meeting.save()
+    assert ask(world.street, counter) == 4
+    meeting.kinds.add(MeetingKind.PARTY_LECTURE)
+    assert ask(world.street, counter) == 5
+    meeting.delete()
+    assert ask(world.street, counter) == 6
+
+
+def test_a_meeting_of_another_street_leaves_this_street_cached(world):
+    far_branch = BranchFactory(parent=world.other_street_community)
+    counter, other = Counter(), Counter()
+    ask(world.street, counter), ask(world.other_street, other)
+    HeldMeetingFactory(branch=far_branch, kinds=[MeetingKind.THEME_DAY])
+    assert ask(world.street, counter) == 1
+    assert ask(world.other_street, other) == 2
+
+
+@pytest.mark.parametrize("write", ["rule", "seat", "node", "kind"])
+def test_rules_seats_the_tree_and_kinds_change_every_street(world, write):
+    counter, other = Counter(), Counter()
+    ask(world.street, counter), ask(world.other_street, other)
+    if write == "rule":
+        MeetingRule.objects.create(node=world.other_street, kind_id=MeetingKind.THEME_DAY,
+                                   period=Period.QUARTER, minimum=1)
+    elif write == "seat":
+        SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
+    elif write == "node":
+        BranchFactory(parent=world.other_community)
+    else:
+        kind = MeetingKind.objects.get(code=MeetingKind.TALK)
+        kind.sort_order += 1
+        kind.save()
+    assert (ask(world.street, counter), ask(world.other_street, other)) == (2, 2)
+
+
+def test_figures_read_before_a_write_commits_are_not_served_after_it(
+        world, django_capture_on_commit_callbacks):
+    """A reader that loaded the figures while a meeting was being recorded stores them under the
+    version of that moment; the commit replaces the version again, so nobody reads them."""
+    counter = Counter()
+    with django_capture_on_commit_callbacks(execute=True):
+        HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+        assert ask(world.street, counter) == 1      # the concurrent reader, before the commit
+    assert ask(world.street, counter) == 2
+
+
+def test_the_street_dashboard_shows_a_meeting_recorded_after_it_was_cached(client, world):
+    """End to end: the official's dashboard lists the branch red; the branch records its
+    meetings; the next view of the dashboard no longer lists it."""
+    official = world.users["official"]
+    client.force_login(official)
+    url = reverse("dashboards:street", args=[world.street.pk])
+    first = client.get(url)
+    red = {row["branch"].pk for row in _panel(first, "compliance").data["red"]}
+    assert world.branch.pk in red
+    today = first.context["panels"][0].data["month"].first
+    previous = _panel(first, "compliance").data["previous"].first
+    kinds = [MeetingKind.THEME_DAY, MeetingKind.GENERAL_MEETING, MeetingKind.PARTY_LECTURE,
+             MeetingKind.LIFE_MEETING, MeetingKind.APPRAISAL, MeetingKind.TALK]
+    for month_first in {date(today.year, month, 1) for month in range(1, today.month + 1)} | {
+            previous}:
+        HeldMeetingFactory(branch=world.branch, kinds=kinds,
+                           starts_at=_at(month_first))
+    HeldMeetingFactory(branch=world.branch, group=world.group,
+                       kinds=[MeetingKind.GROUP_MEETING], starts_at=_at(previous))
+    for month_first in {date(today.year, month, 1) for month in range(1, today.month + 1)}:
+        HeldMeetingFactory(branch=world.branch, group=world.group,
+                           kinds=[MeetingKind.GROUP_MEETING], starts_at=_at(month_first))
+    again = client.get(url)
+    assert world.branch.pk not in {row["branch"].pk
+                                   for row in _panel(again, "compliance").data["red"]}
+
+
+def _panel(response, key):
+    return next(panel for panel in response.context["panels"] if panel.key == key)
+
+
+def _at(day):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day.replace(day=3), time(9)))
