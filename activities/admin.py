@@ -42,7 +42,8 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["kind", "recipient", "channel", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["kind", "recipient", "channel", "status", "attempts", "created_at", "sent_at",
+                    "error"]
     list_filter = ["status", "channel"]
     search_fields = ["kind", "recipient__username"]
 

@@ -10,16 +10,20 @@ went away (a cancelled meeting, a met requirement) is then voided instead of sen
 `scan(now)` runs every source, bulk-creates the missing Notification and Delivery rows with
 conflicts ignored (a second tick or worker creates nothing new), and leaves them pending.
 `send_delivery(id)` claims one pending delivery with a conditional UPDATE before calling its
-channel, so a retried task, a double tick or two workers send it once.
+channel, so a retried task, a double tick or two workers send it once. `sweep_stuck(now)` gives
+back the deliveries whose worker died after claiming them, or marks them failed.
 """
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable, Optional
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activities.channels import CHANNELS, addresses_for
 from activities.models import Delivery, Notification
@@ -176,8 +180,33 @@ def send_delivery(delivery_id, now=None):
 
 
 def _finish(delivery, status, **fields):
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=status, **fields)
+    # Only this claim: a worker that outlived the sweep must not finish a newer claim.
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING,
+                            claimed_at=delivery.claimed_at).update(status=status, **fields)
+
+
+def sweep_stuck(now=None):
+    """Deliveries still "sending" DELIVERY_STUCK_MINUTES after their claim lost their worker.
+    Back to pending for the next tick while attempts remain, else failed with the reason, where
+    staff see them (the admin's 发送记录). Returns (requeued, failed).
+
+    The worker may have died after the channel sent: in-app delivery happens once whatever the
+    retries (it only fills the notification's delivered_at); an email or SMS may then come
+    twice, which is better than a reminder silently never sent.
+    """
+    now = now or timezone.now()
+    stuck = Delivery.objects.filter(
+        status=Delivery.Status.SENDING,
+        claimed_at__lt=now - timedelta(minutes=settings.DELIVERY_STUCK_MINUTES))
+    limit = settings.DELIVERY_STUCK_MAX_ATTEMPTS
+    failed = stuck.filter(attempts__gte=limit).update(
+        status=Delivery.Status.FAILED,
+        error=_("工作进程在发送时中断，已达到最多尝试次数，不再重试。"))
+    requeued = stuck.filter(attempts__lt=limit).update(status=Delivery.Status.PENDING)
+    if requeued or failed:
+        logger.warning("Deliveries whose worker stopped while sending: %d requeued, %d failed",
+                       requeued, failed)
+    return requeued, failed
 
 
 def queue_sending(delivery_ids=None):

@@ -21,6 +21,12 @@ def scan_reminders():
 
 
 @shared_task(**RETRY)
+def sweep_stuck_deliveries():
+    """Beat: deliveries whose worker died while sending go back to pending or are failed."""
+    return reminders.sweep_stuck()
+
+
+@shared_task(**RETRY)
 def send_deliveries(delivery_ids):
     """Send each delivery this worker can claim; claimed or sent ones are skipped on a retry."""
     failed = []

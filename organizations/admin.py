@@ -1,6 +1,31 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from organizations.models import CommitteeSeat, Grant, Grid, Node, TermRule
+from portal.login_protection import password_set_record
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page, plus: a password an administrator sets for someone else must be
+        changed at that user's next login (see portal.login_protection)."""
+        user = self.get_object(request, unquote(id))
+        password_before = user and user.password
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            # Only a saved form changes the hash; a rejected one re-renders or redirects.
+            if request.method == "POST" and user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != password_before:
+                    password_set_record(user=user, set_by=request.user)
+        return response
 
 
 @admin.register(Node)

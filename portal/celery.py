@@ -8,7 +8,11 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The beat schedule lives in code: every minute, record due reminders and queue their sending.
+# The beat schedule lives in code: every minute, record due reminders and queue their sending
+# (pending ones included, so what the sweep gives back is sent at the next tick); every ten
+# minutes, sweep the deliveries a dead worker left claimed.
 app.conf.beat_schedule = {
     "activities-scan-reminders": {"task": "activities.tasks.scan_reminders", "schedule": 60.0},
+    "activities-sweep-stuck-deliveries": {"task": "activities.tasks.sweep_stuck_deliveries",
+                                          "schedule": 600.0},
 }

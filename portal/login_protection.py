@@ -1,9 +1,10 @@
 """Login protection beyond django-axes' settings: the name axes records, and the forced change
 of initial passwords in production.
 
-A password someone else set (the demo password, the one staff typed when creating an account)
-is known to more than one person. With FORCE_PASSWORD_CHANGE on (production: DEBUG false),
-a user without an `AccountState` row is sent to 修改密码 until they choose their own.
+A password someone else set (the demo password, the one staff typed when creating an account,
+one an administrator reset) is known to more than one person. With FORCE_PASSWORD_CHANGE on
+(production: DEBUG false), a user without an `AccountState` row is sent to 修改密码 until they
+choose their own.
 """
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +37,17 @@ def password_chosen_record(*, user):
 
     AccountState.objects.update_or_create(user=user,
                                           defaults={"password_chosen_at": timezone.now()})
+
+
+def password_set_record(*, user, set_by):
+    """Record a new password set for `user` by `set_by`: the user's own choice counts as chosen;
+    one set by somebody else is known to them too, so the user must choose again."""
+    from organizations.models import AccountState
+
+    if set_by.pk == user.pk:
+        password_chosen_record(user=user)
+    else:
+        AccountState.objects.filter(user=user).delete()
 
 
 def password_chosen(user):

@@ -282,6 +282,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+# A delivery claimed this long ago and never finished lost its worker: it goes back to pending
+# until it has been tried this many times, then it is marked failed.
+DELIVERY_STUCK_MINUTES = env_int("DELIVERY_STUCK_MINUTES", 15, minimum=1)
+DELIVERY_STUCK_MAX_ATTEMPTS = env_int("DELIVERY_STUCK_MAX_ATTEMPTS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from activities import reminders, services
@@ -132,6 +133,103 @@ def test_task_retry_sends_the_rest_exactly_once(world, attendee):
     send_deliveries.apply(args=[ids])  # a redelivered message after acks_late
     assert Delivery.objects.filter(status="sent").count() == 3
     assert len(mail.outbox) == 1
+
+
+def worker_dies_after_sending(delivery, claimed_at):
+    """The worker claims the delivery, the channel runs, and the process stops before it
+    records the outcome: the row is left "sending"."""
+    with mock.patch("activities.reminders._finish", side_effect=SystemExit), \
+            pytest.raises(SystemExit):
+        send_delivery(delivery.pk, now=claimed_at)
+    delivery.refresh_from_db()
+    assert delivery.status == "sending"
+    return delivery
+
+
+@pytest.fixture
+def in_app_delivery(world, attendee):
+    MeetingFactory(branch=world.branch, attendees=[attendee],
+                   starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    return Delivery.objects.get(channel="in_app")
+
+
+def test_a_delivery_whose_worker_died_is_swept_back_and_delivered_once(in_app_delivery):
+    now = timezone.now()
+    worker_dies_after_sending(in_app_delivery, claimed_at=now - timedelta(minutes=20))
+    delivered_at = Notification.objects.get().delivered_at
+    assert delivered_at is not None
+    assert reminders.sweep_stuck(now) == (1, 0)
+    in_app_delivery.refresh_from_db()
+    assert (in_app_delivery.status, in_app_delivery.attempts) == ("pending", 1)
+    assert send_delivery(in_app_delivery.pk, now=now)
+    assert not send_delivery(in_app_delivery.pk, now=now)
+    in_app_delivery.refresh_from_db()
+    assert (in_app_delivery.status, in_app_delivery.attempts) == ("sent", 2)
+    # One inbox row, delivered once: the retry did not deliver it a second time.
+    assert Notification.objects.get().delivered_at == delivered_at
+
+
+def test_a_recent_claim_is_left_to_its_worker(in_app_delivery, settings):
+    now = timezone.now()
+    worker_dies_after_sending(in_app_delivery, claimed_at=now - timedelta(minutes=5))
+    assert reminders.sweep_stuck(now) == (0, 0)
+    settings.DELIVERY_STUCK_MINUTES = 30
+    assert reminders.sweep_stuck(now + timedelta(minutes=20)) == (0, 0)
+    in_app_delivery.refresh_from_db()
+    assert in_app_delivery.status == "sending"
+    assert reminders.sweep_stuck(now + timedelta(minutes=26)) == (1, 0)
+
+
+def test_a_stuck_delivery_at_the_last_attempt_fails_with_the_reason(in_app_delivery, settings):
+    now = timezone.now()
+    Delivery.objects.filter(pk=in_app_delivery.pk).update(
+        attempts=settings.DELIVERY_STUCK_MAX_ATTEMPTS - 1)
+    worker_dies_after_sending(in_app_delivery, claimed_at=now - timedelta(minutes=20))
+    assert reminders.sweep_stuck(now) == (0, 1)
+    in_app_delivery.refresh_from_db()
+    assert in_app_delivery.status == "failed"
+    assert "工作进程在发送时中断" in in_app_delivery.error
+    assert in_app_delivery.pk not in reminders.pending_ids()
+
+
+def test_a_second_sweep_changes_nothing(in_app_delivery, world):
+    now = timezone.now()
+    email = Delivery.objects.get(channel="email")
+    worker_dies_after_sending(in_app_delivery, claimed_at=now - timedelta(minutes=20))
+    Delivery.objects.filter(pk=email.pk).update(status="sending", attempts=3,
+                                                claimed_at=now - timedelta(minutes=20))
+    assert reminders.sweep_stuck(now) == (1, 1)
+    rows = list(Delivery.objects.order_by("pk").values())
+    assert reminders.sweep_stuck(now) == (0, 0)
+    assert list(Delivery.objects.order_by("pk").values()) == rows
+
+
+def test_a_worker_that_outlives_the_sweep_does_not_finish_the_new_claim(in_app_delivery):
+    now = timezone.now()
+    stale = worker_dies_after_sending(in_app_delivery, claimed_at=now - timedelta(minutes=20))
+    reminders.sweep_stuck(now)
+    Delivery.objects.filter(pk=stale.pk).update(status="sending", claimed_at=now)
+    reminders._finish(stale, Delivery.Status.SENT)
+    assert Delivery.objects.get(pk=stale.pk).status == "sending"
+
+
+def test_beat_sweeps_stuck_deliveries_every_ten_minutes(in_app_delivery):
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["activities-sweep-stuck-deliveries"]
+    assert entry["schedule"] == 600.0
+    worker_dies_after_sending(in_app_delivery, claimed_at=timezone.now() - timedelta(hours=1))
+    app.tasks[entry["task"]].apply()
+    assert Delivery.objects.get(pk=in_app_delivery.pk).status == "pending"
+
+
+def test_failed_deliveries_show_their_error_in_the_admin(in_app_delivery, admin_client):
+    Delivery.objects.filter(pk=in_app_delivery.pk).update(status="failed", error="SMTP 550")
+    response = admin_client.get(reverse("admin:activities_delivery_changelist"),
+                                {"status__exact": "failed"})
+    assert response.status_code == 200
+    assert "SMTP 550" in response.content.decode()
 
 
 def test_broker_down_does_not_break_the_request_and_work_waits(world, attendee,

@@ -159,6 +159,57 @@ def test_demo_accounts_must_change_the_demo_password(db, client):
             assert client.post(reverse("logout")).status_code == 302
 
 
+def admin_sets_password(admin_client, user, password):
+    return admin_client.post(reverse("admin:auth_user_password_change", args=[user.pk]),
+                             {"usable_password": "true", "password1": password,
+                              "password2": password})
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    user = django_user_model.objects.create_superuser(username="guanliyuan",
+                                                      password="Guan#Li2026")
+    AccountState.objects.create(user=user, password_chosen_at=timezone.now())
+    return user
+
+
+def test_a_password_an_administrator_resets_must_be_changed_at_next_login(person, superuser,
+                                                                          client):
+    AccountState.objects.create(user=person, password_chosen_at=timezone.now())
+    with forced():
+        admin_client = Client()
+        admin_client.force_login(superuser)
+        # A rejected form (the two passwords differ) changes nothing.
+        response = admin_client.post(
+            reverse("admin:auth_user_password_change", args=[person.pk]),
+            {"usable_password": "true", "password1": "Chong#Zhi2026", "password2": "other"})
+        assert response.status_code == 200
+        assert AccountState.objects.filter(user=person).exists()
+        assert admin_sets_password(admin_client, person, "Chong#Zhi2026").status_code == 302
+        assert not AccountState.objects.filter(user=person).exists()
+        assert login(client, "laozhang", "Chong#Zhi2026").status_code == 302
+        assert client.get(HOME).url == PASSWORD_CHANGE
+        response = client.post(PASSWORD_CHANGE, {"old_password": "Chong#Zhi2026",
+                                                 "new_password1": "Zi-Ji_Xuan88",
+                                                 "new_password2": "Zi-Ji_Xuan88"})
+        assert response.status_code == 302
+        assert client.get(HOME).status_code == 200
+        client.logout()
+        login(client, "laozhang", "Zi-Ji_Xuan88")
+        assert client.get(HOME).status_code == 200
+
+
+def test_an_administrator_setting_their_own_password_has_chosen_it(superuser, client):
+    AccountState.objects.filter(user=superuser).delete()
+    client.force_login(superuser)
+    assert admin_sets_password(client, superuser, "Xin#Mi2026ma").status_code == 302
+    assert AccountState.objects.filter(user=superuser).exists()
+    with forced():
+        client.logout()
+        login(client, "guanliyuan", "Xin#Mi2026ma")
+        assert client.get(HOME).status_code == 200
+
+
 def test_no_forced_change_in_development(world, client):
     services.account_create(username="xinshuji", full_name="新书记", password="Chu#Shi2026",
                             node=world.branch, role=Role.BRANCH_SECRETARY)
