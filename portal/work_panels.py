@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -96,13 +96,15 @@ def service_panel(scope):
                                              ended_on__isnull=True)),
                   pending=Count("pk", filter=Q(status=PostClaim.Status.PENDING)))
               .order_by())
-    employed = (Member.objects.active().filter(category=Member.Category.EMPLOYED,
-                                               branch__path__startswith=scope.node.path)
-                .values("branch__parent_id", "employer_unit__name").annotate(
-                    total=Count("pk", distinct=True),
-                    registered=Count("pk", distinct=True, filter=Q(
-                        registrations__status=Registration.Status.APPROVED)))
-                .order_by())
+    employed = Member.objects.active().filter(category=Member.Category.EMPLOYED,
+                                              branch__path__startswith=scope.node.path)
+    # Grouped by community and by unit apart: grouped by both, a street's 15,000 employed
+    # members came back as some 6,000 rows.
+    counts = {"total": Count("pk"), "registered": Count("pk", filter=Exists(
+        Registration.objects.filter(member=OuterRef("pk"),
+                                    status=Registration.Status.APPROVED)))}
+    by_community = employed.values("branch__parent_id").annotate(**counts).order_by()
+    by_unit = employed.values("employer_unit__name").annotate(**counts).order_by()
     received = (Registration.objects.filter(community__in=scope.communities)
                 .values("community_id").annotate(
                     approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
@@ -115,10 +117,11 @@ def service_panel(scope):
     for row in claims:
         figures[row["post__community_id"]].update(taken=row["taken"],
                                                   pending_claims=row["pending"])
+    for row in by_community:
+        figures[row["branch__parent_id"]].update(employed=row["total"],
+                                                 registered=row["registered"])
     units = defaultdict(lambda: {"employed": 0, "registered": 0})
-    for row in employed:
-        figures[row["branch__parent_id"]]["employed"] += row["total"]
-        figures[row["branch__parent_id"]]["registered"] += row["registered"]
+    for row in by_unit:
         unit = units[row["employer_unit__name"] or _("未登记共建单位")]
         unit["employed"] += row["total"]
         unit["registered"] += row["registered"]
