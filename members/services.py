@@ -3,12 +3,14 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import points
+from members import excel, points
 from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
                             Registration, Transfer)
+from organizations.models import Node
 
 
 @transaction.atomic
@@ -17,6 +19,25 @@ def member_reveal_id_number(*, member, user):
     LogEntry.objects.log_create(member, force_log=True, action=LogEntry.Action.ACCESS,
                                 actor=user, additional_data={"event": "reveal_id_number"})
     return member.id_number
+
+
+@transaction.atomic
+def member_export_id_numbers(*, members, user, filters):
+    """The roster workbook of `members` with full ID numbers, to correct and import again.
+
+    Each export is recorded as an access event per community, with how many of its members
+    and the roster's filters: the community is what the audit trail is searched by, and an
+    entry per member would bury every other entry under a thousand lines per export. An
+    export without members reveals nothing and records nothing.
+    """
+    content = excel.export_workbook(members, full_id_numbers=True)
+    counts = dict(members.order_by().values_list("branch__parent").annotate(n=Count("pk")))
+    for community in Node.objects.filter(pk__in=counts).order_by("path"):
+        LogEntry.objects.log_create(
+            community, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
+            additional_data={"event": "export_id_numbers", "members": counts[community.pk],
+                             "filters": filters})
+    return content
 
 
 @transaction.atomic

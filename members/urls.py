@@ -7,6 +7,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.roster, name="roster"),
     path("export/", views.export, name="export"),
+    path("export/for-import/", views.export_for_import, name="export_for_import"),
     path("new/", views.member_create, name="member_create"),
     path("probation/", views.probation_due, name="probation_due"),
     path("<int:pk>/", views.member_detail, name="member_detail"),

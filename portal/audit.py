@@ -16,6 +16,7 @@ from organizations.scope import Role, grants_of
 # Access events other apps record; the key is stored in additional_data["event"].
 ACCESS_EVENTS = {
     "reveal_id_number": _("查看完整身份证号"),
+    "export_id_numbers": _("导出完整身份证号（用于导入）"),
     "view_household": _("查看困难家庭"),
 }
 

@@ -1,4 +1,4 @@
-"""Excel in and out: template, upload → preview → confirm, failed rows, filtered export.
+"""Excel in and out: template, upload → preview → confirm, failed rows, filtered exports.
 
 The uploaded file is kept under MEDIA_ROOT with a name we choose and remembered in the
 session only, so a preview or a confirmation can never reach another user's file.
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import excel
+from members import excel, services
 from members.forms import ImportForm
 from members.views.roster import filtered_roster
 from organizations.scope import WRITE_ROLES, require_grant
@@ -121,3 +121,16 @@ def export(request):
     members = filtered_roster(request).qs
     return _xlsx_response(excel.export_workbook(members),
                           f"member-roster-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@require_POST
+@require_grant(*WRITE_ROLES)
+def export_for_import(request):
+    """The filtered roster with full ID numbers, limited to members the user may change: the
+    file to correct in Excel and import again. A POST, since each one is recorded."""
+    members = filtered_roster(request).qs.editable_by(request.user)
+    # The search text may be a name or a phone number: the log keeps the other filters only.
+    filters = {key: value for key, value in request.GET.items() if key not in ("q", "page")}
+    content = services.member_export_id_numbers(members=members, user=request.user,
+                                                filters=filters)
+    return _xlsx_response(content, f"member-roster-for-import-{timezone.localdate():%Y%m%d}.xlsx")

@@ -70,6 +70,8 @@ def _registration(world):
 ENTRIES = [
     Entry("members:roster", expect=ANY_GRANT),
     Entry("members:export", expect=ANY_GRANT),
+    # Full ID numbers: only for those who may change the members, never street officials.
+    Entry("members:export_for_import", method="post", expect=ANY_WRITER),
     Entry("members:probation_due", expect=ANY_GRANT),
     Entry("members:member_create", expect=ANY_WRITER),
     Entry("members:member_detail", member),

@@ -138,3 +138,145 @@ def test_real_date_and_number_cells_and_row_numbers_after_blank_rows(world):
     assert result.rows[0].member.joined_on == date(1980, 7, 1)
     assert result.rows[0].member.phone == "13700000000"
     assert [(row.number, row.errors[0][0]) for row in result.failed] == [(4, "入党时间")]
+
+
+# Export for import: full ID numbers, corrected in Excel and imported again.
+
+def _community_roster(world):
+    """Members of C1 as varied as real ones, beside a member of C2 and one who left."""
+    from members.factories import MemberFactory
+    from organizations.factories import BranchFactory
+    from pairing.factories import UnitFactory
+
+    own_unit = UnitFactory(street=world.street, name="兰新税务分局", communities=[world.community])
+    other_unit = UnitFactory(street=world.street, name="袁庄医院",
+                             communities=[world.other_community])
+    second = BranchFactory(parent=world.community, name="兰新社区第二党支部")
+    MemberFactory(branch=world.branch, group=world.group, grid=world.grid, name="钱在职",
+                  category=Member.Category.EMPLOYED, employer_unit=own_unit,
+                  employer_name="税务分局办公室", address="=HYPERLINK(\"http://x\")")
+    MemberFactory(branch=world.branch, name="孙在职", category=Member.Category.EMPLOYED,
+                  employer_unit=other_unit, education="")
+    MemberFactory(branch=second, name="李预备", status=Member.Status.PROBATIONARY,
+                  full_member_on=None, joined_on=date(2026, 1, 10), employer_name="个体")
+    MemberFactory(branch=world.other_branch, name="袁庄党员")
+    MemberFactory(branch=second, name="周已离开", left_on=date(2026, 2, 1),
+                  leave_reason=Member.LeaveReason.DECEASED)
+
+
+def _snapshot():
+    return {member["id_number"]: member for member in Member.objects.values()}
+
+
+def _export_for_import(client, query=""):
+    response = client.post(f"/members/export/for-import/{query}")
+    assert response.status_code == 200
+    return response.content
+
+
+def _import(client, content):
+    client.post("/members/import/", {"file": _upload(content)})
+    preview = client.get("/members/import/preview/").context["result"]
+    return preview, client.post("/members/import/confirm/", follow=True).content.decode()
+
+
+def test_export_for_import_has_the_import_columns_and_full_id_numbers(world, client_as):
+    _community_roster(world)
+    content = _export_for_import(client_as(world.users["staff"]))
+    rows = list(load_workbook(BytesIO(content)).active.iter_rows(values_only=True))
+    assert list(rows[0]) == excel.HEADERS
+    id_column = excel.HEADERS.index("身份证号")
+    expected = Member.objects.active().filter(branch__parent=world.community)
+    assert sorted(row[id_column] for row in rows[1:]) == sorted(
+        expected.values_list("id_number", flat=True))
+    assert len(rows) - 1 == 4  # the world's member and three more; not C2's, not who left
+
+
+def test_an_unchanged_export_imports_without_errors_and_changes_nothing(
+        world, client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _community_roster(world)
+    client = client_as(world.users["staff"])
+    before = _snapshot()
+    preview, page = _import(client, _export_for_import(client))
+    assert preview.is_valid and len(preview.unchanged) == 4
+    assert not preview.new and not preview.changed
+    assert "新增 0 名，更新 0 名" in page
+    assert _snapshot() == before
+
+
+def test_a_cell_edited_in_excel_updates_exactly_that_member(world, client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _community_roster(world)
+    client = client_as(world.users["staff"])
+    book = load_workbook(BytesIO(_export_for_import(client)))
+    sheet = book.active
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "李预备")
+    row[excel.HEADERS.index("联系电话")].value = "13812345678"
+    buffer = BytesIO()
+    book.save(buffer)
+    before = _snapshot()
+    preview, page = _import(client, buffer.getvalue())
+    assert [(row.member.name, row.changed) for row in preview.changed] == [("李预备", ["联系电话"])]
+    assert "新增 0 名，更新 1 名" in page
+    after = _snapshot()
+    changed = {id_number for id_number in before if after[id_number] != before[id_number]}
+    edited = Member.objects.get(name="李预备")
+    assert changed == {edited.id_number} and edited.phone == "13812345678"
+
+
+def test_export_for_import_is_recorded_per_community(world, client_as):
+    from auditlog.models import LogEntry
+
+    _community_roster(world)
+    _export_for_import(client_as(world.users["staff"]), "?category=employed&q=钱")
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == world.users["staff"] and entry.remote_addr == "127.0.0.1"
+    assert (entry.content_type.model, entry.object_pk) == ("node", str(world.community.pk))
+    # The search text may be a name: the filters are kept without it.
+    assert entry.additional_data == {"event": "export_id_numbers", "members": 1,
+                                     "filters": {"category": "employed"}}
+    client_as(world.users["staff"]).get("/members/export/")  # the masked export is not
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 1
+
+
+def test_export_for_import_holds_only_members_the_user_may_change(world, client_as):
+    from organizations.factories import GrantFactory
+    from organizations.scope import Role
+
+    _community_roster(world)
+    staff = world.users["staff"]
+    # Staff of C1 who also reads the whole street: the roster shows C2, the full export not.
+    GrantFactory(user=staff, node=world.street, role=Role.STREET_OFFICIAL)
+    client = client_as(staff)
+    names = [row[0] for row in load_workbook(BytesIO(_export_for_import(client)))
+             .active.iter_rows(min_row=2, values_only=True)]
+    assert "袁庄党员" not in names and len(names) == 4
+    assert "袁庄党员" in client.get("/members/?q=袁庄").content.decode()
+    secretary = client_as(world.users["secretary"])
+    names = [row[0] for row in load_workbook(BytesIO(_export_for_import(secretary)))
+             .active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(["赵党员", "钱在职", "孙在职"])
+
+
+def test_read_only_users_neither_get_nor_see_the_full_export(world, client_as):
+    from auditlog.models import LogEntry
+
+    _community_roster(world)
+    official = client_as(world.users["official"])
+    assert official.post("/members/export/for-import/").status_code == 404
+    assert 'id="export-for-import"' not in official.get("/members/").content.decode()
+    staff = client_as(world.users["staff"])
+    assert 'id="export-for-import"' in staff.get("/members/").content.decode()
+    assert staff.get("/members/export/for-import/").status_code == 405
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_exported_text_stays_text(world, client_as):
+    """A value typed like a formula is exported as the text it is, never run by Excel."""
+    _community_roster(world)
+    sheet = load_workbook(BytesIO(client_as(world.users["staff"]).get(
+        "/members/export/").content)).active
+    cell = next(row[excel.HEADERS.index("居住地址")] for row in sheet.iter_rows(min_row=2)
+                if row[0].value == "钱在职")
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"

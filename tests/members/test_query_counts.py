@@ -20,9 +20,9 @@ def _grow(world, size):
         RegistrationFactory(member=member, community=world.community, unit=unit)
 
 
-def _count(client, url):
+def _count(client, url, method="get"):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        assert getattr(client, method)(url).status_code == 200
     return len(queries)
 
 
@@ -41,6 +41,15 @@ def test_page_queries_do_not_grow_with_the_data(world, client_as, url):
     small = _count(client, url)
     _grow(world, 30)
     assert _count(client, url) == small
+
+
+def test_export_for_import_does_not_grow_with_the_data(world, client_as):
+    """Rows, the per-community count and one access event: the same queries at any size."""
+    client = client_as(world.users["staff"])
+    _grow(world, 3)
+    small = _count(client, "/members/export/for-import/", "post")
+    _grow(world, 30)
+    assert _count(client, "/members/export/for-import/", "post") == small
 
 
 def test_member_pages_do_not_grow_with_the_data(world, client_as):
