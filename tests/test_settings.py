@@ -37,6 +37,13 @@ def test_database_url_for_postgres(monkeypatch):
     config = env_database("DB", "sqlite:///x")
     assert (config["ENGINE"], config["NAME"], config["PORT"]) == (
         "django.db.backends.postgresql", "dangjian", 5433)
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_postgres_options_in_the_url_are_kept(monkeypatch):
+    monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian?sslmode=require")
+    assert env_database("DB", "sqlite:///x")["OPTIONS"] == {"sslmode": "require",
+                                                             "options": "-c jit=off"}
 
 
 def _start(env):
