@@ -11,7 +11,9 @@ windows that cover it: the one window containing the span when the rule's window
 - grey when it has not started;
 and the kind's status over the span is the worst of its windows. Group meetings are counted
 per party group; a meeting with several kinds counts for each; only held meetings count;
-a branch without a committee has no committee meetings to hold.
+a branch without a committee has no committee meetings to hold; a branch or party group is
+judged from its first whole window after it was founded (`Node.founded_on`), so a branch set up
+in November is not red for the months before it existed.
 
 Everything loads with a fixed number of queries (`load_facts`) and is then judged in Python by
 `judge`, so one branch, a community and a whole street cost the same few queries.
@@ -128,6 +130,7 @@ class BranchFacts:
     rules: dict                                  # code → MeetingRule
     # (group_id or None for the branch, code) → {month_index: held meetings}
     held_by: dict = field(default_factory=dict)
+    founded: dict = field(default_factory=dict)  # group_id or None for the branch → date
 
     def applies(self, code):
         rule = self.rules.get(code)
@@ -139,10 +142,12 @@ class BranchFacts:
             return bool(self.group_ids)
         return True
 
-    def owners(self, code):
-        """Who must hold meetings of this kind: each party group for group meetings, else the
-        branch (None)."""
-        return self.group_ids if code == MeetingKind.GROUP_MEETING else (None,)
+    def owners(self, code, window):
+        """Who must hold meetings of this kind in this window: each party group for group
+        meetings, else the branch (None); neither before the first window after its founding."""
+        owners = self.group_ids if code == MeetingKind.GROUP_MEETING else (None,)
+        return [owner for owner in owners
+                if self.founded.get(owner) is None or self.founded[owner] <= window.first]
 
     def held(self, owner, code, window):
         months = self.held_by.get((owner, code))
@@ -177,14 +182,16 @@ def load_facts(branches, first, last):
     with_committee = set(
         CommitteeSeat.objects.current(min(last, timezone.localdate()))
         .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True))
-    groups = defaultdict(list)
-    for group_id, branch_id in (Node.objects.active()
-                                .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
-                                .values_list("pk", "parent_id")):
+    groups, founded = defaultdict(list), defaultdict(dict)
+    for group_id, branch_id, founded_on in (Node.objects.active()
+                                            .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
+                                            .values_list("pk", "parent_id", "founded_on")):
         groups[branch_id].append(group_id)
+        founded[branch_id][group_id] = founded_on
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
                                     group_ids=groups[branch.pk],
-                                    rules=resolve_rules(rule_rows, branch))
+                                    rules=resolve_rules(rule_rows, branch),
+                                    founded={None: branch.founded_on, **founded[branch.pk]})
              for branch in branches}
     held = (Meeting.objects.held().filter(branch_id__in=ids,
                                            starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
@@ -235,7 +242,7 @@ def judge(facts, kinds, span, today, ending_only=False):
                 continue
         worst, held_total, required_total, gaps = GREY, 0, 0, []
         for window in windows:
-            for group_id in facts.owners(kind.code):
+            for group_id in facts.owners(kind.code, window):
                 held = facts.held(group_id, kind.code, window)
                 status = window.status(held, rule.minimum, today)
                 if status == GREY:
@@ -261,7 +268,7 @@ def worst_in(facts, kinds, span, today):
         for window in span.windows(rule.period):
             if window.first > today:
                 continue
-            for owner in facts.owners(kind.code):
+            for owner in facts.owners(kind.code, window):
                 if facts.held(owner, kind.code, window) >= rule.minimum:
                     status = GREEN
                 elif window.last < today:
@@ -293,7 +300,7 @@ def worst_by_month(facts, kinds, span, today):
             if window.last > span.last or window.first > today:
                 continue
             slot = window.indexes[-1] - first
-            for owner in facts.owners(kind.code):
+            for owner in facts.owners(kind.code, window):
                 status = window.status(facts.held(owner, kind.code, window), rule.minimum, today)
                 if SEVERITY[status] > SEVERITY[worst[slot]]:
                     worst[slot] = status

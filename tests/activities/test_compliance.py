@@ -171,3 +171,26 @@ def test_the_matrix_shortcut_agrees_with_judge(branch):
             assert worst_in(facts[branch.pk], kinds, span, today) == worst_of(
                 status.status for status in judge(facts[branch.pk], kinds, span, today).values())
     assert {GREEN, RED, GREY} <= seen
+
+
+def test_a_branch_is_judged_from_its_first_whole_window_after_its_founding():
+    from activities.compliance import load_facts, worst_in
+
+    new = BranchFactory(founded_on=date(2026, 11, 5))
+    group = GroupFactory(parent=new, founded_on=date(2026, 12, 1))
+    after_year = date(2027, 1, 10)
+    year = branch_compliance(new, Span.year(2026), after_year)
+    # Monthly kinds: December only; quarterly and yearly kinds: no window began after founding.
+    assert [window.label for window, _owner in year["theme_day"].gaps] == ["2026-12"]
+    assert year["theme_day"].required == 1
+    assert (year["general_meeting"].status, year["life_meeting"].status) == (GREY, GREY)
+    assert [(window.label, owner) for window, owner in year["group_meeting"].gaps] == [
+        ("2026-12", group.pk)]
+    held(new, date(2026, 12, 8), MeetingKind.THEME_DAY)
+    held(new, date(2026, 12, 9), MeetingKind.GROUP_MEETING, group=group)
+    kinds, facts = load_facts([new], date(2026, 1, 1), date(2026, 12, 31))
+    assert worst_in(facts[new.pk], kinds, Span.year(2026), after_year) == GREEN
+    # The same branch without a founding date is red for the months before.
+    new.founded_on = None
+    new.save()
+    assert branch_compliance(new, Span.year(2026), after_year)["theme_day"].status == RED
