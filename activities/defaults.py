@@ -3,16 +3,21 @@
 Also called by the demo seed and tests: a transactional test flushes every table, these
 rows included, and seeding a flushed database must find them again.
 """
+from django.utils.translation import gettext_noop
+
+# The names are stored in Chinese as they are; gettext_noop only puts them in the catalogue,
+# from which MeetingKind.label shows a shipped kind in the reader's language.
 KINDS = [
-    ("general_meeting", "支部党员大会", "quarter", 1),
-    ("committee_meeting", "支委会", "month", 1),
-    ("group_meeting", "党小组会", "month", 1),
-    ("party_lecture", "党课", "quarter", 1),
-    ("theme_day", "主题党日", "month", 1),
-    ("life_meeting", "组织生活会", "year", 1),
-    ("appraisal", "民主评议党员", "year", 1),
-    ("talk", "谈心谈话", "year", 1),
+    ("general_meeting", gettext_noop("支部党员大会"), "quarter", 1),
+    ("committee_meeting", gettext_noop("支委会"), "month", 1),
+    ("group_meeting", gettext_noop("党小组会"), "month", 1),
+    ("party_lecture", gettext_noop("党课"), "quarter", 1),
+    ("theme_day", gettext_noop("主题党日"), "month", 1),
+    ("life_meeting", gettext_noop("组织生活会"), "year", 1),
+    ("appraisal", gettext_noop("民主评议党员"), "year", 1),
+    ("talk", gettext_noop("谈心谈话"), "year", 1),
 ]
+SHIPPED_KIND_NAMES = {code: name for code, name, _period, _minimum in KINDS}
 # Attendees are reminded 3 days and 2 hours before a meeting.
 REMINDER_LEADS = [3 * 24 * 60, 2 * 60]
 

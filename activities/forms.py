@@ -188,7 +188,8 @@ class ActivityForm(forms.ModelForm):
             self.fields["community"].queryset = communities
             if communities.count() == 1:
                 self.fields["community"].initial = communities.first()
-        self.fields["units"].queryset = Unit.objects.visible_to(user)
+        self.fields["units"].queryset = Unit.objects.visible_to(user).for_choice(
+            self.instance.units.values("pk") if self.instance.pk else [])
         self.fields["units"].required = False
 
 

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from activities.defaults import SHIPPED_KIND_NAMES
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import READ_ROLES, scope_q
@@ -45,6 +47,14 @@ class MeetingKind(models.Model):
         ordering = ["sort_order"]
 
     def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The name to show: a shipped kind still under its shipped name reads in the active
+        language; a kind a street added, or renamed, shows exactly the name it was given."""
+        if SHIPPED_KIND_NAMES.get(self.code) == self.name:
+            return gettext(self.name)
         return self.name
 
 

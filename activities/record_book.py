@@ -51,7 +51,7 @@ def record_book_workbook(branch, span, meetings) -> bytes:
 
 
 def _kinds(meeting):
-    return "、".join(kind.name for kind in meeting.kinds.all())
+    return "、".join(kind.label for kind in meeting.kinds.all())
 
 
 def _sheet_title(number, meeting):

@@ -128,7 +128,7 @@ def compliance_gaps(now):
                 found.append(Reminder(
                     Node, branch.pk, user_id, f"compliance_gap:{code}:{window.label}",
                     title=_("%(branch)s尚未完成%(period)s的%(kind)s") % {
-                        "branch": branch.name, "period": window.label, "kind": status.kind.name},
+                        "branch": branch.name, "period": window.label, "kind": status.kind.label},
                     body=_("已召开 %(held)d 次，至少应召开 %(required)d 次，请在 %(last)s 前完成。") % {
                         "held": status.held, "required": status.required, "last": window.last},
                     url=reverse("activities:compliance_branch", args=[branch.pk])))

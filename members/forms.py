@@ -29,8 +29,8 @@ class MemberForm(forms.ModelForm):
         self.fields["grid"].queryset = Grid.objects.filter(
             archived_at__isnull=True, community__in=Node.objects.visible_to(user).filter(
                 kind=Node.Kind.COMMUNITY)).select_related("community")
-        self.fields["employer_unit"].queryset = Unit.objects.visible_to(user).filter(
-            archived_at__isnull=True)
+        self.fields["employer_unit"].queryset = Unit.objects.visible_to(user).for_choice(
+            [self.instance.employer_unit_id])
         if self.instance.pk:
             # The full number is never sent to the page: it is changed by typing a new one.
             self.fields["id_number"].required = False

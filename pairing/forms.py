@@ -111,7 +111,8 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_community(user)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).active()
+        self.fields["unit"].queryset = Unit.objects.editable_by(user).for_choice(
+            [self.instance.unit_id])
         if self.instance.pk:
             del self.fields["community"]
         else:
@@ -227,6 +228,19 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.unit = unit
+
+
+class UnitArchiveForm(forms.Form):
+    reason = forms.CharField(label=_("归档原因"), max_length=200,
+                             help_text=_("如：单位已迁出本街道、单位已注销。"))
+
+
+class ResourceWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("撤回日期"), widget=DateInput(),
+                                   initial=timezone.localdate)
+    reason = forms.CharField(label=_("撤回原因"), max_length=200,
+                             help_text=_("撤回后该资源不再用于匹配需求；已立项的项目不受影响，"
+                                         "记录保留。"))
 
 
 class ProjectForm(forms.ModelForm):

@@ -45,6 +45,11 @@ class UnitQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def for_choice(self, chosen=()):
+        """Units to offer in a select box: the active ones, plus those already chosen on the
+        record being edited (an archived unit stays on the records it took part in)."""
+        return self.filter(Q(archived_at__isnull=True) | Q(pk__in=chosen))
+
 
 class Unit(models.Model):
     """共建单位: an organization located in the street that co-builds with its communities."""
@@ -74,6 +79,7 @@ class Unit(models.Model):
         "organizations.Node", blank=True, related_name="co_building_units",
         verbose_name=_("共建社区"), limit_choices_to={"kind": "community"})
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    archive_reason = models.CharField(_("归档原因"), max_length=200, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -531,6 +537,7 @@ class Resource(models.Model):
     capacity = models.CharField(_("可提供的量"), max_length=100, blank=True,
                                 help_text=_("如：每月2次义诊、20名志愿者。"))
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
 
     objects = ResourceQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
 """Writes of the co-building records. Each takes instances a form has validated and
 re-checks the model rules, so a service called from elsewhere cannot store bad data."""
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pairing.models import (Agreement, CareVisit, Contribution, JointCommitteeSeat, Need,
                             NeedyHousehold, Pairing, Project, ProjectPhoto, Resource, Unit)
@@ -22,6 +25,49 @@ def unit_register(*, unit: Unit, community) -> Unit:
 def unit_update(*, unit: Unit) -> Unit:
     unit.full_clean()
     unit.save()
+    return unit
+
+
+def unit_archive_blockers(unit):
+    """Why a unit cannot be archived today: co-building still running with it would be left
+    with a unit nobody can pick any more. Finished records never block: they stay, counted."""
+    today = timezone.localdate()
+    running = Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    reasons = [
+        _("与%(community)s的共建协议有效期至%(ends_on)s，尚未终止，请先终止该协议。") % {
+            "community": agreement.community.name, "ends_on": agreement.ends_on}
+        # An agreement not yet in force blocks too: it is signed and would start without a unit.
+        for agreement in unit.agreements.filter(ended_on__isnull=True, ends_on__gte=today)
+        .select_related("community").order_by("ends_on")]
+    for count, message in [
+        (unit.pairings.filter(running).count(),
+         _("还有 %(n)d 对结对帮扶在进行中，请先结束结对。")),
+        (unit.joint_seats.filter(running).count(),
+         _("还有 %(n)d 名大党委兼职委员在任，请先登记离任。")),
+        (unit.projects.filter(status__in=[Project.Status.PLANNED, Project.Status.IN_PROGRESS])
+         .count(), _("还有 %(n)d 个项目未完成，请先完成或放弃。")),
+    ]:
+        if count:
+            reasons.append(message % {"n": count})
+    return reasons
+
+
+@transaction.atomic
+def unit_archive(*, unit: Unit, reason: str) -> Unit:
+    blockers = unit_archive_blockers(unit)
+    if blockers:
+        raise ValidationError(blockers)
+    unit.archived_at = timezone.now()
+    unit.archive_reason = reason
+    unit.save(update_fields=["archived_at", "archive_reason"])
+    return unit
+
+
+@transaction.atomic
+def unit_restore(*, unit: Unit) -> Unit:
+    unit.archived_at = None
+    unit.archive_reason = ""
+    unit.save(update_fields=["archived_at", "archive_reason"])
     return unit
 
 
@@ -103,6 +149,16 @@ def need_post(*, need: Need) -> Need:
 def resource_offer(*, resource: Resource) -> Resource:
     resource.full_clean()
     resource.save()
+    return resource
+
+
+@transaction.atomic
+def resource_withdraw(*, resource: Resource, withdrawn_on, reason: str) -> Resource:
+    """The unit no longer offers it: it leaves matching; projects already using it go on."""
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("撤回日期不能晚于今天。")})
+    resource.withdrawn_on, resource.withdraw_reason = withdrawn_on, reason
+    resource.save(update_fields=["withdrawn_on", "withdraw_reason"])
     return resource
 
 

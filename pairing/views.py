@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from organizations.models import Node
 from organizations.scope import Role, require_grant
 from pairing import reports, selectors, services
 from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, ResourceForm,
-                           UnitForm)
+                           ResourceWithdrawForm, UnitArchiveForm, UnitForm)
 from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, NeedyHousehold,
-                            Pairing, Unit)
+                            Pairing, Resource, Unit)
 from portal.uploads import serve_file
 
 readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
@@ -39,9 +40,10 @@ def saved(form, save):
         return None
 
 
-def form_page(request, form, title, cancel_url):
-    return render(request, "form_page.html",
-                  {"form": form, "title": title, "cancel_url": cancel_url})
+def form_page(request, form, title, cancel_url, submit_label=None):
+    return render(request, "form_page.html", {"form": form, "title": title,
+                                              "cancel_url": cancel_url,
+                                              "submit_label": submit_label})
 
 
 def community_filter(request, queryset, lookup="community"):
@@ -82,11 +84,16 @@ def overview(request):
 
 @readers
 def unit_list(request):
-    units = (Unit.objects.visible_to(request.user).active().select_related("street")
-             .prefetch_related("communities"))
+    units = (Unit.objects.visible_to(request.user).select_related("street")
+             .prefetch_related("communities").order_by(F("archived_at").asc(nulls_first=True),
+                                                       "name"))
+    show_archived = request.GET.get("archived") == "1"
+    if not show_archived:
+        units = units.active()
     units, community = community_filter(request, units, "communities")
     return render(request, "pairing/unit_list.html", {
         "units": units, "community": community, "communities": visible_communities(request),
+        "show_archived": show_archived,
         "can_write": bool(selectors.staff_communities(request.user).exists())})
 
 
@@ -130,14 +137,53 @@ def unit_edit(request, pk):
 
 
 @writers
+def unit_archive(request, pk):
+    unit = get_object_or_404(Unit.objects.editable_by(request.user).active(), pk=pk)
+    blockers = services.unit_archive_blockers(unit)
+    form = UnitArchiveForm(request.POST or None)
+    if not blockers and saved(form, lambda: services.unit_archive(
+            unit=unit, reason=form.cleaned_data["reason"])):
+        messages.success(request, _("已将“%(name)s”归档，记录保留，可随时恢复。") % {"name": unit.name})
+        return redirect(unit)
+    return render(request, "pairing/unit_archive.html",
+                  {"unit": unit, "form": form, "blockers": blockers})
+
+
+@require_POST
+@writers
+def unit_restore(request, pk):
+    unit = get_object_or_404(Unit.objects.editable_by(request.user)
+                             .filter(archived_at__isnull=False), pk=pk)
+    services.unit_restore(unit=unit)
+    messages.success(request, _("已恢复共建单位“%(name)s”。") % {"name": unit.name})
+    return redirect(unit)
+
+
+@writers
 def resource_create(request, pk):
-    unit = get_object_or_404(Unit.objects.editable_by(request.user), pk=pk)
+    # An archived unit offers nothing new; restore it first.
+    unit = get_object_or_404(Unit.objects.editable_by(request.user).active(), pk=pk)
     form = ResourceForm(request.POST or None, unit=unit)
     if saved(form, lambda: services.resource_offer(resource=form.instance)):
         messages.success(request, _("已登记资源。"))
         return redirect(unit)
     return form_page(request, form, _("%(unit)s：登记资源") % {"unit": unit.name},
                       unit.get_absolute_url())
+
+
+@writers
+def resource_withdraw(request, pk):
+    resource = get_object_or_404(Resource.objects.editable_by(request.user)
+                                 .filter(withdrawn_on__isnull=True).select_related("unit"), pk=pk)
+    form = ResourceWithdrawForm(request.POST or None)
+    if saved(form, lambda: services.resource_withdraw(
+            resource=resource, withdrawn_on=form.cleaned_data["withdrawn_on"],
+            reason=form.cleaned_data["reason"])):
+        messages.success(request, _("已撤回资源“%(title)s”，不再用于匹配需求，记录保留。")
+                         % {"title": resource.title})
+        return redirect(resource.unit)
+    return form_page(request, form, _("撤回资源：%(title)s") % {"title": resource},
+                     resource.unit.get_absolute_url(), submit_label=_("确认撤回"))
 
 
 def _report_for(request, pk):

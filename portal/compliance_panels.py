@@ -42,7 +42,7 @@ def compliance_panel(scope):
         compliance_cache.street_of(scope.node.path), "panel", (scope.node.pk, today),
         lambda: _judged(scope, branches, spans))
     worst, kinds = judged["worst"], judged["kinds"]
-    names = {kind.code: kind.name for kind in kinds}
+    names = {kind.code: kind.label for kind in kinds}
     branch_url = reverse("activities:compliance_branch", args=[0]).replace("/0/", "/{}/")
     data = {**spans, "kinds": kinds,
             "legend": [(f"status-{code}", label) for code, label in STATUS_LABELS.items()]}

@@ -175,7 +175,7 @@ def meetings_sheet(workbook, report):
     for meeting in report.meetings:
         sheet.append([timezone.localdate(meeting.starts_at), meeting.branch.name,
                       meeting.group.name if meeting.group else "",
-                      "、".join(kind.name for kind in meeting.kinds.all()), meeting.topic,
+                      "、".join(kind.label for kind in meeting.kinds.all()), meeting.topic,
                       meeting.get_status_display(), meeting.present])
     _dates(sheet)
 

@@ -43,6 +43,28 @@ def _records(world):
     )
 
 
+def _idle_unit(world):
+    """An active unit of C1 with an available resource and nothing running, so the archive and
+    withdraw forms show (a previous role's request may have archived or withdrawn them)."""
+    from pairing.factories import ResourceFactory, UnitFactory
+    from pairing.models import Resource, Unit
+
+    if "idle_unit" not in world.extra:
+        unit = UnitFactory(street=world.street, communities=[world.community])
+        world.extra.update(idle_unit=unit, resource=ResourceFactory(unit=unit))
+    Unit.objects.filter(pk=world.extra["idle_unit"].pk).update(archived_at=None)
+    Resource.objects.filter(pk=world.extra["resource"].pk).update(withdrawn_on=None)
+
+
+def _archived_unit(world):
+    from django.utils import timezone
+
+    from pairing.models import Unit
+
+    _idle_unit(world)
+    Unit.objects.filter(pk=world.extra["idle_unit"].pk).update(archived_at=timezone.now())
+
+
 def _pk(name):
     return lambda world: {"pk": world.extra[name].pk}
 
@@ -53,7 +75,12 @@ ENTRIES = [
     Entry("pairing:unit_create", expect=WRITERS),
     Entry("pairing:unit_detail", _pk("unit"), setup=_records, expect=COMMUNITY_READ),
     Entry("pairing:unit_edit", _pk("unit"), setup=_records, expect=COMMUNITY_WRITE),
+    Entry("pairing:unit_archive", _pk("idle_unit"), setup=_idle_unit, expect=COMMUNITY_WRITE),
+    Entry("pairing:unit_restore", _pk("idle_unit"), setup=_archived_unit, method="post",
+          expect=expect(secretary=404, official=404, staff=302)),
     Entry("pairing:resource_create", _pk("unit"), setup=_records, expect=COMMUNITY_WRITE),
+    Entry("pairing:resource_withdraw", _pk("resource"), setup=_idle_unit,
+          expect=COMMUNITY_WRITE),
     Entry("pairing:unit_report", _pk("unit"), setup=_records, expect=COMMUNITY_READ),
     Entry("pairing:unit_report_xlsx", _pk("unit"), setup=_records, expect=COMMUNITY_READ,
           data=lambda world: {"start": "2025-01-01", "end": "2025-12-31"}),
