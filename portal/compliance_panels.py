@@ -47,6 +47,8 @@ def compliance_panel(scope):
     data = {**spans, "kinds": kinds,
             "legend": [(f"status-{code}", label) for code, label in STATUS_LABELS.items()]}
     data["red"] = [{"branch": branch, **{key: worst[key][branch.pk] for key in spans},
+                    "cells": [(worst[key][branch.pk], STATUS_LABELS[worst[key][branch.pk]])
+                              for key in spans],
                     "missing": [names[code] for code in judged["missing"][branch.pk]],
                     "url": branch_url.format(branch.pk)}
                    for branch in branches if branch.pk in judged["missing"]]
@@ -117,9 +119,10 @@ def _heat_map(scope, grid, today):
             "statuses": {code: str(label) for code, label in STATUS_LABELS.items()},
             "cells": [[m, index, cells[m]] for index, (_c, cells) in enumerate(rows)
                       for m in range(12)],
-            "urls": [[base.format(community.pk) + "?" + urlencode(
-                {"period": Period.MONTH, "month": month.label}) for month in months]
-                for community, _cells in rows],
+            # A cell's link is its community's URL and its month's query, joined in the browser.
+            "community_urls": [base.format(community.pk) for community, _cells in rows],
+            "month_queries": [urlencode({"period": Period.MONTH, "month": month.label})
+                              for month in months],
         },
     }
 

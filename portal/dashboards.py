@@ -20,16 +20,14 @@ from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, Panel, status_class, url_with
 from portal.ranking import weekly_ranking
-from portal.work_panels import (activities_panel, contributions_panel, service_panel,
-                                week_work_panel)
+from portal.work_panels import (activities_panel, contributions_panel, member_counts,
+                                service_panel, week_work_panel)
 
 
 def members_panel(scope):
     """党员 by category and status, per community (or for the branch)."""
-    members = Member.objects.active().filter(branch__path__startswith=scope.node.path)
     group_by = "branch__parent_id"
-    rows = (members.values(group_by, "category", "status").annotate(n=Count("pk"))
-            .order_by())
+    rows = member_counts(scope)
     per_community = {community.pk: {"total": 0, "full": 0, "probationary": 0,
                                     **{value: 0 for value in Member.Category.values}}
                      for community in scope.communities}

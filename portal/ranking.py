@@ -19,7 +19,7 @@ from typing import Callable
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from activities import compliance, compliance_cache
 from activities.models import CommunityActivity, Period
@@ -106,13 +106,12 @@ def year_facts(branches, first, last, memo=None):
     same branches over a covering range already in `memo` (a dict one page shares between its
     panels and its ranking: the facts are the costly part)."""
     ids = frozenset(branch.pk for branch in branches)
-    if memo is not None:
-        for (loaded_ids, loaded_first, loaded_last), facts in memo.items():
-            if loaded_ids == ids and loaded_first <= first and last <= loaded_last:
-                return facts
+    loaded = memo.setdefault("facts", {}) if memo is not None else {}
+    for (loaded_ids, loaded_first, loaded_last), facts in loaded.items():
+        if loaded_ids == ids and loaded_first <= first and last <= loaded_last:
+            return facts
     facts = compliance.load_facts(branches, first, last)
-    if memo is not None:
-        memo[(ids, first, last)] = facts
+    loaded[(ids, first, last)] = facts
     return facts
 
 
@@ -200,6 +199,11 @@ class RankingCell:
     def display(self):
         return self.input.display(self.value)
 
+    @property
+    def mark_label(self):
+        # In Python rather than a blocktranslate per cell: a street's table has 250 of them.
+        return gettext("%(mark)s 分") % {"mark": f"{self.mark:.1f}"}
+
 
 @dataclass
 class RankingRow:
@@ -216,14 +220,15 @@ def weekly_ranking(street, communities, start, end, today, memo=None):
     total_weight = sum(weights.values()) or Decimal(1)
     computed = [(item, item.compute(communities, start, end, today, **(
         {"memo": memo} if item.shares_facts else {}))) for item in RANKING_INPUTS]
+    largest = {item.key: max((v for v in by_community.values() if v is not None), default=0)
+               for item, by_community in computed}
     list_urls = {}
     rows = []
     for community in communities:
         values, score = [], Decimal(0)
         for item, by_community in computed:
             value = by_community.get(community.pk)
-            largest = max((v for v in by_community.values() if v is not None), default=0)
-            mark = item.mark(value, largest)
+            mark = item.mark(value, largest[item.key])
             name, filters, *args = item.list_url(community, start, end)
             url = reverse(name, args=args[0]) if args else list_urls.setdefault(
                 name, reverse(name))

@@ -26,8 +26,8 @@
       element.style.height = Math.max(260, 90 + data.communities.length * 30) + "px";
       chart.resize();
       chart.on("click", function (params) {
-        var url = data.urls[params.value[1]] && data.urls[params.value[1]][params.value[0]];
-        if (url) { window.location.href = url; }
+        var community = data.community_urls[params.value[1]];
+        if (community) { window.location.href = community + "?" + data.month_queries[params.value[0]]; }
       });
       return {
         tooltip: {

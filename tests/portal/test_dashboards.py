@@ -49,9 +49,9 @@ def _queries(client, street, official):
 # 三会一课 (branches and five facts: 6), members, branches, inspections, rectifications,
 # ranking weights, five ranking inputs (the compliance rate reuses the panel's facts: its
 # branches, 1), open rectifications, activities and
-# hours (2), posts, claims, employed members (by community and by unit: 2), registrations, contributions, and the
-# navigation's member link.
-STREET_DASHBOARD_QUERIES = 34
+# hours (2), posts, claims, employed members by unit (by community: with the members panel),
+# registrations, contributions, and the navigation's member link.
+STREET_DASHBOARD_QUERIES = 33
 # Once the 三会一课 figures are cached: the facts (5) and the rate's branches (1) are not read.
 STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 6
 
@@ -161,12 +161,12 @@ def _community_with(branches):
 # Session (4), user, grants, the community and its street, this week's rectifications, this
 # week's work (5),
 # 三会一课 (6), members, branches, inspections, rectifications, activities and hours (2), posts,
-# claims, employed members (2), registrations, contributions, and the navigation's member link.
-COMMUNITY_DASHBOARD_QUERIES = 33
+# claims, employed members by unit, registrations, contributions, and the navigation's member link.
+COMMUNITY_DASHBOARD_QUERIES = 32
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
-# (members, branches, 三会一课 6, inspections 2, activities 2, service 5, contributions), the
+# (members, branches, 三会一课 6, inspections 2, activities 2, service 4, contributions), the
 # month's meetings (and their kinds), activities and contributions.
-STREET_REPORT_QUERIES = 32
+STREET_REPORT_QUERIES = 31
 
 
 @pytest.mark.parametrize("branches", [1, 4])

@@ -54,7 +54,8 @@ def test_a_branch_that_missed_october_is_red_and_listed_with_its_link(street):
     assert rows[street.second][10] == "green"    # November met; the month runs
     cells = data["heat_map"]["cells"]
     assert [9, 1, "red"] in cells and [9, 0, "green"] in cells
-    assert data["heat_map"]["urls"][1][9].endswith(
+    link = data["heat_map"]["community_urls"][1] + "?" + data["heat_map"]["month_queries"][9]
+    assert link.endswith(
         f"/communities/{street.second.pk}/compliance/?period=month&month=2026-10")
 
 
@@ -114,6 +115,26 @@ def test_post_fill_rate_and_registration_rate(street):
     second = dict(data["rows"])[street.second]
     assert second["received"] == 1 and second["fill_rate"] is None
     assert data["totals"]["fill_rate"] == Decimal("0.25")
+
+
+def test_units_to_chase_first_lowest_registration_rate_first(street, monkeypatch):
+    from pairing.factories import UnitFactory
+    from portal import work_panels
+
+    monkeypatch.setattr(work_panels, "UNITS_SHOWN", 2)
+    branch = BranchFactory(parent=street.first)
+    rates = {"甲单位": 1, "乙单位": 0, "丙单位": 2}   # of two employed members, registered
+    for name, registered in rates.items():
+        unit = UnitFactory(name=name)
+        members = MemberFactory.create_batch(2, branch=branch, employer_unit=unit,
+                                             category=Member.Category.EMPLOYED)
+        for member in members[:registered]:
+            RegistrationFactory(member=member, community=street.first,
+                                status=Registration.Status.APPROVED)
+    data = service_panel(street_scope(street, TODAY)).data
+    assert [(name, rate) for name, _row, rate in data["units"]] == [
+        ("乙单位", Decimal(0)), ("甲单位", Decimal("0.5"))]
+    assert data["units_total"] == 3
 
 
 def test_contributions_of_the_year_per_community(street):
