@@ -195,7 +195,7 @@ class CommunityStaff(PortalUser):
 
 
 class Member(PortalUser):
-    """Checks their own page on a phone."""
+    """Checks their own page and the posts they claimed, on a phone."""
 
     weight = 2
     username = "dangyuan"
@@ -203,6 +203,10 @@ class Member(PortalUser):
     @task(3)
     def me(self):
         self.client.get("/members/me/", name="我的主页")
+
+    @task(2)
+    def posts(self):
+        self.client.get("/members/me/posts/", name="我的岗位")
 
     @task(1)
     def home(self):

@@ -47,6 +47,9 @@ class Command(BaseCommand):
             **os.environ,
             # Production-like: no debug, no HTTPS redirect on loopback, static files collected.
             "DEBUG": "false", "HTTPS": "false", "SECRET_KEY": secrets.token_urlsafe(40),
+            # The demo logins keep the demo password: with the forced change on, every page
+            # would be the change-password form instead of the page the journey asks for.
+            "FORCE_PASSWORD_CHANGE": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1",
             "BENCH_SUMMARY": f"{csv_prefix}_summary.json",
             "BENCH_COMMUNITY": str(data.community.pk),
