@@ -4,8 +4,9 @@ A street's figures (the dashboard's heat map and red branches, the ranking's com
 the street compliance page) judge some 500 branches over a year of meetings: about half a
 second at district scale, for pages officials open every morning. They are kept in the cache
 under two *versions*: the street's, which a change of one of its meetings replaces, and a
-global one, which a change of a meeting kind, a rule, a committee seat or the tree replaces
-(the receivers below; these are rare). An entry is therefore never read after a write it does
+global one, which a change of a meeting kind, a rule, a committee seat or the tree's shape
+(a node added, moved, archived, restored, deleted or given a founding date) replaces (the
+receivers below; these are rare). An entry is therefore never read after a write it does
 not reflect. A version is replaced at once and again when the write commits: a reader that
 loaded the figures just before the commit stores them under the version of that moment, which
 nobody asks for afterwards.
@@ -18,7 +19,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 TIMEOUT = 24 * 3600
 EVERYWHERE = "all"
@@ -86,14 +87,36 @@ def _structure_changed(sender, **kwargs):
     changed()
 
 
+# What of a node the figures depend on; editing its address or phone leaves them as they are
+# (staff edit branches all day, and every street's figures would be computed anew each time).
+NODE_FIELDS = ("kind", "parent_id", "path", "archived_at", "founded_on")
+
+
+def _node_saving(sender, instance, raw=False, **kwargs):
+    if instance.pk is None or raw:
+        instance._compliance_changed = True
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list(*NODE_FIELDS).first()
+    instance._compliance_changed = before != tuple(getattr(instance, name)
+                                                   for name in NODE_FIELDS)
+
+
+def _node_saved(sender, instance, **kwargs):
+    if getattr(instance, "_compliance_changed", True):
+        changed()
+
+
 def connect():
     from activities.models import Meeting, MeetingKind, MeetingRule
     from organizations.models import CommitteeSeat, Node
 
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_meeting_changed, sender=Meeting, dispatch_uid=f"compliance-{name}")
-        for model in (MeetingKind, MeetingRule, CommitteeSeat, Node):
+        for model in (MeetingKind, MeetingRule, CommitteeSeat):
             signal.connect(_structure_changed, sender=model,
                            dispatch_uid=f"compliance-{model.__name__}-{name}")
+    pre_save.connect(_node_saving, sender=Node, dispatch_uid="compliance-node-saving")
+    post_save.connect(_node_saved, sender=Node, dispatch_uid="compliance-node-saved")
+    post_delete.connect(_structure_changed, sender=Node, dispatch_uid="compliance-node-delete")
     m2m_changed.connect(_kinds_changed, sender=Meeting.kinds.through,
                         dispatch_uid="compliance-kinds")

@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Demo@2026")
+# Seconds a user waits between two pages ("1-3": clicking through quickly; people reading a
+# page before the next one take longer).
+THINK = [float(part) for part in os.environ.get("BENCH_THINK", "1-3").split("-")]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -137,7 +140,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 class PortalUser(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
     username = ""
 
     def on_start(self):

@@ -125,7 +125,8 @@ def test_the_tree_lists_groups_only_under_a_root_branch(world, client_as):
     assert world.group.get_absolute_url() in page
 
 
-@pytest.mark.parametrize("options", [{"users": 500}, {"seconds": 3600}, {"users": 0}])
+@pytest.mark.parametrize("options", [{"users": 500}, {"seconds": 3600}, {"users": 0},
+                                     {"think": "3-1"}, {"think": "often"}, {"think": "1-600"}])
 def test_the_load_test_is_bounded(db, options):
     with pytest.raises(CommandError):
         call_command("loadtest", **options)

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities import compliance_cache
 from activities.factories import HeldMeetingFactory
@@ -119,3 +120,18 @@ def _at(day):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.combine(day.replace(day=3), time(9)))
+
+
+def test_editing_a_branch_address_keeps_the_figures_but_its_founding_date_does_not(world):
+    counter = Counter()
+    ask(world.street, counter)
+    world.branch.address = "新的地址"
+    world.branch.phone = "12345678"
+    world.branch.save()
+    assert ask(world.street, counter) == 1
+    world.branch.founded_on = date(2026, 3, 1)
+    world.branch.save()
+    assert ask(world.street, counter) == 2
+    world.branch.archived_at = timezone.now()
+    world.branch.save()
+    assert ask(world.street, counter) == 3

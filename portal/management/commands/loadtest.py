@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--spawn-rate", type=float, default=2,
                             help="每秒新增用户数（每个新用户先登录，登录的密码哈希很耗 CPU）")
         parser.add_argument("--seconds", type=int, default=60, help=f"运行秒数（至多 {MAX_SECONDS}）")
+        parser.add_argument("--think", default="1-3",
+                            help="每个用户两次请求之间等待的秒数范围，如 1-3（快速点击）或 5-15（阅读页面）")
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
                             help="gunicorn 工作进程数")
         parser.add_argument("--port", type=int, default=8765)
@@ -32,11 +34,18 @@ class Command(BaseCommand):
                             default=str(Path(settings.VAR_DIR) / "loadtest" / "locust"),
                             help="Locust 的 CSV 结果前缀")
 
-    def handle(self, *args, users, spawn_rate, seconds, workers, port, csv_prefix, **options):
+    def handle(self, *args, users, spawn_rate, seconds, think, workers, port, csv_prefix,
+               **options):
         from portal.bench import BenchData
 
         if not 1 <= users <= MAX_USERS or not 1 <= seconds <= MAX_SECONDS:
             raise CommandError(f"--users 取 1–{MAX_USERS}，--seconds 取 1–{MAX_SECONDS}。")
+        try:
+            low, high = (float(part) for part in think.split("-"))
+        except ValueError:
+            raise CommandError("--think 写成“最少-最多”秒数，如 1-3。") from None
+        if not 0 <= low <= high <= 120:
+            raise CommandError("--think 的秒数取 0–120，且最少不大于最多。")
         try:
             data = BenchData.load()
         except LookupError as error:
@@ -51,7 +60,7 @@ class Command(BaseCommand):
             # would be the change-password form instead of the page the journey asks for.
             "FORCE_PASSWORD_CHANGE": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1",
-            "BENCH_SUMMARY": f"{csv_prefix}_summary.json",
+            "BENCH_SUMMARY": f"{csv_prefix}_summary.json", "BENCH_THINK": f"{low}-{high}",
             "BENCH_COMMUNITY": str(data.community.pk),
             "BENCH_BRANCHES": ",".join(str(pk) for pk in branches.values_list("pk", flat=True)),
             "BENCH_STREET_COMMUNITIES": ",".join(
@@ -72,7 +81,7 @@ class Command(BaseCommand):
             cwd=settings.BASE_DIR, env=env)
         try:
             self._wait_until_up(f"{host}/accounts/login/", server)
-            self.stdout.write(f"Locust：{users} 个用户，{seconds} 秒")
+            self.stdout.write(f"Locust：{users} 个用户，{seconds} 秒，每次等待 {low}–{high} 秒")
             subprocess.run(
                 [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
                  "--users", str(users), "--spawn-rate", str(spawn_rate),
