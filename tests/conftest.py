@@ -43,6 +43,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    """The language middleware activates the request's language in the test's thread, where a
+    page asked in English would otherwise leave the next test speaking English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db):
     street = StreetFactory(name="光明路街道党工委")

@@ -142,3 +142,11 @@ def test_switching_back_to_chinese(world, client_as):
     assert "Organization structure" in client.get("/org/").content.decode()
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "组织架构" in client.get("/org/").content.decode()
+
+
+def test_labels_take_the_colon_of_the_language(world, client_as):
+    client = client_as(world.users["member"])
+    chinese = client.get("/members/me/").content.decode()
+    assert f"所在支部：{world.branch.name}" in chinese
+    english = _english(client).get("/members/me/").content.decode()
+    assert f": {world.branch.name}" in english and "：" not in english
