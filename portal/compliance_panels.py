@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import compliance, compliance_cache
 from activities.models import Period
 from organizations.models import Node
-from portal.panel_types import Panel
+from portal.panel_types import Panel, path_url
 from portal.ranking import year_facts
 
 STATUS_LABELS = {compliance.GREEN: _("达标"), compliance.AMBER: _("进行中"),
@@ -43,14 +43,14 @@ def compliance_panel(scope):
         lambda: _judged(scope, branches, spans))
     worst, kinds = judged["worst"], judged["kinds"]
     names = {kind.code: kind.label for kind in kinds}
-    branch_url = reverse("activities:compliance_branch", args=[0]).replace("/0/", "/{}/")
+    branch_url = path_url("activities:compliance_branch")
     data = {**spans, "kinds": kinds,
             "legend": [(f"status-{code}", label) for code, label in STATUS_LABELS.items()]}
     data["red"] = [{"branch": branch, **{key: worst[key][branch.pk] for key in spans},
                     "cells": [(worst[key][branch.pk], STATUS_LABELS[worst[key][branch.pk]])
                               for key in spans],
                     "missing": [names[code] for code in judged["missing"][branch.pk]],
-                    "url": branch_url.format(branch.pk)}
+                    "url": branch_url(branch.pk)}
                    for branch in branches if branch.pk in judged["missing"]]
     summary = defaultdict(lambda: {code: 0 for code in STATUS_LABELS})
     for branch in branches:
@@ -65,10 +65,10 @@ def compliance_panel(scope):
     if scope.node.kind == Node.Kind.STREET:
         data.update(_heat_map(scope, judged["grid"], today))
     data["table"] = [(branch, [judged["table"][branch.pk].get(kind.code) for kind in kinds],
-                      worst["month"][branch.pk], branch_url.format(branch.pk))
+                      worst["month"][branch.pk], branch_url(branch.pk))
                      for branch in branches if branch.pk in judged["table"]]
     if scope.node.kind == Node.Kind.COMMUNITY:
-        data["community_url"] = _community_url(month).format(scope.node.pk)
+        data["community_url"] = _community_url(month, scope.node.pk)
     return Panel("compliance", _("三会一课落实情况"), data)
 
 
@@ -98,9 +98,9 @@ def _judged(scope, branches, spans):
     return {"kinds": kinds, "worst": worst, "missing": missing, "grid": grid, "table": table}
 
 
-def _community_url(month):
-    base = reverse("activities:compliance_community", args=[0]).replace("/0/", "/{}/")
-    return f"{base}?{urlencode({'period': Period.MONTH, 'month': month.label})}"
+def _community_url(month, pk):
+    return reverse("activities:compliance_community", args=[pk]) + "?" + urlencode(
+        {"period": Period.MONTH, "month": month.label})
 
 
 def _heat_map(scope, grid, today):
@@ -108,7 +108,7 @@ def _heat_map(scope, grid, today):
     the windows ending in that month, as on the street compliance page."""
     months = [compliance.Span.month(today.year, number) for number in range(1, 13)]
     rows = [(community, grid[community.pk]) for community in scope.communities]
-    base = reverse("activities:compliance_community", args=[0]).replace("/0/", "/{}/")
+    community_url = path_url("activities:compliance_community")
     return {
         "months": months, "heat_rows": rows,
         "street_url": reverse("activities:compliance_street", args=[scope.node.pk])
@@ -120,7 +120,7 @@ def _heat_map(scope, grid, today):
             "cells": [[m, index, cells[m]] for index, (_c, cells) in enumerate(rows)
                       for m in range(12)],
             # A cell's link is its community's URL and its month's query, joined in the browser.
-            "community_urls": [base.format(community.pk) for community, _cells in rows],
+            "community_urls": [community_url(community.pk) for community, _cells in rows],
             "month_queries": [urlencode({"period": Period.MONTH, "month": month.label})
                               for month in months],
         },

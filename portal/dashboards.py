@@ -18,7 +18,7 @@ from members.models import Member
 from organizations.models import Node
 from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
-from portal.panel_types import DashboardScope, Panel, status_class, url_with
+from portal.panel_types import DashboardScope, Panel, path_url, status_class, url_with
 from portal.ranking import weekly_ranking
 from portal.work_panels import (activities_panel, contributions_panel, member_counts,
                                 service_panel, week_work_panel)
@@ -42,12 +42,14 @@ def members_panel(scope):
               for key in ["total", "full", "probationary", *Member.Category.values]}
     roster_filter = {Node.Kind.COMMUNITY: "community", Node.Kind.BRANCH: "branch"}.get(
         scope.node.kind)
+    roster, dashboard_url = reverse("members:roster"), path_url("dashboards:community")
     return Panel("members", _("党员"), {
-        "roster_url": reverse("members:roster") + (
+        "roster_url": roster + (
             f"?{roster_filter}={scope.node.pk}" if roster_filter else "?"),
         "totals": totals,
         "categories": [(value, label, totals[value]) for value, label in Member.Category.choices],
-        "rows": [(community, per_community[community.pk]) for community in scope.communities],
+        "rows": [(community, per_community[community.pk], dashboard_url(community.pk),
+                  f"{roster}?community={community.pk}") for community in scope.communities],
         "chart": {
             "communities": [community.name for community in scope.communities],
             "series": [{"name": str(label),
@@ -61,9 +63,11 @@ def branches_panel(scope):
     rows = (Node.objects.active().filter(kind=Node.Kind.BRANCH, path__startswith=scope.node.path)
             .values("parent_id").annotate(n=Count("pk")).order_by())
     counts = {row["parent_id"]: row["n"] for row in rows}
+    node_url = path_url("organizations:node_detail")
     return Panel("branches", _("党支部"), {
         "total": sum(counts.values()),
-        "rows": [(community, counts.get(community.pk, 0)) for community in scope.communities],
+        "rows": [(community, counts.get(community.pk, 0), node_url(community.pk))
+                 for community in scope.communities],
     })
 
 
@@ -124,11 +128,14 @@ def _inspection_links(start, end):
     rectifications = reverse("dashboards:rectification_list")
     month = {"date_from": start.isoformat(), "date_to": end.isoformat()}
 
+    dashboard = path_url("dashboards:community")
+
     def links(community):
         def link(base, **filters):
             return f"{base}?{urlencode({'community': community, **filters})}"
 
         return {
+            "dashboard": dashboard(community),
             "total": link(inspections, **month),
             "failed": link(inspections, result="fail", **month),
             "open": link(rectifications, state="open"),

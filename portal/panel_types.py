@@ -39,6 +39,11 @@ class Panel:
         return f"portal/panels/_{self.key}.html"
 
 
+def path_url(name):
+    """A function pk → the URL of `name` for that pk, reversed once for a whole table."""
+    return reverse(name, args=[0]).replace("/0/", "/{}/").format
+
+
 def url_with(name, args=None, **filters):
     url = reverse(name, args=args or [])
     return f"{url}?{urlencode(filters)}" if filters else url

@@ -116,12 +116,12 @@ def overview_sheet(workbook, report):
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     members = report.panel("members")
-    branches = dict((c.pk, n) for c, n in report.panel("branches").data["rows"])
+    branches = dict((c.pk, n) for c, n, _url in report.panel("branches").data["rows"])
     inspections = dict((c.pk, f) for c, f in report.panel("inspections").data["rows"])
     _header(sheet, [_("社区"), _("党支部"), _("党员"), _("正式党员"), _("预备党员"),
               *[str(label) for _value, label in Member.Category.choices],
               _("本月督查"), _("不合格"), _("未完成整改"), _("逾期整改")])
-    for community, figures in members.data["rows"]:
+    for community, figures, *_urls in members.data["rows"]:
         inspection = inspections[community.pk]
         sheet.append([community.name, branches.get(community.pk, 0), figures["total"],
                       figures["full"], figures["probationary"],

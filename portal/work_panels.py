@@ -20,7 +20,7 @@ from members.models import Member, Post, PostClaim, Registration
 from organizations.models import Node
 from pairing.models import Contribution
 from pairing.selectors import KIND_TOTALS
-from portal.panel_types import Panel, status_class
+from portal.panel_types import Panel, path_url, status_class
 
 
 def _per_community(template):
@@ -29,12 +29,6 @@ def _per_community(template):
 
 def _rate(part, whole):
     return Decimal(part) / Decimal(whole) if whole else None
-
-
-def _path_url(name):
-    """A function pk → the URL of `name` for that pk, reversed once."""
-    base = reverse(name, args=[0]).replace("/0/", "/{}/")
-    return base.format
 
 
 def activities_panel(scope):
@@ -146,7 +140,7 @@ def service_panel(scope):
         figures[row["community_id"]].update(received=row["approved"],
                                             pending_registrations=row["pending"])
     roster = reverse("members:roster")
-    board, registrations = _path_url("members:post_board"), _path_url("members:registration_list")
+    board, registrations = path_url("members:post_board"), path_url("members:registration_list")
     rows = []
     for community in scope.communities:
         row = figures[community.pk]
