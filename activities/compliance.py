@@ -130,7 +130,9 @@ class BranchFacts:
     rules: dict                                  # code → MeetingRule
     # (group_id or None for the branch, code) → {month_index: held meetings}
     held_by: dict = field(default_factory=dict)
-    founded: dict = field(default_factory=dict)  # group_id or None for the branch → date
+    # group_id or None for the branch → the day it was founded (a group: its own or its
+    # branch's, whichever is later)
+    founded: dict = field(default_factory=dict)
 
     def applies(self, code):
         rule = self.rules.get(code)
@@ -144,7 +146,8 @@ class BranchFacts:
 
     def owners(self, code, window):
         """Who must hold meetings of this kind in this window: each party group for group
-        meetings, else the branch (None); neither before the first window after its founding."""
+        meetings, else the branch (None); none before the first window after its founding
+        (a group's, or its branch's when that is later or the group has no date)."""
         owners = self.group_ids if code == MeetingKind.GROUP_MEETING else (None,)
         return [owner for owner in owners
                 if self.founded.get(owner) is None or self.founded[owner] <= window.first]
@@ -191,7 +194,7 @@ def load_facts(branches, first, last):
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
                                     group_ids=groups[branch.pk],
                                     rules=resolve_rules(rule_rows, branch),
-                                    founded={None: branch.founded_on, **founded[branch.pk]})
+                                    founded=_founding_days(branch, founded[branch.pk]))
              for branch in branches}
     held = (Meeting.objects.held().filter(branch_id__in=ids,
                                            starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
@@ -208,6 +211,14 @@ def load_facts(branches, first, last):
         if group_id:
             branch_facts.count(group_id, code, index, n)
     return kinds, facts
+
+
+def _founding_days(branch, groups):
+    days = {None: branch.founded_on}
+    for group_id, founded_on in groups.items():
+        known = [day for day in (branch.founded_on, founded_on) if day]
+        days[group_id] = max(known) if known else None
+    return days
 
 
 def resolve_rules(rule_rows, node):
@@ -368,14 +379,21 @@ def street_matrix(street, year, today=None):
     Returns (months, [(community, [status per month])]).
     """
     today = today or timezone.localdate()
-    nodes = list(Node.objects.active().filter(
-        path__startswith=street.path, kind__in=[Node.Kind.COMMUNITY, Node.Kind.BRANCH])
-        .order_by("sort_order", "path"))
+    nodes = list(_street_nodes(street, [Node.Kind.COMMUNITY, Node.Kind.BRANCH]))
     communities = [node for node in nodes if node.kind == Node.Kind.COMMUNITY]
     branches = [node for node in nodes if node.kind == Node.Kind.BRANCH]
     months = [Span.month(year, month) for month in range(1, 13)]
     kinds, facts = load_facts(branches, *_extent([Span.year(year)]))
     return months, month_grid(communities, branches, kinds, facts, year, today)
+
+
+def street_communities(street):
+    return _street_nodes(street, [Node.Kind.COMMUNITY])
+
+
+def _street_nodes(street, kinds):
+    return Node.objects.active().filter(path__startswith=street.path,
+                                        kind__in=kinds).order_by("sort_order", "path")
 
 
 def month_grid(communities, branches, kinds, facts, year, today):

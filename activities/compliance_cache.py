@@ -67,11 +67,20 @@ def changed(street_id=EVERYWHERE):
     transaction.on_commit(replace)
 
 
+def _meeting_saving(sender, instance, raw=False, **kwargs):
+    # A meeting moved to another branch (the admin allows it) leaves figures behind in the
+    # street it left as well.
+    instance._compliance_left = None if instance.pk is None or raw else (
+        sender.objects.filter(pk=instance.pk).values_list("branch_id", flat=True).first())
+
+
 def _meeting_changed(sender, instance, **kwargs):
     from organizations.models import Node
 
-    path = Node.objects.filter(pk=instance.branch_id).values_list("path", flat=True).first()
-    changed(street_of(path) if path else EVERYWHERE)
+    branches = {instance.branch_id, getattr(instance, "_compliance_left", None)} - {None}
+    paths = Node.objects.filter(pk__in=branches).values_list("path", flat=True)
+    for street_id in {street_of(path) for path in paths} or {EVERYWHERE}:
+        changed(street_id)
 
 
 def _kinds_changed(sender, instance, action, reverse, **kwargs):
@@ -115,6 +124,7 @@ def connect():
         for model in (MeetingKind, MeetingRule, CommitteeSeat):
             signal.connect(_structure_changed, sender=model,
                            dispatch_uid=f"compliance-{model.__name__}-{name}")
+    pre_save.connect(_meeting_saving, sender=Meeting, dispatch_uid="compliance-meeting-saving")
     pre_save.connect(_node_saving, sender=Node, dispatch_uid="compliance-node-saving")
     post_save.connect(_node_saved, sender=Node, dispatch_uid="compliance-node-saved")
     post_delete.connect(_structure_changed, sender=Node, dispatch_uid="compliance-node-delete")

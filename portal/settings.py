@@ -249,7 +249,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dangjian@localhost")
 
 # Cache: computed figures that are costly at a street's size (三会一课 compliance), each entry
-# keyed by a version that writes bump (activities/freshness.py), so every process must see the
+# keyed by a version that writes bump (activities/compliance_cache.py), so every process must see the
 # same cache: Redis in production (CACHE_URL=redis://…), files under var/ otherwise, which the
 # web server and the Celery worker of `make run` share.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()

@@ -194,3 +194,10 @@ def test_a_branch_is_judged_from_its_first_whole_window_after_its_founding():
     new.founded_on = None
     new.save()
     assert branch_compliance(new, Span.year(2026), after_year)["theme_day"].status == RED
+
+
+def test_a_group_without_a_founding_date_is_judged_from_its_branch_founding():
+    new = BranchFactory(founded_on=date(2026, 11, 5))
+    GroupFactory(parent=new)
+    year = branch_compliance(new, Span.year(2026), date(2027, 1, 10))
+    assert [window.label for window, _group in year["group_meeting"].gaps] == ["2026-12"]

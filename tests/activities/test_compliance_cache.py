@@ -135,3 +135,22 @@ def test_editing_a_branch_address_keeps_the_figures_but_its_founding_date_does_n
     world.branch.archived_at = timezone.now()
     world.branch.save()
     assert ask(world.street, counter) == 3
+
+
+def test_moving_a_meeting_to_another_street_refreshes_the_street_it_left(world):
+    meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    far = BranchFactory(parent=world.other_street_community)
+    counter = Counter()
+    ask(world.street, counter)
+    meeting.branch = far
+    meeting.save()
+    assert ask(world.street, counter) == 2
+
+
+def test_renaming_a_community_shows_on_the_street_compliance_page(client, world):
+    client.force_login(world.users["official"])
+    url = reverse("activities:compliance_street", args=[world.street.pk])
+    client.get(url)
+    world.community.name = "改名后的社区党委"
+    world.community.save()
+    assert "改名后的社区党委" in client.get(url).content.decode()
