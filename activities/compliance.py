@@ -291,16 +291,10 @@ def worst_in(facts, kinds, span, today):
     return worst
 
 
-def worst_ending_in(facts, kinds, span, today):
-    """The worst status of `judge(facts, kinds, span, today, ending_only=True)`, without
-    building its details."""
-    return worst_by_month(facts, kinds, span, today)[-1]
-
-
 def worst_by_month(facts, kinds, span, today):
     """For each month of the span, the worst status of the windows ending in it (what
-    `worst_ending_in` gives for that month), each window judged once: a street's heat map asks
-    this of 500 branches."""
+    `judge(..., ending_only=True)` gives for that month), each window judged once: a street's
+    heat map asks this of 500 branches."""
     worst = [GREY] * len(span.indexes)
     first = span.indexes[0]
     for kind in kinds:

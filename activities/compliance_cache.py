@@ -6,10 +6,10 @@ second at district scale, for pages officials open every morning. They are kept 
 under two *versions*: the street's, which a change of one of its meetings replaces, and a
 global one, which a change of a meeting kind, a rule, a committee seat or the tree's shape
 (a node added, moved, archived, restored, deleted or given a founding date) replaces (the
-receivers below; these are rare). An entry is therefore never read after a write it does
-not reflect. A version is replaced at once and again when the write commits: a reader that
-loaded the figures just before the commit stores them under the version of that moment, which
-nobody asks for afterwards.
+receivers below; these are rare), so an entry is not read after a write it does not reflect.
+A version is replaced at once (the writing request sees its own change) and again
+right after the commit: figures another request read from before the commit were stored under
+the version of that moment, which nobody asks for once the commit's replacement is made.
 
 Writes that bypass the model signals (bulk inserts of the demo and bench seeding, `restore`)
 call `changed()` themselves.
