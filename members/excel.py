@@ -156,7 +156,8 @@ class _Lookups:
         community_ids = {int(branch.path.strip("/").split("/")[1]) for branch in branches}
         self.grids = {(grid.community_id, grid.name): grid for grid in Grid.objects.filter(
             community_id__in=community_ids, archived_at__isnull=True).select_related("community")}
-        self.units = {unit.name: unit for unit in Unit.objects.visible_to(user)}
+        # An archived unit is no longer offered for new records; its name stays typed text.
+        self.units = {unit.name: unit for unit in Unit.objects.visible_to(user).active()}
         self.existing = {member.id_number: member for member in Member.objects.filter(
             id_number__in=id_numbers).select_related("branch", "employer_unit")}
         self.editable_ids = set(Member.objects.editable_by(user).filter(

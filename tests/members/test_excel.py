@@ -280,3 +280,22 @@ def test_exported_text_stays_text(world, client_as):
     cell = next(row[excel.HEADERS.index("居住地址")] for row in sheet.iter_rows(min_row=2)
                 if row[0].value == "钱在职")
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+
+
+def test_a_unit_named_in_the_file_is_linked_only_while_it_is_active(world):
+    from django.utils import timezone
+
+    from pairing.factories import UnitFactory
+
+    UnitFactory(street=world.street, name="兰新税务分局", communities=[world.community])
+    UnitFactory(street=world.street, name="已撤销的工厂", communities=[world.community],
+                archived_at=timezone.now())
+    rows = [_row(world, 1, 党员类别="在职党员", 工作单位="兰新税务分局"),
+            _row(world, 2, 党员类别="在职党员", 工作单位="已撤销的工厂")]
+    result = excel.preview(_upload(_xlsx(rows)), world.users["staff"])
+    assert result.is_valid
+    excel.import_rows(result)
+    linked = Member.objects.get(name="导入1")
+    assert linked.employer_unit.name == "兰新税务分局" and linked.employer_name == ""
+    typed = Member.objects.get(name="导入2")
+    assert typed.employer_unit is None and typed.employer_name == "已撤销的工厂"
