@@ -369,16 +369,20 @@ def street_matrix(street, year, today=None):
     over the windows that end in that month (monthly kinds every month, quarterly kinds in the
     quarter's last month, yearly kinds in December).
 
-    Six queries whatever the street's size (communities and branches, then `load_facts`).
-    Returns (months, [(community, [status per month])]).
+    Seven queries whatever the street's size. Returns (months, [(community, [status per month])]).
     """
-    today = today or timezone.localdate()
-    nodes = list(_street_nodes(street, [Node.Kind.COMMUNITY, Node.Kind.BRANCH]))
-    communities = [node for node in nodes if node.kind == Node.Kind.COMMUNITY]
-    branches = [node for node in nodes if node.kind == Node.Kind.BRANCH]
-    months = [Span.month(year, month) for month in range(1, 13)]
+    communities = list(street_communities(street))
+    grid = months_by_community(communities, year, today)
+    return ([Span.month(year, month) for month in range(1, 13)],
+            [(community, grid[community.pk]) for community in communities])
+
+
+def months_by_community(communities, year, today=None):
+    """{community id: [worst status of its branches per month of the year]} (six queries)."""
+    branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
     kinds, facts = load_facts(branches, *_extent([Span.year(year)]))
-    return months, month_grid(communities, branches, kinds, facts, year, today)
+    return dict((community.pk, cells) for community, cells in month_grid(
+        communities, branches, kinds, facts, year, today or timezone.localdate()))
 
 
 def street_communities(street):

@@ -1,15 +1,18 @@
-"""三会一课 figures cached per street, fresh after every write that could change them.
+"""三会一课 figures cached per community, fresh after every write that could change them.
 
 A street's figures (the dashboard's heat map and red branches, the ranking's compliance rate,
 the street compliance page) judge some 500 branches over a year of meetings: about half a
-second at district scale, for pages officials open every morning. They are kept in the cache
-under two *versions*: the street's, which a change of one of its meetings replaces, and a
-global one, which a change of a meeting kind, a rule, a committee seat or the tree's shape
-(a node added, moved, archived, restored, deleted or given a founding date) replaces (the
-receivers below; these are rare), so an entry is not read after a write it does not reflect.
-A version is replaced at once (the writing request sees its own change) and again
-right after the commit: figures another request read from before the commit were stored under
-the version of that moment, which nobody asks for once the commit's replacement is made.
+second at district scale, for pages officials open every morning. They are cached community by
+community under two *versions*: the community's, which a change of one of its meetings
+replaces, and a global one, which a change of a meeting kind, a rule, a committee seat or the
+tree's shape (a node added, moved, archived, restored, deleted or given a founding date)
+replaces (the receivers below; these are rare). So a meeting recorded in one community has the
+next street page judge that community's ten branches again, not the street's five hundred, and
+no entry is read after a write it does not reflect.
+
+A version is replaced at once (the writing request sees its own change) and again right after
+the commit: figures another request read from before the commit were stored under the version
+of that moment, which nobody asks for once the commit's replacement is made.
 
 Writes that bypass the model signals (bulk inserts of the demo and bench seeding, `restore`)
 call `changed()` themselves.
@@ -25,17 +28,18 @@ TIMEOUT = 24 * 3600
 EVERYWHERE = "all"
 
 
-def street_of(path):
-    """The street's id from a node's materialized path ("/street/community/…/")."""
-    return int(path.strip("/").split("/")[0])
+def community_of(path):
+    """The community's id from the materialized path of a node at or below it
+    ("/street/community/branch/…/")."""
+    return int(path.strip("/").split("/")[1])
 
 
-def _version_key(street_id):
-    return f"compliance:version:{street_id}"
+def _version_key(scope):
+    return f"compliance:version:{scope}"
 
 
-def _versions(street_id):
-    keys = [_version_key(EVERYWHERE), _version_key(street_id)]
+def _versions(scopes):
+    keys = [_version_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -44,21 +48,44 @@ def _versions(street_id):
     return [found[key] for key in keys]
 
 
-def cached(street_id, name, parts, compute):
-    """`compute()`, or what it returned for the same street, name and parts at the same
-    versions. `parts` must name everything else the result depends on (dates, ids)."""
-    global_version, street_version = _versions(street_id)
+def cached_by_community(name, parts, community_ids, compute):
+    """{community id: value} for these communities. A community's value is what `compute`
+    returned for it under the same name and parts at the same versions; the communities without
+    one are passed to a single call of `compute(ids)`, which returns {id: value} (an id it
+    leaves out has the value None). `parts` must name everything else the values depend on."""
+    community_ids = list(community_ids)
+    global_version, *versions = _versions([EVERYWHERE, *community_ids])
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    key = f"compliance:{name}:{street_id}:{global_version}:{street_version}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    keys = {pk: f"compliance:{name}:{pk}:{global_version}:{version}:{digest}"
+            for pk, version in zip(community_ids, versions)}
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key][0] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in community_ids if pk not in values]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk) for pk in missing}
+        # Wrapped, so that a None value is cached too.
+        cache.set_many({keys[pk]: (value,) for pk, value in fresh.items()}, TIMEOUT)
+        values.update(fresh)
+    return values
 
 
-def changed(street_id=EVERYWHERE):
-    key = _version_key(street_id)
+def street_months(street, year, today):
+    """The street compliance page's rows, [(community, [worst status per month])], each
+    community's months from the cache where it holds them."""
+    from activities import compliance
+
+    communities = list(compliance.street_communities(street))
+    cells = cached_by_community(
+        "matrix", (year, today), [community.pk for community in communities],
+        lambda missing: compliance.months_by_community(
+            [community for community in communities if community.pk in missing], year, today))
+    return [(community, cells[community.pk]) for community in communities]
+
+
+def changed(scope=EVERYWHERE):
+    """Replace a community's version (its id) or, by default, the global one."""
+    key = _version_key(scope)
 
     def replace():
         cache.set(key, uuid.uuid4().hex, timeout=None)
@@ -69,7 +96,7 @@ def changed(street_id=EVERYWHERE):
 
 def _meeting_saving(sender, instance, raw=False, **kwargs):
     # A meeting moved to another branch (the admin allows it) leaves figures behind in the
-    # street it left as well.
+    # community it left as well.
     instance._compliance_left = None if instance.pk is None or raw else (
         sender.objects.filter(pk=instance.pk).values_list("branch_id", flat=True).first())
 
@@ -79,8 +106,8 @@ def _meeting_changed(sender, instance, **kwargs):
 
     branches = {instance.branch_id, getattr(instance, "_compliance_left", None)} - {None}
     paths = Node.objects.filter(pk__in=branches).values_list("path", flat=True)
-    for street_id in {street_of(path) for path in paths} or {EVERYWHERE}:
-        changed(street_id)
+    for community_id in {community_of(path) for path in paths} or {EVERYWHERE}:
+        changed(community_id)
 
 
 def _kinds_changed(sender, instance, action, reverse, **kwargs):

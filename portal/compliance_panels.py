@@ -5,8 +5,8 @@ kinds.
 The facts come from `activities.compliance.load_facts` for the branches under the node over the
 whole year of `scope.today` and the month before it (one query for the branches, five for the
 facts, whatever the size); every status is then judged in Python exactly as the compliance pages
-judge it. The judged statuses are cached per street (`activities.compliance_cache`) until a
-meeting of the street, a rule, a seat or the tree changes.
+judge it. The judged statuses are cached per community (`activities.compliance_cache`) until a
+meeting of the community, a rule, a seat or the tree changes.
 """
 from collections import defaultdict
 from datetime import date, timedelta
@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from activities import compliance, compliance_cache
-from activities.models import Period
+from activities.models import MeetingKind, Period
 from organizations.models import Node
 from portal.panel_types import Panel, path_url
 from portal.ranking import year_facts
@@ -26,21 +26,24 @@ STATUS_LABELS = {compliance.GREEN: _("达标"), compliance.AMBER: _("进行中")
 
 
 def branches_under(node):
+    """(pk, parent_id, name) of the branches under the node: all a panel shows of them. A
+    street's 500 branches as model instances cost more than judging them from the cache."""
     return list(Node.objects.active().filter(kind=Node.Kind.BRANCH, path__startswith=node.path)
-                .order_by("sort_order", "path"))
+                .order_by("sort_order", "path").values_list("pk", "parent_id", "name", named=True))
 
 
 def compliance_panel(scope):
     today = scope.today
-    branches = branches_under(scope.node)
+    # A branch of an archived community is in no community's figures.
+    community_ids = {community.pk for community in scope.communities}
+    branches = [branch for branch in branches_under(scope.node)
+                if branch.parent_id in community_ids]
     if not branches:
         return None
     month = compliance.Span.of(Period.MONTH, today)
     spans = {"previous": compliance.Span.of(Period.MONTH, month.first - timedelta(days=1)),
              "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
-    judged = compliance_cache.cached(
-        compliance_cache.street_of(scope.node.path), "panel", (scope.node.pk, today),
-        lambda: _judged(scope, branches, spans))
+    judged = _judged_by_community(scope, branches, spans)
     worst, kinds = judged["worst"], judged["kinds"]
     names = {kind.code: kind.label for kind in kinds}
     branch_url = path_url("activities:compliance_branch")
@@ -72,30 +75,60 @@ def compliance_panel(scope):
     return Panel("compliance", _("三会一课落实情况"), data)
 
 
-def _judged(scope, branches, spans):
-    """What the panel shows, as values that can be cached: the kinds, each branch's worst status
-    over each span, the kinds a red branch misses, the street's heat map (communities × months)
-    and, below a street, each branch's kinds this month."""
+def _judged_by_community(scope, branches, spans):
+    """`_judged` for each community of the scope, from the cache where it holds them, merged."""
+    def judge(missing):
+        # The facts need whole branches (paths, founding dates), of these communities only.
+        to_judge = list(Node.objects.active().filter(
+            kind=Node.Kind.BRANCH, path__startswith=scope.node.path, parent__in=missing))
+        return _judged(scope, [community for community in scope.communities
+                               if community.pk in missing], to_judge, spans)
+
+    parts = compliance_cache.cached_by_community(
+        "panel", (scope.node.pk, scope.today), [community.pk for community in scope.communities],
+        judge)
+    # The kinds came with the facts if any community was judged now.
+    kinds = scope.memo.get("kinds") or list(MeetingKind.objects.order_by("sort_order"))
+    merged = {"kinds": kinds,
+              "worst": {key: {} for key in spans}, "missing": {}, "grid": {}, "table": {}}
+    for part in parts.values():
+        for key in spans:
+            merged["worst"][key].update(part["worst"][key])
+        for name in ("missing", "grid", "table"):
+            merged[name].update(part[name])
+    return merged
+
+
+def _judged(scope, communities, branches, spans):
+    """{community id: what the panel shows of it}, as values that can be cached: each branch's
+    worst status over each span, the kinds a red branch misses, the community's row of the
+    street's heat map (months) and, below a street, each branch's kinds this month."""
     today = scope.today
     kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1),
                               date(today.year, 12, 31), scope.memo)
-    worst = {key: {pk: compliance.worst_in(f, kinds, span, today) for pk, f in facts.items()}
-             for key, span in spans.items()}
-    missing = {}
+    scope.memo["kinds"] = kinds
+    street = scope.node.kind == Node.Kind.STREET
+    grid = dict(compliance.month_grid(communities, branches, kinds, facts, today.year, today)
+                ) if street else {}
+    judged = {community.pk: {"worst": {key: {} for key in spans}, "missing": {},
+                             "grid": {community.pk: grid[community]} if street else {},
+                             "table": {}}
+              for community in communities}
     for branch in branches:
-        if compliance.RED in (worst[key][branch.pk] for key in spans):
+        part = judged[branch.parent_id]
+        for key, span in spans.items():
+            part["worst"][key][branch.pk] = compliance.worst_in(facts[branch.pk], kinds, span,
+                                                                today)
+        if compliance.RED in (part["worst"][key][branch.pk] for key in spans):
             # Only a red branch's kinds are judged in full, to name what is missing.
-            missing[branch.pk] = list(dict.fromkeys(
+            part["missing"][branch.pk] = list(dict.fromkeys(
                 status.code for span in spans.values()
                 for status in compliance.judge(facts[branch.pk], kinds, span, today).values()
                 if status.status == compliance.RED))
-    street = scope.node.kind == Node.Kind.STREET
-    grid = {community.pk: cells for community, cells in compliance.month_grid(
-        scope.communities, branches, kinds, facts, today.year, today)} if street else {}
-    table = {} if street else {
-        branch.pk: compliance.judge(facts[branch.pk], kinds, spans["month"], today)
-        for branch in branches}
-    return {"kinds": kinds, "worst": worst, "missing": missing, "grid": grid, "table": table}
+        if not street:
+            part["table"][branch.pk] = compliance.judge(facts[branch.pk], kinds,
+                                                        spans["month"], today)
+    return judged
 
 
 def _community_url(month, pk):

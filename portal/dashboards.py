@@ -9,30 +9,32 @@ The street dashboard, the community dashboard and the branch view list their pan
 `STREET_PANELS`, `COMMUNITY_PANELS` and `BRANCH_PANELS`; another app adds one by writing a
 panel function and a template `templates/portal/panels/_<key>.html` and appending it there.
 """
+from collections import defaultdict
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from activities import compliance_cache
 from members.models import Member
 from organizations.models import Node
 from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, Panel, path_url, status_class, url_with
 from portal.ranking import weekly_ranking
-from portal.work_panels import (activities_panel, contributions_panel, member_counts,
-                                service_panel, week_work_panel)
+from portal.work_panels import (activities_panel, branch_communities, contributions_panel,
+                                member_counts, service_panel, week_work_panel)
 
 
 def members_panel(scope):
     """党员 by category and status, per community (or for the branch)."""
-    group_by = "branch__parent_id"
     rows = member_counts(scope)
     per_community = {community.pk: {"total": 0, "full": 0, "probationary": 0,
                                     **{value: 0 for value in Member.Category.values}}
                      for community in scope.communities}
     for row in rows:
-        figures = per_community.get(row[group_by])
+        figures = per_community.get(row["community_id"])
         if figures is None:
             continue
         figures["total"] += row["n"]
@@ -60,9 +62,9 @@ def members_panel(scope):
 
 
 def branches_panel(scope):
-    rows = (Node.objects.active().filter(kind=Node.Kind.BRANCH, path__startswith=scope.node.path)
-            .values("parent_id").annotate(n=Count("pk")).order_by())
-    counts = {row["parent_id"]: row["n"] for row in rows}
+    counts = defaultdict(int)
+    for community_id, archived in branch_communities(scope).values():
+        counts[community_id] += not archived
     node_url = path_url("organizations:node_detail")
     return Panel("branches", _("党支部"), {
         "total": sum(counts.values()),
@@ -194,6 +196,15 @@ COMMUNITY_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members
                     branches_panel, inspections_panel, activities_panel, service_panel,
                     contributions_panel]
 BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel]
+
+
+def warm(street, today):
+    """Compute and cache what a street's pages judge of 三会一课 on `today` (the dashboard's
+    panel and ranking, the street compliance page), so the first official of the day does not
+    wait for 500 branches to be judged."""
+    scope = street_scope(street, today)
+    build_panels(scope, [compliance_panel, ranking_panel])
+    compliance_cache.street_months(street, today.year, today)
 
 
 def build_panels(scope, panel_functions):

@@ -124,10 +124,11 @@ def compliance_rate(communities, start, end, today, memo=None):
     if not communities:
         return {}
     on = min(end, today)
-    return compliance_cache.cached(
-        compliance_cache.street_of(communities[0].path), "rate",
-        (start, on, tuple(sorted(community.pk for community in communities))),
-        lambda: _compliance_rate(communities, start, on, memo))
+    rates = compliance_cache.cached_by_community(
+        "rate", (start, on), [community.pk for community in communities],
+        lambda missing: _compliance_rate(
+            [community for community in communities if community.pk in missing], start, on, memo))
+    return {pk: rate for pk, rate in rates.items() if rate is not None}
 
 
 def _compliance_rate(communities, start, on, memo):
@@ -230,8 +231,13 @@ def weekly_ranking(street, communities, start, end, today, memo=None):
             value = by_community.get(community.pk)
             mark = item.mark(value, largest[item.key])
             name, filters, *args = item.list_url(community, start, end)
-            url = reverse(name, args=args[0]) if args else list_urls.setdefault(
-                name, reverse(name))
+            if args:
+                url = reverse(name, args=args[0])
+            else:
+                # Not setdefault(name, reverse(name)): that reverses 250 times for a street.
+                if name not in list_urls:
+                    list_urls[name] = reverse(name)
+                url = list_urls[name]
             values.append(RankingCell(item, value, mark, f"{url}?{urlencode(filters)}"))
             score += weights[item.key] * mark
         rows.append(RankingRow(community, values, (score / total_weight).quantize(Decimal("0.1"))))

@@ -63,11 +63,7 @@ def compliance_street(request, pk):
     year = _year(request)
     today = timezone.localdate()
     months = [compliance.Span.month(year, month) for month in range(1, 13)]
-    # Cells by community id, not the communities: a renamed community shows its new name.
-    cells = compliance_cache.cached(street.pk, "matrix", (year, today), lambda: {
-        community.pk: row for community, row in compliance.street_matrix(street, year, today)[1]})
-    rows = [(community, cells[community.pk]) for community in compliance.street_communities(street)
-            if community.pk in cells]
+    rows = compliance_cache.street_months(street, year, today)
     return render(request, "activities/compliance_street.html", {
         "street": street, "year": year, "months": months, "rows": rows,
         "years": range(today.year, today.year - 5, -1)})

@@ -25,39 +25,57 @@ class Counter:
         return self.calls
 
 
-def ask(street, counter, parts=("x",)):
-    return compliance_cache.cached(street.pk, "test", parts, counter)
+def ask(community, counter, parts=("x",)):
+    return compliance_cache.cached_by_community(
+        "test", parts, [community.pk], lambda missing: {pk: counter() for pk in missing}
+    )[community.pk]
 
 
-def test_served_from_the_cache_until_a_meeting_of_the_street_changes(world):
+def test_served_from_the_cache_until_a_meeting_of_the_community_changes(world):
     counter = Counter()
-    assert ask(world.street, counter) == 1
-    assert ask(world.street, counter) == 1
-    assert ask(world.street, counter, parts=("y",)) == 2     # other parts, other entry
+    assert ask(world.community, counter) == 1
+    assert ask(world.community, counter) == 1
+    assert ask(world.community, counter, parts=("y",)) == 2     # other parts, other entry
     meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
-    assert ask(world.street, counter) == 3
+    assert ask(world.community, counter) == 3
     meeting.topic = "改了题目"
     meeting.save()
-    assert ask(world.street, counter) == 4
+    assert ask(world.community, counter) == 4
     meeting.kinds.add(MeetingKind.PARTY_LECTURE)
-    assert ask(world.street, counter) == 5
+    assert ask(world.community, counter) == 5
     meeting.delete()
-    assert ask(world.street, counter) == 6
+    assert ask(world.community, counter) == 6
 
 
-def test_a_meeting_of_another_street_leaves_this_street_cached(world):
-    far_branch = BranchFactory(parent=world.other_street_community)
+def test_a_meeting_of_another_community_leaves_this_community_cached(world):
     counter, other = Counter(), Counter()
-    ask(world.street, counter), ask(world.other_street, other)
-    HeldMeetingFactory(branch=far_branch, kinds=[MeetingKind.THEME_DAY])
-    assert ask(world.street, counter) == 1
-    assert ask(world.other_street, other) == 2
+    ask(world.community, counter), ask(world.other_community, other)
+    HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY])
+    assert ask(world.community, counter) == 1
+    assert ask(world.other_community, other) == 2
+
+
+def test_only_the_communities_without_a_fresh_value_are_computed(world):
+    asked = []
+
+    def compute(missing):
+        asked.append(sorted(missing))
+        return {pk: f"v{len(asked)}" for pk in missing if pk != world.other_community.pk}
+
+    ids = [world.community.pk, world.other_community.pk]
+    assert compliance_cache.cached_by_community("test", (), ids, compute) == {
+        world.community.pk: "v1", world.other_community.pk: None}
+    HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    # The other community's None was cached like any value.
+    assert compliance_cache.cached_by_community("test", (), ids, compute) == {
+        world.community.pk: "v2", world.other_community.pk: None}
+    assert asked == [sorted(ids), [world.community.pk]]
 
 
 @pytest.mark.parametrize("write", ["rule", "seat", "node", "kind"])
 def test_rules_seats_the_tree_and_kinds_change_every_street(world, write):
     counter, other = Counter(), Counter()
-    ask(world.street, counter), ask(world.other_street, other)
+    ask(world.community, counter), ask(world.other_street_community, other)
     if write == "rule":
         MeetingRule.objects.create(node=world.other_street, kind_id=MeetingKind.THEME_DAY,
                                    period=Period.QUARTER, minimum=1)
@@ -69,7 +87,7 @@ def test_rules_seats_the_tree_and_kinds_change_every_street(world, write):
         kind = MeetingKind.objects.get(code=MeetingKind.TALK)
         kind.sort_order += 1
         kind.save()
-    assert (ask(world.street, counter), ask(world.other_street, other)) == (2, 2)
+    assert (ask(world.community, counter), ask(world.other_street_community, other)) == (2, 2)
 
 
 def test_figures_read_before_a_write_commits_are_not_served_after_it(
@@ -79,8 +97,8 @@ def test_figures_read_before_a_write_commits_are_not_served_after_it(
     counter = Counter()
     with django_capture_on_commit_callbacks(execute=True):
         HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
-        assert ask(world.street, counter) == 1      # the concurrent reader, before the commit
-    assert ask(world.street, counter) == 2
+        assert ask(world.community, counter) == 1      # the concurrent reader, before the commit
+    assert ask(world.community, counter) == 2
 
 
 def test_the_street_dashboard_shows_a_meeting_recorded_after_it_was_cached(client, world):
@@ -124,27 +142,27 @@ def _at(day):
 
 def test_editing_a_branch_address_keeps_the_figures_but_its_founding_date_does_not(world):
     counter = Counter()
-    ask(world.street, counter)
+    ask(world.community, counter)
     world.branch.address = "新的地址"
     world.branch.phone = "12345678"
     world.branch.save()
-    assert ask(world.street, counter) == 1
+    assert ask(world.community, counter) == 1
     world.branch.founded_on = date(2026, 3, 1)
     world.branch.save()
-    assert ask(world.street, counter) == 2
+    assert ask(world.community, counter) == 2
     world.branch.archived_at = timezone.now()
     world.branch.save()
-    assert ask(world.street, counter) == 3
+    assert ask(world.community, counter) == 3
 
 
-def test_moving_a_meeting_to_another_street_refreshes_the_street_it_left(world):
+def test_moving_a_meeting_to_another_community_refreshes_the_community_it_left(world):
     meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
     far = BranchFactory(parent=world.other_street_community)
     counter = Counter()
-    ask(world.street, counter)
+    ask(world.community, counter)
     meeting.branch = far
     meeting.save()
-    assert ask(world.street, counter) == 2
+    assert ask(world.community, counter) == 2
 
 
 def test_renaming_a_community_shows_on_the_street_compliance_page(client, world):
@@ -154,3 +172,51 @@ def test_renaming_a_community_shows_on_the_street_compliance_page(client, world)
     world.community.name = "改名后的社区党委"
     world.community.save()
     assert "改名后的社区党委" in client.get(url).content.decode()
+
+
+def test_after_a_meeting_the_street_dashboard_judges_only_its_community_again(
+        client, world, monkeypatch):
+    from activities import compliance
+
+    loaded = []
+    load_facts = compliance.load_facts
+
+    def spy(branches, first, last):
+        branches = list(branches)
+        loaded.append({branch.parent_id for branch in branches})
+        return load_facts(branches, first, last)
+
+    monkeypatch.setattr(compliance, "load_facts", spy)
+    client.force_login(world.users["official"])
+    url = reverse("dashboards:street", args=[world.street.pk])
+    client.get(url)
+    assert loaded == [{world.community.pk, world.other_community.pk}]  # panel and ranking share
+    HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY])
+    loaded.clear()
+    client.get(url)
+    assert loaded == [{world.other_community.pk}]
+
+
+def test_after_the_nightly_warm_up_the_street_pages_judge_no_branch(client, world, monkeypatch):
+    from activities import compliance
+    from portal.celery import app
+
+    loaded = []
+    load_facts = compliance.load_facts
+
+    def spy(branches, first, last):
+        loaded.append(len(branches))
+        return load_facts(branches, first, last)
+
+    monkeypatch.setattr(compliance, "load_facts", spy)
+    app.loader.import_default_modules()     # what a worker does when it starts
+    entry = app.conf.beat_schedule["portal-warm-dashboards"]
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
+    assert app.tasks[entry["task"]].apply().get() == 2     # both streets of the world
+    assert loaded
+    loaded.clear()
+    client.force_login(world.users["official"])
+    for url in (reverse("dashboards:street", args=[world.street.pk]),
+                reverse("activities:compliance_street", args=[world.street.pk])):
+        assert client.get(url).status_code == 200
+    assert loaded == []

@@ -46,14 +46,15 @@ def _queries(client, street, official):
 
 
 # Session (read, and saved in a savepoint: 4), user, grants, the street, its communities,
-# 三会一课 (branches and five facts: 6), members, branches, inspections, rectifications,
+# 三会一课 (branches, the branches to judge and five facts: 7), members, branches, inspections, rectifications,
 # ranking weights, five ranking inputs (the compliance rate reuses the panel's facts: its
 # branches, 1), open rectifications, activities and
 # hours (2), posts, claims, employed members by unit (by community: with the members panel),
 # registrations, contributions, and the navigation's member link.
-STREET_DASHBOARD_QUERIES = 33
-# Once the 三会一课 figures are cached: the facts (5) and the rate's branches (1) are not read.
-STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 6
+STREET_DASHBOARD_QUERIES = 34
+# Once the 三会一课 figures are cached: the branches to judge and the facts (6) and the rate's
+# branches (1) are not read, the meeting kinds are (1).
+STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 7 + 1
 
 
 @pytest.mark.parametrize("communities", [2, 6])
@@ -160,13 +161,13 @@ def _community_with(branches):
 
 # Session (4), user, grants, the community and its street, this week's rectifications, this
 # week's work (5),
-# 三会一课 (6), members, branches, inspections, rectifications, activities and hours (2), posts,
+# 三会一课 (7), members, branches, inspections, rectifications, activities and hours (2), posts,
 # claims, employed members by unit, registrations, contributions, and the navigation's member link.
-COMMUNITY_DASHBOARD_QUERIES = 32
+COMMUNITY_DASHBOARD_QUERIES = 33
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
-# (members, branches, 三会一课 6, inspections 2, activities 2, service 4, contributions), the
+# (members, branches, 三会一课 7, inspections 2, activities 2, service 4, contributions), the
 # month's meetings (and their kinds), activities and contributions.
-STREET_REPORT_QUERIES = 31
+STREET_REPORT_QUERIES = 32
 
 
 @pytest.mark.parametrize("branches", [1, 4])
