@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date
 
 from django.conf import settings
@@ -298,15 +299,25 @@ class Grant(models.Model):
 
 
 class AccountState(models.Model):
-    """When a user last chose their own password.
+    """When a user last chose their own password, and which one.
 
     Passwords set by someone else (demo seeding, staff creating an account) have no row here,
-    so in production the user must choose a new one before using the portal.
+    so in production the user must choose a new one before using the portal. The row holds a
+    fingerprint of the password hash the user chose: a password set any other way afterwards
+    (the admin, `manage.py changepassword`, a shell) no longer matches it.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="account_state", verbose_name=_("用户"))
     password_chosen_at = models.DateTimeField(_("本人设置密码时间"))
+    password_fingerprint = models.CharField(_("本人设置的密码指纹"), max_length=64, blank=True,
+                                            editable=False)
+
+    @staticmethod
+    def fingerprint(password_hash):
+        """SHA-256 of the stored (salted, slow) hash: it tells whether the hash changed and
+        reveals nothing the hash does not."""
+        return hashlib.sha256(password_hash.encode()).hexdigest()
 
     class Meta:
         verbose_name = _("账号状态")

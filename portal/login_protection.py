@@ -2,9 +2,9 @@
 of initial passwords in production.
 
 A password someone else set (the demo password, the one staff typed when creating an account,
-one an administrator reset) is known to more than one person. With FORCE_PASSWORD_CHANGE on
-(production: DEBUG false), a user without an `AccountState` row is sent to 修改密码 until they
-choose their own.
+one an administrator reset in the admin or with `manage.py changepassword`) is known to more than
+one person. With FORCE_PASSWORD_CHANGE on (production: DEBUG false), a user is sent to 修改密码
+until their `AccountState` row records the password they have now as one they chose.
 """
 from django.conf import settings
 from django.contrib import messages
@@ -35,8 +35,9 @@ def password_chosen_record(*, user):
     """Record that the user has just chosen their own password."""
     from organizations.models import AccountState
 
-    AccountState.objects.update_or_create(user=user,
-                                          defaults={"password_chosen_at": timezone.now()})
+    AccountState.objects.update_or_create(user=user, defaults={
+        "password_chosen_at": timezone.now(),
+        "password_fingerprint": AccountState.fingerprint(user.password)})
 
 
 def password_set_record(*, user, set_by):
@@ -53,7 +54,8 @@ def password_set_record(*, user, set_by):
 def password_chosen(user):
     from organizations.models import AccountState
 
-    return AccountState.objects.filter(user=user).exists()
+    return AccountState.objects.filter(
+        user=user, password_fingerprint=AccountState.fingerprint(user.password)).exists()
 
 
 class ForcePasswordChangeMiddleware:

@@ -1,11 +1,13 @@
 """Login protection: lockout, no user enumeration, password rules, forced change, idle timeout,
 cookie flags and HSTS."""
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +18,7 @@ from organizations import services
 from organizations.models import AccountState
 from organizations.scope import Role
 from portal import demo
-from portal.login_protection import SESSION_KEY
+from portal.login_protection import SESSION_KEY, password_chosen, password_chosen_record
 from tests.security.production import production_settings
 
 PRODUCTION_NAMES = [
@@ -169,13 +171,13 @@ def admin_sets_password(admin_client, user, password):
 def superuser(django_user_model):
     user = django_user_model.objects.create_superuser(username="guanliyuan",
                                                       password="Guan#Li2026")
-    AccountState.objects.create(user=user, password_chosen_at=timezone.now())
+    password_chosen_record(user=user)
     return user
 
 
 def test_a_password_an_administrator_resets_must_be_changed_at_next_login(person, superuser,
                                                                           client):
-    AccountState.objects.create(user=person, password_chosen_at=timezone.now())
+    password_chosen_record(user=person)
     with forced():
         admin_client = Client()
         admin_client.force_login(superuser)
@@ -197,6 +199,29 @@ def test_a_password_an_administrator_resets_must_be_changed_at_next_login(person
         client.logout()
         login(client, "laozhang", "Zi-Ji_Xuan88")
         assert client.get(HOME).status_code == 200
+
+
+def test_a_password_set_with_changepassword_must_be_changed_at_next_login(person, client,
+                                                                         monkeypatch):
+    password_chosen_record(user=person)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Chong#Zhi2026")
+    call_command("changepassword", "laozhang", stdout=StringIO())
+    with forced():
+        assert login(client, "laozhang", "Chong#Zhi2026").status_code == 302
+        assert client.get(HOME).url == PASSWORD_CHANGE
+
+
+def test_a_password_chosen_before_the_fingerprint_counts_as_chosen(person):
+    """The migration fingerprints the rows it finds: nobody is forced to choose again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    AccountState.objects.create(user=person, password_chosen_at=timezone.now())
+    assert not password_chosen(person)
+    import_module("organizations.migrations.0004_account_state_fingerprint") \
+        .fingerprint_chosen_passwords(apps, None)
+    assert password_chosen(person)
 
 
 def test_an_administrator_setting_their_own_password_has_chosen_it(superuser, client):
@@ -221,7 +246,7 @@ def test_no_forced_change_in_development(world, client):
 def test_a_known_chosen_password_costs_no_query_per_page(world, client,
                                                          django_assert_num_queries):
     user = world.users["staff"]
-    AccountState.objects.create(user=user, password_chosen_at=timezone.now())
+    password_chosen_record(user=user)
     client.force_login(user)
     client.get(HOME)
     with CaptureQueriesContext(connection) as plain:
