@@ -45,6 +45,8 @@ def compliance_panel(scope):
              "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
     judged = _judged_by_community(scope, branches, spans)
     worst, kinds = judged["worst"], judged["kinds"]
+    # A branch archived or moved since it was listed above was not judged: it is not shown.
+    branches = [branch for branch in branches if branch.pk in worst["month"]]
     names = {kind.code: kind.label for kind in kinds}
     branch_url = path_url("activities:compliance_branch")
     data = {**spans, "kinds": kinds,

@@ -104,6 +104,8 @@ def member_counts(scope):
         communities = branch_communities(scope)
         counts = defaultdict(lambda: [0, 0])
         for branch_id, category, status, n, registered in rows:
+            if branch_id not in communities:
+                continue  # a branch set up since the map was read: on the next page
             figures = counts[communities[branch_id][0], category, status]
             figures[0] += n
             figures[1] += registered

@@ -181,3 +181,31 @@ def test_ranking_inputs_compliance_rate_and_activities(street):
                                                           street.second.pk: 0}
     more = next(item for item in RANKING_INPUTS if item.kind == MORE_IS_BETTER)
     assert more.mark(1, 4) == 25 and more.mark(0, 0) == 0
+
+
+def test_a_branch_archived_while_the_panel_is_built_is_left_out(world, monkeypatch):
+    from django.utils import timezone
+
+    from organizations.models import Node
+    from portal import compliance_panels
+
+    listed = compliance_panels.branches_under
+
+    def then_archived(node):
+        rows = listed(node)
+        Node.objects.filter(pk=world.branch.pk).update(archived_at=timezone.now())
+        return rows
+
+    monkeypatch.setattr(compliance_panels, "branches_under", then_archived)
+    data = compliance_panel(street_scope(world.street, TODAY)).data
+    assert world.branch.pk not in {row["branch"].pk for row in data["red"]}
+
+
+def test_a_member_of_a_branch_set_up_while_the_page_is_built_does_not_break_it(world):
+    from members.factories import MemberFactory
+    from portal.dashboards import branches_panel, members_panel
+
+    scope = street_scope(world.street, TODAY)
+    branches_panel(scope)
+    MemberFactory(branch=BranchFactory(parent=world.community))
+    assert members_panel(scope).data["totals"]["total"] == 1    # the world's member
