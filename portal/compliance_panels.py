@@ -25,19 +25,12 @@ STATUS_LABELS = {compliance.GREEN: _("达标"), compliance.AMBER: _("进行中")
                  compliance.RED: _("未达标"), compliance.GREY: _("未开始")}
 
 
-def branches_under(node):
-    """(pk, parent_id, name) of the branches under the node: all a panel shows of them. A
-    street's 500 branches as model instances cost more than judging them from the cache."""
-    return list(Node.objects.active().filter(kind=Node.Kind.BRANCH, path__startswith=node.path)
-                .order_by("sort_order", "path").values_list("pk", "parent_id", "name", named=True))
-
-
 def compliance_panel(scope):
     today = scope.today
     # A branch of an archived community is in no community's figures.
     community_ids = {community.pk for community in scope.communities}
-    branches = [branch for branch in branches_under(scope.node)
-                if branch.parent_id in community_ids]
+    branches = [branch for branch in scope.branches()
+                if branch.archived_at is None and branch.parent_id in community_ids]
     if not branches:
         return None
     month = compliance.Span.of(Period.MONTH, today)

@@ -23,8 +23,8 @@ from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, Panel, path_url, status_class, url_with
 from portal.ranking import weekly_ranking
-from portal.work_panels import (activities_panel, branch_communities, contributions_panel,
-                                member_counts, service_panel, week_work_panel)
+from portal.work_panels import (activities_panel, contributions_panel, member_counts,
+                                service_panel, week_work_panel)
 
 
 def members_panel(scope):
@@ -63,8 +63,8 @@ def members_panel(scope):
 
 def branches_panel(scope):
     counts = defaultdict(int)
-    for community_id, archived in branch_communities(scope).values():
-        counts[community_id] += not archived
+    for branch in scope.branches():
+        counts[branch.parent_id] += branch.archived_at is None
     node_url = path_url("organizations:node_detail")
     return Panel("branches", _("党支部"), {
         "total": sum(counts.values()),

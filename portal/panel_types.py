@@ -17,6 +17,19 @@ class DashboardScope:
     # 三会一课 facts the panels and the ranking of one page load once: see ranking.year_facts.
     memo: dict = field(default_factory=dict)
 
+    def branches(self):
+        """Every branch under the node, archived ones too, as (pk, parent_id, name, archived_at)
+        rows in tree order: one query the panels share (a street's 500 branches as model
+        instances would cost more than most panels)."""
+        if "branches" not in self.memo:
+            from organizations.models import Node
+
+            self.memo["branches"] = list(
+                Node.objects.filter(kind=Node.Kind.BRANCH, path__startswith=self.node.path)
+                .order_by("sort_order", "path")
+                .values_list("pk", "parent_id", "name", "archived_at", named=True))
+        return self.memo["branches"]
+
     @property
     def week(self):
         return week_of(self.today)

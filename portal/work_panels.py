@@ -78,17 +78,6 @@ def activities_panel(scope):
     })
 
 
-def branch_communities(scope):
-    """{branch id: (community id, archived)} for every branch under the node, archived ones
-    too (their members count until they are moved): one query the panels share."""
-    if "branches" not in scope.memo:
-        scope.memo["branches"] = {
-            pk: (parent_id, archived_at is not None) for pk, parent_id, archived_at in
-            Node.objects.filter(kind=Node.Kind.BRANCH, path__startswith=scope.node.path)
-            .values_list("pk", "parent_id", "archived_at")}
-    return scope.memo["branches"]
-
-
 def member_counts(scope):
     """Members on the roll under the node by community, category and status, with how many
     have an approved 双报到 registration: one scan that the members and service panels share."""
@@ -101,12 +90,12 @@ def member_counts(scope):
                     Registration.objects.filter(member=OuterRef("pk"),
                                                 status=Registration.Status.APPROVED))))
                 .order_by())
-        communities = branch_communities(scope)
+        communities = {branch.pk: branch.parent_id for branch in scope.branches()}
         counts = defaultdict(lambda: [0, 0])
         for branch_id, category, status, n, registered in rows:
             if branch_id not in communities:
                 continue  # a branch set up since the map was read: on the next page
-            figures = counts[communities[branch_id][0], category, status]
+            figures = counts[communities[branch_id], category, status]
             figures[0] += n
             figures[1] += registered
         scope.memo["member_counts"] = [

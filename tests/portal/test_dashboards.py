@@ -45,13 +45,13 @@ def _queries(client, street, official):
     return len(captured), response
 
 
-# Session (read, and saved in a savepoint: 4), user, grants, the street, its communities,
-# 三会一课 (branches, the branches to judge and five facts: 7), members, branches, inspections, rectifications,
-# ranking weights, five ranking inputs (the compliance rate reuses the panel's facts: its
-# branches, 1), open rectifications, activities and
-# hours (2), posts, claims, employed members by unit (by community: with the members panel),
-# registrations, contributions, and the navigation's member link.
-STREET_DASHBOARD_QUERIES = 34
+# Session (read, and saved in a savepoint: 4), user, grants, the street, its communities, its
+# branches (shared by the panels), 三会一课 (the branches to judge and five facts: 6), members,
+# inspections, rectifications, ranking weights, five ranking inputs (the compliance rate reuses
+# the panel's facts: its branches, 1), open rectifications, activities and hours (2), posts,
+# claims, employed members by unit (by community: with the members panel), registrations,
+# contributions, and the navigation's member link.
+STREET_DASHBOARD_QUERIES = 33
 # Once the 三会一课 figures are cached: the branches to judge and the facts (6) and the rate's
 # branches (1) are not read, the meeting kinds are (1).
 STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 7 + 1
@@ -160,14 +160,14 @@ def _community_with(branches):
 
 
 # Session (4), user, grants, the community and its street, this week's rectifications, this
-# week's work (5),
-# 三会一课 (7), members, branches, inspections, rectifications, activities and hours (2), posts,
-# claims, employed members by unit, registrations, contributions, and the navigation's member link.
-COMMUNITY_DASHBOARD_QUERIES = 33
+# week's work (5), its branches (shared by the panels), 三会一课 (6), members, inspections,
+# rectifications, activities and hours (2), posts, claims, employed members by unit,
+# registrations, contributions, and the navigation's member link.
+COMMUNITY_DASHBOARD_QUERIES = 32
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
-# (members, branches, 三会一课 7, inspections 2, activities 2, service 4, contributions), the
+# (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions), the
 # month's meetings (and their kinds), activities and contributions.
-STREET_REPORT_QUERIES = 32
+STREET_REPORT_QUERIES = 31
 
 
 @pytest.mark.parametrize("branches", [1, 4])

@@ -183,21 +183,15 @@ def test_ranking_inputs_compliance_rate_and_activities(street):
     assert more.mark(1, 4) == 25 and more.mark(0, 0) == 0
 
 
-def test_a_branch_archived_while_the_panel_is_built_is_left_out(world, monkeypatch):
+def test_a_branch_archived_while_the_panel_is_built_is_left_out(world):
     from django.utils import timezone
 
     from organizations.models import Node
-    from portal import compliance_panels
 
-    listed = compliance_panels.branches_under
-
-    def then_archived(node):
-        rows = listed(node)
-        Node.objects.filter(pk=world.branch.pk).update(archived_at=timezone.now())
-        return rows
-
-    monkeypatch.setattr(compliance_panels, "branches_under", then_archived)
-    data = compliance_panel(street_scope(world.street, TODAY)).data
+    scope = street_scope(world.street, TODAY)
+    assert world.branch.pk in {branch.pk for branch in scope.branches()}
+    Node.objects.filter(pk=world.branch.pk).update(archived_at=timezone.now())
+    data = compliance_panel(scope).data
     assert world.branch.pk not in {row["branch"].pk for row in data["red"]}
 
 
