@@ -174,7 +174,8 @@ def _windows(span, period):
 
 
 def load_facts(branches, first, last):
-    """Facts for these branches with the held meetings between `first` and `last` (dates).
+    """Facts for these branches with the meetings held from the month of `first` to the end of
+    the day `last`, and the committees as of `last` (or today, if that is earlier).
 
     Five queries: kinds, rules, committees, groups and one aggregate of held meetings.
     """
@@ -198,7 +199,9 @@ def load_facts(branches, first, last):
              for branch in branches}
     held = (Meeting.objects.held().filter(branch_id__in=ids,
                                            starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
-                                           starts_at__lt=Span.of(Period.MONTH, last).ends_before())
+                                           starts_at__lt=timezone.make_aware(
+                                               datetime.combine(last + timedelta(days=1),
+                                                                time.min)))
             # The month as a date in the current time zone: a street's year is some 24,000
             # rows, and a datetime per row cost a time-zone conversion each in Python.
             .values_list("branch_id", "group_id", "kinds",

@@ -18,6 +18,7 @@ from typing import Callable
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -103,12 +104,15 @@ def rectifications_overdue(communities, start, end, today):
 
 def year_facts(branches, first, last, memo=None):
     """`compliance.load_facts` for these branches from `first` to `last`, reusing facts of the
-    same branches over a covering range already in `memo` (a dict one page shares between its
-    panels and its ranking: the facts are the costly part)."""
+    same branches already in `memo` (a dict one page shares between its panels and its ranking:
+    the facts are the costly part) that start no later and end on the same day, or, when `last`
+    is today or later, end no earlier (nothing is held after today)."""
     ids = frozenset(branch.pk for branch in branches)
     loaded = memo.setdefault("facts", {}) if memo is not None else {}
+    today = timezone.localdate()
     for (loaded_ids, loaded_first, loaded_last), facts in loaded.items():
-        if loaded_ids == ids and loaded_first <= first and last <= loaded_last:
+        if loaded_ids == ids and loaded_first <= first and (
+                last == loaded_last or today <= last <= loaded_last):
             return facts
     facts = compliance.load_facts(branches, first, last)
     loaded[(ids, first, last)] = facts
@@ -135,7 +139,8 @@ def _compliance_rate(communities, start, on, memo):
     branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
     if not branches:
         return {}
-    kinds, facts = year_facts(branches, date(start.year, 1, 1), date(start.year, 12, 31), memo)
+    # Only what was held by `on`: a past week keeps the figure it had.
+    kinds, facts = year_facts(branches, date(start.year, 1, 1), on, memo)
     month = compliance.Span.of(Period.MONTH, start)
     cells = defaultdict(lambda: [0, 0])
     for branch in branches:

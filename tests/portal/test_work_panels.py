@@ -183,6 +183,14 @@ def test_ranking_inputs_compliance_rate_and_activities(street):
     assert more.mark(1, 4) == 25 and more.mark(0, 0) == 0
 
 
+def test_a_past_week_is_judged_on_the_meetings_held_by_its_end(street):
+    branch = BranchFactory(parent=street.first)
+    HeldMeetingFactory(branch=branch, starts_at=at(date(2026, 11, 20)), kinds=ALL_KINDS)
+    past = compliance_rate([street.first], date(2026, 11, 2), date(2026, 11, 8), TODAY)
+    current = compliance_rate([street.first], date(2026, 11, 16), date(2026, 11, 22), TODAY)
+    assert (past[street.first.pk], current[street.first.pk]) == (0, 1)
+
+
 def test_a_branch_archived_while_the_panel_is_built_is_left_out(world):
     from django.utils import timezone
 
