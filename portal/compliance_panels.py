@@ -36,7 +36,7 @@ def compliance_panel(scope):
     month = compliance.Span.of(Period.MONTH, today)
     spans = {"previous": compliance.Span.of(Period.MONTH, month.first - timedelta(days=1)),
              "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
-    judged = _judged_by_community(scope, branches, spans)
+    judged = _judged_by_community(scope, spans)
     worst, kinds = judged["worst"], judged["kinds"]
     # A branch archived or moved since it was listed above was not judged: it is not shown.
     branches = [branch for branch in branches if branch.pk in worst["month"]]
@@ -70,7 +70,7 @@ def compliance_panel(scope):
     return Panel("compliance", _("三会一课落实情况"), data)
 
 
-def _judged_by_community(scope, branches, spans):
+def _judged_by_community(scope, spans):
     """`_judged` for each community of the scope, from the cache where it holds them, merged."""
     def judge(missing):
         # The facts need whole branches (paths, founding dates), of these communities only.
