@@ -51,6 +51,30 @@ def password_set_record(*, user, set_by):
         AccountState.objects.filter(user=user).delete()
 
 
+def _carry_over_rehash(sender, instance, update_fields=None, raw=False, **kwargs):
+    """Django re-hashes a password at login when the hasher's settings changed (an upgrade);
+    `set_password` leaves the raw password in `_password` and a re-hash clears it. The same
+    password re-hashed stays chosen: its fingerprint follows the new hash."""
+    from organizations.models import AccountState
+
+    if raw or instance.pk is None or instance._password is not None or (
+            update_fields is not None and "password" not in update_fields):
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if before and before != instance.password:
+        AccountState.objects.filter(
+            user_id=instance.pk, password_fingerprint=AccountState.fingerprint(before),
+        ).update(password_fingerprint=AccountState.fingerprint(instance.password))
+
+
+def connect():
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import pre_save
+
+    pre_save.connect(_carry_over_rehash, sender=get_user_model(),
+                     dispatch_uid="login-protection-rehash")
+
+
 def password_chosen(user):
     from organizations.models import AccountState
 

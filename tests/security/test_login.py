@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
@@ -209,6 +210,23 @@ def test_a_password_set_with_changepassword_must_be_changed_at_next_login(person
     with forced():
         assert login(client, "laozhang", "Chong#Zhi2026").status_code == 302
         assert client.get(HOME).url == PASSWORD_CHANGE
+
+
+class FewerIterations(PBKDF2PasswordHasher):
+    """A hasher whose settings differ from the stored hash's, as after a Django upgrade."""
+    iterations = 1000
+
+
+def test_a_password_rehashed_at_login_stays_chosen(person, client):
+    password_chosen_record(user=person)
+    hash_before = person.password
+    with override_settings(PASSWORD_HASHERS=[f"{__name__}.FewerIterations",
+                                             "django.contrib.auth.hashers.MD5PasswordHasher"]), \
+            forced():
+        assert login(client, "laozhang", GOOD_PASSWORD).status_code == 302
+        person.refresh_from_db()
+        assert person.password != hash_before       # upgraded to the preferred hasher
+        assert client.get(HOME).status_code == 200
 
 
 def test_a_password_chosen_before_the_fingerprint_counts_as_chosen(person):
