@@ -71,46 +71,45 @@ class _CountTexts:
 def tree_for(user, include_archived=False):
     """The visible part of the tree as nested (node, children) with per-node counts.
 
-    Two queries whatever the size: the nodes, and the member counts. Labels, links and count
-    texts are worked out here, once per kind or per distinct count, not per node in the
-    template: at a district's 1,500 nodes, per-node reverse(), choice labels and
-    {% blocktranslate %} cost several times the queries.
+    Three queries whatever the size: the nodes, the party groups per branch, and the member
+    counts (four for a secretary, whose tree lists the groups). Labels, links and count texts
+    are worked out here, once per kind or per distinct count, not per node in the template: at
+    a district's 1,500 nodes, per-node reverse(), choice labels and {% blocktranslate %} cost
+    several times the queries.
     """
-    nodes = Node.objects.visible_to(user)
+    visible = Node.objects.visible_to(user)
     if not include_archived:
-        nodes = nodes.active()
-    nodes = list(nodes.order_by("path", "sort_order"))
+        visible = visible.active()
+    # Party groups are two thirds of a district's nodes and each branch's page lists its own:
+    # the tree shows them only under a branch that is a root (a secretary's tree); elsewhere
+    # they are counted, not loaded.
+    nodes = list(visible.exclude(kind=Node.Kind.GROUP).order_by("path", "sort_order"))
     by_pk = {node.pk: node for node in nodes}
+    root_branches = [node.pk for node in nodes
+                     if node.kind == Node.Kind.BRANCH and node.parent_id not in by_pk]
+    if root_branches:
+        groups = list(visible.filter(kind=Node.Kind.GROUP, parent_id__in=root_branches)
+                      .order_by("path", "sort_order"))
+        nodes += groups
+        by_pk.update((group.pk, group) for group in groups)
     children = defaultdict(list)
     roots = []
     for node in sorted(nodes, key=lambda n: (n.depth, n.sort_order, n.name)):
         node.branch_count = node.group_count = 0
         (children[node.parent_id] if node.parent_id in by_pk else roots).append(node)
-    # Party groups are two thirds of a district's nodes and each branch's page lists its
-    # own: the tree shows them only under a branch that is a root (a secretary's tree).
-    shown = []
     for node in nodes:
-        if node.kind != Node.Kind.BRANCH or node.parent_id not in by_pk:
-            node.tree_children = children.get(node.pk, [])
-        else:
-            node.tree_children = []
-        if node.kind != Node.Kind.GROUP or node.parent_id not in by_pk \
-                or by_pk[node.parent_id].tree_children:
-            shown.append(node)
-        if node.kind in (Node.Kind.BRANCH, Node.Kind.GROUP):
-            ancestor = by_pk.get(node.parent_id)
-            while ancestor is not None:
-                if node.kind == Node.Kind.BRANCH:
-                    ancestor.branch_count += 1
-                else:
-                    ancestor.group_count += 1
-                ancestor = by_pk.get(ancestor.parent_id)
-    member_counts = member_counts_by_node(shown)
+        node.tree_children = children.get(node.pk, [])
+        if node.kind == Node.Kind.BRANCH:
+            _add_to_ancestors(by_pk, node.parent_id, "branch_count", 1)
+    for branch_id, n in (visible.filter(kind=Node.Kind.GROUP).values_list("parent_id")
+                         .annotate(n=Count("pk")).order_by()):
+        _add_to_ancestors(by_pk, branch_id, "group_count", n)
+    member_counts = member_counts_by_node(nodes)
     kind_labels = {value: str(label) for value, label in Node.Kind.choices}
     org_type_labels = {value: str(label) for value, label in Node.OrgType.choices}
     url_head, url_tail = reverse("organizations:node_detail", args=[0]).rsplit("0", 1)
     counts_text = _CountTexts()
-    for node in shown:
+    for node in nodes:
         node.member_count = member_counts.get(node.pk, 0)
         node.url = f"{url_head}{node.pk}{url_tail}"
         node.kind_label = kind_labels[node.kind]
@@ -118,6 +117,14 @@ def tree_for(user, include_archived=False):
             node.kind_label += "·" + org_type_labels[node.org_type]
         node.counts_text = counts_text(node)
     return roots
+
+
+def _add_to_ancestors(by_pk, pk, counter, n):
+    """Add `n` to `counter` of the node `pk` and of each of its ancestors that is loaded."""
+    node = by_pk.get(pk)
+    while node is not None:
+        setattr(node, counter, getattr(node, counter) + n)
+        node = by_pk.get(node.parent_id)
 
 
 def branch_structure_warnings(branch):

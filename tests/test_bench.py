@@ -72,9 +72,9 @@ def make_street(communities, branches_per_community=3, members_per_branch=4):
     return street, official
 
 
-# Session, user, grants, the nodes, the member counts, the member link (navigation), session
-# save and its transaction.
-TREE_QUERIES = 9
+# Session, user, grants, the nodes, the party groups per branch, the member counts, the member
+# link (navigation), session save and its transaction.
+TREE_QUERIES = 10
 
 
 @pytest.mark.parametrize("communities", [1, 6])
