@@ -99,8 +99,9 @@ def _judged(scope, communities, branches, spans):
     worst status over each span, the kinds a red branch misses, the community's row of the
     street's heat map (months) and, below a street, each branch's kinds this month."""
     today = scope.today
-    kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1),
-                              date(today.year, 12, 31), scope.memo)
+    # Held by `today`: a past month's report keeps the figures it had.
+    kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1), today,
+                              scope.memo)
     scope.memo["kinds"] = kinds
     street = scope.node.kind == Node.Kind.STREET
     grid = dict(compliance.month_grid(communities, branches, kinds, facts, today.year, today)

@@ -96,23 +96,25 @@ class ForcePasswordChangeMiddleware:
         chosen = request.session.get(SESSION_KEY) or password_chosen(request.user)
         if chosen:
             request.session[SESSION_KEY] = True
-            return self.get_response(request)
-        return self._until_chosen(request)
-
-    def _until_chosen(self, request):
-        if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
-            return self.get_response(request)
-        try:
-            name = resolve(request.path_info).view_name
-        except Resolver404:
-            name = ""
-        if name not in EXEMPT_URL_NAMES | PASSWORD_CHANGE_URL_NAMES:
-            messages.warning(request, _("请先修改初始密码：初始密码可能被他人知晓。"))
-            return redirect(reverse("password_change"))
-        response = self.get_response(request)
-        # The change view redirects only when the new password was accepted and saved.
-        if (name in PASSWORD_CHANGE_URL_NAMES and request.method == "POST"
-                and response.status_code == 302):
+            response = self.get_response(request)
+        else:
+            name = _view_name(request)
+            if name not in EXEMPT_URL_NAMES | PASSWORD_CHANGE_URL_NAMES and not \
+                    request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+                messages.warning(request, _("请先修改初始密码：初始密码可能被他人知晓。"))
+                return redirect(reverse("password_change"))
+            response = self.get_response(request)
+        # The user's own change, forced or not: the change view redirects only when the new
+        # password was accepted and saved.
+        if request.method == "POST" and response.status_code == 302 \
+                and _view_name(request) in PASSWORD_CHANGE_URL_NAMES:
             password_chosen_record(user=request.user)
             request.session[SESSION_KEY] = True
         return response
+
+
+def _view_name(request):
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return ""

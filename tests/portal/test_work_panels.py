@@ -191,6 +191,17 @@ def test_a_past_week_is_judged_on_the_meetings_held_by_its_end(street):
     assert (past[street.first.pk], current[street.first.pk]) == (0, 1)
 
 
+def test_a_past_month_is_judged_on_the_meetings_held_by_its_end(street):
+    """The monthly report of October keeps its figures when November's meetings come in."""
+    branch = BranchFactory(parent=street.first)
+    HeldMeetingFactory(branch=branch, starts_at=at(date(2026, 11, 5)),
+                       kinds=[MeetingKind.PARTY_LECTURE])
+    october = compliance_panel(community_scope(street.first, date(2026, 10, 31))).data
+    (_branch, cells, _overall, _url), = october["table"]
+    lecture = next(cell for cell in cells if cell and cell.code == MeetingKind.PARTY_LECTURE)
+    assert lecture.status == "amber"
+
+
 def test_a_branch_archived_while_the_panel_is_built_is_left_out(world):
     from django.utils import timezone
 

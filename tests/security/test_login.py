@@ -212,6 +212,19 @@ def test_a_password_set_with_changepassword_must_be_changed_at_next_login(person
         assert client.get(HOME).url == PASSWORD_CHANGE
 
 
+def test_a_user_who_changes_a_chosen_password_is_not_asked_again(person, client):
+    password_chosen_record(user=person)
+    with forced():
+        login(client, "laozhang", GOOD_PASSWORD)
+        response = client.post(PASSWORD_CHANGE, {"old_password": GOOD_PASSWORD,
+                                                 "new_password1": "Zi-Ji_Xuan88",
+                                                 "new_password2": "Zi-Ji_Xuan88"})
+        assert response.status_code == 302
+        client.logout()
+        login(client, "laozhang", "Zi-Ji_Xuan88")
+        assert client.get(HOME).status_code == 200
+
+
 class FewerIterations(PBKDF2PasswordHasher):
     """A hasher whose settings differ from the stored hash's, as after a Django upgrade."""
     iterations = 1000
