@@ -389,12 +389,8 @@ def months_by_community(communities, year, today=None):
 
 
 def street_communities(street):
-    return _street_nodes(street, [Node.Kind.COMMUNITY])
-
-
-def _street_nodes(street, kinds):
     return Node.objects.active().filter(path__startswith=street.path,
-                                        kind__in=kinds).order_by("sort_order", "path")
+                                        kind=Node.Kind.COMMUNITY).order_by("sort_order", "path")
 
 
 def month_grid(communities, branches, kinds, facts, year, today):

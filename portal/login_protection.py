@@ -96,14 +96,11 @@ class ForcePasswordChangeMiddleware:
         chosen = request.session.get(SESSION_KEY) or password_chosen(request.user)
         if chosen:
             request.session[SESSION_KEY] = True
-            response = self.get_response(request)
-        else:
-            name = _view_name(request)
-            if name not in EXEMPT_URL_NAMES | PASSWORD_CHANGE_URL_NAMES and not \
-                    request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
-                messages.warning(request, _("请先修改初始密码：初始密码可能被他人知晓。"))
-                return redirect(reverse("password_change"))
-            response = self.get_response(request)
+        elif _view_name(request) not in EXEMPT_URL_NAMES | PASSWORD_CHANGE_URL_NAMES and not \
+                request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            messages.warning(request, _("请先修改初始密码：初始密码可能被他人知晓。"))
+            return redirect(reverse("password_change"))
+        response = self.get_response(request)
         # The user's own change, forced or not: the change view redirects only when the new
         # password was accepted and saved.
         if request.method == "POST" and response.status_code == 302 \
