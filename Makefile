@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast browser migrate messages clean-var
+.PHONY: run test test-fast test-calendar browser migrate messages clean-var
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ test: $(VENV)/.installed
 
 test-fast: $(VENV)/.installed
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# The date-dependent tests again at each moment of .ci/calendar-moments (the suite itself runs
+# at one fixed moment: tests/conftest.py).
+test-calendar: $(VENV)/.installed
+	@set -e; grep -v '^#' .ci/calendar-moments | while read -r moment; do \
+	  [ -n "$$moment" ] || continue; \
+	  echo "== calendar tests at $$moment Asia/Shanghai =="; \
+	  PORTAL_TEST_NOW="$$moment" $(BIN)/pytest -m "calendar and not browser" -q $(PYTEST_ARGS); \
+	done
 
 browser: $(VENV)/.installed
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)

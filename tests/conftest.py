@@ -6,10 +6,14 @@
 - users: member (a member of B1 with a login), secretary (of B1), staff (of C1),
   staff_other (of C2), official (of A), official_other (of B), superuser.
 """
+import os
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from members.factories import MemberFactory
 from organizations.factories import (BranchFactory, CommunityFactory, GrantFactory, GridFactory,
@@ -33,6 +37,53 @@ class World:
     member: object
     users: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+
+
+# Every test starts at the same moment, so no result depends on the day the suite runs.
+# CI runs the calendar-marked tests again at the awkward moments listed in .ci/calendar-moments
+# (first and last days of months, quarters and years, 29 February, just before and after
+# midnight in Shanghai when the UTC date differs) by setting PORTAL_TEST_NOW.
+DEFAULT_TEST_NOW = "2026-11-18T10:00:00+08:00"
+
+
+def test_now():
+    """The moment the suite runs at: PORTAL_TEST_NOW (ISO 8601, naive = Asia/Shanghai)."""
+    moment = datetime.fromisoformat(os.environ.get("PORTAL_TEST_NOW") or DEFAULT_TEST_NOW)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment
+
+
+test_now.__test__ = False  # a helper, not a test
+
+
+# Reading the clock directly, or through the factories and demo data that date records from it.
+CLOCK_READS = re.compile(r"timezone\.now|localdate|localtime|date\.today|datetime\.now|TODAY\b|"
+                         r"test_now\(|MeetingFactory|ActivityFactory|RectificationFactory|"
+                         r"InspectionFactory|seed_demo|\bdemo\b")
+
+
+def pytest_collection_modifyitems(items):
+    """A module that reads the clock holds calendar tests: CI runs them at every awkward moment.
+    Marking by what the source reads keeps a new date-dependent test from escaping the matrix."""
+    reads_clock = {}
+    for item in items:
+        path = str(item.path)
+        if path not in reads_clock:
+            reads_clock[path] = bool(CLOCK_READS.search(item.path.read_text(encoding="utf-8")))
+        if reads_clock[path]:
+            item.add_marker(pytest.mark.calendar)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    """The clock ticks from test_now(): code that measures durations still sees time pass.
+    A test that needs the machine's own clock is marked `real_clock`."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(test_now(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
