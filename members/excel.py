@@ -43,6 +43,7 @@ HEADER_ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身�
                   "手机号": "联系电话", "党小组名称": "党小组"}
 HEADER_SCAN_ROWS = 10
 HEADER_OF = {field_name: header for header, field_name in COLUMNS}
+COLUMN_ORDER = {header: index for index, header in enumerate(HEADERS)}
 REQUIRED = {"name", "gender", "id_number", "joined_on", "status", "category", "branch"}
 CHOICE_FIELDS = {"gender": Member.Gender, "education": Member.Education,
                  "status": Member.Status, "category": Member.Category}
@@ -365,8 +366,9 @@ def _check_row(number, values, lookups, seen):
     if existing is not None and existing.id_number not in lookups.editable_ids:
         row.errors.append((HEADER_OF["id_number"], _("该身份证号已登记在其他支部，"
                                                    "请联系该支部办理组织关系转接。")))
-        return row
-    _validate_member(row, fields, existing)
+    else:
+        _validate_member(row, fields, existing)
+    row.errors.sort(key=lambda error: COLUMN_ORDER.get(error[0], len(COLUMN_ORDER)))
     return row
 
 
