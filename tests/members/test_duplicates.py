@@ -2,6 +2,7 @@
 records entered twice before that listed for staff (疑似重复党员), never merged."""
 from datetime import date
 
+import pytest
 import time_machine
 
 from members.duplicates import normalize_stored_members, suspected_duplicates
@@ -99,3 +100,17 @@ def test_no_notice_without_duplicates(world, client_as):
     client = client_as(world.users["staff"])
     assert 'id="duplicate-notice"' not in client.get("/members/").content.decode()
     assert "没有疑似重复的党员" in client.get("/members/duplicates/").content.decode()
+
+
+@pytest.mark.parametrize("form_class, field", [
+    ("organizations.forms.AccountForm", "full_name"),
+    ("pairing.forms.UnitForm", "contact_name"),
+    ("pairing.forms.JointSeatForm", "person_name"),
+    ("pairing.forms.HouseholdForm", "head_name"),
+])
+def test_every_form_taking_a_persons_name_normalizes_it(form_class, field):
+    from django.utils.module_loading import import_string
+
+    form = import_string(form_class).__new__(import_string(form_class))
+    form.cleaned_data = {field: "\u00a0张\u00a0\u00a0三\u3000"}
+    assert getattr(form, f"clean_{field}")() == "张 三"
