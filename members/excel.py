@@ -151,7 +151,7 @@ def read_rows(upload):
                 continue
             values = [values[index] if index < len(values) else None
                       for index in (columns[header] for header in HEADERS)]
-            if all(_text(value) == "" for value in values):
+            if all(value is None or value == "" or _text(value) == "" for value in values):
                 continue
             data.append((number, values))
     except UnreadableWorkbook:
@@ -295,13 +295,13 @@ def _parse_date(value):
     return date(year, month, day)  # ValueError for 2019-02-30
 
 
-def _parse_cell(name, value, lookups):
-    """The field value of one non-empty cell; ValueError with a message (or none: a date)."""
+def _parse_cell(name, value, text, lookups):
+    """The field value of one non-empty cell (`text` is _text(value)); ValueError with a
+    message (or none: a date)."""
     if name == "id_number":
         return _id_number(value)
     if name in DATE_FIELDS:
         return _parse_date(value)
-    text = _text(value)
     if name in CHOICE_FIELDS:
         labels = lookups.choice_labels[name]
         if text not in labels:
@@ -317,12 +317,13 @@ def _check_row(number, values, lookups, seen):
     row = RowResult(number=number, values=values)
     fields = {}
     for (header, name), value in zip(COLUMNS, values):
-        if not _text(value):
+        text = _text(value)
+        if not text:
             if name in REQUIRED:
                 row.errors.append((header, _("必填，不能为空。")))
             continue
         try:
-            fields[name] = _parse_cell(name, value, lookups)
+            fields[name] = _parse_cell(name, value, text, lookups)
         except ValueError as error:
             row.errors.append((header, str(error) if error.args else _(
                 "日期应写作 2020-07-01、2020/7/1、2020.7.1 或 2020年7月1日。")))

@@ -12,12 +12,21 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"\s+")
 
 
+# Anything but single plain spaces between words: what the slow path below cleans up.
+_UNTIDY = re.compile(r"[^\S ]|  |[\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def normalize_text(value):
     """NFKC, invisible characters removed, trimmed, inner runs of whitespace as one space."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    text = str(value)
+    # A 10,000-row import normalizes every cell: most are already tidy, so only check them.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _UNTIDY.search(text):
+        text = _SPACES.sub(" ", text.translate(_INVISIBLE))
+    return text.strip()
 
 
 def normalize_id_number(value):
