@@ -285,7 +285,8 @@ def _parse_date(value):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, (int, Decimal)) and int(value) in SERIAL_DAYS:
+    # Compared as they are: int() of a hostile 1E+999999999 would take forever.
+    if isinstance(value, (int, Decimal)) and SERIAL_DAYS.start <= value < SERIAL_DAYS.stop:
         return from_excel(float(value)).date()
     text = _text(value)
     match = DATE_TEXT.fullmatch(text) or DATE_DIGITS.fullmatch(text)

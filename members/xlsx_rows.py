@@ -141,4 +141,5 @@ def _cell_value(cell, shared, date_styles):
         return from_excel(float(raw))
     if INTEGER.fullmatch(raw):
         return int(raw.split(".")[0])
-    return Decimal(raw)
+    number = Decimal(raw)
+    return number if number.is_finite() else raw

@@ -556,3 +556,15 @@ def test_round_trip_import_valid_rows_then_the_corrected_errors_file(
     assert preview.is_valid and [row.member.name for row in preview.new] == ["导入2"]
     client.post("/members/import/confirm/", {"token": _preview_token(client)})
     assert Member.objects.count() == 4
+
+
+@pytest.mark.parametrize("raw", ["1E+999999999", "INF", "NaN", "-0.5", "1" * 5000])
+def test_hostile_numbers_in_the_xml_are_errors_not_crashes(world, raw):
+    content = _patched(_xlsx([_row(world, 1, 入党时间=987654321, 身份证号=987654322)]), {
+        "<v>987654321</v>": f"<v>{raw}</v>", "<v>987654322</v>": f"<v>{raw}</v>"})
+    try:
+        result = excel.preview(_upload(content), world.users["staff"])
+    except excel.ImportFileError as error:
+        assert "无法读取" in str(error)
+    else:
+        assert {"入党时间", "身份证号"} <= {header for header, _m in result.rows[0].errors}
