@@ -114,3 +114,26 @@ def test_every_form_taking_a_persons_name_normalizes_it(form_class, field):
     form = import_string(form_class).__new__(import_string(form_class))
     form.cleaned_data = {field: "\u00a0张\u00a0\u00a0三\u3000"}
     assert getattr(form, f"clean_{field}")() == "张 三"
+
+
+def test_duplicates_page_queries_do_not_grow(world, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(world.users["staff"])
+
+    def add_twins(count):
+        for _ in range(count):
+            first = MemberFactory(branch=world.branch, group=world.group)
+            _stored_as(MemberFactory(branch=world.branch),
+                       id_number=first.id_number.translate(FULL_WIDTH))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/members/duplicates/").content.decode()
+        return len(captured), page.count("duplicate-group")
+
+    add_twins(1)
+    small = queries()
+    add_twins(8)
+    assert queries() == (small[0], 9) and small[1] == 1
