@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, PointsRule, Post, Registration
+from members.normalize import normalize_id_number, normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
 
@@ -39,8 +40,12 @@ class MemberForm(forms.ModelForm):
                 "masked": self.instance.masked_id_number}
             self.initial["id_number"] = ""
 
+    def clean_name(self):
+        return normalize_name(self.cleaned_data.get("name"))
+
     def clean_id_number(self):
-        value = (self.cleaned_data.get("id_number") or "").strip().upper()
+        # Normalized before the uniqueness check, so "６２０…ｘ" finds the member "620…X".
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
         if not value and self.instance.pk:
             return self.instance.id_number
         return value

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.normalize import normalize_id_number, normalize_name
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
@@ -158,8 +159,9 @@ class Member(models.Model):
 
     def clean(self):
         errors = {}
-        if self.id_number:
-            self.id_number = self.id_number.strip().upper()
+        # The form and the import normalize already; this catches the admin and the shell.
+        self.id_number = normalize_id_number(self.id_number)
+        self.name = normalize_name(self.name)
         if self.birth_date and self.joined_on and self.birth_date >= self.joined_on:
             errors["joined_on"] = _("入党时间必须晚于出生日期。")
         if self.joined_on and self.joined_on > timezone.localdate():

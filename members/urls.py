@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/for-import/", views.export_for_import, name="export_for_import"),
     path("new/", views.member_create, name="member_create"),
     path("probation/", views.probation_due, name="probation_due"),
+    path("duplicates/", views.member_duplicates, name="member_duplicates"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/reveal-id/", views.member_reveal_id, name="member_reveal_id"),

@@ -5,6 +5,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from members.normalize import normalize_id_number
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 
@@ -21,7 +23,7 @@ def birth_date_from_id(id_number):
 
 
 def validate_id_number(value):
-    value = (value or "").strip().upper()
+    value = normalize_id_number(value)
     if len(value) != 18:
         raise ValidationError(_("身份证号应为18位。"), code="id_length")
     if not re.fullmatch(r"\d{17}[\dX]", value):

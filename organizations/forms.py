@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from members.normalize import normalize_name
 from organizations.models import CommitteeSeat, Grant, Grid, Node
 from organizations.scope import STAFF_ROLES, Role, scope_q
 
@@ -109,6 +110,9 @@ class AccountForm(forms.Form):
             .filter(path__startswith=community.path,
                     kind__in=[Node.Kind.COMMUNITY, Node.Kind.BRANCH])
         )
+
+    def clean_full_name(self):
+        return normalize_name(self.cleaned_data.get("full_name"))
 
     def clean_username(self):
         username = self.cleaned_data["username"]

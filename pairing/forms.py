@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.normalize import normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid
 from pairing import selectors
@@ -56,6 +57,9 @@ class UnitForm(CommunityChoiceMixin, forms.ModelForm):
     def validate_unique(self):
         # The street comes from the community after validation; clean() checks the name.
         pass
+
+    def clean_contact_name(self):
+        return normalize_name(self.cleaned_data.get("contact_name"))
 
 
 class AgreementForm(CommunityChoiceMixin, forms.ModelForm):
@@ -118,6 +122,9 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
         else:
             del self.fields["ended_on"]
 
+    def clean_person_name(self):
+        return normalize_name(self.cleaned_data.get("person_name"))
+
     def clean(self):
         cleaned = super().clean()
         unit = cleaned.get("unit")
@@ -143,6 +150,9 @@ class HouseholdForm(CommunityChoiceMixin, forms.ModelForm):
             del self.fields["community"]
         else:
             del self.fields["closed_on"], self.fields["close_reason"]
+
+    def clean_head_name(self):
+        return normalize_name(self.cleaned_data.get("head_name"))
 
     def clean(self):
         cleaned = super().clean()

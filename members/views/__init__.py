@@ -8,7 +8,8 @@ from members.views.posts import (claim_approve, claim_decline, claim_record_mont
                                  post_board, post_create, post_detail, post_edit,
                                  post_seed_standard, registration_create, registration_decide,
                                  registration_list)
-from members.views.roster import (member_convert, member_create, member_detail, member_edit,
+from members.views.roster import (member_convert, member_create, member_detail,
+                                  member_duplicates, member_edit,
                                   member_extend, member_leave, member_restore, member_reveal_id,
                                   member_transfer, probation_due, roster)
 
@@ -16,7 +17,8 @@ __all__ = [
     "claim_approve", "claim_decline", "claim_record_month", "export", "export_for_import",
     "import_confirm", "import_failed_rows", "import_preview", "import_sample", "import_template",
     "import_upload",
-    "me", "member_convert", "member_create", "member_detail", "member_edit", "member_extend",
+    "me", "member_convert", "member_create", "member_detail", "member_duplicates",
+    "member_edit", "member_extend",
     "member_leave", "member_restore", "member_reveal_id", "member_transfer", "my_claim",
     "my_points", "my_posts", "my_registration", "points_adjust", "points_ranking",
     "points_rule_edit", "points_rules",

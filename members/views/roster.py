@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import selectors as activity_selectors
-from members import points, selectors, services
+from members import duplicates, points, selectors, services
 from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
@@ -43,6 +43,7 @@ def roster(request):
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    can_write = Member.objects.editable_by(request.user).exists() or request.user.is_superuser
     return render(request, "members/roster.html", {
         "filter": member_filter,
         "page": page,
@@ -54,9 +55,18 @@ def roster(request):
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "sort": request.GET.get("sort", ""),
-        "can_write": Member.objects.editable_by(request.user).exists() or
-        request.user.is_superuser,
+        "can_write": can_write,
+        # One query on the usual path: only a number not in the normal form costs more.
+        "duplicate_groups": len(duplicates.suspected_duplicates(
+            Member.objects.editable_by(request.user))) if can_write else 0,
     })
+
+
+@require_grant(*WRITE_ROLES)
+def member_duplicates(request):
+    """疑似重复党员: records of one person entered twice before ID numbers were normalized."""
+    return render(request, "members/duplicates.html", {
+        "groups": duplicates.suspected_duplicates(Member.objects.editable_by(request.user))})
 
 
 @require_grant()

@@ -73,6 +73,7 @@ ENTRIES = [
     # Full ID numbers: only for those who may change the members, never street officials.
     Entry("members:export_for_import", method="post", expect=ANY_WRITER),
     Entry("members:probation_due", expect=ANY_GRANT),
+    Entry("members:member_duplicates", expect=ANY_WRITER),
     Entry("members:member_create", expect=ANY_WRITER),
     Entry("members:member_detail", member),
     Entry("members:member_edit", member, expect=BRANCH_WRITE),

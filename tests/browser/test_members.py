@@ -56,6 +56,39 @@ def test_staff_import_the_sample_roster_fixing_its_bad_row(page, live_server, lo
     screenshot(page, "members-import-done")
 
 
+def test_staff_import_the_valid_rows_then_upload_the_corrected_errors_file(
+        page, live_server, login, demo, tmp_path, settings):
+    """Issue 14's round trip: the errors file is uploaded as it is, after the valid rows."""
+    settings.MEDIA_ROOT = tmp_path
+    login(page, "shequ")
+    page.goto(f"{live_server.url}/members/import/")
+    with page.expect_download() as download:
+        page.locator("#download-sample").click()
+    sample = tmp_path / "sample.xlsx"
+    download.value.save_as(sample)
+    before = Member.objects.count()
+    page.set_input_files("input[type=file]", str(sample))
+    page.get_by_role("button", name="上传并预览").click()
+    page.locator("#confirm-valid-rows").click()
+    expect(page.locator(".alert-success")).to_contain_text("新增 4 名")
+    assert Member.objects.count() == before + 4
+
+    with page.expect_download() as failed:
+        page.locator("#kept-failed-rows a").click()
+    errors_file = tmp_path / "errors.xlsx"
+    failed.value.save_as(errors_file)
+    book = load_workbook(errors_file)
+    cell = book.active.cell(row=2, column=excel.HEADERS.index("身份证号") + 1)
+    cell.value = cell.value[:17] + id_check_char(cell.value[:17])
+    book.save(errors_file)
+    page.set_input_files("input[type=file]", str(errors_file))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#import-summary")).to_contain_text("新增 1 名")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator(".alert-success")).to_contain_text("新增 1 名")
+    assert Member.objects.count() == before + 5
+
+
 def test_member_claims_a_post_on_a_phone_and_points_appear(browser, page, live_server, login,
                                                            demo, screenshot):
     phone_context = browser.new_context(viewport=PHONE, locale="zh-CN")

@@ -1,7 +1,9 @@
+import zipfile
 from datetime import date
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
@@ -299,3 +301,270 @@ def test_a_unit_named_in_the_file_is_linked_only_while_it_is_active(world):
     assert linked.employer_unit.name == "兰新税务分局" and linked.employer_name == ""
     typed = Member.objects.get(name="导入2")
     assert typed.employer_unit is None and typed.employer_name == "已撤销的工厂"
+
+
+# Files as staff make them (issue 13 items 3–6, issue 14's round trip).
+
+def _book_bytes(book):
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _patched(content, replacements, part="xl/worksheets/sheet1.xml"):
+    """The workbook with raw text replaced in one part: what Excel writes where openpyxl
+    would write something else (openpyxl writes every large int as 6.2…e+17)."""
+    source, buffer = zipfile.ZipFile(BytesIO(content)), BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                text = data.decode()
+                for old, new in replacements.items():
+                    assert old in text
+                    text = text.replace(old, new)
+                data = text.encode()
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def _numeric_id(n, born=date(1956, 3, 18)):
+    """An ID number that a General cell can hold: no X, and more than 15 significant digits."""
+    while True:
+        id_number = make_id_number(n, born)
+        if id_number[-1] != "X" and id_number[-1] != "0":
+            return id_number
+        n += 1
+
+
+def _id_errors(result):
+    return [message for row in result.rows for header, message in row.errors
+            if header == "身份证号"]
+
+
+def test_an_18_digit_id_in_a_general_cell_is_read_exactly(world):
+    """Excel-compatible writers that keep every digit (<v>620102195603182007</v>): read as the
+    integer it is, never through float(), which turned it into …1952 or a wrong check digit."""
+    id_number = _numeric_id(7000)
+    content = _patched(_xlsx([_row(world, 1, 身份证号=987654321)]),
+                       {"<v>987654321</v>": f"<v>{id_number}</v>"})
+    result = excel.preview(_upload(content), world.users["staff"])
+    assert result.is_valid, result.failed[0].errors if result.failed else None
+    assert result.rows[0].member.id_number == id_number
+
+
+@pytest.mark.parametrize("how", ["float cell", "trailing zeros", "E-notation (Excel)",
+                                 "E-notation as text"])
+def test_an_id_excel_already_rounded_is_refused_with_how_to_fix(world, how):
+    id_number = _numeric_id(7100)
+    if how == "float cell":  # what openpyxl or pandas write for a number
+        content = _xlsx([_row(world, 1, 身份证号=float(id_number))])
+    elif how == "trailing zeros":
+        content = _xlsx([_row(world, 1, 身份证号=987654321)])
+        content = _patched(content, {"<v>987654321</v>": f"<v>{id_number[:15]}000</v>"})
+    elif how == "E-notation (Excel)":  # Excel keeps 15 significant digits
+        content = _patched(_xlsx([_row(world, 1, 身份证号=987654321)]), {
+            "<v>987654321</v>": f"<v>{id_number[0]}.{id_number[1:15]}E+17</v>"})
+    else:  # a copy of such a cell pasted as text, or an errors file
+        content = _xlsx([_row(world, 1, 身份证号=f"{id_number[0]}.{id_number[1:15]}E+17")])
+    result = excel.preview(_upload(content), world.users["staff"])
+    [message] = _id_errors(result)
+    assert "Excel" in message and "设置单元格格式为“文本”" in message
+    assert not result.valid
+
+
+def test_full_width_nbsp_and_lower_case_x_are_the_same_person(world):
+    from members.models import Member
+
+    full_width = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
+    known = world.member.id_number
+    other = make_id_number(7200, date(1955, 3, 8))
+    while other[-1] != "X":
+        other = make_id_number(int(other[14:17]) + 7201, date(1955, 3, 8))
+    rows = [_row(world, 0, 身份证号="\u00a0" + known.translate(full_width) + " ",
+                 姓名="赵\u00a0党员 ", 出生日期=world.member.birth_date.isoformat(),
+                 入党时间=world.member.joined_on.isoformat(),
+                 转正时间=world.member.full_member_on.isoformat(), 联系电话=world.member.phone),
+            _row(world, 1, 身份证号=other.lower(), 姓名=" 阿依\u00a0\u00a0古丽\u3000",
+                 出生日期="1955-03-08"),
+            _row(world, 2, 身份证号=other.translate(full_width), 出生日期="1955-03-08")]
+    result = excel.preview(_upload(_xlsx(rows)), world.users["staff"])
+    first, second, third = result.rows
+    assert not first.errors and not first.is_new and first.member.pk == world.member.pk
+    assert first.member.name == "赵 党员"
+    assert second.member.id_number == other and second.member.name == "阿依 古丽"
+    assert third.errors == [("身份证号", "与第 3 行的身份证号重复。")]
+    excel.import_rows(result, valid_only=True)
+    assert Member.objects.filter(id_number=other).count() == 1
+    assert Member.objects.count() == 2
+
+
+def _hidden_first_sheet_with_title_row(world):
+    book = Workbook()
+    options = book.active
+    options.title = "下拉选项"
+    options.append(["男", "女"])
+    options.sheet_state = "hidden"
+    sheet = book.create_sheet("党员名册")
+    sheet.append(["兰新社区党员名册（2026年11月）"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(excel.HEADERS))
+    sheet.append([f" {header}\u00a0" if header == "姓名" else header for header in excel.HEADERS])
+    sheet.append(_row(world, 1))
+    sheet.append([])
+    sheet.append(["\u00a0"] + [None] * 15)  # a cell with only a non-breaking space
+    sheet.append(_row(world, 2, 性别="男 "))
+    return _book_bytes(book)
+
+
+def test_hidden_first_sheet_merged_title_row_and_empty_rows(world):
+    result = excel.preview(_upload(_hidden_first_sheet_with_title_row(world)),
+                           world.users["staff"])
+    assert result.is_valid and [row.number for row in result.rows] == [3, 6]
+    assert [row.member.name for row in result.new] == ["导入1", "导入2"]
+
+
+def test_a_header_really_wrong_names_exactly_the_missing_columns(world):
+    headers = [header for header in excel.HEADERS if header not in ("民族", "网格")]
+    with pytest.raises(excel.ImportFileError) as error:
+        excel.read_rows(_upload(_xlsx([], headers=headers)))
+    assert "缺少以下列：民族、网格" in str(error.value) and "第 1 行" in str(error.value)
+
+
+def test_columns_in_another_order_and_extra_columns(world):
+    headers = ["序号", *reversed(excel.HEADERS), "备注"]
+    row = ["1", *reversed(_row(world, 1)), "无"]
+    result = excel.preview(_upload(_xlsx([row], headers=headers)), world.users["staff"])
+    assert result.is_valid and result.new[0].member.name == "导入1"
+
+
+def test_every_error_of_a_row_is_shown_at_once(world):
+    bad_check = make_id_number(7300, date(1955, 3, 8))
+    bad_check = bad_check[:17] + ("1" if bad_check[17] != "1" else "2")
+    row = _row(world, 1, 性别="M", 身份证号=bad_check, 入党时间="七月", 所在支部="不存在的支部",
+               联系电话="123", 民族="火星族")
+    result = excel.preview(_upload(_xlsx([row])), world.users["staff"])
+    assert {header for header, _message in result.rows[0].errors} == {
+        "性别", "身份证号", "入党时间", "所在支部", "联系电话", "民族"}
+
+
+@pytest.mark.parametrize("value", [
+    date(1980, 7, 1), 29403, "1980-07-01", "1980/7/1", "1980.7.1", "1980年7月1日",
+    "１９８０年７月１日", "19800701", " 1980.07.01\u00a0"])
+def test_dates_as_staff_type_them(world, value):
+    result = excel.preview(_upload(_xlsx([_row(world, 1, 入党时间=value)])),
+                           world.users["staff"])
+    assert result.is_valid and result.rows[0].member.joined_on == date(1980, 7, 1)
+
+
+def test_an_impossible_date_is_an_error_not_a_crash(world):
+    result = excel.preview(_upload(_xlsx([_row(world, 1, 入党时间="1980年2月30日")])),
+                           world.users["staff"])
+    assert [header for header, _message in result.rows[0].errors] == ["入党时间"]
+
+
+def test_the_template_example_has_a_valid_id_number(world, client_as):
+    from members.validators import validate_id_number
+
+    sheet = load_workbook(BytesIO(client_as(world.users["staff"]).get(
+        "/members/import/template.xlsx").content)).active
+    validate_id_number(sheet.cell(row=2, column=excel.HEADERS.index("身份证号") + 1).value)
+    # The ID column is text, so a number typed there is not rounded by Excel.
+    assert sheet.column_dimensions["D"].number_format == "@" and excel.HEADERS[3] == "身份证号"
+
+
+def _preview_token(client):
+    return client.get("/members/import/preview/").context["token"]
+
+
+def test_confirm_sent_twice_imports_once_and_says_so(world, client_as, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(world.users["staff"])
+    client.post("/members/import/", {"file": _upload(_xlsx([_row(world, 1), _row(world, 2)]))})
+    token = _preview_token(client)
+    first = client.post("/members/import/confirm/", {"token": token})
+    assert first.status_code == 302 and Member.objects.count() == 3
+    second = client.post("/members/import/confirm/", {"token": token}, follow=True)
+    assert second.redirect_chain[-1][0] == "/members/"
+    assert "已经导入过，没有重复导入" in second.content.decode()
+    assert Member.objects.count() == 3
+
+
+def test_confirm_racing_another_confirm_writes_nothing_and_answers(world, client_as, settings,
+                                                                   tmp_path, monkeypatch):
+    """Two clicks that both read the file before the first wrote it: the second finds its new
+    members already there (IntegrityError, was a 500) and says the file was imported."""
+    from members.views import imports
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(world.users["staff"])
+    client.post("/members/import/", {"file": _upload(_xlsx([_row(world, 1), _row(world, 2)]))})
+    stale = excel.preview(_upload(_xlsx([_row(world, 1), _row(world, 2)])),
+                          world.users["staff"])
+    excel.import_rows(excel.preview(_upload(_xlsx([_row(world, 1)])), world.users["staff"]))
+    monkeypatch.setattr(imports, "_stored_preview", lambda request: stale)
+    response = client.post("/members/import/confirm/", follow=True)
+    assert "已经导入过，没有重复导入" in response.content.decode()
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["导入1", "赵党员"]
+
+
+def test_import_rows_writes_the_valid_rows_only_when_asked(world):
+    result = excel.preview(_upload(_xlsx([_row(world, 1), _row(world, 2, 身份证号="1")])),
+                           world.users["staff"])
+    with pytest.raises(ValidationError):
+        excel.import_rows(result)
+    assert Member.objects.count() == 1
+    assert excel.import_rows(result, valid_only=True) == (1, 0)
+    assert Member.objects.filter(name="导入1").exists() and not Member.objects.filter(
+        name="导入2").exists()
+
+
+def test_round_trip_import_valid_rows_then_the_corrected_errors_file(
+        world, client_as, settings, tmp_path):
+    """Issue 14: the errors file uploads as it is (its reason columns ignored), and the valid
+    rows can be imported while the others are being corrected."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(world.users["staff"])
+    rows = [_row(world, 1), _row(world, 2, 身份证号="12345", 入党时间="七月"), _row(world, 3)]
+    client.post("/members/import/", {"file": _upload(_xlsx(rows))})
+    page = client.get("/members/import/preview/").content.decode()
+    assert 'id="confirm-valid-rows"' in page and "只导入无误的 2 行" in page
+    errors_file = client.get("/members/import/failed.xlsx").content
+
+    # Uploaded unchanged: read, the same errors reported again, no header complaint.
+    response = client.post("/members/import/", {"file": _upload(errors_file)}, follow=True)
+    assert "表头" not in response.content.decode()
+    assert [header for row in response.context["result"].failed
+            for header, _message in row.errors] == ["身份证号", "入党时间"]
+
+    # Back to the first file: import its valid rows now.
+    client.post("/members/import/", {"file": _upload(_xlsx(rows))})
+    response = client.post("/members/import/confirm/", {
+        "token": _preview_token(client), "rows": "valid"}, follow=True)
+    page = response.content.decode()
+    assert "新增 2 名" in page and "另有 1 行有错误" in page and 'id="kept-failed-rows"' in page
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["导入1", "导入3", "赵党员"]
+
+    # The errors file is still there after the import; corrected in Excel and uploaded.
+    book = load_workbook(BytesIO(client.get("/members/import/failed.xlsx").content))
+    sheet = book.active
+    assert sheet.cell(row=2, column=1).value == "导入2"
+    sheet.cell(row=2, column=excel.HEADERS.index("身份证号") + 1).value = make_id_number(
+        5002, date(1955, 3, 8))
+    sheet.cell(row=2, column=excel.HEADERS.index("入党时间") + 1).value = "1980.7.1"
+    client.post("/members/import/", {"file": _upload(_book_bytes(book))})
+    preview = client.get("/members/import/preview/").context["result"]
+    assert preview.is_valid and [row.member.name for row in preview.new] == ["导入2"]
+    client.post("/members/import/confirm/", {"token": _preview_token(client)})
+    assert Member.objects.count() == 4
+
+
+@pytest.mark.parametrize("raw", ["1E+999999999", "INF", "NaN", "-0.5", "1" * 5000])
+def test_hostile_numbers_in_the_xml_are_errors_not_crashes(world, raw):
+    content = _patched(_xlsx([_row(world, 1, 入党时间=987654321, 身份证号=987654322)]), {
+        "<v>987654321</v>": f"<v>{raw}</v>", "<v>987654322</v>": f"<v>{raw}</v>"})
+    try:
+        result = excel.preview(_upload(content), world.users["staff"])
+    except excel.ImportFileError as error:
+        assert "无法读取" in str(error)
+    else:
+        assert {"入党时间", "身份证号"} <= {header for header, _m in result.rows[0].errors}
