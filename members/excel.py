@@ -5,11 +5,9 @@ reported (row, column, message); only a file without errors is written, in one t
 The export has the template's columns; with full ID numbers it can be corrected in Excel and
 imported again.
 """
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from members.models import ETHNIC_GROUPS, Member
 from members.validators import birth_date_from_id, mask_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows
 from organizations.models import Grid, Node
+from portal.xlsx import XlsxWriterBook
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # (header, model field); the order is the template's column order.
@@ -390,18 +389,14 @@ def _workbook(sheet_name, header, rows, widths=()):
     """One sheet, a header row and then `rows`, as .xlsx bytes.
 
     XlsxWriter rather than openpyxl: it writes a 1,000-member roster in a third of the time.
-    Text stays text (a name starting with "=" is no formula, an address no link), and dates
-    show as 2020-07-01, which the import reads back as dates.
+    Text stays text (a name starting with "=" is no formula, an address no link: see
+    portal/xlsx.py), and dates show as 2020-07-01, which the import reads back as dates.
     """
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {
-        "in_memory": True, "default_date_format": "yyyy-mm-dd",
-        "strings_to_formulas": False, "strings_to_urls": False})
+    book = XlsxWriterBook(default_date_format="yyyy-mm-dd")
     sheet = book.add_worksheet(sheet_name)
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
-    sheet.write_row(0, 0, header)
+    book.write_row(sheet, 0, header)
     for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, row)
-    book.close()
-    return buffer.getvalue()
+        book.write_row(sheet, number, row)
+    return book.close()
