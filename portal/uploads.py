@@ -149,12 +149,13 @@ def _reencoded(file):
             image.load()
             picture = ImageOps.exif_transpose(image)
     except TooManyPixels as refused:
+        limit = f"{IMAGE_MAX_PIXELS:,}"
         raise ValidationError(
-            _("图片像素过多（%(width)d×%(height)d），请缩小到 %(limit)d 万像素以内再上传。") % {
-                "width": refused.width, "height": refused.height,
-                "limit": IMAGE_MAX_PIXELS // 10_000} if refused.width else
-            _("图片像素过多，请缩小到 %(limit)d 万像素以内再上传。") % {
-                "limit": IMAGE_MAX_PIXELS // 10_000}, code="too_many_pixels") from None
+            _("图片像素过多（%(width)d×%(height)d），最多 %(limit)s 像素，请缩小后再上传。") % {
+                "width": refused.width, "height": refused.height, "limit": limit}
+            if refused.width else
+            _("图片像素过多，最多 %(limit)s 像素，请缩小后再上传。") % {"limit": limit},
+            code="too_many_pixels") from None
     except (OSError, SyntaxError, ValueError, TypeError, EOFError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         return None
