@@ -65,7 +65,8 @@ STORED_EXTENSIONS = {kind.extension for kind in [*IMAGE_TYPES.values(), PDF,
 # 64 megapixels: a 50-megapixel phone photo passes; decoding one takes about 200 MB.
 IMAGE_MAX_PIXELS = 64_000_000
 # A served file may not run script, load anything or be framed, whatever a browser makes of it.
-FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+FILE_CSP = ("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'none'")
 
 
 class TooManyPixels(Exception):
