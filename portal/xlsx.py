@@ -54,6 +54,9 @@ class XlsxWriterBook:
         return self.book.add_worksheet(name)
 
     def write_row(self, sheet, number, values):
+        if not any(map(formula_like, values)):  # the usual row: XlsxWriter's own loop
+            sheet.write_row(number, 0, values)
+            return
         for column, value in enumerate(values):
             if formula_like(value):
                 sheet.write_string(number, column, value, self.text)
