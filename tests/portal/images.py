@@ -34,12 +34,12 @@ def gif_javascript():
     raise AssertionError("no GIF without */")
 
 
-def jpeg_html():
-    """A JPEG whose comment segment is an HTML page with a script."""
+def jpeg_html(script=b"<script>alert(document.domain)</script>"):
+    """A JPEG whose comment segment is an HTML page with a script (inline, or a
+    `<script src=…>` of the portal's own URL, which the page CSP's script-src 'self' allows)."""
     buffer = BytesIO()
     Image.new("RGB", (16, 16), (200, 30, 30)).save(
-        buffer, format="JPEG",
-        comment=b"<html><body><script>alert(document.domain)</script></body></html>")
+        buffer, format="JPEG", comment=b"<html><body>" + script + b"</body></html>")
     return buffer.getvalue()
 
 
