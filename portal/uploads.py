@@ -43,12 +43,18 @@ class FileType:
 
 
 # Pillow format → what is stored and served. Only these decoders are ever tried on an upload.
+JPEG = FileType("jpg", "image/jpeg", True)
 IMAGE_TYPES = {
-    "JPEG": FileType("jpg", "image/jpeg", True),
+    "JPEG": JPEG,
+    # A JPEG with a second picture (many phones' photos); its JPEG decoder reads it.
+    "MPO": JPEG,
     "PNG": FileType("png", "image/png", True),
     "GIF": FileType("gif", "image/gif", True),
     "WEBP": FileType("webp", "image/webp", True),
 }
+# What a re-encoded image is written as.
+SAVE_FORMATS = {"jpg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+DECODERS = ["JPEG", "PNG", "GIF", "WEBP"]
 PDF = FileType("pdf", "application/pdf")
 # An Office Open XML file is a zip holding [Content_Types].xml and this part.
 OFFICE_TYPES = {
@@ -75,27 +81,30 @@ class TooManyPixels(Exception):
         self.width, self.height = width, height
 
 
-def _open_image(file):
+def _open_image(file, max_pixels=IMAGE_MAX_PIXELS):
     """Pillow's image of `file` with the header read (not decoded), or None if not an image
     we accept. Raises TooManyPixels for a picture too large to decode."""
     file.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(file, formats=list(IMAGE_TYPES))
+            image = Image.open(file, formats=DECODERS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TooManyPixels(0, 0) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, EOFError):
         return None
-    if image.width * image.height > IMAGE_MAX_PIXELS:
+    if image.format not in IMAGE_TYPES:
+        return None
+    if max_pixels and image.width * image.height > max_pixels:
         raise TooManyPixels(image.width, image.height)
     return image
 
 
 def image_type(file):
-    """The FileType of an image read from its header, or None (also for a bomb)."""
+    """The FileType of an image read from its header (nothing is decoded, so any size up to
+    Pillow's bomb limit), or None."""
     try:
-        image = _open_image(file)
+        image = _open_image(file, max_pixels=None)
     except TooManyPixels:
         return None
     finally:
@@ -170,7 +179,7 @@ def _reencoded(file):
     options = {"jpg": {"quality": 90}, "webp": {"quality": 90}}.get(kind.extension, {})
     buffer = io.BytesIO()
     try:
-        picture.save(buffer, format=image.format, **options)
+        picture.save(buffer, format=SAVE_FORMATS[kind.extension], **options)
     except (OSError, ValueError, TypeError):
         return None
     return buffer.getvalue(), kind

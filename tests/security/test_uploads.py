@@ -98,6 +98,18 @@ def test_a_decompression_bomb_is_refused_by_the_validator_with_a_chinese_message
     assert f"{side}×{side}" in refused.value.messages[0]
 
 
+def test_a_phone_photo_with_a_second_picture_is_a_jpeg(media, db):
+    """Many phones write MPO (a JPEG followed by a second picture): accepted, stored as JPEG."""
+    from portal.uploads import prepared_upload
+
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (32, 24), "red"), Image.new("RGB", (32, 24), "blue")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    content, kind = prepared_upload(upload("IMG_0001.JPG", buffer.getvalue()))
+    assert kind.extension == "jpg" and Image.open(io.BytesIO(content)).format == "JPEG"
+
+
 def test_every_upload_field_uses_the_one_validator():
     """No image or document field escapes the content checks (a bomb was a 500 on some)."""
     from django.apps import apps
