@@ -217,15 +217,23 @@ def prepared_upload(upload, *, documents=False):
     return prepared
 
 
+def _already_stored(upload):
+    # A model's full_clean checks its stored file again whenever the record is changed: that
+    # file was checked when it came, and is served by its content whatever it is.
+    return isinstance(upload, FieldFile) and upload._committed
+
+
 def validate_image(upload):
     """The one check of every image upload (photos of meetings, activities, inspections,
     rectifications and projects): a JPG/PNG/GIF/WEBP picture by content, not too large."""
-    prepared_upload(upload)
+    if not _already_stored(upload):
+        prepared_upload(upload)
 
 
 def validate_document(upload):
     """A PDF, an Office document (docx/xlsx/pptx) or an image, by content."""
-    prepared_upload(upload, documents=True)
+    if not _already_stored(upload):
+        prepared_upload(upload, documents=True)
 
 
 @deconstructible

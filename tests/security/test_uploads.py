@@ -349,6 +349,22 @@ def test_an_old_html_agreement_document_is_an_opaque_download(world, client_as, 
     assert response["Content-Disposition"].endswith(f'agreement-{agreement.pk}.bin"')
 
 
+def test_a_record_with_an_old_stored_file_can_still_be_changed(world, media):
+    """Changing an agreement (the admin runs full_clean) does not check its stored file again:
+    it was checked when it came, and is served by its content."""
+    from pairing.factories import AgreementFactory
+
+    agreement = AgreementFactory(community=world.community,
+                                 unit=UnitFactory(street=world.street,
+                                                  communities=[world.community]))
+    agreement.document = default_storage.save("agreements/2025/01/old.html",
+                                              ContentFile(b"<html>old</html>"))
+    agreement.save()
+    agreement.refresh_from_db()
+    agreement.commitments = "改过的承诺"
+    agreement.full_clean()
+
+
 def test_the_stored_photo_keeps_no_metadata_and_is_upright(world, client_as, media):
     """Re-encoding drops EXIF (a phone's GPS position) and applies its orientation."""
     buffer = io.BytesIO()
