@@ -253,8 +253,8 @@ class UploadTo:
         return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class ImageUploadField(models.FileField):
-    """A photo: checked and re-encoded by `prepared_upload`, stored with its detected type."""
+class UploadField(models.FileField):
+    """A FileField whose upload is stored as `prepared_upload` makes it, named by its type."""
 
     documents = False
 
@@ -275,8 +275,12 @@ class ImageUploadField(models.FileField):
         return field
 
 
-class DocumentUploadField(ImageUploadField):
-    """A document: PDF, Word/Excel/PowerPoint (Office Open XML) or an image."""
+class ImageUploadField(UploadField):
+    """A photo: JPEG, PNG, GIF or WEBP, re-encoded."""
+
+
+class DocumentUploadField(UploadField):
+    """A document: PDF, Word/Excel/PowerPoint (Office Open XML) as uploaded, or an image."""
 
     documents = True
 
