@@ -157,7 +157,8 @@ def _reencoded(file):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
-            picture = ImageOps.exif_transpose(image)
+            ImageOps.exif_transpose(image, in_place=True)  # a copy would double the memory
+            picture = image
     except TooManyPixels as refused:
         limit = f"{IMAGE_MAX_PIXELS:,}"
         raise ValidationError(
