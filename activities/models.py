@@ -16,7 +16,7 @@ from activities.defaults import SHIPPED_KIND_NAMES
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import READ_ROLES, scope_q
-from portal.uploads import UploadTo, validate_image
+from portal.uploads import ImageUploadField, UploadTo, validate_image
 
 
 class Period(models.TextChoices):
@@ -230,7 +230,7 @@ class Attendance(models.Model):
 class MeetingPhoto(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos",
                                 verbose_name=_("会议"))
-    image = models.FileField(_("照片"), upload_to=UploadTo("meetings"),
+    image = ImageUploadField(_("照片"), upload_to=UploadTo("meetings"),
                              validators=[validate_image])
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -313,7 +313,7 @@ class Participation(models.Model):
 class ActivityPhoto(models.Model):
     activity = models.ForeignKey(CommunityActivity, on_delete=models.CASCADE,
                                  related_name="photos", verbose_name=_("活动"))
-    image = models.FileField(_("照片"), upload_to=UploadTo("activities"),
+    image = ImageUploadField(_("照片"), upload_to=UploadTo("activities"),
                              validators=[validate_image])
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

@@ -3,12 +3,12 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, Side
 from PIL import Image, ImageOps
 
 from activities.models import Attendance, Meeting
+from portal.xlsx import workbook, workbook_bytes
 
 PHOTO_MAX_WIDTH = 480
 # openpyxl's default row is 15 points, i.e. 20 pixels: how many rows a photo covers.
@@ -29,7 +29,7 @@ def quarter_meetings(meetings, branch, span):
 
 def record_book_workbook(branch, span, meetings) -> bytes:
     """The workbook for `meetings` (as `quarter_meetings` returns them), as xlsx bytes."""
-    book = Workbook()
+    book = workbook()
     contents = book.active
     contents.title = _("目录")
     contents.append([f"{branch.name} {span.label} {_('会议记录本')}"])
@@ -45,9 +45,7 @@ def record_book_workbook(branch, span, meetings) -> bytes:
         contents.append([_("本季度没有已召开的会议。")])
     for column, width in zip("ABCDEF", (6, 12, 24, 40, 10, 10)):
         contents.column_dimensions[column].width = width
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)
 
 
 def _kinds(meeting):

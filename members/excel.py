@@ -10,13 +10,11 @@ name, every value normalized as the forms do (members.normalize), ID numbers rea
 The export has the template's columns; with full ID numbers it can be corrected in Excel and
 imported again.
 """
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from members.normalize import normalize_id_number, normalize_name, normalize_tex
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows, sheets
 from organizations.models import Grid, Node
+from portal.xlsx import XlsxWriterBook
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # (header, model field); the order is the template's column order.
@@ -529,22 +528,19 @@ def _workbook(sheet_name, header, rows, widths=(), text_columns=()):
     """One sheet, a header row and then `rows`, as .xlsx bytes.
 
     XlsxWriter rather than openpyxl: it writes a 1,000-member roster in a third of the time.
-    Text stays text (a name starting with "=" is no formula, an address no link), and dates
-    show as 2020-07-01, which the import reads back as dates. `text_columns` are formatted as
-    text, so an ID number typed there in Excel is not turned into a rounded number.
+    Text stays text (a name starting with "=" is no formula, an address no link: see
+    portal/xlsx.py), and dates show as 2020-07-01, which the import reads back as dates.
+    `text_columns` are formatted as text, so an ID number typed there in Excel is not turned
+    into a rounded number.
     """
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {
-        "in_memory": True, "default_date_format": "yyyy-mm-dd",
-        "strings_to_formulas": False, "strings_to_urls": False})
+    book = XlsxWriterBook(default_date_format="yyyy-mm-dd")
     sheet = book.add_worksheet(sheet_name)
     text = book.add_format({"num_format": "@"})
     for index in range(len(header)):
         width = widths[index] if index < len(widths) else None
         if index in text_columns or width:
             sheet.set_column(index, index, width, text if index in text_columns else None)
-    sheet.write_row(0, 0, header)
+    book.write_row(sheet, 0, header)
     for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, row)
-    book.close()
-    return buffer.getvalue()
+        book.write_row(sheet, number, row)
+    return book.close()

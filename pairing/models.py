@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import ScopedQuerySet
 from organizations.scope import READ_ROLES, STAFF_ROLES, STREET_ROLES, scope_q
-from portal.uploads import UploadTo, validate_document, validate_image
+from portal.uploads import (DocumentUploadField, ImageUploadField, UploadTo, validate_document,
+                            validate_image)
 
 # An agreement counts as "expiring" this many days before its end; the activities app's
 # reminder scan uses the same window through Agreement.objects.expiring_between().
@@ -146,8 +147,8 @@ class Agreement(models.Model):
     ends_on = models.DateField(_("到期日期"))
     areas = models.ManyToManyField(AgreementArea, blank=True, verbose_name=_("共建领域"))
     commitments = models.TextField(_("共建承诺"), blank=True)
-    document = models.FileField(_("协议扫描件"), upload_to=UploadTo("agreements"), blank=True,
-                                validators=[validate_document])
+    document = DocumentUploadField(_("协议扫描件"), upload_to=UploadTo("agreements"), blank=True,
+                                   validators=[validate_document])
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
     end_reason = models.CharField(_("终止原因"), max_length=200, blank=True)
 
@@ -617,8 +618,8 @@ class Project(models.Model):
 class ProjectPhoto(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos",
                                 verbose_name=_("项目"))
-    image = models.ImageField(_("照片"), upload_to=UploadTo("projects"),
-                              validators=[validate_image])
+    image = ImageUploadField(_("照片"), upload_to=UploadTo("projects"),
+                             validators=[validate_image])
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

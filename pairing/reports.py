@@ -1,12 +1,12 @@
 """The year-end feedback to a unit's party organization: its members' service in communities."""
-from io import BytesIO
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from members.models import Member
+from portal.xlsx import workbook_bytes
+from portal.xlsx import workbook as new_workbook
 
 
 def member_service_in_period(members, start, end):
@@ -72,7 +72,7 @@ def unit_feedback(unit, user, start, end):
 
 
 def unit_feedback_xlsx(report):
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("在职党员服务情况")[:31]
     sheet.append([_("%(unit)s在职党员到社区服务情况（%(start)s至%(end)s）") % {
@@ -89,6 +89,4 @@ def unit_feedback_xlsx(report):
     sheet.append([_("合计"), "", "", *report["totals"]])
     for column, width in zip("ABCDEFGH", [12, 20, 24, 14, 14, 14, 14, 14]):
         sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

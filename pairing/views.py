@@ -1,6 +1,5 @@
 """Pages of co-building. Street officials read; community staff keep their community's records;
 branch secretaries and members have no pairing pages (404)."""
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -270,8 +269,7 @@ def agreement_document(request, pk):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
     if not agreement.document:
         raise Http404
-    suffix = PurePath(agreement.document.name).suffix
-    return serve_file(agreement.document, download_name=f"agreement-{agreement.pk}{suffix}")
+    return serve_file(agreement.document, download_name=f"agreement-{agreement.pk}")
 
 
 @writers

@@ -6,6 +6,8 @@ one an administrator reset in the admin or with `manage.py changepassword`) is k
 one person. With FORCE_PASSWORD_CHANGE on (production: DEBUG false), a user is sent to 修改密码
 until their `AccountState` row records the password they have now as one they chose.
 """
+import ipaddress
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -29,6 +31,27 @@ def axes_username(request, credentials):
     field = settings.AXES_USERNAME_FORM_FIELD
     username = (credentials or {}).get(field) or request.POST.get(field) or None
     return username[:USERNAME_MAX_LENGTH] if username else None
+
+
+def client_ip(request):
+    """The client's address for axes (AXES_CLIENT_IP_CALLABLE), with TRUSTED_PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so
+    the client is the TRUSTED_PROXY_COUNT-th address from the right, counting the peer
+    (REMOTE_ADDR) as the last; what the client itself wrote further left is never believed.
+    With no proxy (0) the header is ignored: a client cannot dodge a lockout by forging it.
+    """
+    peer = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return peer
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in forwarded if hop] + [peer]
+    candidate = hops[max(len(hops) - 1 - count, 0)]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer
 
 
 def password_chosen_record(*, user):

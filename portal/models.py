@@ -10,7 +10,7 @@ from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, Role, grants_of,
                                  scope_q)
-from portal.uploads import UploadTo, validate_image
+from portal.uploads import ImageUploadField, UploadTo, validate_image
 
 
 def community_of_path(path):
@@ -109,7 +109,7 @@ class Inspection(models.Model):
     inspected_on = models.DateField(_("督查日期"), default=timezone.localdate)
     result = models.CharField(_("督查结果"), max_length=8, choices=Result.choices)
     problem = models.TextField(_("发现问题"), blank=True)
-    photo = models.FileField(_("现场照片"), upload_to=UploadTo("inspections"), blank=True,
+    photo = ImageUploadField(_("现场照片"), upload_to=UploadTo("inspections"), blank=True,
                              validators=[validate_image])
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("督查人"))
@@ -201,7 +201,7 @@ class RectificationEvent(models.Model):
                                       related_name="events", verbose_name=_("整改"))
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
     note = models.TextField(_("说明"), blank=True)
-    photo = models.FileField(_("照片"), upload_to=UploadTo("rectifications"), blank=True,
+    photo = ImageUploadField(_("照片"), upload_to=UploadTo("rectifications"), blank=True,
                              validators=[validate_image])
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="+", verbose_name=_("操作人"))

@@ -8,12 +8,10 @@ function in `XLSX_SHEETS`, each `(workbook, report) -> None`. Other apps add the
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from io import BytesIO
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from activities.compliance import Span
@@ -26,6 +24,8 @@ from portal.dashboards import (DashboardScope, branches_panel, build_panels, ins
                                members_panel)
 from portal.models import Rectification
 from portal.work_panels import activities_panel, contributions_panel, service_panel
+from portal.xlsx import workbook_bytes
+from portal.xlsx import workbook as new_workbook
 
 REPORT_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel,
                  activities_panel, service_panel, contributions_panel]
@@ -206,9 +206,7 @@ XLSX_SHEETS = [overview_sheet, compliance_sheet, meetings_sheet, activities_shee
 
 
 def monthly_report_xlsx(report):
-    workbook = Workbook()
+    workbook = new_workbook()
     for write_sheet in XLSX_SHEETS:
         write_sheet(workbook, report)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

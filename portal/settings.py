@@ -166,6 +166,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "portal.login_protection.axes_username"
+# Behind a reverse proxy every request comes from the proxy's address: count the proxies that
+# append to X-Forwarded-For (0: none, the peer is the client), so a lockout is per client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.login_protection.client_ip"
 
 # Idle timeout: the session expires after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from portal.uploads import UploadTo, validate_document, validate_image
+from tests.portal.images import docx_bytes
 
 
 def png_bytes():
@@ -39,7 +40,9 @@ def test_size_limit(settings):
 
 def test_documents_accept_pdf_office_and_images_only():
     validate_document(SimpleUploadedFile("协议.pdf", b"%PDF-1.4\n..."))
-    validate_document(SimpleUploadedFile("协议.docx", b"PK\x03\x04rest"))
+    validate_document(SimpleUploadedFile("协议.docx", docx_bytes()))
+    with pytest.raises(ValidationError):
+        validate_document(SimpleUploadedFile("协议.docx", b"PK\x03\x04 a zip in name only"))
     validate_document(SimpleUploadedFile("扫描件.png", png_bytes()))
     with pytest.raises(ValidationError):
         validate_document(SimpleUploadedFile("协议.pdf", b"MZ\x90\x00 an executable"))

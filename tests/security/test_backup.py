@@ -100,3 +100,35 @@ def test_backup_defaults_to_var_backups(db, settings, tmp_path, media):
     settings.VAR_DIR = tmp_path / "var"
     call_command("backup", stdout=open("/dev/null", "w"))
     assert len(list((tmp_path / "var" / "backups").glob("portal-*.tar.gz"))) == 1
+
+
+def test_the_archive_and_its_temporary_files_are_readable_by_the_owner_only(
+        db, media, tmp_path, monkeypatch):
+    """The archive holds full ID numbers and needy households: 0600, whatever the umask, and
+    so is the database dump and the half-written archive on the way."""
+    import os
+    import stat
+
+    from portal.management.commands import backup
+
+    seen = {}
+    dump_database = backup.dump_database
+
+    def watched_dump(path):
+        dump_database(path)
+        seen["dump"] = stat.S_IMODE(os.stat(path).st_mode)
+        seen["folder"] = stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode)
+        partial = list((tmp_path / "backups").glob("*.partial"))
+        seen["partial"] = [stat.S_IMODE(os.stat(item).st_mode) for item in partial]
+
+    monkeypatch.setattr(backup, "dump_database", watched_dump)
+    old_umask = os.umask(0o022)
+    try:
+        call_command("backup", str(tmp_path / "backups"), stdout=open("/dev/null", "w"))
+    finally:
+        os.umask(old_umask)
+    archive, = (tmp_path / "backups").glob("portal-*.tar.gz")
+    assert stat.S_IMODE(os.stat(archive).st_mode) == 0o600
+    assert seen["dump"] == 0o600 and seen["folder"] == 0o700
+    assert all(mode == 0o600 for mode in seen["partial"])
+    assert stat.S_IMODE(os.stat(tmp_path / "backups").st_mode) == 0o700

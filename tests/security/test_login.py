@@ -66,6 +66,44 @@ def test_five_failures_lock_the_username_from_that_address_with_a_chinese_messag
     assert login(client, "laozhang", GOOD_PASSWORD, address="10.0.0.2").status_code == 302
 
 
+def proxied_login(client, password, client_address, forwarded_by_client=""):
+    """A login through one TLS proxy (10.0.0.254) that appends the client's address."""
+    forwarded = ", ".join(filter(None, [forwarded_by_client, client_address]))
+    return client.post(LOGIN, {"username": "laozhang", "password": password},
+                       REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_a_trusted_proxy_a_lockout_is_per_client_not_for_everyone(person, client,
+                                                                         settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        proxied_login(client, "wrong", "203.0.113.5")
+    assert proxied_login(client, GOOD_PASSWORD, "203.0.113.5").status_code == 429
+    # What the client wrote itself into the header is not believed: still locked.
+    assert proxied_login(client, GOOD_PASSWORD, "203.0.113.5",
+                         forwarded_by_client="198.51.100.1").status_code == 429
+    # The same official at another desk, through the same proxy, may log in.
+    assert proxied_login(client, GOOD_PASSWORD, "203.0.113.6").status_code == 302
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(person, client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        proxied_login(client, "wrong", f"203.0.113.{number}")
+    # A forged X-Forwarded-For per attempt does not escape the lock on the peer's address.
+    assert proxied_login(client, GOOD_PASSWORD, "203.0.113.99").status_code == 429
+
+
+def test_the_proxy_count_comes_from_the_environment_strictly_parsed(tmp_path):
+    from tests.security.production import run
+
+    assert production_settings(tmp_path, ["TRUSTED_PROXY_COUNT", "AXES_CLIENT_IP_CALLABLE"],
+                               TRUSTED_PROXY_COUNT="2") == {
+        "TRUSTED_PROXY_COUNT": 2, "AXES_CLIENT_IP_CALLABLE": "portal.login_protection.client_ip"}
+    refused = run(["manage.py", "check"], tmp_path, TRUSTED_PROXY_COUNT="one")
+    assert refused.returncode != 0 and "TRUSTED_PROXY_COUNT" in refused.stderr
+
+
 def test_the_lock_lifts_after_the_cool_off(person, client):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "laozhang", "wrong")

@@ -8,6 +8,7 @@ the first two, and old sessions are worth nothing after a restore.
 """
 import datetime
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -48,9 +49,14 @@ def backed_up_models():
             and not model._meta.proxy and model._meta.managed]
 
 
+def owner_only(path, flags):
+    """An `opener` for open(): the file is created 0600 (umask cannot widen it), never reused."""
+    return os.open(path, flags | os.O_EXCL, 0o600)
+
+
 def dump_database(path):
     """What `dumpdata --natural-foreign --all` writes, with exact times, one model at a time."""
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "w", encoding="utf-8", opener=owner_only) as out:
         out.write("[")
         first = True
         for model in backed_up_models():
@@ -63,19 +69,25 @@ def dump_database(path):
 
 
 def write_archive(target):
-    """Write the archive to `target` (a .tar.gz path) and return it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
+    """Write the archive to `target` (a .tar.gz path) and return it.
+
+    The archive holds full ID numbers and needy households: it, the half-written archive and
+    the database dump are readable by the owner only (0600), a folder it creates is 0700.
+    """
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A half-written archive never carries the final name.
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)  # left by an interrupted run: never write through it
+    with open(partial, "wb", opener=owner_only) as out, \
+            tempfile.TemporaryDirectory() as scratch:  # mkdtemp: 0700
         dump = Path(scratch) / DATABASE_MEMBER
         dump_database(dump)
-        partial = target.with_name(target.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        with tarfile.open(fileobj=out, mode="w:gz") as archive:
             archive.add(dump, arcname=DATABASE_MEMBER)
             media = Path(settings.MEDIA_ROOT)
             if media.is_dir():
                 archive.add(media, arcname=MEDIA_MEMBER)
-        # A half-written archive never carries the final name.
-        partial.replace(target)
+    partial.replace(target)
     return target
 
 
