@@ -120,7 +120,7 @@ def meeting_cancel(request, pk):
 def meeting_detail(request, pk):
     queryset = Meeting.objects.visible_to(request.user)
     try:
-        meeting = selectors.meeting_for_page(queryset, pk)
+        meeting = selectors.meeting_for_page(queryset, pk, request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
     can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
@@ -155,7 +155,7 @@ def meeting_record(request, pk):
 def meeting_print(request, pk):
     queryset = Meeting.objects.visible_to(request.user)
     try:
-        meeting = selectors.meeting_for_page(queryset, pk)
+        meeting = selectors.meeting_for_page(queryset, pk, request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
     return render(request, "activities/meeting_print.html", {"meetings": [meeting]})
