@@ -64,3 +64,21 @@ def test_the_issues_requests_answer_without_a_server_error(world, client_as):
     assert official.get(reverse("activities:meeting_list"), {"page": "-1"}).status_code == 200
     assert official.get(reverse("activities:meeting_list"), {"page": "abc"}).status_code == 200
     assert client_as(None).get("/activities/ical/%00.ics").status_code == 404
+
+
+def test_no_view_parses_request_values_by_hand():
+    """`isdigit()` takes "²"; `int()` and `fromisoformat()` on a request value raise: views
+    read ids, years, months, days and pages through portal/request_params.py."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    by_hand = re.compile(r"\.isdigit\(\)|int\(request\.|fromisoformat\(request\.|"
+                         r"get_page\(\s*request\.")
+    offenders = [f"{path.relative_to(root)}:{number}"
+                 for app in ("activities", "members", "organizations", "pairing", "portal")
+                 for path in (root / app).rglob("*.py")
+                 if "migrations" not in path.parts and path.name != "request_params.py"
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if by_hand.search(line)]
+    assert not offenders
