@@ -13,9 +13,9 @@ from organizations.scope import Role, require_grant
 from pairing import selectors, services
 from pairing.forms import CareVisitForm, ContributionForm, EndForm, HouseholdForm, PairingForm
 from pairing.models import Contribution, NeedyHousehold, Pairing
-from portal.request_params import id_param, page_param, year_param
 from pairing.views import (community_filter, form_page, readers, saved, visible_communities,
                            writers)
+from portal.request_params import id_param, page_param, year_param
 
 PAGE_SIZE = 50
 

@@ -12,8 +12,8 @@ from members.forms import PointsAdjustForm, PointsRuleForm
 from members.models import Member, PointsRule
 from members.views.roster import editable_member
 from organizations.models import Node
-from portal.request_params import year_param
 from organizations.scope import STREET_ROLES, require_grant, scope_q
+from portal.request_params import year_param
 
 
 def _street(request, pk):

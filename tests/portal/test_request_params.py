@@ -82,3 +82,14 @@ def test_no_view_parses_request_values_by_hand():
                  for number, line in enumerate(path.read_text().splitlines(), 1)
                  if by_hand.search(line)]
     assert not offenders
+
+
+def test_dashboard_links_with_unreadable_filters_name_nothing(world, client_as):
+    official = client_as(world.users["official"])
+    for name in ("dashboards:inspection_list", "dashboards:rectification_list",
+                 "dashboards:point_list"):
+        url = reverse(name)
+        assert official.get(url, {"community": world.community.pk}).status_code == 200
+        assert official.get(url, {"community": f"{world.community.pk},²"}).status_code == 404
+    assert official.get(reverse("dashboards:inspection_list"),
+                        {"date_from": "0001-01-01"}).status_code == 404
