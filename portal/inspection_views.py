@@ -104,8 +104,6 @@ def point_edit(request, pk):
 @require_grant()
 def inspection_list(request):
     form = InspectionFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():  # the dashboards link only valid filters
-        raise Http404
     inspections = (Inspection.objects.visible_to(request.user)
                    .select_related("community", "point", "inspector", "rectification"))
     if form.is_valid():
@@ -182,8 +180,6 @@ RECTIFICATION_STATE_FILTERS = {
 def rectification_list(request):
     today = timezone.localdate()
     form = RectificationFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():  # the dashboards link only valid filters
-        raise Http404
     rectifications = (Rectification.objects.visible_to(request.user)
                       .select_related("community", "inspection__point"))
     if form.is_valid():
