@@ -60,13 +60,10 @@ class ForgivingRedisCache(RedisCache):
     _lost_writes = False
 
     def __init__(self, server, params):
-        options = params.setdefault("OPTIONS", {})
-        options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
-        options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         # No retries with backoff inside redis-py: the next request tries again after PAUSE.
-        options.setdefault("retry_on_error", [])
-        options.setdefault("retry", None)
-        super().__init__(server, params)
+        options = {"socket_connect_timeout": SOCKET_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT,
+                   "retry_on_error": [], "retry": None, **params.get("OPTIONS", {})}
+        super().__init__(server, {**params, "OPTIONS": options})
 
     add = _forgiving(RedisCache.add, lambda *args, **kwargs: False)
     get = _forgiving(RedisCache.get, lambda key, default=None, version=None: default,
