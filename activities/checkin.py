@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.request_params import parse_id
+
 # Members arrive early: check-in opens this long before the start.
 OPENS_BEFORE = timedelta(minutes=30)
 
@@ -43,9 +45,11 @@ def read_token(token, now=None):
     now = now or timezone.now()
     try:
         meeting_part, minute_part, signature = token.split(".")
-        meeting_id, minute = int(meeting_part), int(minute_part)
     except ValueError:
         raise TokenError(_("签到码无效。")) from None
+    meeting_id, minute = parse_id(meeting_part), parse_id(minute_part)
+    if meeting_id is None or minute is None:
+        raise TokenError(_("签到码无效。"))
     if not hmac.compare_digest(signature, _sign(meeting_id, minute)):
         raise TokenError(_("签到码无效。"))
     if not 0 <= _minute(now) - minute <= 1:

@@ -217,15 +217,15 @@ def queue_sending(delivery_ids=None):
     """
     from django.db import transaction
 
+    from portal.queueing import queue_task
+
     def enqueue():
         from activities.tasks import send_deliveries
 
         ids = pending_ids() if delivery_ids is None else list(delivery_ids)
         for start in range(0, len(ids), 200):
-            try:
-                send_deliveries.apply_async(args=[ids[start:start + 200]], retry=False)
-            except Exception:  # the broker is unreachable: the rows wait in the database
-                logger.warning("Broker unavailable; %d deliveries stay pending", len(ids) - start)
+            if not queue_task(send_deliveries, ids[start:start + 200]):
+                logger.warning("%d deliveries stay pending", len(ids) - start)
                 return
 
     transaction.on_commit(enqueue)

@@ -11,6 +11,7 @@ from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKi
                                Notification)
 from members.models import Member
 from organizations.models import CommitteeSeat, Node
+from organizations.scope import covers
 
 COMMITTEE_SEAT_ROLES = [CommitteeSeat.Role.SECRETARY, CommitteeSeat.Role.DEPUTY_SECRETARY,
                         CommitteeSeat.Role.COMMITTEE_MEMBER]
@@ -37,13 +38,22 @@ def _count(rows):
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
-def meeting_for_page(queryset, pk):
-    return (queryset.select_related("branch", "group", "branch__parent")
-            .prefetch_related("kinds", "photos",
-                              Prefetch("attendances",
-                                       queryset=Attendance.objects.select_related(
-                                           "member", "checked_in_by").order_by("member__name")))
-            .get(pk=pk))
+def meeting_for_page(queryset, pk, user):
+    """The meeting with its kinds, photos and attendance, as `user` may read it: whoever keeps
+    or oversees the branch (a grant covering it) reads every row; a member invited to it reads
+    who came, and the leave reason, on-behalf reason and appraisal grade of their own row only
+    (a reason may be medical; a grade is between the member and the branch)."""
+    meeting = (queryset.select_related("branch", "group", "branch__parent")
+               .prefetch_related("kinds", "photos",
+                                 Prefetch("attendances",
+                                          queryset=Attendance.objects.select_related(
+                                              "member", "checked_in_by").order_by("member__name")))
+               .get(pk=pk))
+    if not covers(user, meeting.branch.path):
+        for row in meeting.attendances.all():
+            if row.member.user_id != user.pk:
+                row.reason = row.on_behalf_reason = row.grade = ""
+    return meeting
 
 
 def quorum_warnings(meeting):

@@ -1,6 +1,4 @@
 """Writes of the activities app. Each function is one business action in one transaction."""
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +9,7 @@ from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery
                                MeetingPhoto, Notification, Participation)
 from members import points
 from members.models import Member
-
-logger = logging.getLogger(__name__)
+from portal.queueing import queue_task
 
 
 def queue_reminder_scan():
@@ -23,10 +20,7 @@ def queue_reminder_scan():
     def enqueue():
         from activities.tasks import scan_reminders
 
-        try:
-            scan_reminders.apply_async(retry=False)
-        except Exception:
-            logger.warning("Broker unavailable; reminders wait for the next scan")
+        queue_task(scan_reminders)
 
     transaction.on_commit(enqueue)
 

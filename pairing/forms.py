@@ -10,6 +10,7 @@ from pairing.models import (Agreement, AgreementArea, CareVisit, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             ProjectPhoto, Resource, Unit)
 from portal.forms import ModelMultipleChoiceField
+from portal.request_params import DayField
 
 
 class CommunityChoiceMixin:
@@ -299,8 +300,8 @@ class ProjectPhotoForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), widget=DateInput())
-    end = forms.DateField(label=_("截止日期"), widget=DateInput())
+    start = DayField(label=_("起始日期"), widget=DateInput())
+    end = DayField(label=_("截止日期"), widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

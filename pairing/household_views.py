@@ -15,6 +15,7 @@ from pairing.forms import CareVisitForm, ContributionForm, EndForm, HouseholdFor
 from pairing.models import Contribution, NeedyHousehold, Pairing
 from pairing.views import (community_filter, form_page, readers, saved, visible_communities,
                            writers)
+from portal.request_params import id_param, page_param, year_param
 
 PAGE_SIZE = 50
 
@@ -135,13 +136,11 @@ def visit_create(request, pk):
 def contribution_list(request):
     contributions = Contribution.objects.visible_to(request.user)
     contributions, community = community_filter(request, contributions)
-    year = request.GET.get("year", "")
-    if year.isdigit() and 1900 <= int(year) <= 2100:
-        contributions = contributions.filter(given_on__year=int(year))
-    else:
-        year = ""
+    year = year_param(request, "year", "", earliest=1900)
+    if year:
+        contributions = contributions.filter(given_on__year=year)
     page = Paginator(contributions.select_related("community", "unit"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        page_param(request))
     return render(request, "pairing/contribution_list.html", {
         "page": page, "community": community, "year": year,
         "communities": visible_communities(request),
@@ -156,9 +155,9 @@ def contribution_list(request):
 @writers
 def contribution_create(request):
     initial = {}
-    if request.GET.get("pairing", "").isdigit():
-        pairing = get_object_or_404(Pairing.objects.editable_by(request.user),
-                                    pk=request.GET["pairing"])
+    pairing_id = id_param(request, "pairing")
+    if pairing_id:
+        pairing = get_object_or_404(Pairing.objects.editable_by(request.user), pk=pairing_id)
         initial = {"pairing": pairing, "community": pairing.community, "unit": pairing.unit}
     form = ContributionForm(request.POST or None, user=request.user, initial=initial)
     contribution = saved(form, lambda: services.contribution_record(

@@ -18,6 +18,7 @@ from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, Re
                            ResourceWithdrawForm, UnitArchiveForm, UnitForm)
 from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, NeedyHousehold,
                             Pairing, Resource, Unit)
+from portal.request_params import id_param
 from portal.uploads import serve_file
 
 readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
@@ -46,9 +47,10 @@ def form_page(request, form, title, cancel_url, submit_label=None):
 
 
 def community_filter(request, queryset, lookup="community"):
-    """Narrow a list to one visible community chosen in ?community=; returns (rows, community)."""
-    community_id = request.GET.get("community", "")
-    if not community_id.isdigit():
+    """Narrow a list to one visible community chosen in ?community=; returns (rows, community).
+    A value that names no visible community is a 404."""
+    community_id = id_param(request, "community")
+    if community_id is None:
         return queryset, None
     community = get_object_or_404(Node.objects.visible_to(request.user),
                                   pk=community_id, kind=Node.Kind.COMMUNITY)

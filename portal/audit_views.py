@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from organizations.forms import DateInput
 from organizations.scope import Role, require_grant
 from portal.audit import ACCESS_EVENTS, ACTION_LABELS, entries_visible_to, event_label
+from portal.request_params import DayField, page_param
 
 PAGE_SIZE = 50
 # Recorded by auditlog (a change of password is worth knowing about), never shown.
@@ -43,8 +44,8 @@ class AuditSearchForm(forms.Form):
     object_type = forms.ChoiceField(label=_("对象类型"), required=False)
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("操作"), required=False)
-    date_from = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
+    date_from = DayField(label=_("开始日期"), required=False, widget=DateInput())
+    date_to = DayField(label=_("结束日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +117,7 @@ def search(request):
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries.order_by("-timestamp", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        page_param(request))
     for entry in page.object_list:
         entry.label = event_label(entry)
         entry.change_rows = change_rows(entry)

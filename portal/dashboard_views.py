@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Node
 from organizations.scope import require_grant
 from portal import dashboards, reports
+from portal.request_params import month_param
 
 
 def _visible(request, pk, *kinds):
@@ -54,7 +55,7 @@ def branch_dashboard(request, pk):
 def _report(request, pk):
     node = _visible(request, pk, Node.Kind.STREET, Node.Kind.COMMUNITY)
     today = timezone.localdate()
-    month_start = reports.parse_month(request.GET.get("month"), today)
+    month_start = month_param(request, "month", today.replace(day=1))
     if month_start > today:
         raise Http404
     return reports.monthly_report(node, month_start, today)

@@ -1,4 +1,5 @@
 from django import forms
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from organizations.models import Node
 from organizations.scope import STREET_ROLES, scope_q
 from portal.models import Inspection, InspectionPoint, Rectification
 from portal.ranking import RANKING_INPUTS
+from portal.request_params import DayField, parse_ids
 from portal.uploads import validate_image
 
 
@@ -81,8 +83,8 @@ class InspectionFilterForm(forms.Form):
     community = forms.CharField(required=False)
     result = forms.ChoiceField(label=_("结果"), required=False,
                                choices=[("", _("全部"))] + Inspection.Result.choices)
-    date_from = forms.DateField(label=_("从"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("到"), required=False, widget=DateInput())
+    date_from = DayField(label=_("从"), required=False, widget=DateInput())
+    date_to = DayField(label=_("到"), required=False, widget=DateInput())
 
 
 RECTIFICATION_STATES = [
@@ -94,10 +96,14 @@ RECTIFICATION_STATES = [
 class RectificationFilterForm(forms.Form):
     community = forms.CharField(required=False)
     state = forms.ChoiceField(label=_("状态"), required=False, choices=RECTIFICATION_STATES)
-    deadline_from = forms.DateField(label=_("期限从"), required=False, widget=DateInput())
-    deadline_to = forms.DateField(label=_("期限到"), required=False, widget=DateInput())
+    deadline_from = DayField(label=_("期限从"), required=False, widget=DateInput())
+    deadline_to = DayField(label=_("期限到"), required=False, widget=DateInput())
 
 
 def community_ids(raw):
-    """"3,5" → [3, 5]; anything else is ignored rather than an error."""
-    return [int(part) for part in (raw or "").split(",") if part.strip().isdigit()]
+    """"3,5" → [3, 5] (the dashboards link a figure to its communities); anything else names
+    no community: 404."""
+    ids = parse_ids(raw)
+    if ids is None:
+        raise Http404
+    return ids

@@ -1,7 +1,7 @@
 """督查整改 pages: points, daily inspections, rectifications, the daily bulletin and the weekly
 ranking. Street officials write inspections, acceptances and weights; community staff write
 fixes; everyone else with a grant in the community reads."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,20 +24,8 @@ from portal.inspection_forms import (InspectionFilterForm, InspectionForm, Inspe
                                      community_ids)
 from portal.models import (Inspection, InspectionPoint, Rectification, RectificationEvent)
 from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
+from portal.request_params import day_param
 from portal.uploads import serve_file
-
-
-# Days a bulletin or list can be asked for: anything else falls back to the default, so
-# arithmetic on the day (the previous and next day links) can never overflow.
-EARLIEST_DAY = date(2000, 1, 1)
-
-
-def parse_day(raw, default):
-    try:
-        day = date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
-    return day if EARLIEST_DAY <= day <= date(9999, 12, 30) else default
 
 
 def street_for_reader(request, pk):
@@ -300,7 +288,7 @@ def bulletin(request, pk):
     """日通报: one day's inspections of the street, grouped by community; printable."""
     street = street_for_reader(request, pk)
     today = timezone.localdate()
-    day = parse_day(request.GET.get("day"), today)
+    day = day_param(request, "day", today)
     inspections = list(
         Inspection.objects.filter(community__path__startswith=street.path, inspected_on=day)
         .select_related("community", "point", "rectification")
@@ -326,7 +314,7 @@ def ranking(request, pk):
     """周排名 with the formula and every input of the week, so a community can check its place."""
     street = street_for_reader(request, pk)
     today = timezone.localdate()
-    start, end = week_of(parse_day(request.GET.get("week"), today))
+    start, end = week_of(day_param(request, "week", today))
     communities = list(Node.objects.active().filter(parent=street, kind=Node.Kind.COMMUNITY)
                        .order_by("sort_order", "name"))
     rows, weights = weekly_ranking(street, communities, start, end, today)

@@ -46,15 +46,6 @@ class MonthlyReport:
         return next((panel for panel in self.panels if panel.key == key), None)
 
 
-def parse_month(raw, today):
-    """"2026-11" → the first day of that month; anything else → this month."""
-    try:
-        year, month = (int(part) for part in (raw or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
 def monthly_report(node, month_start, today):
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     if node.kind == Node.Kind.STREET:

@@ -79,4 +79,4 @@ def test_cache_is_shared_between_processes_unless_told_otherwise():
             text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings",
                             "CACHE_URL": url})
         backends[url] = result.stdout.strip().splitlines()[-1]
-    assert backends == {"": "FileBasedCache", "redis://127.0.0.1:6379/1": "RedisCache"}
+    assert backends == {"": "FileBasedCache", "redis://127.0.0.1:6379/1": "ForgivingRedisCache"}

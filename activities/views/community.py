@@ -1,6 +1,4 @@
 """Community activities: list, record, change, photos."""
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from activities.forms import ActivityForm, ParticipationFormSet
 from activities.models import ActivityPhoto, CommunityActivity
 from organizations.models import Node
 from organizations.scope import STAFF_ROLES, has_role, require_grant
+from portal.request_params import day_param, id_param, page_param
 from portal.uploads import serve_file
 
 # Community activities belong to the community: its staff record them, the street reads them.
@@ -31,7 +30,7 @@ def activity_list(request):
         activities = activities.filter(held_on__gte=date_from)
     if date_to:
         activities = activities.filter(held_on__lte=date_to)
-    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    page = Paginator(activities, 50).get_page(page_param(request))
     return render(request, "activities/activity_list.html", {
         "page": page, "kind": kind, "kinds": CommunityActivity.Kind.choices,
         "node": node, "date_from": date_from, "date_to": date_to,
@@ -40,17 +39,11 @@ def activity_list(request):
 
 def list_narrowing(request, node_param):
     """(visible node or None, date_from, date_to) from ?<node_param>=pk&date_from=&date_to=, the
-    filters the dashboards link with; anything unreadable is ignored."""
-    raw = request.GET.get(node_param, "")
-    node = get_object_or_404(Node.objects.visible_to(request.user), pk=raw) \
-        if raw.isdigit() and len(raw) < 12 else None
-    days = []
-    for name in ("date_from", "date_to"):
-        try:
-            days.append(date.fromisoformat(request.GET.get(name, "")))
-        except ValueError:
-            days.append(None)
-    return node, *days
+    filters the dashboards link with: an unreadable node is a 404, an unreadable day ignored."""
+    node_id = id_param(request, node_param)
+    node = get_object_or_404(Node.objects.visible_to(request.user), pk=node_id) \
+        if node_id else None
+    return node, day_param(request, "date_from"), day_param(request, "date_to")
 
 
 def _save(request, form, formset, activity):

@@ -15,6 +15,7 @@ from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
 from activities.views.community import list_narrowing
 from organizations.scope import WRITE_ROLES, has_role, require_grant
+from portal.request_params import page_param
 from portal.uploads import serve_file
 
 PAGE_SIZE = 50
@@ -52,7 +53,7 @@ def meeting_list(request):
         meetings = meetings.filter(starts_at__date__gte=date_from)
     if date_to:
         meetings = meetings.filter(starts_at__date__lte=date_to)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(meetings, PAGE_SIZE).get_page(page_param(request))
     return render(request, "activities/meeting_list.html", {
         "page": page, "status": status, "kind": kind, "kinds": kinds,
         "statuses": Meeting.Status.choices,
@@ -119,7 +120,7 @@ def meeting_cancel(request, pk):
 def meeting_detail(request, pk):
     queryset = Meeting.objects.visible_to(request.user)
     try:
-        meeting = selectors.meeting_for_page(queryset, pk)
+        meeting = selectors.meeting_for_page(queryset, pk, request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
     can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
@@ -154,7 +155,7 @@ def meeting_record(request, pk):
 def meeting_print(request, pk):
     queryset = Meeting.objects.visible_to(request.user)
     try:
-        meeting = selectors.meeting_for_page(queryset, pk)
+        meeting = selectors.meeting_for_page(queryset, pk, request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
     return render(request, "activities/meeting_print.html", {"meetings": [meeting]})

@@ -11,6 +11,7 @@ from activities import compliance, compliance_cache, record_book, selectors
 from activities.models import Meeting, Period
 from organizations.models import Node
 from organizations.scope import require_grant
+from portal.request_params import month_param, year_param
 
 
 def _node(request, pk, kinds):
@@ -21,12 +22,8 @@ def _node(request, pk, kinds):
 
 
 def _year(request):
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        return today.year
-    return year if 2000 <= year <= today.year + 1 else today.year
+    this_year = timezone.localdate().year
+    return year_param(request, "year", this_year, latest=this_year + 1)
 
 
 @require_grant()
@@ -70,14 +67,7 @@ def compliance_street(request, pk):
 
 
 def _month(request):
-    today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    return month_param(request, "month", timezone.localdate().replace(day=1))
 
 
 @require_grant()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from activities import selectors, services
 from activities.models import CalendarFeed, Meeting, Notification
+from portal.request_params import page_param, parse_token
 
 INBOX_PAGE = 30
 
@@ -50,6 +51,8 @@ def calendar_feed(request, token):
     """The member's meetings as iCalendar, for a phone calendar to subscribe to (no login)."""
     from icalendar import Calendar, Event
 
+    if parse_token(token) is None:  # a NUL byte is a database error on PostgreSQL
+        raise Http404
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token,
                              revoked_at__isnull=True)
     calendar = Calendar()
@@ -77,7 +80,7 @@ def calendar_feed(request, token):
 @login_required
 def inbox(request):
     notifications = selectors.inbox_for(request.user).order_by("-created_at", "-pk")
-    page = Paginator(notifications, INBOX_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(notifications, INBOX_PAGE).get_page(page_param(request))
     return render(request, "activities/inbox.html", {
         "page": page, "unread": selectors.unread_count(request.user)})
 

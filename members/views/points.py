@@ -13,6 +13,7 @@ from members.models import Member, PointsRule
 from members.views.roster import editable_member
 from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant, scope_q
+from portal.request_params import year_param
 
 
 def _street(request, pk):
@@ -77,11 +78,7 @@ def points_ranking(request, pk):
     node = get_object_or_404(Node.objects.visible_to(request.user).filter(
         kind__in=[Node.Kind.STREET, Node.Kind.COMMUNITY, Node.Kind.BRANCH]), pk=pk)
     this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        year = this_year
-    year = min(max(year, 2000), this_year)
+    year = year_param(request, "year", this_year, latest=this_year)
     return render(request, "members/points_ranking.html", {
         "node": node, "year": year, "years": range(this_year, this_year - 5, -1),
         "members": points.ranking(node, year, limit=100),

@@ -13,6 +13,7 @@ from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
 from organizations.scope import WRITE_ROLES, require_grant
+from portal.request_params import page_param
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,7 @@ def roster(request):
     paginator = Paginator(members, PAGE_SIZE)
     # The summary has just counted these rows: the paginator need not count them again.
     paginator.count = counts["total"]
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_param(request))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -215,7 +215,11 @@ def test_the_activity_and_meeting_lists_take_the_dashboard_filters(client, world
         "date_to": TODAY().isoformat()}).content.decode()
     assert "未记录的会" in page and "别的支部的会" not in page
     assert client.get(reverse("activities:activity_list"),
-                      {"community": "x", "date_from": "bad"}).status_code == 200
+                      {"date_from": "bad", "date_to": "0001-01-01"}).status_code == 200
+    # A community the portal never links to names nothing (portal/request_params.py).
+    for community in ("x", "²", "99999999999999999999"):
+        assert client.get(reverse("activities:activity_list"),
+                          {"community": community}).status_code == 404
     client.force_login(world.users["staff"])
     assert client.get(reverse("activities:activity_list"),
                       {"community": world.other_community.pk}).status_code == 404

@@ -177,9 +177,13 @@ def test_the_monthly_report_lists_meetings_activities_and_contributions(client_a
 
 def test_lists_ignore_bad_filters(client_as, world):
     client = client_as(world.users["official"])
-    for name, params in [("dashboards:inspection_list", {"date_from": "x", "community": "a,"}),
+    for name, params in [("dashboards:inspection_list", {"date_from": "x"}),
+                         ("dashboards:inspection_list", {"date_from": "0001-01-01"}),
                          ("dashboards:rectification_list", {"state": "nope"})]:
         assert client.get(reverse(name), params).status_code == 200
+    # A list of communities the dashboards never link names nothing (portal/request_params.py).
+    assert client.get(reverse("dashboards:inspection_list"), {"community": "a,"}).status_code \
+        == 404
 
 
 def _records_in(community, count):
