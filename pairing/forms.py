@@ -8,7 +8,7 @@ from pairing import selectors
 from pairing.models import (Agreement, AgreementArea, CareVisit, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             ProjectPhoto, Resource, Unit)
-from portal.forms import ModelMultipleChoiceField
+from portal.forms import MemberChoiceField, ModelMultipleChoiceField
 
 
 class CommunityChoiceMixin:
@@ -155,6 +155,7 @@ class PairingForm(CommunityChoiceMixin, forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ["community", "kind", "unit", "member", "household", "partner", "started_on"]
+        field_classes = {"member": MemberChoiceField, "partner": MemberChoiceField}
         widgets = {"started_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
