@@ -150,6 +150,10 @@ class Meeting(models.Model):
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # A subscribed phone calendar replaces its copy of an event only when SEQUENCE grows and
+    # reads LAST-MODIFIED; every change a member would see (time, place, cancel, record) adds 1.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    sequence = models.PositiveIntegerField(_("修改次数"), default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 

@@ -93,6 +93,7 @@ def meeting_update(*, meeting, kinds, attendees=None, **fields):
     attendees = _invited(meeting.branch, meeting.group, kinds, attendees)
     _check_attendees(meeting.branch, meeting.group, attendees)
     meeting.full_clean(exclude=["kinds"])
+    meeting.sequence += 1
     meeting.save()
     meeting.kinds.set(kinds)
     wanted = {member.pk for member in attendees}
@@ -111,7 +112,9 @@ def meeting_cancel(*, meeting, reason):
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_at = timezone.now()
     meeting.cancel_reason = reason
-    meeting.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence",
+                                "updated_at"])
     from django.contrib.contenttypes.models import ContentType
 
     Delivery.objects.filter(content_type=ContentType.objects.get_for_model(Meeting),
@@ -145,7 +148,8 @@ def meeting_record(*, meeting, minutes, attendance, grades=None, photos=()):
     meeting.minutes = minutes
     meeting.status = Meeting.Status.HELD
     meeting.recorded_at = timezone.now()
-    meeting.save(update_fields=["minutes", "status", "recorded_at"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["minutes", "status", "recorded_at", "sequence", "updated_at"])
     for photo in photos:
         meeting_photo_add(meeting=meeting, image=photo)
     _award_attendance_points(meeting, rows.values())
