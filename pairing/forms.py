@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
@@ -108,6 +109,11 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
                   "term_end", "ended_on"]
         widgets = {"term_start": DateInput(), "term_end": DateInput(), "ended_on": DateInput()}
 
+    # Shown (as a checkbox) only when the unit has no agreement in force: a warning to confirm.
+    confirm_without_agreement = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+        label=_("确认添加：该单位与本社区暂无有效的共建协议"))
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_community(user)
@@ -125,7 +131,25 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
             self.instance.community if self.instance.community_id else None)
         if unit and community and not unit.communities.filter(pk=community.pk).exists():
             self.add_error("unit", _("该单位不是所选社区的共建单位。"))
+        elif unit and community and not cleaned.get("ended_on"):
+            self._warn_without_agreement(unit, community, cleaned)
         return cleaned
+
+    def _warn_without_agreement(self, unit, community, cleaned):
+        """A seat runs on a co-building agreement: one that has ended (or not begun) is worth
+        a second look, but a new agreement may be on its way, so staff may confirm."""
+        agreements = Agreement.objects.filter(unit=unit, community=community)
+        if agreements.current().exists() or cleaned.get("confirm_without_agreement"):
+            return
+        last = agreements.order_by("-ends_on").first()
+        ended = min(filter(None, [last.ended_on, last.ends_on])) if last else None
+        if ended:
+            message = _("该单位与本社区的共建协议已于 %(day)s 结束，目前没有有效协议。"
+                        "如仍要添加，请勾选下方确认后再保存。") % {"day": date_format(ended)}
+        else:
+            message = _("该单位与本社区目前没有有效的共建协议。如仍要添加，请勾选下方确认后再保存。")
+        self.add_error("unit", message)
+        self.fields["confirm_without_agreement"].widget = forms.CheckboxInput()
 
 
 class HouseholdForm(CommunityChoiceMixin, forms.ModelForm):
