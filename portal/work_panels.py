@@ -20,6 +20,7 @@ from members.models import Member, Post, PostClaim, Registration
 from organizations.models import Node
 from pairing.models import Contribution
 from pairing.selectors import KIND_TOTALS
+from portal.i18n_formats import month_label
 from portal.panel_types import Panel, path_url, status_class
 
 
@@ -72,7 +73,7 @@ def activities_panel(scope):
         "months": [(month, per_month[month], link(single, month)) for month in months],
         "rows": [(community, per_community[community.pk], link(community.pk))
                  for community in scope.communities],
-        "chart": {"months": [f"{month}月" for month in months],
+        "chart": {"months": [month_label(month) for month in months],
                   "activities": [per_month[month]["activities"] for month in months],
                   "hours": [float(per_month[month]["hours"]) for month in months]},
     })
