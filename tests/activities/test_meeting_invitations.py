@@ -131,3 +131,20 @@ def test_a_member_without_birth_date_still_reads_apart(world):
     member = MemberFactory(branch=world.branch, name="余桂荣")
     member.birth_date = None
     assert member.choice_label == f"余桂荣（尾号{member.id_number[-4:]}）"
+
+
+def test_namesakes_are_told_apart_in_staff_lists(world, client_as):
+    from members.factories import PostClaimFactory, PostFactory
+
+    first = MemberFactory(branch=world.branch, name="余桂荣", birth_date=date(1951, 3, 2))
+    second = MemberFactory(branch=world.branch, name="余桂荣", birth_date=date(1958, 8, 9))
+    meeting = MeetingFactory(branch=world.branch, attendees=[first, second])
+    post = PostFactory(community=world.community)
+    for member in (first, second):
+        PostClaimFactory(post=post, member=member)
+    client = client_as(world.users["staff"])
+    pages = [reverse("activities:meeting_detail", args=[meeting.pk]),
+             reverse("members:post_board", args=[world.community.pk])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert first.choice_label in html and second.choice_label in html, url
