@@ -44,7 +44,7 @@ class Reminder:
     title: str
     body: str = ""
     url: str = ""
-    message: dict = None
+    message: Optional[dict] = None  # see reminder_text
 
 
 def reminder_text(title, body="", **params):

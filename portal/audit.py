@@ -18,7 +18,6 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.validators import mask_id_number
-
 from organizations.scope import Role, grants_of
 
 # Access events other apps record; the key is stored in additional_data["event"].
@@ -124,8 +123,8 @@ def _plain(values):
 def change_rows(entries):
     """For each entry, its changes as (field label, old, new) in words a street official reads.
 
-    Choice codes become their labels, related ids the related object's name (one query per
-    related model for the whole page), times the local time, booleans 是/否; reverse relations
+    Choice codes become their labels, related ids the related object's name (one query for
+    the whole page, see `_names`), times the local time, booleans 是/否; reverse relations
     and the id, which auditlog lists on creation, are left out; secrets hidden, ID numbers
     masked.
     """
