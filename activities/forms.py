@@ -8,7 +8,7 @@ from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import Node
 from pairing.models import Unit
-from portal.forms import ModelMultipleChoiceField
+from portal.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
 from portal.uploads import validate_image
 
 
@@ -40,10 +40,10 @@ class MultipleImageField(forms.FileField):
 
 
 class MeetingForm(forms.ModelForm):
-    attendees = ModelMultipleChoiceField(
+    attendees = MemberMultipleChoiceField(
         queryset=Member.objects.none(), required=False, label=_("参会人员"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("留空则为支部全体党员（党小组会为该小组成员）。"))
+        help_text=_("留空则为支部全体党员（党小组会为该小组成员，支委会为支部班子成员）。"))
 
     class Meta:
         model = Meeting
@@ -109,20 +109,22 @@ class RecordForm(forms.Form):
                       (Attendance.Status.EXCUSED, _("请假")),
                       (Attendance.Status.ABSENT, _("缺席"))]
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, meeting, all_present=False, **kwargs):
+        """`all_present` starts every attendee not yet recorded as 出席 (the usual case: staff
+        then mark the few who were excused or absent); otherwise they start as 缺席."""
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.rows = list(meeting.attendances.all())
+        self.rows = list(meeting.attendances.select_related("member"))
         self.appraisal = MeetingKind.APPRAISAL in meeting.kind_codes()
         if not self.is_bound:
             self.fields["minutes"].initial = meeting.minutes
+        unrecorded = Attendance.Status.PRESENT if all_present else Attendance.Status.ABSENT
         for row in self.rows:
-            initial = row.status if row.status != Attendance.Status.INVITED else (
-                Attendance.Status.ABSENT)
+            initial = row.status if row.status != Attendance.Status.INVITED else unrecorded
             self.fields[f"status_{row.member_id}"] = forms.ChoiceField(
-                label=row.member.name, choices=self.STATUS_CHOICES, initial=initial,
+                label=row.member.choice_label, choices=self.STATUS_CHOICES, initial=initial,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm",
-                                           "aria-label": row.member.name}))
+                                           "aria-label": row.member.choice_label}))
             self.fields[f"reason_{row.member_id}"] = forms.CharField(
                 label=_("原因"), max_length=200, required=False, initial=row.reason,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm",
@@ -159,7 +161,7 @@ class RecordForm(forms.Form):
 
 
 class CheckInForForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("党员"))
+    member = MemberChoiceField(queryset=Member.objects.none(), label=_("党员"))
     reason = forms.CharField(label=_("代签原因"), max_length=200,
                              help_text=_("如：年老无智能手机、视力不便。"))
 
@@ -197,6 +199,7 @@ class ParticipationForm(forms.ModelForm):
     class Meta:
         model = Participation
         fields = ["member", "hours"]
+        field_classes = {"member": MemberChoiceField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

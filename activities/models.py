@@ -150,6 +150,10 @@ class Meeting(models.Model):
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # A subscribed phone calendar replaces its copy of an event only when SEQUENCE grows and
+    # reads LAST-MODIFIED; every change a member would see (time, place, cancel, record) adds 1.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    sequence = models.PositiveIntegerField(_("修改次数"), default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -364,6 +368,10 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # The words as msgids and values (activities.reminders.reminder_text): the inbox shows
+    # them in the reader's language; title and body keep them in the default language for
+    # mail, SMS and reminders recorded before.
+    message = models.JSONField(_("提醒文字"), default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
@@ -378,6 +386,18 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def shown_title(self):
+        from activities.reminders import render_message
+
+        return render_message(self.message, "title") if self.message else self.title
+
+    @property
+    def shown_body(self):
+        from activities.reminders import render_message
+
+        return render_message(self.message, "body") if self.message else self.body
 
 
 class Delivery(models.Model):

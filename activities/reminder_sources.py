@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from activities import compliance
 from activities.models import Attendance, Meeting, ReminderRule
-from activities.reminders import Reminder, register
+from activities.reminders import Reminder, register, reminder_text
 from members.models import Member, _add_months
 from organizations.models import CommitteeSeat, Grant, Node
 from organizations.scope import Role
@@ -71,21 +71,20 @@ def upcoming_meetings(now):
     # Per meeting, not per attendee: reverse(), gettext and time formatting per row would
     # dominate a scan of 10,000 reminders.
     meeting_url = reverse("activities:meeting_list") + "{}/"
-    title, body = _("会议提醒：%(topic)s"), _("%(when)s 在 %(place)s 召开“%(topic)s”，请准时参加。")
+    title = gettext_noop("会议提醒：%(topic)s")
+    body = gettext_noop("%(when)s 在 %(place)s 召开“%(topic)s”，请准时参加。")
     prepared = {}
     for meeting_id, user_id, starts_at, path, topic, place in rows.iterator(chunk_size=5000):
         if meeting_id not in prepared:
             due = [lead for lead in _leads_for(path, defaults, overrides)
                    if starts_at - timedelta(minutes=lead) <= now]
-            when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
             prepared[meeting_id] = due and (
-                f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}", title % {"topic": topic},
-                body % {"when": when, "place": place, "topic": topic},
+                f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}",
+                reminder_text(title, body, topic=topic, when=starts_at, place=place),
                 meeting_url.format(meeting_id))
         if prepared[meeting_id]:
-            kind, meeting_title, meeting_body, url = prepared[meeting_id]
-            found.append(Reminder(Meeting, meeting_id, user_id, kind, meeting_title,
-                                  meeting_body, url))
+            kind, text, url = prepared[meeting_id]
+            found.append(Reminder(Meeting, meeting_id, user_id, kind, url=url, **text))
     return found
 
 
@@ -127,11 +126,13 @@ def compliance_gaps(now):
             for user_id in users:
                 found.append(Reminder(
                     Node, branch.pk, user_id, f"compliance_gap:{code}:{window.label}",
-                    title=_("%(branch)s尚未完成%(period)s的%(kind)s") % {
-                        "branch": branch.name, "period": window.label, "kind": status.kind.label},
-                    body=_("已召开 %(held)d 次，至少应召开 %(required)d 次，请在 %(last)s 前完成。") % {
-                        "held": status.held, "required": status.required, "last": window.last},
-                    url=reverse("activities:compliance_branch", args=[branch.pk])))
+                    url=reverse("activities:compliance_branch", args=[branch.pk]),
+                    **reminder_text(
+                        gettext_noop("%(branch)s尚未完成%(period)s的%(kind)s"),
+                        gettext_noop("已召开 %(held)d 次，至少应召开 %(required)d 次，"
+                                     "请在 %(last)s 前完成。"),
+                        branch=branch.name, period=window.label, kind=status.kind.label,
+                        held=status.held, required=status.required, last=window.last)))
     return found
 
 
@@ -179,8 +180,9 @@ def probation_ending(now):
         for user_id in secretaries[member.branch_id] | ({member.user_id} - {None}):
             found.append(Reminder(
                 Member, member.pk, user_id, f"probation_ending:{ends_on:%Y%m%d}",
-                title=_("%(name)s的预备期将于 %(day)s 届满") % {"name": member.name, "day": ends_on},
-                body=_("请提前准备转正申请，并及时召开支部党员大会讨论。")))
+                **reminder_text(gettext_noop("%(name)s的预备期将于 %(day)s 届满"),
+                                gettext_noop("请提前准备转正申请，并及时召开支部党员大会讨论。"),
+                                name=member.name, day=ends_on)))
     return found
 
 
@@ -204,8 +206,8 @@ def terms_ending(now):
         for user_id in users[seat.node_id] | users[seat.node.parent_id]:
             found.append(Reminder(
                 CommitteeSeat, seat.pk, user_id, f"term_ending:{seat.term_end:%Y%m%d}",
-                title=_("%(node)s班子任期将于 %(day)s 届满") % {"node": seat.node.name,
-                                                            "day": seat.term_end},
-                body=_("请提前向上级党组织报告，做好换届准备。"),
-                url=seat.node.get_absolute_url()))
+                url=seat.node.get_absolute_url(),
+                **reminder_text(gettext_noop("%(node)s班子任期将于 %(day)s 届满"),
+                                gettext_noop("请提前向上级党组织报告，做好换届准备。"),
+                                node=seat.node.name, day=seat.term_end)))
     return found

@@ -15,14 +15,15 @@ back the deliveries whose worker died after claiming them, or marks them failed.
 """
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable, Optional
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from activities.channels import CHANNELS, addresses_for
@@ -43,6 +44,45 @@ class Reminder:
     title: str
     body: str = ""
     url: str = ""
+    message: Optional[dict] = None  # see reminder_text
+
+
+def reminder_text(title, body="", **params):
+    """title=, body= and message= of a Reminder from Chinese msgids and their values.
+
+    The title and body are rendered now in the active (default) language, for mail and SMS;
+    `message` keeps the msgids and values so the inbox renders them again in its reader's
+    language. Dates and times are kept as ISO text and shown in the reader's format."""
+    stored = {}
+    for name, value in params.items():
+        if isinstance(value, datetime):
+            stored[name] = {"datetime": timezone.localtime(value).isoformat()}
+        elif isinstance(value, date):
+            stored[name] = {"date": value.isoformat()}
+        else:
+            stored[name] = value if isinstance(value, (int, float)) else str(value)
+    message = {"title": title, "body": body, "params": stored}
+    return {"title": render_message(message, "title"), "body": render_message(message, "body"),
+            "message": message}
+
+
+def render_message(message, part):
+    """The title or body of a stored message in the active language."""
+    msgid = message.get(part) or ""
+    if not msgid:
+        return ""
+    values = {}
+    for name, value in (message.get("params") or {}).items():
+        if isinstance(value, dict) and "datetime" in value:
+            value = formats.date_format(timezone.localtime(datetime.fromisoformat(
+                value["datetime"])), "DATETIME_FORMAT")
+        elif isinstance(value, dict) and "date" in value:
+            value = formats.date_format(date.fromisoformat(value["date"]))
+        values[name] = value
+    try:
+        return gettext(msgid) % values
+    except (KeyError, TypeError, ValueError):  # a msgid changed since: its Chinese text
+        return msgid % values if values else msgid
 
 
 @dataclass(frozen=True)
@@ -84,7 +124,7 @@ def _insert_ignoring_conflicts(model, fields, rows):
 
 
 NOTIFICATION_FIELDS = ["content_type", "object_id", "recipient", "kind", "category", "title",
-                       "body", "url", "created_at"]
+                       "body", "url", "message", "created_at"]
 DELIVERY_FIELDS = ["content_type", "object_id", "recipient", "kind", "channel", "address",
                    "status", "attempts", "error", "created_at"]
 
@@ -113,7 +153,8 @@ def record(reminders):
     notifications, deliveries = [], []
     for key, reminder in fresh:
         notifications.append((*key, reminder.kind.split(":", 1)[0], reminder.title[:200],
-                              reminder.body, reminder.url, now))
+                              reminder.body, reminder.url,
+                              connection.ops.adapt_json_value(reminder.message or {}, None), now))
         for channel, address in channels.get(reminder.recipient_id, []):
             deliveries.append((*key, channel, address, Delivery.Status.PENDING.value, 0, "", now))
     _insert_ignoring_conflicts(Notification, NOTIFICATION_FIELDS, notifications)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from activities.checkin import window_open
 from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery, Meeting,
-                               MeetingPhoto, Notification, Participation)
+                               MeetingKind, MeetingPhoto, Notification, Participation)
 from members import points
 from members.models import Member
+from organizations.models import CommitteeSeat
 from portal.queueing import queue_task
 
 
@@ -34,15 +35,35 @@ def _check_attendees(branch, group, members):
         raise ValidationError({"group": _("党小组必须属于该支部。")})
 
 
-def default_attendees(branch, group=None):
+def default_attendees(branch, group=None, kinds=()):
+    """Who is invited when staff leave 参会人员 empty: a 党小组会 its group, a meeting that is
+    only a 支委会 the branch's committee (members holding a current seat of the branch), any
+    other meeting the whole branch."""
     members = Member.objects.active().filter(branch=branch)
-    return members.filter(group=group) if group is not None else members
+    if group is not None:
+        return members.filter(group=group)
+    codes = {getattr(kind, "code", kind) for kind in kinds}
+    if codes == {MeetingKind.COMMITTEE_MEETING}:
+        seats = CommitteeSeat.objects.current().filter(node=branch, member__isnull=False)
+        return members.filter(pk__in=seats.values("member_id"))
+    return members
+
+
+def _invited(branch, group, kinds, attendees):
+    if attendees:
+        return list(attendees)
+    invited = list(default_attendees(branch, group, kinds))
+    if not invited and group is None and {getattr(k, "code", k) for k in kinds} == {
+            MeetingKind.COMMITTEE_MEETING}:
+        raise ValidationError({"attendees": _(
+            "本支部班子成员尚未关联到党员名册，请在“参会人员”中选择支委。")})
+    return invited
 
 
 @transaction.atomic
 def meeting_plan(*, branch, kinds, topic, starts_at, ends_at, place, host, recorder="",
                  group=None, attendees=None, created_by=None):
-    attendees = list(attendees) if attendees else list(default_attendees(branch, group))
+    attendees = _invited(branch, group, kinds, attendees)
     _check_attendees(branch, group, attendees)
     meeting = Meeting(branch=branch, group=group, topic=topic, starts_at=starts_at,
                       ends_at=ends_at, place=place, host=host, recorder=recorder,
@@ -63,10 +84,10 @@ def meeting_update(*, meeting, kinds, attendees=None, **fields):
         raise ValidationError(_("只有计划中的会议可以修改。"))
     for name, value in fields.items():
         setattr(meeting, name, value)
-    attendees = list(attendees) if attendees else list(default_attendees(meeting.branch,
-                                                                         meeting.group))
+    attendees = _invited(meeting.branch, meeting.group, kinds, attendees)
     _check_attendees(meeting.branch, meeting.group, attendees)
     meeting.full_clean(exclude=["kinds"])
+    meeting.sequence += 1
     meeting.save()
     meeting.kinds.set(kinds)
     wanted = {member.pk for member in attendees}
@@ -85,7 +106,9 @@ def meeting_cancel(*, meeting, reason):
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_at = timezone.now()
     meeting.cancel_reason = reason
-    meeting.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence",
+                                "updated_at"])
     from django.contrib.contenttypes.models import ContentType
 
     Delivery.objects.filter(content_type=ContentType.objects.get_for_model(Meeting),
@@ -119,7 +142,8 @@ def meeting_record(*, meeting, minutes, attendance, grades=None, photos=()):
     meeting.minutes = minutes
     meeting.status = Meeting.Status.HELD
     meeting.recorded_at = timezone.now()
-    meeting.save(update_fields=["minutes", "status", "recorded_at"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["minutes", "status", "recorded_at", "sequence", "updated_at"])
     for photo in photos:
         meeting_photo_add(meeting=meeting, image=photo)
     _award_attendance_points(meeting, rows.values())

@@ -6,6 +6,7 @@ from members.models import Member, PointsRule, Post, Registration
 from members.normalize import normalize_id_number, normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
+from portal.forms import MemberChoiceField
 
 
 class MemberForm(forms.ModelForm):
@@ -114,7 +115,7 @@ class DeclineForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("党员"))
+    member = MemberChoiceField(queryset=Member.objects.none(), label=_("党员"))
 
     def __init__(self, *args, post, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +147,7 @@ class RegistrationForm(forms.ModelForm):
 class StaffRegistrationForm(forms.ModelForm):
     """Staff enter a registration for an employed member of a co-building unit."""
 
-    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("党员"))
+    member = MemberChoiceField(queryset=Member.objects.none(), label=_("党员"))
 
     class Meta:
         model = Registration

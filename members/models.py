@@ -146,6 +146,18 @@ class Member(models.Model):
         return mask_id_number(self.id_number)
 
     @property
+    def choice_label(self):
+        """The name with what tells namesakes apart (two 余桂荣 in one branch happen): the
+        birth year and the ID number's last four characters, both already shown by the masked
+        ID number, and read from this row alone, so a select of 500 members costs no query.
+        Every member select and attendance row shows this."""
+        digits = (self.id_number or "")[-4:]
+        if self.birth_date:
+            return _("%(name)s（%(year)s年生，尾号%(digits)s）") % {
+                "name": self.name, "year": self.birth_date.year, "digits": digits}
+        return _("%(name)s（尾号%(digits)s）") % {"name": self.name, "digits": digits}
+
+    @property
     def is_active(self):
         return self.left_on is None
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from members.normalize import normalize_name
 from organizations.models import CommitteeSeat, Grant, Grid, Node
 from organizations.scope import STAFF_ROLES, Role, scope_q
+from portal.forms import MemberChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -50,6 +51,7 @@ class SeatForm(forms.ModelForm):
     class Meta:
         model = CommitteeSeat
         fields = ["role", "person_name", "member", "duty", "term_start", "term_end", "ended_on"]
+        field_classes = {"member": MemberChoiceField}
         widgets = {"term_start": DateInput(), "term_end": DateInput(), "ended_on": DateInput()}
         help_texts = {"term_end": _("留空则按任期规则自动计算（支部3年，社区党组织5年）。")}
 

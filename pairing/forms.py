@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from members.normalize import normalize_name
@@ -9,7 +10,7 @@ from pairing import selectors
 from pairing.models import (Agreement, AgreementArea, CareVisit, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             ProjectPhoto, Resource, Unit)
-from portal.forms import ModelMultipleChoiceField
+from portal.forms import MemberChoiceField, ModelMultipleChoiceField
 from portal.request_params import DayField
 
 
@@ -113,6 +114,11 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
                   "term_end", "ended_on"]
         widgets = {"term_start": DateInput(), "term_end": DateInput(), "ended_on": DateInput()}
 
+    # Shown (as a checkbox) only when the unit has no agreement in force: a warning to confirm.
+    confirm_without_agreement = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+        label=_("确认添加：该单位与本社区暂无有效的共建协议"))
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_community(user)
@@ -133,7 +139,25 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
             self.instance.community if self.instance.community_id else None)
         if unit and community and not unit.communities.filter(pk=community.pk).exists():
             self.add_error("unit", _("该单位不是所选社区的共建单位。"))
+        elif unit and community and not cleaned.get("ended_on"):
+            self._warn_without_agreement(unit, community, cleaned)
         return cleaned
+
+    def _warn_without_agreement(self, unit, community, cleaned):
+        """A seat runs on a co-building agreement: one that has ended (or not begun) is worth
+        a second look, but a new agreement may be on its way, so staff may confirm."""
+        agreements = Agreement.objects.filter(unit=unit, community=community)
+        if agreements.current().exists() or cleaned.get("confirm_without_agreement"):
+            return
+        last = agreements.order_by("-ends_on").first()
+        ended = min(filter(None, [last.ended_on, last.ends_on])) if last else None
+        if ended:
+            message = _("该单位与本社区的共建协议已于 %(day)s 结束，目前没有有效协议。"
+                        "如仍要添加，请勾选下方确认后再保存。") % {"day": date_format(ended)}
+        else:
+            message = _("该单位与本社区目前没有有效的共建协议。如仍要添加，请勾选下方确认后再保存。")
+        self.add_error("unit", message)
+        self.fields["confirm_without_agreement"].widget = forms.CheckboxInput()
 
 
 class HouseholdForm(CommunityChoiceMixin, forms.ModelForm):
@@ -166,6 +190,7 @@ class PairingForm(CommunityChoiceMixin, forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ["community", "kind", "unit", "member", "household", "partner", "started_on"]
+        field_classes = {"member": MemberChoiceField, "partner": MemberChoiceField}
         widgets = {"started_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

@@ -455,6 +455,13 @@ class Contribution(models.Model):
     def amount_unit(self):
         return self.UNIT_OF_KIND[self.kind]
 
+    @property
+    def amount_display(self):
+        """The amount as people read it: 人次 are whole (12, not 12.00), money has its cents."""
+        from django.template.defaultfilters import floatformat
+
+        return floatformat(self.amount, "0g" if self.kind == self.Kind.VOLUNTEERS else "2g")
+
     def clean(self):
         if self.kind == self.Kind.VOLUNTEERS and self.amount is not None \
                 and self.amount != self.amount.to_integral_value():

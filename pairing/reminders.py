@@ -3,9 +3,9 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from activities.reminders import Reminder, register
+from activities.reminders import Reminder, register, reminder_text
 from organizations.models import Grant
 from organizations.scope import Role
 from pairing.models import EXPIRING_WITHIN_DAYS, Agreement
@@ -32,9 +32,9 @@ def agreements_expiring(now):
         staff[node_id].add(user_id)
     return [
         Reminder(Agreement, agreement.pk, user_id, f"agreement_expiring:{agreement.ends_on:%Y%m%d}",
-                 title=_("与%(unit)s的共建协议将于 %(day)s 到期") % {
-                     "unit": agreement.unit.name, "day": agreement.ends_on},
-                 body=_("请与共建单位商议续签或办理终止。"),
-                 url=agreement.get_absolute_url())
+                 url=agreement.get_absolute_url(),
+                 **reminder_text(gettext_noop("与%(unit)s的共建协议将于 %(day)s 到期"),
+                                 gettext_noop("请与共建单位商议续签或办理终止。"),
+                                 unit=agreement.unit.name, day=agreement.ends_on))
         for agreement in agreements for user_id in staff[agreement.community_id]
     ]

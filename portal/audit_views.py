@@ -5,7 +5,6 @@ from auditlog.models import LogEntry
 from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -15,13 +14,11 @@ from django.views.decorators.http import require_GET
 
 from organizations.forms import DateInput
 from organizations.scope import Role, require_grant
-from portal.audit import ACCESS_EVENTS, ACTION_LABELS, entries_visible_to, event_label
+from portal.audit import (ACCESS_EVENTS, ACTION_LABELS, change_rows, entries_visible_to,
+                          event_label)
 from portal.request_params import DayField, page_param
 
 PAGE_SIZE = 50
-# Recorded by auditlog (a change of password is worth knowing about), never shown.
-HIDDEN_FIELDS = {"password"}
-HIDDEN = _("（已隐藏）")
 AUDITED_APPS = ("auth", "organizations", "members", "activities", "pairing", "portal")
 
 
@@ -88,25 +85,6 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def change_rows(entry):
-    """(field, old, new) of an entry, secrets hidden: officials read the trail, not hashes."""
-    rows = []
-    for field, values in entry.changes_dict.items():
-        old, new = values if len(values) == 2 else ("", values)
-        if field in HIDDEN_FIELDS:
-            old, new = (HIDDEN if old else ""), HIDDEN
-        rows.append((field_label(entry, field), old, new))
-    return rows
-
-
-def field_label(entry, field):
-    model = entry.content_type.model_class()
-    try:
-        return str(model._meta.get_field(field).verbose_name)
-    except (AttributeError, FieldDoesNotExist):  # a model or field removed since
-        return field
-
-
 @require_GET
 @require_grant(Role.STREET_OFFICIAL)
 def search(request):
@@ -118,9 +96,9 @@ def search(request):
         entries = entries.none()
     page = Paginator(entries.order_by("-timestamp", "-pk"), PAGE_SIZE).get_page(
         page_param(request))
-    for entry in page.object_list:
+    for entry, rows in zip(page.object_list, change_rows(page.object_list)):
         entry.label = event_label(entry)
-        entry.change_rows = change_rows(entry)
+        entry.change_rows = rows
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "portal/audit_search.html", {

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import compliance, compliance_cache
 from activities.models import MeetingKind, Period
 from organizations.models import Node
+from portal.i18n_formats import month_label
 from portal.panel_types import Panel, path_url
 from portal.ranking import year_facts
 
@@ -143,7 +144,7 @@ def _heat_map(scope, grid, today):
         "street_url": reverse("activities:compliance_street", args=[scope.node.pk])
         + f"?year={today.year}",
         "heat_map": {
-            "months": [f"{month.first.month}月" for month in months],
+            "months": [month_label(month.first) for month in months],
             "communities": [community.name for community, _cells in rows],
             "statuses": {code: str(label) for code, label in STATUS_LABELS.items()},
             "cells": [[m, index, cells[m]] for index, (_c, cells) in enumerate(rows)

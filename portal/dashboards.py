@@ -66,8 +66,12 @@ def branches_panel(scope):
     for branch in scope.branches():
         counts[branch.parent_id] += branch.archived_at is None
     node_url = path_url("organizations:node_detail")
+    # The count opens the list of those branches: a community's page lists its branches, the
+    # organization tree a street's.
+    total_url = (node_url(scope.node.pk) if scope.node.kind == scope.node.Kind.COMMUNITY
+                 else reverse("organizations:tree"))
     return Panel("branches", _("党支部"), {
-        "total": sum(counts.values()),
+        "total": sum(counts.values()), "total_url": total_url,
         "rows": [(community, counts.get(community.pk, 0), node_url(community.pk))
                  for community in scope.communities],
     })

@@ -19,3 +19,15 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(self.error_messages["invalid_choice"],
                                       code="invalid_choice", params={"value": pk})
         return super()._check_values(value)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member select: each option reads `Member.choice_label`, so namesakes differ."""
+
+    def label_from_instance(self, obj):
+        return obj.choice_label
+
+
+class MemberMultipleChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.choice_label

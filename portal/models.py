@@ -130,6 +130,12 @@ class Inspection(models.Model):
     def failed(self):
         return self.result == self.Result.FAIL
 
+    @property
+    def problem_clause(self):
+        """The problem as typed, without its closing punctuation: the bulletin writes its own
+        full stop after it ("…破损。。" otherwise)."""
+        return self.problem.strip().rstrip("。．.！!；;，,、 ")
+
 
 class RectificationQuerySet(InspectionScopedQuerySet):
     def unresolved(self):

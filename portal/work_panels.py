@@ -20,6 +20,7 @@ from members.models import Member, Post, PostClaim, Registration
 from organizations.models import Node
 from pairing.models import Contribution
 from pairing.selectors import KIND_TOTALS
+from portal.i18n_formats import month_label
 from portal.panel_types import Panel, path_url, status_class
 
 
@@ -72,7 +73,7 @@ def activities_panel(scope):
         "months": [(month, per_month[month], link(single, month)) for month in months],
         "rows": [(community, per_community[community.pk], link(community.pk))
                  for community in scope.communities],
-        "chart": {"months": [f"{month}月" for month in months],
+        "chart": {"months": [month_label(month) for month in months],
                   "activities": [per_month[month]["activities"] for month in months],
                   "hours": [float(per_month[month]["hours"]) for month in months]},
     })
@@ -175,8 +176,14 @@ def service_panel(scope):
     unit_rows = sorted(((name, row, _rate(row["registered"], row["employed"]))
                         for name, row in units.items()),
                        key=lambda item: (item[2] is None, item[2] or 0, str(item[0])))
+    # The big figures open their list: one community's board and registrations, or for a
+    # street the per-community table below, whose every figure opens that community's list.
+    single = scope.communities[0] if len(scope.communities) == 1 else None
+    totals_links = ({"board": board(single.pk), "registrations": registrations(single.pk)}
+                    if single else {"board": "#service-table", "registrations": "#service-table"})
     return Panel("service", _("岗位认领与双报到"), {
-        "rows": rows, "totals": totals, "units": unit_rows[:UNITS_SHOWN],
+        "rows": rows, "totals": totals, "totals_links": totals_links,
+        "units": unit_rows[:UNITS_SHOWN],
         "units_total": len(unit_rows),
         "employed_url": _roster_url(scope.node),
     })

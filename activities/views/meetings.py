@@ -137,7 +137,8 @@ def meeting_record(request, pk):
     meeting = _editable(request, pk)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Http404
-    form = RecordForm(request.POST or None, request.FILES or None, meeting=meeting)
+    form = RecordForm(request.POST or None, request.FILES or None, meeting=meeting,
+                      all_present=request.GET.get("start") == "present")
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_record(meeting=meeting, minutes=form.cleaned_data["minutes"],

@@ -66,7 +66,9 @@ def calendar_feed(request, token):
         event.add("summary", meeting.topic)
         event.add("dtstart", meeting.starts_at)
         event.add("dtend", meeting.ends_at)
-        event.add("dtstamp", meeting.created_at)
+        event.add("dtstamp", meeting.updated_at)
+        event.add("last-modified", meeting.updated_at)
+        event.add("sequence", meeting.sequence)
         event.add("location", meeting.place)
         event.add("description", f"{meeting.branch.name} · {_('主持人')}：{meeting.host}")
         if meeting.status == Meeting.Status.HELD:

@@ -17,6 +17,11 @@
     return { type: "category", data: names, axisLabel: { fontSize: 14, interval: 0, rotate: names.length > 6 ? 30 : 0 } };
   }
 
+  /* Words come from the page (portal_format.chart_labels, in the page's language). */
+  var labelsElement = document.getElementById("chart-labels");
+  var L = labelsElement ? JSON.parse(labelsElement.textContent) : {};
+  function t(key, fallback) { return L[key] || fallback; }
+
   var STATUS_COLOURS = { green: GREEN, amber: AMBER, red: RED, grey: "#e0e0e0" };
   var STATUS_INDEX = ["grey", "green", "amber", "red"];
 
@@ -33,7 +38,7 @@
         tooltip: {
           trigger: "item",
           formatter: function (params) {
-            return data.communities[params.value[1]] + " " + data.months[params.value[0]] + "：" +
+            return data.communities[params.value[1]] + " " + data.months[params.value[0]] + t("colon", "：") +
               data.statuses[STATUS_INDEX[params.value[2]]];
           }
         },
@@ -51,7 +56,7 @@
           })
         },
         series: [{
-          name: "三会一课", type: "heatmap", cursor: "pointer",
+          name: t("meetings", "三会一课"), type: "heatmap", cursor: "pointer",
           itemStyle: { borderColor: "#fff", borderWidth: 2 },
           data: data.cells.map(function (cell) {
             return [cell[0], cell[1], STATUS_INDEX.indexOf(cell[2])];
@@ -63,10 +68,11 @@
       return {
         color: [PALETTE[0], PALETTE[1]],
         xAxis: categoryAxis(data.months),
-        yAxis: [{ type: "value", name: "次", minInterval: 1 }, { type: "value", name: "小时" }],
+        yAxis: [{ type: "value", name: t("times", "次"), minInterval: 1 },
+                { type: "value", name: t("hour_unit", "小时") }],
         series: [
-          { name: "活动次数", type: "bar", data: data.activities },
-          { name: "志愿服务时长（小时）", type: "line", yAxisIndex: 1, data: data.hours }
+          { name: t("activities", "活动次数"), type: "bar", data: data.activities },
+          { name: t("hours", "志愿服务时长（小时）"), type: "line", yAxisIndex: 1, data: data.hours }
         ]
       };
     },
@@ -74,7 +80,7 @@
       return {
         color: PALETTE,
         xAxis: categoryAxis(data.communities),
-        yAxis: { type: "value", name: "人", minInterval: 1 },
+        yAxis: { type: "value", name: t("people", "人"), minInterval: 1 },
         series: data.series.map(function (s) {
           return { name: s.name, type: "bar", stack: "total", data: s.data };
         })
@@ -84,10 +90,10 @@
       return {
         color: [GREEN, RED],
         xAxis: categoryAxis(data.communities),
-        yAxis: { type: "value", name: "次", minInterval: 1 },
+        yAxis: { type: "value", name: t("times", "次"), minInterval: 1 },
         series: [
-          { name: "合格", type: "bar", stack: "total", data: data.passed },
-          { name: "不合格", type: "bar", stack: "total", data: data.failed }
+          { name: t("passed", "合格"), type: "bar", stack: "total", data: data.passed },
+          { name: t("failed", "不合格"), type: "bar", stack: "total", data: data.failed }
         ]
       };
     },
@@ -95,10 +101,10 @@
       var n = data.scores.length;
       return {
         legend: { show: false },
-        xAxis: { type: "value", name: "得分", nameLocation: "middle", nameGap: 28, max: 100 },
+        xAxis: { type: "value", name: t("score", "得分"), nameLocation: "middle", nameGap: 28, max: 100 },
         yAxis: { type: "category", inverse: true, data: data.communities, axisLabel: { fontSize: 15 } },
         series: [{
-          name: "得分", type: "bar", label: { show: true, position: "right", fontSize: 15 },
+          name: t("score", "得分"), type: "bar", label: { show: true, position: "right", fontSize: 15 },
           data: data.scores.map(function (score, index) {
             var colour = index < n / 3 ? GREEN : (index < 2 * n / 3 ? AMBER : RED);
             return { value: score, itemStyle: { color: colour } };
@@ -115,7 +121,8 @@
       var source = document.getElementById(element.dataset.source);
       var build = BUILDERS[element.dataset.chart];
       if (!source || !build) { return; }
-      var chart = echarts.init(element, null, { renderer: "svg", locale: "ZH" });
+      var chart = echarts.init(element, null, {
+        renderer: "svg", locale: document.documentElement.lang.indexOf("zh") === 0 ? "ZH" : "EN" });
       chart.setOption(Object.assign({}, BASE, build(JSON.parse(source.textContent), element, chart)));
       element.dataset.ready = "1";
       charts.push(chart);

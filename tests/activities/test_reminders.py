@@ -256,7 +256,7 @@ def test_broker_down_does_not_break_the_request_and_work_waits(world, attendee,
 def test_planning_a_meeting_arms_reminders_after_commit(world, attendee,
                                                         django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_plan(branch=world.branch, kinds=["committee_meeting"], topic="支委会",
+        services.meeting_plan(branch=world.branch, kinds=["general_meeting"], topic="党员大会",
                               starts_at=timezone.now() + timedelta(days=1),
                               ends_at=timezone.now() + timedelta(days=1, hours=1),
                               place="会议室", host="王书记", created_by=world.users["secretary"])

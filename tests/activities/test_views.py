@@ -40,13 +40,15 @@ def plan_data(world, **changes):
 
 def test_secretary_plans_a_meeting_for_the_whole_branch(world, client_as):
     other = MemberFactory(branch=world.branch)
-    response = client_as(world.users["secretary"]).post(reverse("activities:meeting_create"),
-                                                        plan_data(world))
+    # A 支委会 alone invites the committee (tests/activities/test_meeting_invitations.py).
+    response = client_as(world.users["secretary"]).post(
+        reverse("activities:meeting_create"),
+        plan_data(world, kinds=["general_meeting", "committee_meeting"]))
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     assert set(meeting.attendances.values_list("member_id", flat=True)) == {world.member.pk,
                                                                             other.pk}
-    assert meeting.kind_codes() == {"committee_meeting"}
+    assert meeting.kind_codes() == {"general_meeting", "committee_meeting"}
 
 
 @pytest.mark.parametrize("changes, field, message", [
