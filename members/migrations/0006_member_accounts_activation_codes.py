@@ -6,6 +6,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def existing_logins_are_activated(apps, schema_editor):
+    """Members given a login before activation codes existed (in the admin) already sign in
+    with a password: their accounts count as activated, not as waiting for a code."""
+    from django.utils import timezone
+
+    Member = apps.get_model("members", "Member")
+    Member.objects.filter(user__isnull=False).exclude(user__password__startswith="!").exclude(
+        user__password="").update(account_activated_at=timezone.now())
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -48,4 +58,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['user', 'used_at', 'voided_at'], name='members_act_user_id_cad2b2_idx')],
             },
         ),
+        migrations.RunPython(existing_logins_are_activated, migrations.RunPython.noop),
     ]
