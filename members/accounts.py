@@ -16,6 +16,7 @@ SQLite, thousands on PostgreSQL).
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import unicodedata
 from datetime import timedelta
@@ -26,9 +27,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import (Case, CharField, Count, F, OuterRef, Q, Subquery, Value,
+                              When)
 from django.db.models.functions import Cast, Concat, LPad
-from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,8 @@ logger = logging.getLogger("members.accounts")
 CODE_LENGTH = 8
 CODE_VALID_DAYS = 14
 MAX_FAILED_ATTEMPTS = 10
-MOBILE_REGEX = r"^1[3-9][0-9]{9}$"
+MOBILE = r"1[3-9][0-9]{9}"
+MOBILE_REGEX = rf"^{MOBILE}$"
 
 LOGIN = Case(
     When(phone__regex=MOBILE_REGEX, then=F("phone")),
@@ -181,19 +183,21 @@ def sms_text(member, code, portal_url):
         "days": CODE_VALID_DAYS, "url": portal_url}
 
 
+def is_mobile(phone):
+    return bool(re.fullmatch(MOBILE, phone or ""))
+
+
 def codes_send_sms(*, issued, portal_url):
-    """Send each (member, code) by SMS through the portal's SMS channel, after the commit.
+    """Send each (member, code) by SMS through the portal's SMS channel, after the commit;
+    returns how many will be sent.
 
     The code goes straight to the channel: it is never written to a notification row or the
-    broker. Members without a mobile number are returned for a printed slip instead.
+    broker (the text is built and sent in this process, as the request commits).
     """
-    import re
-
     from activities.channels import CHANNELS, SMS
     from activities.models import Delivery, Notification
 
-    sendable = [(m, code) for m, code in issued if re.fullmatch(MOBILE_REGEX[1:-1], m.phone)]
-    without_phone = [m for m, _code in issued if not re.fullmatch(MOBILE_REGEX[1:-1], m.phone)]
+    sendable = [(member, code) for member, code in issued if is_mobile(member.phone)]
 
     def send():
         for member, code in sendable:
@@ -204,7 +208,7 @@ def codes_send_sms(*, issued, portal_url):
                 logger.exception("activation SMS to member %s failed", member.pk)
 
     transaction.on_commit(send)
-    return len(sendable), without_phone
+    return len(sendable)
 
 
 class ActivationRefused(ValidationError):

@@ -10,10 +10,9 @@ from organizations.models import Grid, Node
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["name", "gender", "ethnicity", "id_number", "birth_date", "phone", "no_smartphone",
-                  "education",
-                  "address", "joined_on", "full_member_on", "status", "category",
-                  "employer_unit", "employer_name", "branch", "group", "grid"]
+        fields = ["name", "gender", "ethnicity", "id_number", "birth_date", "phone",
+                  "no_smartphone", "education", "address", "joined_on", "full_member_on",
+                  "status", "category", "employer_unit", "employer_name", "branch", "group", "grid"]
         widgets = {"birth_date": DateInput(), "joined_on": DateInput(),
                    "full_member_on": DateInput()}
         help_texts = {"birth_date": _("留空则按身份证号自动填写。"),
@@ -199,15 +198,14 @@ class CodeReissueForm(forms.Form):
         self.member = member
 
     def clean(self):
-        from members.accounts import MOBILE_REGEX
-        import re
+        from members.accounts import is_mobile
 
         cleaned = super().clean()
         if cleaned.get("reason") == ActivationCode.Reason.OTHER and not cleaned.get(
                 "note", "").strip():
             self.add_error("note", _("请说明重新发放的原因。"))
-        if cleaned.get("channel") == ActivationCode.Channel.SMS and not re.fullmatch(
-                MOBILE_REGEX, self.member.phone or ""):
+        if cleaned.get("channel") == ActivationCode.Channel.SMS and not is_mobile(
+                self.member.phone):
             self.add_error("channel", _("该党员没有手机号码，请打印邀请单。"))
         return cleaned
 
@@ -233,7 +231,8 @@ class ActivationForm(forms.Form):
         from django.contrib.auth import password_validation
 
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+        self.fields["new_password1"].help_text = (
+            password_validation.password_validators_help_text_html())
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-lg")
 

@@ -21,6 +21,7 @@ from members.filters import MemberFilter
 from members.forms import ActivationForm, CodeReissueForm
 from members.models import AccountStatus, ActivationCode, Member, account_status_q
 from organizations.scope import WRITE_ROLES, require_grant
+from portal.login_protection import SESSION_KEY as PASSWORD_CHOSEN
 
 
 def _selection(request):
@@ -109,7 +110,7 @@ def accounts_sms(request):
     members = _selection(request).qs.filter(phone__regex=accounts.MOBILE_REGEX)
     issued = accounts.codes_issue(members=members, user=request.user,
                                   channel=ActivationCode.Channel.SMS)
-    sent, _without = accounts.codes_send_sms(issued=issued, portal_url=activation_url(request))
+    sent = accounts.codes_send_sms(issued=issued, portal_url=activation_url(request))
     if sent:
         messages.success(request, _("已向 %(n)d 名党员发送激活码短信；没有手机号的党员请打印邀请单。")
                          % {"n": sent})
@@ -181,8 +182,8 @@ def activate(request):
                     else:
                         auth_login(request, user,
                                    backend="django.contrib.auth.backends.ModelBackend")
-                        from portal.login_protection import SESSION_KEY
-                        request.session[SESSION_KEY] = True
+                        # The member has just chosen this password (recorded by the service).
+                        request.session[PASSWORD_CHOSEN] = True
                         messages.success(request, _("账号已激活，欢迎使用。"))
                         return redirect("members:me")
     response = render(request, "members/activate.html", {"form": form})
