@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (Case, CharField, Count, F, OuterRef, Q, Subquery, Value,
                               When)
 from django.db.models.functions import Cast, Concat, LPad
@@ -111,9 +111,14 @@ def accounts_open(*, members, user):
     if errors:
         raise ValidationError(errors)
     unusable = make_password(None)
-    get_user_model().objects.bulk_create([
-        get_user_model()(username=login, first_name=name[:150], password=unusable)
-        for _pk, name, login, _community in rows])
+    try:
+        with transaction.atomic():
+            get_user_model().objects.bulk_create([
+                get_user_model()(username=login, first_name=name[:150], password=unusable)
+                for _pk, name, login, _community in rows])
+    except IntegrityError:
+        # A login taken between the check and the insert (two staff at once): nothing written.
+        raise ValidationError(_("部分登录名刚被占用，未开通任何账号，请刷新后重试。"))
     opened = _link([pk for pk, _name, _login, _community in rows])
     counts = {}
     for _pk, _name, _login, community in rows:

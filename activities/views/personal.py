@@ -51,7 +51,7 @@ def calendar_feed(request, token):
     from icalendar import Calendar, Event
 
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token,
-                             revoked_at__isnull=True)
+                             revoked_at__isnull=True, member__left_on__isnull=True)
     calendar = Calendar()
     calendar.add("prodid", "-//dangjian//activities//CN")
     calendar.add("version", "2.0")

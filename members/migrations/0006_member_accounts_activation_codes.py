@@ -16,10 +16,30 @@ def existing_logins_are_activated(apps, schema_editor):
         user__password="").update(account_activated_at=timezone.now())
 
 
+def members_who_left_lose_access(apps, schema_editor):
+    """Members who left the roster before leaving stopped their access: their login stops,
+    their calendar address stops, and they are no longer invited to meetings still to come
+    (issue 13, item 10). Past attendance is kept."""
+    from django.utils import timezone
+
+    Member = apps.get_model("members", "Member")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    CalendarFeed = apps.get_model("activities", "CalendarFeed")
+    Attendance = apps.get_model("activities", "Attendance")
+    now = timezone.now()
+    left = Member.objects.filter(left_on__isnull=False)
+    User.objects.filter(pk__in=left.filter(user__isnull=False).values("user")).update(
+        is_active=False)
+    CalendarFeed.objects.filter(member__in=left, revoked_at__isnull=True).update(revoked_at=now)
+    Attendance.objects.filter(member__in=left, status="invited", meeting__status="planned",
+                              meeting__starts_at__gt=now).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0005_member_counts_index'),
+        ('activities', '0003_bench_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -59,4 +79,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(existing_logins_are_activated, migrations.RunPython.noop),
+        migrations.RunPython(members_who_left_lose_access, migrations.RunPython.noop),
     ]

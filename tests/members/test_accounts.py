@@ -492,3 +492,47 @@ def test_a_member_moved_to_another_community_keeps_the_account_and_sees_the_new_
     assert new_future.pk in invited and old_future.pk not in invited
     client.force_login(member.user)
     assert world.other_branch.name in client.get(reverse("members:me")).content.decode()
+
+
+def _left_the_old_way(world):
+    """A member recorded as left before leaving stopped access: login, feed and invitation."""
+    member = world.member
+    Member.objects.filter(pk=member.pk).update(left_on=NOW.date(), leave_reason="other")
+    future, past = _future_and_past_meetings(world.branch)
+    for meeting in (future, past):
+        Attendance.objects.create(meeting=meeting, member=member)
+    return member, CalendarFeed.objects.create(member=member), future, past
+
+
+def test_the_feed_of_a_member_who_left_answers_404_whatever_its_row_says(world, client, clock):
+    _member, feed, _future, _past = _left_the_old_way(world)
+    assert client.get(reverse("activities:calendar_feed", args=[feed.token])).status_code == 404
+
+
+def test_the_migration_stops_the_access_of_members_who_left_before(world, clock):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("members.migrations.0006_member_accounts_activation_codes")
+    member, feed, future, past = _left_the_old_way(world)
+    migration.members_who_left_lose_access(apps, None)
+    member.user.refresh_from_db()
+    feed.refresh_from_db()
+    assert not member.user.is_active and feed.revoked_at is not None
+    assert list(Attendance.objects.filter(member=member).values_list("meeting", flat=True)) == [
+        past.pk]
+
+
+def test_existing_logins_with_a_password_count_as_activated(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("members.migrations.0006_member_accounts_activation_codes")
+    pending = _pending_member(world, phone="13888889999")
+    migration.existing_logins_are_activated(apps, None)
+    world.member.refresh_from_db()
+    pending.refresh_from_db()
+    assert world.member.account_status == AccountStatus.ACTIVE  # has a password (the admin's)
+    assert pending.account_status == AccountStatus.PENDING
