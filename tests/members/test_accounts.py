@@ -536,3 +536,22 @@ def test_existing_logins_with_a_password_count_as_activated(world):
     pending.refresh_from_db()
     assert world.member.account_status == AccountStatus.ACTIVE  # has a password (the admin's)
     assert pending.account_status == AccountStatus.PENDING
+
+
+def test_the_accounts_page_and_the_slips_cost_the_same_queries_for_any_number(world,
+                                                                                client_as):
+    client = client_as(world.users["staff"])
+    counts = []
+    for n in (3, 40):
+        branch = world.branch.__class__.objects.create(
+            kind="branch", name=f"印单支部{n}", parent=world.community)
+        MemberFactory.create_batch(n, branch=branch)
+        query = f"?branch={branch.pk}"
+        client.post(reverse("members:accounts") + query)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("members:accounts") + query).status_code == 200
+        with CaptureQueriesContext(connection) as slips:
+            response = client.post(reverse("members:accounts_print") + query)
+        assert response.content.decode().count('class="slip-code"') == n
+        counts.append((len(page), len(slips)))
+    assert counts[0] == counts[1]
