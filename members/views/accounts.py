@@ -61,7 +61,9 @@ def accounts_page(request):
     counts = members.order_by().aggregate(
         total=Count("pk"),
         no_phone=Count("pk", filter=Q(no_smartphone=True)),
-        **{status: Count("pk", filter=Q(no_smartphone=False) & account_status_q(status))
+        openable=Count("pk", filter=Q(no_smartphone=False)
+                       & account_status_q(AccountStatus.NONE)),
+        **{status: Count("pk", filter=account_status_q(status))
            for status in AccountStatus.values})
     return render(request, "members/accounts.html", {
         "filter": selection, "counts": counts,
