@@ -12,6 +12,7 @@ from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMon
                             Registration)
 from organizations.models import CommitteeSeat, Grid, Node
 
+DEMO_MEMBER = "dangyuan"
 CATEGORY_WEIGHTS = [
     (Member.Category.RETIRED, 55), (Member.Category.EMPLOYED, 30), (Member.Category.MOBILE, 8),
     (Member.Category.STUDENT, 2), (Member.Category.OTHER, 5),
@@ -71,6 +72,7 @@ def _seed_members(context):
     Member.objects.bulk_create(new_members, batch_size=2000)
     _seat_secretaries(branches)
     _link_demo_member(context)
+    _seed_accounts(context, new_members)
     context.log(f"党员：新增 {len(new_members)} 名")
 
 
@@ -102,6 +104,56 @@ def _link_demo_member(context):
     member.save(update_fields=["name", "user"])
 
 
+def _seed_accounts(context, members):
+    """Most new demo members have activated accounts (login = phone, the demo password), some
+    are waiting for their code, some were never opened, and some do not use a phone.
+
+    One password hash, computed once and shared: hashing 50,000 passwords would take minutes.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from portal.demo import DEMO_PASSWORD
+
+    rng, now = context.rng, timezone.now()
+    demo_password, unusable = make_password(DEMO_PASSWORD), make_password(None)
+    users, activated, no_phone = [], set(), []
+    # Linked to the demo login since these instances were built.
+    taken = set(Member.objects.filter(user__username=DEMO_MEMBER).values_list("pk", flat=True))
+    for member in members:
+        if member.user_id or member.pk in taken:
+            continue
+        draw = rng.random()
+        if draw < 0.05:
+            no_phone.append(member.pk)
+        elif draw < 0.12:
+            continue  # never opened: 未开通
+        else:
+            active = draw >= 0.22  # 0.12–0.22: opened, waiting for the code (待激活)
+            users.append(get_user_model()(username=member.phone, first_name=member.name,
+                                          password=demo_password if active else unusable))
+            if active:
+                activated.add(member.phone)
+    get_user_model().objects.bulk_create(users, batch_size=2000)
+    accounts = dict(get_user_model().objects.filter(username__in=[u.username for u in users])
+                    .values_list("username", "pk"))
+    linked = []
+    for member in members:
+        if member.phone in accounts and member.user_id is None and member.pk not in taken:
+            member.user_id = accounts[member.phone]
+            member.account_activated_at = now if member.phone in activated else None
+            linked.append(member)
+    Member.objects.bulk_update(linked, ["user", "account_activated_at"], batch_size=2000)
+    Member.objects.filter(pk__in=no_phone).update(no_smartphone=True)
+    # The demo member signs in with the password README lists: their account is activated.
+    demo_user = context.users.get("dangyuan")
+    if demo_user is not None:
+        Member.objects.filter(user=demo_user, account_activated_at__isnull=True).update(
+            account_activated_at=now)
+    context.log(f"党员账号：已激活 {len(activated)}，待激活 {len(users) - len(activated)}，"
+                f"不使用手机 {len(no_phone)}")
+
+
 def _seed_posts(context):
     """The 12 standard posts in every community, and claims on them in communities without any.
 
@@ -126,7 +178,7 @@ def _seed_posts(context):
         posts = list(Post.objects.filter(community=community).order_by("sort_order"))
         # The demo member starts with no claims, so a demo shows claiming from the start.
         members = list(Member.objects.active().filter(branch__path__startswith=community.path)
-                       .filter(user__isnull=True).values_list("pk", flat=True))
+                       .exclude(user__username=DEMO_MEMBER).values_list("pk", flat=True))
         rng.shuffle(members)
         for member_id in members[:len(members) * 2 // 5]:
             post = rng.choice(posts)
@@ -170,8 +222,8 @@ def seed_registrations(context):
         return
     rng = context.rng
     employed = list(Member.objects.active().filter(
-        category=Member.Category.EMPLOYED, user__isnull=True,
-        branch__path__startswith=context.street.path).only("pk", "branch_id", "address"))
+        category=Member.Category.EMPLOYED, branch__path__startswith=context.street.path,
+    ).exclude(user__username=DEMO_MEMBER).only("pk", "branch_id", "address"))
     registrations, employers = [], []
     for member in employed[::2]:
         unit = rng.choice(units)

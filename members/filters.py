@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
+from members.models import AccountStatus, Member, account_status_q
 from organizations.models import Grid, Node
 
 AGE_BANDS = [
@@ -73,6 +73,10 @@ class MemberFilter(django_filters.FilterSet):
     age = django_filters.ChoiceFilter(label=_("年龄段"), choices=AGE_BANDS, method="age_band")
     party_age = django_filters.ChoiceFilter(label=_("党龄段"), choices=PARTY_AGE_BANDS,
                                             method="party_age_band")
+    account = django_filters.ChoiceFilter(
+        label=_("账号"), method="account_status",
+        choices=[*AccountStatus.choices, ("to_reach", _("待联系（未激活）")),
+                 ("no_smartphone", _("不使用手机"))])
     left = django_filters.BooleanFilter(label=_("含已离开"), method="include_left",
                                         widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(label=_("排序"), method="sort_by", empty_label=None,
@@ -121,6 +125,13 @@ class MemberFilter(django_filters.FilterSet):
             Q(full_member_on__gt=since_after, full_member_on__lte=since_by)
             | Q(full_member_on__isnull=True, status=Member.Status.FULL,
                 joined_on__gt=since_after, joined_on__lte=since_by))
+
+    def account_status(self, queryset, name, value):
+        if value == "to_reach":
+            return queryset.to_reach()
+        if value == "no_smartphone":
+            return queryset.filter(no_smartphone=True)
+        return queryset.filter(account_status_q(value))
 
     def include_left(self, queryset, name, value):
         return queryset

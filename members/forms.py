@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, PointsRule, Post, Registration
+from members.models import ActivationCode, Member, PointsRule, Post, Registration
 from members.normalize import normalize_id_number, normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
@@ -12,9 +12,9 @@ from portal.forms import MemberChoiceField
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["name", "gender", "ethnicity", "id_number", "birth_date", "phone", "education",
-                  "address", "joined_on", "full_member_on", "status", "category",
-                  "employer_unit", "employer_name", "branch", "group", "grid"]
+        fields = ["name", "gender", "ethnicity", "id_number", "birth_date", "phone",
+                  "no_smartphone", "education", "address", "joined_on", "full_member_on",
+                  "status", "category", "employer_unit", "employer_name", "branch", "group", "grid"]
         widgets = {"birth_date": DateInput(), "joined_on": DateInput(),
                    "full_member_on": DateInput()}
         help_texts = {"birth_date": _("留空则按身份证号自动填写。"),
@@ -186,3 +186,65 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("名册文件（.xlsx）"),
                            help_text=_("请使用下载的模板填写，不超过 20 MB。"))
 
+
+
+class CodeReissueForm(forms.Form):
+    """重新发放激活码: why (kept with the code and in the audit trail) and how."""
+
+    reason = forms.ChoiceField(label=_("原因"), choices=[
+        choice for choice in ActivationCode.Reason.choices
+        if choice[0] != ActivationCode.Reason.FIRST])
+    note = forms.CharField(label=_("说明"), max_length=200, required=False,
+                           help_text=_("原因为“其他”时必填。"))
+    channel = forms.ChoiceField(label=_("发放方式"), choices=ActivationCode.Channel.choices,
+                                widget=forms.RadioSelect, initial=ActivationCode.Channel.PRINT)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean(self):
+        from members.accounts import is_mobile
+
+        cleaned = super().clean()
+        if cleaned.get("reason") == ActivationCode.Reason.OTHER and not cleaned.get(
+                "note", "").strip():
+            self.add_error("note", _("请说明重新发放的原因。"))
+        if cleaned.get("channel") == ActivationCode.Channel.SMS and not is_mobile(
+                self.member.phone):
+            self.add_error("channel", _("该党员没有手机号码，请打印邀请单。"))
+        return cleaned
+
+
+class ActivationForm(forms.Form):
+    """The member's own page: login and code from the slip, then their own password."""
+
+    login = forms.CharField(label=_("登录名"), max_length=150,
+                            help_text=_("邀请单上的登录名，一般是您的手机号。"),
+                            widget=forms.TextInput(attrs={"autocomplete": "username",
+                                                          "inputmode": "text"}))
+    code = forms.CharField(label=_("激活码"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "inputmode": "numeric"}))
+    new_password1 = forms.CharField(label=_("设置密码"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete":
+                                                                      "new-password"}))
+    new_password2 = forms.CharField(label=_("再次输入密码"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete":
+                                                                      "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import password_validation
+
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = (
+            password_validation.password_validators_help_text_html())
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-lg")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("两次输入的密码不一致。"))
+        return cleaned

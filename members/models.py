@@ -23,6 +23,25 @@ ETHNIC_GROUPS = [
 ]
 
 
+class AccountStatus(models.TextChoices):
+    """A member's portal account, read from `Member.user` and `Member.account_activated_at`."""
+
+    NONE = "none", _("未开通")
+    PENDING = "pending", _("待激活")
+    ACTIVE = "active", _("已激活")
+    DISABLED = "disabled", _("已停用")
+
+
+def account_status_q(status):
+    """A Q object: members whose account is in `status`."""
+    return {
+        AccountStatus.NONE: Q(user__isnull=True),
+        AccountStatus.DISABLED: Q(user__isnull=False, user__is_active=False),
+        AccountStatus.ACTIVE: Q(user__is_active=True, account_activated_at__isnull=False),
+        AccountStatus.PENDING: Q(user__is_active=True, account_activated_at__isnull=True),
+    }[status]
+
+
 class MemberQuerySet(ScopedQuerySet):
     scope_path = "branch__path"
 
@@ -40,6 +59,14 @@ class MemberQuerySet(ScopedQuerySet):
 
     def full(self):
         return self.filter(status=Member.Status.FULL)
+
+    def account(self, status):
+        return self.filter(account_status_q(status))
+
+    def to_reach(self):
+        """On the roll, using a phone, and not yet activated: whom staff still have to reach."""
+        return self.active().filter(no_smartphone=False).exclude(
+            account_status_q(AccountStatus.ACTIVE))
 
     def probationary(self):
         return self.filter(status=Member.Status.PROBATIONARY)
@@ -109,6 +136,12 @@ class Member(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="member",
                                 verbose_name=_("登录账号"))
+    account_activated_at = models.DateTimeField(
+        _("账号激活时间"), null=True, blank=True, editable=False,
+        help_text=_("党员用激活码设置本人密码的时间。"))
+    no_smartphone = models.BooleanField(
+        _("不使用手机"), default=False,
+        help_text=_("不使用智能手机的党员由工作人员代为签到和登记，不计入账号激活率。"))
     left_on = models.DateField(_("离开日期"), null=True, blank=True)
     leave_reason = models.CharField(_("离开原因"), max_length=20, choices=LeaveReason.choices,
                                     blank=True)
@@ -140,6 +173,18 @@ class Member(models.Model):
         from django.urls import reverse
 
         return reverse("members:member_detail", args=[self.pk])
+
+    @property
+    def account_status(self):
+        """未开通 / 待激活 / 已激活 / 已停用, from the login link (see `account_status_q`)."""
+        if self.user_id is None:
+            return AccountStatus.NONE
+        if not self.user.is_active:
+            return AccountStatus.DISABLED
+        return AccountStatus.ACTIVE if self.account_activated_at else AccountStatus.PENDING
+
+    def get_account_status_display(self):
+        return AccountStatus(self.account_status).label
 
     @property
     def masked_id_number(self):
@@ -454,3 +499,60 @@ class PointsEntry(models.Model):
         from members.points import item_label
 
         return item_label(self.item)
+
+
+class ActivationCodeQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        return self.filter(used_at__isnull=True, voided_at__isnull=True,
+                           expires_at__gt=now or timezone.now())
+
+
+class ActivationCode(models.Model):
+    """激活码: a one-time code with which a member sets their own password.
+
+    Only a keyed hash of the code is stored (`members.accounts.code_hash`); the code itself is
+    shown once, on the printed slip or in the text message of the batch that issued it. A code
+    is used once, expires, and is voided by a newer code, by too many wrong attempts, and when
+    the member leaves the roster.
+    """
+
+    class Reason(models.TextChoices):
+        FIRST = "first", _("首次开通")
+        LOST = "lost", _("邀请单遗失")
+        FORGOTTEN = "forgotten", _("忘记密码")
+        RESTORED = "restored", _("恢复到名册后重新邀请")
+        EXPIRED = "expired", _("激活码已过期")
+        OTHER = "other", _("其他")
+
+    class Channel(models.TextChoices):
+        PRINT = "print", _("打印邀请单")
+        SMS = "sms", _("短信")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="activation_codes",
+                               verbose_name=_("党员"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="activation_codes", verbose_name=_("登录账号"))
+    code_hash = models.CharField(_("激活码摘要"), max_length=64, editable=False)
+    channel = models.CharField(_("发放方式"), max_length=8, choices=Channel.choices)
+    reason = models.CharField(_("发放原因"), max_length=16, choices=Reason.choices,
+                              default=Reason.FIRST)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("发放人"))
+    issued_at = models.DateTimeField(_("发放时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    objects = ActivationCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("激活码")
+        verbose_name_plural = _("激活码")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["user", "used_at", "voided_at"])]
+
+    def __str__(self):
+        return f"{self.member} {self.issued_at:%Y-%m-%d}"

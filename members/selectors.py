@@ -9,7 +9,7 @@ from members.models import Member, PointsEntry, Post, PostClaim, Registration
 
 def roster(user):
     """The members a user may see, with what a roster row shows."""
-    return Member.objects.visible_to(user).select_related("branch", "group", "grid")
+    return Member.objects.visible_to(user).select_related("branch", "group", "grid", "user")
 
 
 def roster_summary(members):

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import excel, points
+from members import accounts, excel, points
 from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
                             Registration, Transfer)
 from organizations.models import Node
@@ -53,6 +53,10 @@ def member_transfer(*, member, to_branch, transferred_on, note="", user=None):
     if member.grid_id and not to_branch.path.startswith(member.grid.community.path):
         member.grid = None
     member.save(update_fields=["branch", "group", "grid", "updated_at"])
+    # The member keeps their account and now sees their new branch: invited to its meetings
+    # still to come, no longer to the old branch's.
+    accounts.future_invitations_withdraw(member=member, branch=transfer.from_branch)
+    accounts.future_invitations_add(member=member)
     return transfer
 
 
@@ -63,6 +67,8 @@ def member_leave(*, member, left_on, reason, note=""):
     member.left_on, member.leave_reason, member.leave_note = left_on, reason, note
     member.save(update_fields=["left_on", "leave_reason", "leave_note", "updated_at"])
     member.post_claims.filter(ended_on__isnull=True).update(ended_on=left_on)
+    # Leaving (or moving away, 转出) ends access: the account is kept, but stopped.
+    accounts.account_deactivate(member=member)
     return member
 
 
@@ -76,6 +82,8 @@ def member_restore(*, member, user):
     member.left_on, member.leave_reason, member.leave_note = None, "", ""
     with set_actor(user):
         member.save(update_fields=["left_on", "leave_reason", "leave_note", "updated_at"])
+    # Back on the roll: the account can be activated again with a new code.
+    accounts.account_reopen(member=member)
     return member
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import compliance_cache
 from members.models import Member
 from organizations.models import Node
+from portal.account_panels import accounts_panel
 from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, Panel, path_url, status_class, url_with
@@ -193,13 +194,14 @@ def ranking_panel(scope):
     })
 
 
-STREET_PANELS = [compliance_panel, members_panel, branches_panel, inspections_panel,
-                 ranking_panel, open_rectifications_panel, activities_panel, service_panel,
-                 contributions_panel]
+STREET_PANELS = [compliance_panel, members_panel, accounts_panel, branches_panel,
+                 inspections_panel, ranking_panel, open_rectifications_panel, activities_panel,
+                 service_panel, contributions_panel]
 COMMUNITY_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel,
-                    branches_panel, inspections_panel, activities_panel, service_panel,
-                    contributions_panel]
-BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel]
+                    accounts_panel, branches_panel, inspections_panel, activities_panel,
+                    service_panel, contributions_panel]
+BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel,
+                 accounts_panel]
 
 
 def warm(street, today):

@@ -207,6 +207,8 @@ CONTENT_SECURITY_POLICY = {
 # Every domain model's writes are recorded with who, when, from where and what changed.
 AUDITLOG_INCLUDE_ALL_MODELS = True
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+# The hash of a member's activation code never enters the audit trail.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("code_hash",)
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions", "admin", "contenttypes", "axes", "auditlog", "auth.permission",
 )

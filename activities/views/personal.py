@@ -54,7 +54,7 @@ def calendar_feed(request, token):
     if parse_token(token) is None:  # a NUL byte is a database error on PostgreSQL
         raise Http404
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token,
-                             revoked_at__isnull=True)
+                             revoked_at__isnull=True, member__left_on__isnull=True)
     calendar = Calendar()
     calendar.add("prodid", "-//dangjian//activities//CN")
     calendar.add("version", "2.0")

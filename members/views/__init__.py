@@ -1,4 +1,6 @@
 """Views of the members app, one module per concept; urls.py imports them from here."""
+from members.views.accounts import (account_reissue, accounts_page, accounts_print,
+                                    accounts_sms, activate)
 from members.views.imports import (export, export_for_import, import_confirm,
                                    import_failed_rows, import_preview, import_sample,
                                    import_template, import_upload)
@@ -14,6 +16,7 @@ from members.views.roster import (member_convert, member_create, member_detail,
                                   member_transfer, probation_due, roster)
 
 __all__ = [
+    "account_reissue", "accounts_page", "accounts_print", "accounts_sms", "activate",
     "claim_approve", "claim_decline", "claim_record_month", "export", "export_for_import",
     "import_confirm", "import_failed_rows", "import_preview", "import_sample", "import_template",
     "import_upload",

@@ -87,6 +87,8 @@ def member_detail(request, pk):
         "points_total": points.total_for(member, year),
         "revealed_id": request.session.pop(f"revealed_id_{member.pk}", None),
         "appraisals": activity_selectors.appraisal_grades_for(member),
+        "activation_codes": member.activation_codes.select_related("issued_by")[:10]
+        if member.user_id else [],
     })
 
 

@@ -67,7 +67,36 @@ def _registration(world):
         status=Registration.Status.PENDING)
 
 
+def _pending_account(world):
+    """A B1 member with a pending account, so that printing and texting have a code to issue."""
+    from django.contrib.auth import get_user_model
+
+    from members.factories import MemberFactory
+    from members.models import Member
+
+    if "pending" not in world.extra:
+        world.extra["pending"] = MemberFactory(
+            branch=world.branch, user=get_user_model().objects.create(username="13911112222"),
+            phone="13911112222")
+    Member.objects.filter(pk=world.extra["pending"].pk).update(account_activated_at=None)
+
+
+ACCOUNT_WRITER_POST = expect(secretary=302, staff=302, staff_other=302, official=404)
 ENTRIES = [
+    # Opening accounts and issuing codes: within what the user may change; other communities'
+    # members are not in the selection (and naming their branch answers 404: tests/members).
+    Entry("members:accounts", expect=ANY_WRITER),
+    Entry("members:accounts", method="post", expect=ACCOUNT_WRITER_POST),
+    Entry("members:accounts_print", method="post", setup=_pending_account,
+          expect=expect(secretary=200, staff=200, staff_other=302, official=404)),
+    Entry("members:accounts_sms", method="post", setup=_pending_account,
+          expect=ACCOUNT_WRITER_POST),
+    Entry("members:account_reissue", member, expect=BRANCH_WRITE),
+    Entry("members:account_reissue", member, method="post",
+          data=lambda w: {"reason": "lost", "channel": "print"}, expect=BRANCH_WRITE),
+    # The member's activation page is public: the code is the credential.
+    Entry("members:activate", expect=expect(anonymous=200, member=200, staff_other=200,
+                                            official_other=200)),
     Entry("members:roster", expect=ANY_GRANT),
     Entry("members:export", expect=ANY_GRANT),
     # Full ID numbers: only for those who may change the members, never street officials.
