@@ -514,7 +514,7 @@ def test_the_migration_stops_the_access_of_members_who_left_before(world, clock)
 
     from django.apps import apps
 
-    migration = importlib.import_module("members.migrations.0006_member_accounts_activation_codes")
+    migration = importlib.import_module("members.migrations.0007_member_accounts_activation_codes")
     member, feed, future, past = _left_the_old_way(world)
     migration.members_who_left_lose_access(apps, None)
     member.user.refresh_from_db()
@@ -529,7 +529,7 @@ def test_existing_logins_with_a_password_count_as_activated(world):
 
     from django.apps import apps
 
-    migration = importlib.import_module("members.migrations.0006_member_accounts_activation_codes")
+    migration = importlib.import_module("members.migrations.0007_member_accounts_activation_codes")
     pending = _pending_member(world, phone="13888889999")
     migration.existing_logins_are_activated(apps, None)
     world.member.refresh_from_db()
