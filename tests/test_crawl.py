@@ -1,0 +1,118 @@
+"""The crawl: every demo role follows every same-site link it is shown, as a user would.
+
+Seeds the demo street (small), logs in as each demo login of the README, and walks the links of
+every page it reaches from the home page (GET only, breadth first, bounded). A page that
+answers 5xx, raises (a template error, an invalid template variable: see
+`portal.settings_test.InvalidTemplateVariable`), or answers 404/403 to the role that was shown
+the link is a dead end and fails the test, with the page that showed the link.
+"""
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+import time_machine
+
+from portal import demo as portal_demo
+
+# A working day on which the demo data is in every state (terms ended, agreements expiring…).
+NOW = "2026-12-01 10:00:00+08:00"
+MAX_PAGES = 400
+# Query-string variants of one path (pages, filters, sorts) visited at most this many times:
+# the budget goes to distinct pages first.
+MAX_VARIANTS = 4
+SKIP_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/")
+# Marked so that pytest-django sets the test database up; each role's test runs in a savepoint.
+pytestmark = pytest.mark.django_db
+ROLES = ["jiedao", "shequ", "shuji", "dangyuan", "admin"]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def links_of(html, base):
+    parser = _Links()
+    parser.feed(html)
+    for href in parser.hrefs:
+        url, _fragment = urldefrag(urljoin(base, href))
+        parts = urlsplit(url)
+        if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+            continue
+        if not parts.path.startswith("/"):
+            continue
+        yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(client, role):
+    """Returns (pages visited, dead ends as strings)."""
+    queue = deque([("/", "(start)")])
+    seen = {"/"}
+    variants = {}
+    visited, dead_ends = 0, []
+    while queue and visited < MAX_PAGES:
+        url, shown_on = queue.popleft()
+        visited += 1
+        try:
+            response = client.get(url)
+        except Exception as error:  # noqa: BLE001 - every failure is reported with its page
+            dead_ends.append(f"{url} (linked from {shown_on}): {type(error).__name__}: {error}")
+            continue
+        if response.status_code >= 500 or response.status_code in (403, 404):
+            dead_ends.append(f"{url} (linked from {shown_on}): {response.status_code}")
+            continue
+        if response.status_code in (301, 302):
+            target = response.headers["Location"]
+            if urlsplit(target).path.startswith("/accounts/login/"):
+                dead_ends.append(f"{url} (linked from {shown_on}): sends {role} to the login")
+            elif target not in seen:
+                seen.add(target)
+                queue.append((target, url))
+            continue
+        if not response.headers.get("Content-Type", "").startswith("text/html"):
+            continue
+        for link in links_of(response.content.decode(), url):
+            path = urlsplit(link).path
+            if link in seen or path.startswith(SKIP_PREFIXES):
+                continue
+            if path.startswith("/admin/") and role != "admin":
+                continue
+            variants[path] = variants.get(path, 0) + 1
+            if variants[path] > MAX_VARIANTS:
+                continue
+            seen.add(link)
+            queue.append((link, url))
+    return visited, dead_ends
+
+
+@pytest.fixture(scope="module")
+def demo_street(django_db_setup, django_db_blocker):
+    """The demo street, seeded once for every role of this module inside a transaction that is
+    rolled back after the last role, so the next module finds the database as it was."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            with time_machine.travel(NOW, tick=False):
+                context = portal_demo.seed(portal_demo.DemoContext(
+                    communities=3, members_per_community=12, log=lambda text: None))
+            yield context
+            transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_a_demo_role_is_shown_answers(role, demo_street, client):
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(demo_street.users[role])
+        visited, dead_ends = crawl(client, role)
+    assert visited > 10, f"{role} reached only {visited} pages"
+    assert not dead_ends, f"{role}: {len(dead_ends)} dead ends in {visited} pages:\n" + "\n".join(
+        dead_ends)
