@@ -51,9 +51,18 @@ def node_detail(request, pk):
     categories = [(label, breakdown[f"category_{value}"])
                   for value, label in Member.Category.choices]
     can_edit = Node.objects.editable_by(request.user).filter(pk=node.pk).exists()
+    ancestors = list(node.ancestors())
+    readable_ancestors = set(Node.objects.visible_to(request.user).filter(
+        pk__in=[ancestor.pk for ancestor in ancestors]).values_list("pk", flat=True))
+    for ancestor in ancestors:
+        # A secretary sees the community's name in the breadcrumb, not a link to a 404.
+        ancestor.readable = ancestor.pk in readable_ancestors
     return render(request, "organizations/node_detail.html", {
         "node": node,
-        "ancestors": node.ancestors(),
+        "ancestors": ancestors,
+        # Moving or archiving a node is decided from above it (see _managed_from_above).
+        "can_manage_from_above": can_edit and node.parent_id is not None and (
+            Node.objects.editable_by(request.user).filter(pk=node.parent_id).exists()),
         "children": children,
         "seats": node.seats.select_related("member").order_by("ended_on", "role", "term_start"),
         "grids": node.grids.annotate(member_count=Count(
