@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,9 +74,22 @@ def node_detail(request, pk):
         "breakdown": breakdown,
         "categories": categories,
         "can_edit": can_edit,
+        "today": timezone.localdate(),
         "can_manage_accounts": node.kind == Node.Kind.COMMUNITY and (
             request.user.is_superuser
             or Node.objects.filter(scope_q(request.user, "path", STAFF_ROLES), pk=node.pk).exists()),
+    })
+
+
+@require_grant()
+def terms(request):
+    """换届: every leadership's term by its end, with the days left; overdue ones in red."""
+    today = timezone.localdate()
+    rows = selectors.term_rows(request.user, today)
+    return render(request, "organizations/terms.html", {
+        "rows": rows, "today": today, "notice_days": selectors.TERM_NOTICE_DAYS,
+        "overdue_count": sum(row.overdue for row in rows),
+        "due_count": sum(row.due for row in rows),
     })
 
 
