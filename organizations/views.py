@@ -11,7 +11,7 @@ from organizations import selectors, services
 from organizations.forms import (AccountForm, ArchiveForm, GridForm, NodeForm, NodeMoveForm,
                                  SeatForm)
 from organizations.models import CommitteeSeat, Grant, Grid, Node
-from organizations.scope import STAFF_ROLES, require_grant, scope_q
+from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, require_grant, scope_q
 
 
 def _visible_node(request, pk):
@@ -53,17 +53,15 @@ def node_detail(request, pk):
                   for value, label in Member.Category.choices]
     can_edit = Node.objects.editable_by(request.user).filter(pk=node.pk).exists()
     ancestors = list(node.ancestors())
-    readable_ancestors = set(Node.objects.visible_to(request.user).filter(
-        pk__in=[ancestor.pk for ancestor in ancestors]).values_list("pk", flat=True))
     for ancestor in ancestors:
         # A secretary sees the community's name in the breadcrumb, not a link to a 404.
-        ancestor.readable = ancestor.pk in readable_ancestors
+        ancestor.readable = covers(request.user, ancestor.path)
     return render(request, "organizations/node_detail.html", {
         "node": node,
         "ancestors": ancestors,
         # Moving or archiving a node is decided from above it (see _managed_from_above).
-        "can_manage_from_above": can_edit and node.parent_id is not None and (
-            Node.objects.editable_by(request.user).filter(pk=node.parent_id).exists()),
+        "can_manage_from_above": can_edit and bool(ancestors) and covers(request.user,
+                                                                         ancestors[-1].path),
         "children": children,
         "seats": node.seats.select_related("member").order_by("ended_on", "role", "term_start"),
         "grids": node.grids.annotate(member_count=Count(
@@ -74,6 +72,9 @@ def node_detail(request, pk):
         "breakdown": breakdown,
         "categories": categories,
         "can_edit": can_edit,
+        # Seats and grids are kept by the community and its branches (WRITE_ROLES); a street
+        # official shapes the tree but is not shown edit links that would answer 404.
+        "can_edit_records": covers(request.user, node.path, WRITE_ROLES),
         "today": timezone.localdate(),
         "can_manage_accounts": node.kind == Node.Kind.COMMUNITY and (
             request.user.is_superuser

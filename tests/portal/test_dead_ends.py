@@ -56,3 +56,30 @@ def test_the_secretary_sees_the_branch_members_requests_without_links_to_404(wor
     work = next(panel for panel in staff.context["panels"] if panel.key == "week_work")
     assert work.data["pending_claims"] == 2
     assert work.data["claims_url"] == reverse("members:post_board", args=[world.community.pk])
+
+
+def test_the_official_is_not_shown_record_or_edit_links_that_answer_404(world, client_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from activities.factories import MeetingFactory
+    from organizations.factories import SeatFactory
+
+    meeting = MeetingFactory(branch=world.branch, starts_at=timezone.now() - timedelta(days=2))
+    seat = SeatFactory(node=world.community)
+    official = client_as(world.users["official"])
+    for url in [reverse("dashboards:community", args=[world.community.pk]),
+                reverse("organizations:node_detail", args=[world.community.pk])]:
+        response = official.get(url)
+        assert response.status_code == 200
+        for href in _hrefs(response):
+            if href.startswith(("/org/", "/activities/meetings/")):
+                assert official.get(href).status_code in (200, 302), href
+    dashboard = official.get(reverse("dashboards:community", args=[world.community.pk]))
+    assert reverse("activities:meeting_detail", args=[meeting.pk]) in _hrefs(dashboard)
+    staff = client_as(world.users["staff"])
+    assert reverse("activities:meeting_record", args=[meeting.pk]) in _hrefs(
+        staff.get(reverse("dashboards:community", args=[world.community.pk])))
+    assert reverse("organizations:seat_edit", args=[seat.pk]) in _hrefs(
+        staff.get(reverse("organizations:node_detail", args=[world.community.pk])))
