@@ -211,3 +211,33 @@ def terms_ending(now):
                                 gettext_noop("请提前向上级党组织报告，做好换届准备。"),
                                 node=seat.node.name, day=seat.term_end)))
     return found
+
+
+def _term_overdue_is_current(seat_id, kind, now):
+    return CommitteeSeat.objects.filter(
+        pk=seat_id, ended_on__isnull=True, node__archived_at__isnull=True,
+        term_end=datetime.strptime(kind.rsplit(":", 1)[1], "%Y%m%d").date(),
+        term_end__lt=timezone.localdate(now)).exists()
+
+
+@register("term_overdue", is_current=_term_overdue_is_current)
+def terms_overdue(now):
+    """A committee term has ended and nobody recorded the new one (the secretary still serves):
+    the same people as the 90-day notice, once per term; the 换届 page lists them in red."""
+    today = timezone.localdate(now)
+    seats = list(CommitteeSeat.objects.filter(
+        role=CommitteeSeat.Role.SECRETARY, ended_on__isnull=True, term_end__lt=today,
+        node__archived_at__isnull=True).select_related("node"))
+    node_ids = {seat.node_id for seat in seats} | {seat.node.parent_id for seat in seats}
+    users = _grant_users(list(Role), node_ids)
+    found = []
+    terms_url = reverse("organizations:terms")
+    for seat in seats:
+        for user_id in users[seat.node_id] | users[seat.node.parent_id]:
+            found.append(Reminder(
+                CommitteeSeat, seat.pk, user_id, f"term_overdue:{seat.term_end:%Y%m%d}",
+                title=_("%(node)s班子任期已于 %(day)s 届满，尚未换届") % {
+                    "node": seat.node.name, "day": seat.term_end},
+                body=_("任期已满，请尽快向上级党组织报告并组织换届选举；换届后请登记新一届班子。"),
+                url=terms_url))
+    return found

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members import accounts, excel, points
@@ -94,6 +95,12 @@ def member_convert(*, member, decided_on):
         raise ValidationError(_("该党员不是预备党员。"))
     if decided_on < member.joined_on:
         raise ValidationError({"decided_on": _("转正时间不能早于入党时间。")})
+    # 预备期满才能转正 (Party Constitution art. 7); an early decision is refused, extending
+    # the probation stays possible.
+    if decided_on < member.probation_ends_on:
+        raise ValidationError({"decided_on": _(
+            "预备期到%(day)s才满，不能提前转正。支部大会的转正决定日期应在预备期满之后；"
+            "如需继续考察，可以延长预备期。") % {"day": date_format(member.probation_ends_on)}})
     member.status, member.full_member_on = Member.Status.FULL, decided_on
     member.save(update_fields=["status", "full_member_on", "updated_at"])
     return member

@@ -3,8 +3,10 @@ from organizations.scope import Role, grants_of
 
 def scope(request):
     """The roles the navigation is built from; loaded once per request with the grants."""
-    user = request.user
-    if not user.is_authenticated:
+    # A 400 raised before the authentication middleware ran (a bad Host header) renders its
+    # page with a request that has no user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     roles = {role for _path, role, _node in grants_of(user)}
     return {

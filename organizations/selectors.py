@@ -1,5 +1,6 @@
 """Reads of the organization tree, each with the queries it needs and no more."""
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -143,3 +144,52 @@ def branch_structure_warnings(branch):
     if counts["full"] >= 7 and not has_committee:
         warnings.append(_("正式党员 %(n)d 名，已达 7 名，应成立支部委员会。") % {"n": counts["full"]})
     return warnings
+
+
+# The reminder's notice before a term ends (activities.reminder_sources.TERM_NOTICE_DAYS).
+TERM_NOTICE_DAYS = 90
+
+
+@dataclass
+class TermRow:
+    """One leadership's term on the 换届 page: a node's seats that end on the same day."""
+
+    node: object
+    term_start: object
+    term_end: object
+    seats: list
+    days_left: int
+
+    @property
+    def overdue(self):
+        return self.days_left < 0
+
+    @property
+    def due(self):
+        return 0 <= self.days_left <= TERM_NOTICE_DAYS
+
+    @property
+    def days_over(self):
+        return -self.days_left
+
+
+def term_rows(user, today):
+    """换届: the terms of the leaderships the user sees, soonest end first (overdue ones lead),
+    from one query. A seat whose holder has left (ended_on) no longer counts."""
+    from organizations.models import CommitteeSeat
+
+    seats = (CommitteeSeat.objects.visible_to(user)
+             .filter(ended_on__isnull=True, node__archived_at__isnull=True)
+             .select_related("node").order_by("term_end", "node__path", "person_name"))
+    rows = []
+    for seat in seats:
+        if rows and (rows[-1].node.pk, rows[-1].term_end) == (seat.node_id, seat.term_end):
+            rows[-1].seats.append(seat)
+            rows[-1].term_start = min(rows[-1].term_start, seat.term_start)
+            continue
+        rows.append(TermRow(seat.node, seat.term_start, seat.term_end, [seat],
+                            (seat.term_end - today).days))
+    rank = {role: index for index, role in enumerate(CommitteeSeat.Role.values)}
+    for row in rows:
+        row.seats.sort(key=lambda seat: rank[seat.role])  # 书记 first, as the choices list
+    return rows

@@ -7,6 +7,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("<int:pk>/", views.node_detail, name="node_detail"),
+    path("terms/", views.terms, name="terms"),
     path("<int:pk>/new/", views.node_create, name="node_create"),
     path("<int:pk>/edit/", views.node_edit, name="node_edit"),
     path("<int:pk>/move/", views.node_move, name="node_move"),

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,7 +11,7 @@ from organizations import selectors, services
 from organizations.forms import (AccountForm, ArchiveForm, GridForm, NodeForm, NodeMoveForm,
                                  SeatForm)
 from organizations.models import CommitteeSeat, Grant, Grid, Node
-from organizations.scope import STAFF_ROLES, require_grant, scope_q
+from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, require_grant, scope_q
 
 
 def _visible_node(request, pk):
@@ -51,9 +52,16 @@ def node_detail(request, pk):
     categories = [(label, breakdown[f"category_{value}"])
                   for value, label in Member.Category.choices]
     can_edit = Node.objects.editable_by(request.user).filter(pk=node.pk).exists()
+    ancestors = list(node.ancestors())
+    for ancestor in ancestors:
+        # A secretary sees the community's name in the breadcrumb, not a link to a 404.
+        ancestor.readable = covers(request.user, ancestor.path)
     return render(request, "organizations/node_detail.html", {
         "node": node,
-        "ancestors": node.ancestors(),
+        "ancestors": ancestors,
+        # Moving or archiving a node is decided from above it (see _managed_from_above).
+        "can_manage_from_above": can_edit and bool(ancestors) and covers(request.user,
+                                                                         ancestors[-1].path),
         "children": children,
         "seats": node.seats.select_related("member").order_by("ended_on", "role", "term_start"),
         "grids": node.grids.annotate(member_count=Count(
@@ -64,9 +72,25 @@ def node_detail(request, pk):
         "breakdown": breakdown,
         "categories": categories,
         "can_edit": can_edit,
+        # Seats and grids are kept by the community and its branches (WRITE_ROLES); a street
+        # official shapes the tree but is not shown edit links that would answer 404.
+        "can_edit_records": covers(request.user, node.path, WRITE_ROLES),
+        "today": timezone.localdate(),
         "can_manage_accounts": node.kind == Node.Kind.COMMUNITY and (
             request.user.is_superuser
             or Node.objects.filter(scope_q(request.user, "path", STAFF_ROLES), pk=node.pk).exists()),
+    })
+
+
+@require_grant()
+def terms(request):
+    """换届: every leadership's term by its end, with the days left; overdue ones in red."""
+    today = timezone.localdate()
+    rows = selectors.term_rows(request.user, today)
+    return render(request, "organizations/terms.html", {
+        "rows": rows, "today": today, "notice_days": selectors.TERM_NOTICE_DAYS,
+        "overdue_count": sum(row.overdue for row in rows),
+        "due_count": sum(row.due for row in rows),
     })
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.models import Node
-from organizations.scope import (STREET_ROLES, Role, granted_paths, grants_of, has_role,
+from organizations.scope import (STREET_ROLES, Role, covers, granted_paths, grants_of, has_role,
                                  require_grant,
                                  scope_q)
 from portal import services
@@ -318,6 +318,8 @@ def ranking(request, pk):
     communities = list(Node.objects.active().filter(parent=street, kind=Node.Kind.COMMUNITY)
                        .order_by("sort_order", "name"))
     rows, weights = weekly_ranking(street, communities, start, end, today)
+    for row in rows:
+        row.linked = covers(request.user, row.community.path)
     return render(request, "portal/ranking.html", {
         "street": street, "rows": rows, "week_start": start, "week_end": end,
         "inputs": [(item, weights[item.key]) for item in RANKING_INPUTS],

@@ -217,6 +217,9 @@ class RankingRow:
     values: list  # RankingCell per input, in RANKING_INPUTS order
     score: Decimal
     place: int = 0
+    # Whether the reader may open this community's lists: every grant of the street reads the
+    # ranking, but a branch secretary or another community's staff cannot open the lists.
+    linked: bool = True
 
 
 def weekly_ranking(street, communities, start, end, today, memo=None):

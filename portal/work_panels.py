@@ -241,10 +241,18 @@ def week_work_panel(scope):
                         .filter(branch__path__startswith=scope.node.path, ends_at__lt=now)
                         .count())
     community = scope.communities[0]
-    pending_claims = PostClaim.objects.filter(post__community=community,
-                                              status=PostClaim.Status.PENDING).count()
-    pending_registrations = Registration.objects.filter(
-        community=community, status=Registration.Status.PENDING).count()
+    claims = PostClaim.objects.filter(post__community=community, status=PostClaim.Status.PENDING)
+    registrations = Registration.objects.filter(community=community,
+                                                status=Registration.Status.PENDING)
+    # Community staff decide claims and registrations. A branch secretary cannot open those
+    # lists: their page counts their own members' requests still waiting for the community,
+    # without a link to a page that would answer 404.
+    for_branch = scope.node.kind == Node.Kind.BRANCH
+    if for_branch:
+        claims = claims.filter(member__branch=scope.node)
+        registrations = registrations.filter(member__branch=scope.node)
+    pending_claims = claims.count()
+    pending_registrations = registrations.count()
     starts = timezone.make_aware(datetime.combine(week_start, time.min))
     reminders = Notification.objects.filter(
         recipient__member__branch__path__startswith=scope.node.path, created_at__gte=starts,
@@ -255,8 +263,10 @@ def week_work_panel(scope):
         "unrecorded_url": f"{meetings}?" + urlencode(
             {"node": scope.node.pk, "status": Meeting.Status.PLANNED, "date_to": scope.today}),
         "pending_claims": pending_claims,
-        "claims_url": reverse("members:post_board", args=[community.pk]),
+        "claims_url": None if for_branch else reverse("members:post_board", args=[community.pk]),
         "pending_registrations": pending_registrations,
-        "registrations_url": reverse("members:registration_list", args=[community.pk]),
+        "registrations_url": None if for_branch
+        else reverse("members:registration_list", args=[community.pk]),
+        "for_branch": for_branch,
         "reminders": reminders, "week_start": week_start, "week_end": week_end,
     })

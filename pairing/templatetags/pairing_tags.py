@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from pairing import selectors
 
@@ -12,5 +13,6 @@ def joint_committee(context, node):
     return {
         "node": node,
         "joint_seats": selectors.joint_committee_for(node),
+        "today": timezone.localdate(),
         "can_edit_joint_committee": selectors.staff_communities(user).filter(pk=node.pk).exists(),
     }

@@ -29,6 +29,7 @@ community = lambda world: {"pk": world.community.pk}  # noqa: E731
 
 ENTRIES = [
     Entry("organizations:tree", expect=ANY_GRANT),
+    Entry("organizations:terms", expect=ANY_GRANT, setup=_seat),
     Entry("organizations:node_detail", branch),
     Entry("organizations:node_detail", community, expect=COMMUNITY_READ),
     Entry("organizations:node_detail", lambda w: {"pk": w.street.pk}, expect=STREET),

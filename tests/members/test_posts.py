@@ -141,3 +141,24 @@ def test_recording_a_further_month_awards_it_once(world):
     services.post_claim_record_month(claim=claim, month=date(2026, 1, 20))
     months = sorted(e.occurred_on for e in PointsEntry.objects.filter(member=world.member))
     assert date(2026, 1, 1) in months and len(months) == len(set(months))
+
+
+def test_post_page_answers_while_a_claim_awaits_a_decision(world, client_as):
+    """A pending claim has no decider: the page used to raise on `decided_by.username`."""
+    post = PostFactory(community=world.community, name="楼道长岗")
+    services.post_claim_create(post=post, member=world.member)
+    for role in ["staff", "official"]:
+        response = client_as(world.users[role]).get(f"/members/posts/{post.pk}/")
+        assert response.status_code == 200
+        assert "赵党员" in response.content.decode()
+
+
+def test_edit_and_assign_are_reachable_from_the_post_list(world, client_as):
+    post = PostFactory(community=world.community)
+    board = client_as(world.users["staff"]).get(
+        f"/members/posts/community/{world.community.pk}/").content.decode()
+    assert f'href="/members/posts/{post.pk}/edit/"' in board
+    assert f'href="/members/posts/{post.pk}/assign/"' in board
+    official_board = client_as(world.users["official"]).get(
+        f"/members/posts/community/{world.community.pk}/").content.decode()
+    assert f"/members/posts/{post.pk}/edit/" not in official_board

@@ -176,9 +176,10 @@ def test_probation_due_conversion_and_single_extension(world, client_as):
         services.member_extend_probation(member=due, months=6, decided_on=today)
     with pytest.raises(ValidationError):
         services.member_extend_probation(member=later, months=13, decided_on=today)
-    services.member_convert(member=later, decided_on=today)
+    services.member_convert(member=later, decided_on=later.probation_ends_on)
     later.refresh_from_db()
-    assert (later.status, later.full_member_on) == (Member.Status.FULL, today)
+    assert (later.status, later.full_member_on) == (Member.Status.FULL,
+                                                    later.probation_ends_on)
 
 
 def test_export_is_scoped_and_filtered(world, client_as):
