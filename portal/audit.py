@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.validators import mask_id_number
 from organizations.scope import Role, grants_of
+from portal.login_protection import client_ip
 
 # Access events other apps record; the key is stored in additional_data["event"].
 ACCESS_EVENTS = {
@@ -36,12 +37,6 @@ ACTION_LABELS = {
 }
 
 
-def client_address(request):
-    """The address auditlog's middleware records: the first X-Forwarded-For hop, else the peer."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
-
-
 def record_access(request, instance, event, **details):
     """Record that request.user looked at personal data of `instance`.
 
@@ -53,7 +48,7 @@ def record_access(request, instance, event, **details):
     actor = request.user if request.user.is_authenticated else None
     return LogEntry.objects.log_create(
         instance, force_log=True, action=LogEntry.Action.ACCESS, actor=actor,
-        actor_email=getattr(actor, "email", None), remote_addr=client_address(request),
+        actor_email=getattr(actor, "email", None), remote_addr=client_ip(request),
         additional_data={"event": event, **details})
 
 

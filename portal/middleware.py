@@ -1,5 +1,8 @@
+import auditlog.middleware
 from django.conf import settings
 from django.utils import translation
+
+from portal.login_protection import client_ip
 
 
 class LanguageMiddleware:
@@ -21,3 +24,16 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog believes the first X-Forwarded-For entry, which any client can write: the
+    audit trail records the address the lockout uses (TRUSTED_PROXY_COUNT)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None  # X-Forwarded-Port is as forgeable, and nothing reads it

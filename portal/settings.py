@@ -114,7 +114,7 @@ MIDDLEWARE = [
     "portal.login_protection.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

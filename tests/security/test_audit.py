@@ -39,14 +39,30 @@ def test_creating_and_updating_a_node_records_who_when_where_and_what(world, cli
     assert created.timestamp >= before
     assert created.changes_dict["name"][1] == "兰新社区第二党支部"
 
+    # Without a trusted proxy the client's own X-Forwarded-For is not believed.
     client.post(reverse("organizations:node_edit", args=[node.pk]),
                 {"name": "兰新社区第二党支部（新）", "sort_order": 2, "phone": "0561-1"},
-                HTTP_X_FORWARDED_FOR="192.0.2.7, 10.0.0.1")
+                HTTP_X_FORWARDED_FOR="192.0.2.7", REMOTE_ADDR="10.0.0.1")
     updated = node_entries(node).get(action=LogEntry.Action.UPDATE)
     assert updated.actor == world.users["staff"]
-    assert updated.remote_addr == "192.0.2.7"
+    assert updated.remote_addr == "10.0.0.1"
     assert updated.changes_dict["name"] == ["兰新社区第二党支部", "兰新社区第二党支部（新）"]
     assert updated.changes_dict["phone"] == ["", "0561-1"]
+
+
+def test_behind_a_trusted_proxy_the_trail_records_the_client_not_what_it_forged(
+        world, client_as, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = client_as(world.users["staff"])
+    client.post(reverse("organizations:node_create", args=[world.community.pk]),
+                {"name": "兰新社区第三党支部", "sort_order": 3},
+                HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.9", REMOTE_ADDR="10.0.0.1")
+    node = Node.objects.get(name="兰新社区第三党支部")
+    assert node_entries(node).get(action=LogEntry.Action.CREATE).remote_addr == "192.0.2.9"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1",
+                                   HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.9")
+    request.user = world.users["staff"]
+    assert record_access(request, world.member, "reveal_id_number").remote_addr == "192.0.2.9"
 
 
 def _access(user, instance, event, address="10.9.9.9"):
