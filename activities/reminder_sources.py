@@ -236,8 +236,9 @@ def terms_overdue(now):
         for user_id in users[seat.node_id] | users[seat.node.parent_id]:
             found.append(Reminder(
                 CommitteeSeat, seat.pk, user_id, f"term_overdue:{seat.term_end:%Y%m%d}",
-                title=_("%(node)s班子任期已于 %(day)s 届满，尚未换届") % {
-                    "node": seat.node.name, "day": seat.term_end},
-                body=_("任期已满，请尽快向上级党组织报告并组织换届选举；换届后请登记新一届班子。"),
-                url=terms_url))
+                url=terms_url,
+                **reminder_text(gettext_noop("%(node)s班子任期已于 %(day)s 届满，尚未换届"),
+                                gettext_noop("任期已满，请尽快向上级党组织报告并组织换届选举；"
+                                             "换届后请登记新一届班子。"),
+                                node=seat.node.name, day=seat.term_end)))
     return found

@@ -57,8 +57,7 @@ def normalize_login(value):
 
 
 def normalize_code(value):
-    value = unicodedata.normalize("NFKC", value or "")
-    return "".join(char for char in value if char.isascii() and char.isdigit())
+    return re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", value or ""))
 
 
 def code_hash(user_id, code):

@@ -71,7 +71,7 @@ def test_an_overdue_term_is_reminded_once_and_no_longer_after_the_new_term(world
     assert set(notices.values_list("object_id", "recipient__username")) == {
         (ended.pk, "staff"), (ended.pk, "official")}
     assert notices.count() == 2
-    assert "已于 2026-11-01 届满，尚未换届" in notices.first().title
+    assert "已于 2026年11月1日 届满，尚未换届" in notices.first().title
     ended.ended_on = date(2026, 11, 20)
     ended.save()
     with time_machine.travel("2026-12-02 10:00:00+08:00", tick=False):

@@ -84,7 +84,8 @@ def test_a_meeting_planned_while_redis_is_down_is_committed(world, client_as, re
     official = client_as(world.users["official"])
     assert official.get(street_page).status_code == 200
     secretary = client_as(world.users["secretary"])
-    response = secretary.post(reverse("activities:meeting_create"), plan_data(world))
+    response = secretary.post(reverse("activities:meeting_create"),
+                              plan_data(world, kinds=["general_meeting"]))
     meeting = Meeting.objects.get()  # committed: this test runs outside a test transaction
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     assert meeting.attendances.filter(member=world.member).exists()
