@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from activities.models import Attendance, Meeting, MeetingKind
+from members.demo import DEMO_MEMBER
 from members.factories import make_id_number
 from members.models import Member, Post, PostClaim, Registration
 from organizations.models import Node
@@ -46,9 +47,9 @@ def _aware(day, hour):
 
 
 def _free_members(community, **filters):
-    """Active members of the community without a login (the demo member keeps a clean slate)."""
-    return (Member.objects.active().filter(branch__path__startswith=community.path,
-                                           user__isnull=True, **filters).order_by("pk"))
+    """Active members of the community but the demo member, who keeps a clean slate."""
+    return (Member.objects.active().filter(branch__path__startswith=community.path, **filters)
+            .exclude(user__username=DEMO_MEMBER).order_by("pk"))
 
 
 def _claims(context, community, staff):
@@ -152,29 +153,35 @@ def _probation(context, branch):
 
 
 def _rectifications(context, community, official, staff):
-    if Rectification.objects.filter(community=community,
-                                    status=Rectification.Status.RETURNED).exists():
-        return
+    """One sent back (退回重改) and one fixed and awaiting acceptance, whatever the random
+    inspections of the demo left."""
     point = InspectionPoint.objects.filter(community=community).order_by("pk").first()
     if point is None:
         return
     today = context.today
-    inspected_on = today - timedelta(days=6)
-    inspection = Inspection.objects.create(
-        point=point, community=community, inspected_on=inspected_on,
-        result=Inspection.Result.FAIL, problem="垃圾满溢，未及时清运", inspector=official)
-    rectification = Rectification.objects.create(
-        inspection=inspection, community=community, deadline=today - timedelta(days=2),
-        status=Rectification.Status.RETURNED)
     now = timezone.now()
-    RectificationEvent.objects.bulk_create([
-        RectificationEvent(rectification=rectification, action=action, actor=actor,
-                           note=note, at=now - timedelta(days=days_ago))
-        for action, actor, note, days_ago in [
-            (RectificationEvent.Action.OPENED, official, "", 6),
-            (RectificationEvent.Action.FIXED, staff, "已联系物业清运", 4),
-            (RectificationEvent.Action.RETURNED, official, "复查时仍有垃圾堆放，请彻底清理", 3),
-        ]])
+    opened = (RectificationEvent.Action.OPENED, official, "", 6)
+    fixed = (RectificationEvent.Action.FIXED, staff, "已联系物业清运", 4)
+    states = [
+        (Rectification.Status.RETURNED, "垃圾满溢，未及时清运", {}, [
+            opened, fixed,
+            (RectificationEvent.Action.RETURNED, official, "复查时仍有垃圾堆放，请彻底清理", 3)]),
+        (Rectification.Status.FIXED, "楼道堆放杂物", {"fixed_on": today - timedelta(days=1)}, [
+            opened, (RectificationEvent.Action.FIXED, staff, "已清理楼道杂物", 1)]),
+    ]
+    for status, problem, fields, history in states:
+        if Rectification.objects.filter(community=community, status=status).exists():
+            continue
+        inspection = Inspection.objects.create(
+            point=point, community=community, inspected_on=today - timedelta(days=6),
+            result=Inspection.Result.FAIL, problem=problem, inspector=official)
+        rectification = Rectification.objects.create(
+            inspection=inspection, community=community, deadline=today - timedelta(days=2),
+            status=status, **fields)
+        RectificationEvent.objects.bulk_create([
+            RectificationEvent(rectification=rectification, action=action, actor=actor,
+                               note=note, at=now - timedelta(days=days_ago))
+            for action, actor, note, days_ago in history])
 
 
 def _projects(context):
