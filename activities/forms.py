@@ -8,8 +8,8 @@ from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import Node
 from pairing.models import Unit
-from portal.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
-from portal.uploads import validate_image
+from kernel.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
+from kernel.uploads import validate_image
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -16,7 +16,7 @@ from activities.defaults import SHIPPED_KIND_NAMES
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import READ_ROLES, scope_q
-from portal.uploads import ImageUploadField, UploadTo, validate_image
+from kernel.uploads import ImageUploadField, UploadTo, validate_image
 
 
 class Period(models.TextChoices):

@@ -10,7 +10,7 @@ from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery
 from members import points
 from members.models import Member
 from organizations.models import CommitteeSeat
-from portal.queueing import queue_task
+from kernel.queueing import queue_task
 
 
 def queue_reminder_scan():

@@ -263,7 +263,7 @@ def activation_check(*, login, code, now=None):
 @transaction.atomic
 def account_activate(*, activation_code, password, now=None):
     """Use the code (once, even under a double submit), set the member's own password."""
-    from portal.login_protection import password_chosen_record
+    from organizations.login_protection import password_chosen_record
 
     now = now or timezone.now()
     claimed = ActivationCode.objects.filter(pk=activation_code.pk, used_at__isnull=True,

@@ -25,7 +25,7 @@ from members.normalize import normalize_id_number, normalize_name, normalize_tex
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows, sheets
 from organizations.models import Grid, Node
-from portal.xlsx import XlsxWriterBook
+from kernel.xlsx import XlsxWriterBook
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # (header, model field); the order is the template's column order.
@@ -529,7 +529,7 @@ def _workbook(sheet_name, header, rows, widths=(), text_columns=()):
 
     XlsxWriter rather than openpyxl: it writes a 1,000-member roster in a third of the time.
     Text stays text (a name starting with "=" is no formula, an address no link: see
-    portal/xlsx.py), and dates show as 2020-07-01, which the import reads back as dates.
+    kernel/xlsx.py), and dates show as 2020-07-01, which the import reads back as dates.
     `text_columns` are formatted as text, so an ID number typed there in Excel is not turned
     into a rounded number.
     """

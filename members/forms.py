@@ -6,7 +6,7 @@ from members.models import ActivationCode, Member, PointsRule, Post, Registratio
 from members.normalize import normalize_id_number, normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
-from portal.forms import MemberChoiceField
+from kernel.forms import MemberChoiceField
 
 
 class MemberForm(forms.ModelForm):

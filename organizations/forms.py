@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from members.normalize import normalize_name
 from organizations.models import CommitteeSeat, Grant, Grid, Node
 from organizations.scope import STAFF_ROLES, Role, scope_q
-from portal.forms import MemberChoiceField
+from kernel.forms import MemberChoiceField
 
 
 class DateInput(forms.DateInput):

@@ -305,7 +305,7 @@ class AccountState(models.Model):
     so in production the user must choose a new one before using the portal. The row holds a
     fingerprint of the password hash the user chose: a password set any other way afterwards
     (the admin, `manage.py changepassword`, `set_password` in a shell) no longer matches it;
-    Django's own re-hash at login carries it over (`portal.login_protection`).
+    Django's own re-hash at login carries it over (`organizations.login_protection`).
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,

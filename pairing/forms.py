@@ -10,8 +10,8 @@ from pairing import selectors
 from pairing.models import (Agreement, AgreementArea, CareVisit, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             ProjectPhoto, Resource, Unit)
-from portal.forms import MemberChoiceField, ModelMultipleChoiceField
-from portal.request_params import DayField
+from kernel.forms import MemberChoiceField, ModelMultipleChoiceField
+from kernel.request_params import DayField
 
 
 class CommunityChoiceMixin:

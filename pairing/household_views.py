@@ -15,7 +15,7 @@ from pairing.forms import CareVisitForm, ContributionForm, EndForm, HouseholdFor
 from pairing.models import Contribution, NeedyHousehold, Pairing
 from pairing.views import (community_filter, form_page, readers, saved, visible_communities,
                            writers)
-from portal.request_params import id_param, page_param, year_param
+from kernel.request_params import id_param, page_param, year_param
 
 PAGE_SIZE = 50
 

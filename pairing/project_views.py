@@ -11,7 +11,7 @@ from pairing.forms import NeedForm, ProjectForm, ProjectPhotoForm, ProjectUpdate
 from pairing.models import Need, Project, ProjectPhoto, Resource
 from pairing.views import (community_filter, form_page, readers, saved, visible_communities,
                            writers)
-from portal.uploads import serve_file
+from kernel.uploads import serve_file
 
 
 @readers

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 
 from members.models import Member
-from portal.xlsx import workbook_bytes
-from portal.xlsx import workbook as new_workbook
+from kernel.xlsx import workbook_bytes
+from kernel.xlsx import workbook as new_workbook
 
 
 def member_service_in_period(members, start, end):

@@ -18,8 +18,8 @@ from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, Re
                            ResourceWithdrawForm, UnitArchiveForm, UnitForm)
 from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, NeedyHousehold,
                             Pairing, Resource, Unit)
-from portal.request_params import id_param
-from portal.uploads import serve_file
+from kernel.request_params import id_param
+from kernel.uploads import serve_file
 
 readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
 writers = require_grant(Role.COMMUNITY_STAFF)

@@ -16,7 +16,7 @@ from organizations.forms import DateInput
 from organizations.scope import Role, require_grant
 from portal.audit import (ACCESS_EVENTS, ACTION_LABELS, change_rows, entries_visible_to,
                           event_label)
-from portal.request_params import DayField, page_param
+from kernel.request_params import DayField, page_param
 
 PAGE_SIZE = 50
 AUDITED_APPS = ("auth", "organizations", "members", "activities", "pairing", "portal")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Node
 from organizations.scope import require_grant
 from portal import dashboards, reports
-from portal.request_params import month_param
+from kernel.request_params import month_param
 
 
 def _visible(request, pk, *kinds):

@@ -8,8 +8,8 @@ from organizations.models import Node
 from organizations.scope import STREET_ROLES, scope_q
 from portal.models import Inspection, InspectionPoint, Rectification
 from portal.ranking import RANKING_INPUTS
-from portal.request_params import DayField, parse_ids
-from portal.uploads import validate_image
+from kernel.request_params import DayField, parse_ids
+from kernel.uploads import validate_image
 
 
 class InspectionPointForm(forms.ModelForm):

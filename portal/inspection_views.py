@@ -24,8 +24,8 @@ from portal.inspection_forms import (InspectionFilterForm, InspectionForm, Inspe
                                      community_ids)
 from portal.models import (Inspection, InspectionPoint, Rectification, RectificationEvent)
 from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
-from portal.request_params import day_param
-from portal.uploads import serve_file
+from kernel.request_params import day_param
+from kernel.uploads import serve_file
 
 
 def street_for_reader(request, pk):

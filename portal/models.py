@@ -10,7 +10,7 @@ from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, Role, grants_of,
                                  scope_q)
-from portal.uploads import ImageUploadField, UploadTo, validate_image
+from kernel.uploads import ImageUploadField, UploadTo, validate_image
 
 
 def community_of_path(path):

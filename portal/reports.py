@@ -24,8 +24,8 @@ from portal.dashboards import (DashboardScope, branches_panel, build_panels, ins
                                members_panel)
 from portal.models import Rectification
 from portal.work_panels import activities_panel, contributions_panel, service_panel
-from portal.xlsx import workbook_bytes
-from portal.xlsx import workbook as new_workbook
+from kernel.xlsx import workbook_bytes
+from kernel.xlsx import workbook as new_workbook
 
 REPORT_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel,
                  activities_panel, service_panel, contributions_panel]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import (Inspection, InspectionPoint, RankingWeight, Rectification,
                            RectificationEvent)
-from portal.uploads import validate_image
+from kernel.uploads import validate_image
 
 
 @transaction.atomic

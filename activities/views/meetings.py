@@ -15,8 +15,8 @@ from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
 from activities.views.community import list_narrowing
 from organizations.scope import WRITE_ROLES, has_role, require_grant
-from portal.request_params import page_param
-from portal.uploads import serve_file
+from kernel.request_params import page_param
+from kernel.uploads import serve_file
 
 PAGE_SIZE = 50
 

@@ -13,7 +13,7 @@ from members.models import Member, PointsRule
 from members.views.roster import editable_member
 from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant, scope_q
-from portal.request_params import year_param
+from kernel.request_params import year_param
 
 
 def _street(request, pk):

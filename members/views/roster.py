@@ -13,7 +13,7 @@ from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
 from organizations.scope import WRITE_ROLES, require_grant
-from portal.request_params import page_param
+from kernel.request_params import page_param
 
 PAGE_SIZE = 50
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from portal.uploads import UploadTo, validate_document, validate_image
+from kernel.uploads import UploadTo, validate_document, validate_image
 from tests.portal.images import docx_bytes
 
 

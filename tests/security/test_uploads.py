@@ -27,7 +27,7 @@ from pairing.factories import NeedFactory, ProjectFactory, UnitFactory
 from pairing.models import Agreement, AgreementArea, ProjectPhoto
 from portal.factories import InspectionPointFactory, RectificationFactory
 from portal.models import Inspection, RectificationEvent
-from portal.uploads import UploadTo, serve_file, validate_document, validate_image
+from kernel.uploads import UploadTo, serve_file, validate_document, validate_image
 from tests.portal.images import (PDF_HTML, SVG_SCRIPT, docx_bytes, gif_javascript, jpeg_html,
                                  png_bomb)
 
@@ -90,7 +90,7 @@ def test_a_decompression_bomb_is_refused_by_the_validator_with_a_chinese_message
         assert refused.value.code == "too_many_pixels"
         assert "像素过多" in refused.value.messages[0]
     # Under Pillow's own limit but over the portal's: refused before decoding, with the size.
-    from portal.uploads import IMAGE_MAX_PIXELS
+    from kernel.uploads import IMAGE_MAX_PIXELS
 
     side = int(IMAGE_MAX_PIXELS ** 0.5) + 100
     with pytest.raises(ValidationError) as refused:
@@ -100,7 +100,7 @@ def test_a_decompression_bomb_is_refused_by_the_validator_with_a_chinese_message
 
 def test_a_phone_photo_with_a_second_picture_is_a_jpeg(media, db):
     """Many phones write MPO (a JPEG followed by a second picture): accepted, stored as JPEG."""
-    from portal.uploads import prepared_upload
+    from kernel.uploads import prepared_upload
 
     buffer = io.BytesIO()
     first, second = Image.new("RGB", (32, 24), "red"), Image.new("RGB", (32, 24), "blue")
@@ -115,7 +115,7 @@ def test_every_upload_field_uses_the_one_validator():
     from django.apps import apps
     from django.db.models import FileField
 
-    from portal.uploads import DocumentUploadField, ImageUploadField
+    from kernel.uploads import DocumentUploadField, ImageUploadField
 
     fields = [field for model in apps.get_models() for field in model._meta.get_fields()
               if isinstance(field, FileField)]
