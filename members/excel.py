@@ -6,7 +6,7 @@ error, or only its rows without error (in one transaction) and download the othe
 and upload again; that errors file has the template's columns plus the reasons, which the
 import ignores. Files are read as staff make them: the first visible sheet holding the
 template's header, found in the first rows (a title row above it is fine), columns matched by
-name, every value normalized as the forms do (members.normalize), ID numbers read exactly.
+name, every value normalized as the forms do (kernel.normalize), ID numbers read exactly.
 The export has the template's columns; with full ID numbers it can be corrected in Excel and
 imported again.
 """
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from members.models import ETHNIC_GROUPS, Member
-from members.normalize import normalize_id_number, normalize_name, normalize_text
+from kernel.normalize import normalize_id_number, normalize_name, normalize_text
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows, sheets
 from organizations.models import Grid, Node

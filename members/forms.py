@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import ActivationCode, Member, PointsRule, Post, Registration
-from members.normalize import normalize_id_number, normalize_name
+from kernel.normalize import normalize_id_number, normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
 from kernel.forms import MemberChoiceField

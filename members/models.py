@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.normalize import normalize_id_number, normalize_name
+from kernel.normalize import normalize_id_number, normalize_name
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule

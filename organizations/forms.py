@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from members.normalize import normalize_name
+from kernel.normalize import normalize_name
 from organizations.models import CommitteeSeat, Grant, Grid, Node
 from organizations.scope import STAFF_ROLES, Role, scope_q
 from kernel.forms import MemberChoiceField

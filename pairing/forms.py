@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from members.normalize import normalize_name
+from kernel.normalize import normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid
 from pairing import selectors
