@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members import accounts, excel, points
+from members import accounts, excel, lifecycle, points
 from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
                             Registration, Transfer)
 from organizations.models import Node
@@ -56,8 +56,7 @@ def member_transfer(*, member, to_branch, transferred_on, note="", user=None):
     member.save(update_fields=["branch", "group", "grid", "updated_at"])
     # The member keeps their account and now sees their new branch: invited to its meetings
     # still to come, no longer to the old branch's.
-    accounts.future_invitations_withdraw(member=member, branch=transfer.from_branch)
-    accounts.future_invitations_add(member=member)
+    lifecycle.moved(member=member, from_branch=transfer.from_branch)
     return transfer
 
 

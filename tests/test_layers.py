@@ -33,12 +33,6 @@ KNOWN_UPWARD = {
     ("organizations.selectors", "members"): "members under a node",
     ("organizations.services", "members"): "members under a node",
     ("organizations.views", "members"): "members under a node",
-    # Leaving and returning withdraw and add meeting invitations and stop the calendar feed;
-    # activation codes go out through the SMS channel of the reminders.
-    ("members.accounts", "activities"): "member lifecycle → invitations, feed, SMS",
-    # The member page lists appraisals; the member home its next meetings.
-    ("members.views.own", "activities"): "member home",
-    ("members.views.roster", "activities"): "member page",
 }
 
 

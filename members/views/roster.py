@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import selectors as activity_selectors
-from members import duplicates, points, selectors, services
+from members import duplicates, points, sections, selectors, services
 from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
@@ -86,7 +85,7 @@ def member_detail(request, pk):
         "year": year,
         "points_total": points.total_for(member, year),
         "revealed_id": request.session.pop(f"revealed_id_{member.pk}", None),
-        "appraisals": activity_selectors.appraisal_grades_for(member),
+        **sections.context("member_detail", member),
         "activation_codes": member.activation_codes.select_related("issued_by")[:10]
         if member.user_id else [],
     })
