@@ -27,12 +27,6 @@ KNOWN_UPWARD = {
     ("members.forms", "pairing"): "Unit",
     ("members.selectors", "pairing"): "Unit",
     ("activities.forms", "pairing"): "Unit",
-    # The tree's pages and checks count the members under a node (archive blockers, branch
-    # structure warnings, the node page's breakdown, the seat holder select).
-    ("organizations.forms", "members"): "members under a node",
-    ("organizations.selectors", "members"): "members under a node",
-    ("organizations.services", "members"): "members under a node",
-    ("organizations.views", "members"): "members under a node",
 }
 
 
