@@ -20,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
-from members.models import ETHNIC_GROUPS, Member
 from kernel.normalize import normalize_id_number, normalize_name, normalize_text
+from kernel.xlsx import XlsxWriterBook
+from members.models import ETHNIC_GROUPS, Member
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows, sheets
 from organizations.models import Grid, Node
-from kernel.xlsx import XlsxWriterBook
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # (header, model field); the order is the template's column order.

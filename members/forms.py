@@ -2,11 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import ActivationCode, Member, PointsRule, Post, Registration
+from kernel.forms import MemberChoiceField
 from kernel.normalize import normalize_id_number, normalize_name
+from members.models import ActivationCode, Member, PointsRule, Post, Registration
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
-from kernel.forms import MemberChoiceField
 
 
 class MemberForm(forms.ModelForm):

@@ -4,8 +4,8 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from organizations.models import CommitteeSeat, Grant, Grid, Node, TermRule
 from organizations.login_protection import password_set_record
+from organizations.models import CommitteeSeat, Grant, Grid, Node, TermRule
 
 User = get_user_model()
 admin.site.unregister(User)

@@ -6,11 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.uploads import ImageUploadField, UploadTo, validate_image
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, Role, grants_of,
                                  scope_q)
-from kernel.uploads import ImageUploadField, UploadTo, validate_image
 
 
 def community_of_path(path):

@@ -76,7 +76,8 @@ def test_no_view_parses_request_values_by_hand():
     by_hand = re.compile(r"\.isdigit\(\)|int\(request\.|fromisoformat\(request\.|"
                          r"get_page\(\s*request\.")
     offenders = [f"{path.relative_to(root)}:{number}"
-                 for app in ("activities", "members", "organizations", "pairing", "portal")
+                 for app in ("kernel", "activities", "members", "organizations", "pairing",
+                             "portal")
                  for path in (root / app).rglob("*.py")
                  if "migrations" not in path.parts and path.name != "request_params.py"
                  for number, line in enumerate(path.read_text().splitlines(), 1)

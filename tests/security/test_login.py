@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations import services
+from organizations.login_protection import SESSION_KEY, password_chosen, password_chosen_record
 from organizations.models import AccountState
 from organizations.scope import Role
 from portal import demo
-from organizations.login_protection import SESSION_KEY, password_chosen, password_chosen_record
 from tests.security.production import production_settings
 
 PRODUCTION_NAMES = [

