@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind, MeetingRule, Period
 from organizations.models import CommitteeSeat, Node
+from organizations.rules import nearest
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 SEVERITY = {GREY: 0, GREEN: 1, AMBER: 2, RED: 3}
@@ -226,15 +227,7 @@ def _founding_days(branch, groups):
 
 def resolve_rules(rule_rows, node):
     """{code: rule} with the nearest ancestor's rule winning over the shipped default."""
-    depth = {pk: index for index, pk in enumerate(node.ancestor_ids())}
-    chosen = {}
-    for rule in rule_rows:
-        if rule.node_id is not None and rule.node_id not in depth:
-            continue
-        rank = -1 if rule.node_id is None else depth[rule.node_id]
-        if rule.kind_id not in chosen or rank > chosen[rule.kind_id][0]:
-            chosen[rule.kind_id] = (rank, rule)
-    return {code: rule for code, (rank, rule) in chosen.items()}
+    return nearest(rule_rows, node.ancestor_ids(), key=lambda rule: rule.kind_id)
 
 
 def judge(facts, kinds, span, today, ending_only=False):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from activities import compliance
 from activities.models import Attendance, Meeting, ReminderRule
 from activities.reminders import Reminder, register, reminder_text
+from kernel.paths import path_ids
 from members.models import Member, _add_months
 from organizations.models import CommitteeSeat, Grant, Node
 from organizations.scope import Role
@@ -37,7 +38,7 @@ def lead_times():
 
 
 def _leads_for(path, defaults, overrides):
-    for node_id in reversed([int(part) for part in path.strip("/").split("/") if part]):
+    for node_id in reversed(path_ids(path)):
         if node_id in overrides:
             return overrides[node_id]
     return defaults

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from kernel.normalize import normalize_id_number, normalize_name, normalize_text
+from kernel.paths import community_id_of
 from kernel.xlsx import XlsxWriterBook
 from members.models import ETHNIC_GROUPS, Member
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
@@ -213,7 +214,7 @@ class _Lookups:
         self.groups = {(group.parent_id, normalize_text(group.name)): group
                        for group in Node.objects.filter(
                            kind=Node.Kind.GROUP, parent__in=branches, archived_at__isnull=True)}
-        community_ids = {int(branch.path.strip("/").split("/")[1]) for branch in branches}
+        community_ids = {community_id_of(branch.path) for branch in branches}
         self.grids = {(grid.community_id, normalize_text(grid.name)): grid
                       for grid in Grid.objects.filter(
                           community_id__in=community_ids,
@@ -347,7 +348,7 @@ def _check_row(number, values, lookups, seen):
                 row.errors.append((HEADER_OF["group"], _("支部下没有名为“%(name)s”的党小组。") % {
                     "name": group_name}))
         if grid_name:
-            community_id = int(branch.path.strip("/").split("/")[1])
+            community_id = community_id_of(branch.path)
             fields["grid"] = lookups.grids.get((community_id, grid_name))
             if fields["grid"] is None:
                 row.errors.append((HEADER_OF["grid"], _("社区中没有名为“%(name)s”的网格。") % {

@@ -3,14 +3,10 @@ from collections import Counter
 
 from django.db.models import Count, Q
 
+from kernel.paths import prefixes
 from members.models import Member
 from organizations import occupants
 from organizations.models import Node
-
-
-def _prefixes(path):
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
 @occupants.register
@@ -31,7 +27,7 @@ class Roster:
                 .values_list(*fields).annotate(n=Count("pk")))
         counts = Counter()
         for branch_path, *group, n in rows:
-            for ancestor_path in _prefixes(branch_path):
+            for ancestor_path in prefixes(branch_path):
                 if ancestor_path in pk_by_path:
                     counts[pk_by_path[ancestor_path]] += n
             if group and group[0] in group_ids:

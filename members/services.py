@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kernel.paths import community_path_of
 from members import accounts, excel, lifecycle, points
 from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
                             Registration, Transfer)
@@ -149,7 +150,7 @@ def claimable_communities(member):
     """Where a member may claim posts: their own community and those they registered with."""
     from organizations.models import Node
 
-    community_path = "/".join(member.branch.path.split("/")[:3]) + "/"
+    community_path = community_path_of(member.branch.path)
     registered = member.registrations.filter(status=Registration.Status.APPROVED).values(
         "community")
     return Node.objects.filter(kind=Node.Kind.COMMUNITY).filter(

@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.paths import path_ids
 from organizations.rules import NodeRule, most_specific
 from organizations.scope import READ_ROLES, WRITE_ROLES, Role, scope_q
 
@@ -123,7 +124,7 @@ class Node(models.Model):
 
     def ancestor_ids(self):
         """Primary keys from the root down to this node, itself included."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return path_ids(self.path)
 
     def ancestors(self):
         return Node.objects.filter(pk__in=self.ancestor_ids()[:-1]).order_by("path")
