@@ -28,6 +28,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind, MeetingRule, Period
+from kernel.dates import first_of_month_after
 from organizations.models import CommitteeSeat, Node
 from organizations.rules import nearest
 
@@ -50,7 +51,7 @@ class Span:
         months = MONTHS_IN[period]
         first_month = (day.month - 1) // months * months + 1
         first = date(day.year, first_month, 1)
-        return cls(period, first, _add_months(first, months) - timedelta(days=1))
+        return cls(period, first, first_of_month_after(first, months) - timedelta(days=1))
 
     @classmethod
     def month(cls, year, month):
@@ -103,11 +104,6 @@ class Span:
 def month_index(year, month):
     """Months since year 0, so that a window's months are a range of integers."""
     return year * 12 + month - 1
-
-
-def _add_months(day, months):
-    index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -170,7 +166,7 @@ def _windows(span, period):
     found, day = [], span.first
     while day <= span.last:
         found.append(Span.of(period, day))
-        day = _add_months(day, MONTHS_IN[period])
+        day = first_of_month_after(day, MONTHS_IN[period])
     return tuple(found)
 
 

@@ -9,3 +9,13 @@ def test_a_path_reads_street_community_and_ancestors():
     assert community_path_of("/1/7/42/9/") == "/1/7/" == community_path_of("/1/7/")
     assert community_path_of("/1/") == "/1/"
     assert community_id_of("/1/7/42/") == 7
+
+
+def test_two_month_additions_answer_two_questions():
+    from datetime import date
+
+    from kernel.dates import add_months, first_of_month_after
+
+    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert add_months(date(2024, 3, 31), -1) == date(2024, 2, 29)
+    assert first_of_month_after(date(2025, 11, 30), 3) == date(2026, 2, 1)
