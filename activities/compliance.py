@@ -1,4 +1,4 @@
-"""Compliance of branches with the minimum frequencies of organizational life (RULES.md).
+"""Compliance of branches with the minimum frequencies of organizational life (docs/RULES.md).
 
 The rule of a kind says "at least N held meetings per month / quarter / year" (a *window*).
 For a period asked about (a `Span`: a month, quarter or year) each kind is judged on the

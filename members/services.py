@@ -108,7 +108,7 @@ def member_convert(*, member, decided_on):
 
 @transaction.atomic
 def member_extend_probation(*, member, months, decided_on):
-    """Probation can be extended once, by 6 to 12 months (RULES.md)."""
+    """Probation can be extended once, by 6 to 12 months (docs/RULES.md)."""
     if member.status != Member.Status.PROBATIONARY:
         raise ValidationError(_("该党员不是预备党员。"))
     if member.probation_extended_months:

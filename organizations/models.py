@@ -184,7 +184,7 @@ class Grid(models.Model):
 
 
 class TermRule(NodeRule):
-    """Default committee term length per level (RULES.md: branch 3 years, community 5)."""
+    """Default committee term length per level (docs/RULES.md: branch 3 years, community 5)."""
 
     kind = models.CharField(_("层级"), max_length=16, choices=Node.Kind.choices)
     years = models.PositiveSmallIntegerField(_("任期（年）"))

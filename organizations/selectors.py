@@ -105,7 +105,7 @@ def _add_to_ancestors(by_pk, pk, counter, n):
 
 
 def branch_structure_warnings(branch):
-    """RULES.md: at least 3 full members, at most 50, a committee from 7 full members."""
+    """docs/RULES.md: at least 3 full members, at most 50, a committee from 7 full members."""
     counts = occupants.roster().branch_counts(branch)
     has_committee = branch.seats.current().filter(
         role__in=["deputy_secretary", "committee_member"]).exists()

@@ -79,3 +79,10 @@ def test_the_reader_sees_imports_inside_functions(tmp_path):
     source = tmp_path / "sample.py"
     source.write_text("import os\n\ndef f():\n    from portal.demo import X\n    import members.models\n")
     assert set(imported_packages(source)) == {"os", "portal", "members"}
+
+
+def test_the_rules_cited_in_the_code_are_in_the_repository():
+    cited = [f"{path.relative_to(ROOT)}" for _module, path in modules()
+             if "RULES.md" in path.read_text(encoding="utf-8")]
+    assert cited and (ROOT / "docs" / "RULES.md").exists()
+    assert all("docs/RULES.md" in (ROOT / path).read_text(encoding="utf-8") for path in cited)
