@@ -77,7 +77,8 @@ def test_the_kernel_and_the_apps_never_import_portal():
 
 def test_the_reader_sees_imports_inside_functions(tmp_path):
     source = tmp_path / "sample.py"
-    source.write_text("import os\n\ndef f():\n    from portal.demo import X\n    import members.models\n")
+    source.write_text("import os\n\ndef f():\n"
+                      "    from portal.demo import X\n    import members.models\n")
     assert set(imported_packages(source)) == {"os", "portal", "members"}
 
 
