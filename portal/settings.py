@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "pairing",
+    # The benchmark commands (bench/): no models, no URLs, nothing served.
+    "bench",
 ]
 
 MIDDLEWARE = [

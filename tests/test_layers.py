@@ -1,6 +1,6 @@
 """The layering of the code, read from its imports (module level and inside functions).
 
-    kernel → organizations → members → activities → pairing → portal
+    kernel → organizations → members → activities → pairing → portal → bench
 
 A package may import the ones left of it, never one right of it: the kernel imports no app, no
 app imports portal (the project shell and the street's oversight pages), and no two apps import
@@ -14,7 +14,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["kernel", "organizations", "members", "activities", "pairing", "portal"]
+LAYERS = ["kernel", "organizations", "members", "activities", "pairing", "portal", "bench"]
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 
 # (importing module, imported package): why it still points upward.
