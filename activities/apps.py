@@ -7,8 +7,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("组织生活与活动")
 
     def ready(self):
-        # Importing reminder_sources registers them with activities.reminders; the compliance
-        # cache follows the writes of meetings, rules, seats and the tree.
-        from activities import compliance_cache, reminder_sources  # noqa: F401
+        # Importing reminder_sources registers them with activities.reminders, membership
+        # with members.lifecycle; the compliance cache follows the writes of meetings, rules,
+        # seats and the tree.
+        from activities import compliance_cache, membership, reminder_sources  # noqa: F401
 
         compliance_cache.connect()

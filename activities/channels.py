@@ -1,14 +1,11 @@
 """Delivery channels behind one small interface: `send(delivery, notification) -> None`,
 raising on failure. `CHANNELS` maps a channel code to its backend; `addresses_for` says which
 channels reach which users."""
-import logging
-
 from django.core.mail import send_mail
 from django.utils import timezone
 
 from activities.models import Notification
-
-logger = logging.getLogger("activities.sms")
+from kernel.sms import send_sms
 
 IN_APP, EMAIL, SMS = "in_app", "email", "sms"
 
@@ -25,14 +22,14 @@ class EmailChannel:
         send_mail(f"【社区党建】{notification.title}", body, None, [delivery.address])
 
 
-class LoggingSmsChannel:
-    """Logs the text message; a gateway backend replaces it in production."""
+class SmsChannel:
+    """Sends the title through `kernel.sms` (which logs it until a gateway replaces it)."""
 
     def send(self, delivery, notification):
-        logger.info("SMS to %s: %s", delivery.address, notification.title)
+        send_sms(delivery.address, notification.title)
 
 
-CHANNELS = {IN_APP: InAppChannel(), EMAIL: EmailChannel(), SMS: LoggingSmsChannel()}
+CHANNELS = {IN_APP: InAppChannel(), EMAIL: EmailChannel(), SMS: SmsChannel()}
 
 
 def addresses_for(user_ids):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.request_params import parse_id
+from kernel.request_params import parse_id
 
 # Members arrive early: check-in opens this long before the start.
 OPENS_BEFORE = timedelta(minutes=30)

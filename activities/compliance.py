@@ -1,4 +1,4 @@
-"""Compliance of branches with the minimum frequencies of organizational life (RULES.md).
+"""Compliance of branches with the minimum frequencies of organizational life (docs/RULES.md).
 
 The rule of a kind says "at least N held meetings per month / quarter / year" (a *window*).
 For a period asked about (a `Span`: a month, quarter or year) each kind is judged on the
@@ -28,7 +28,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind, MeetingRule, Period
+from kernel.dates import first_of_month_after
 from organizations.models import CommitteeSeat, Node
+from organizations.rules import nearest
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 SEVERITY = {GREY: 0, GREEN: 1, AMBER: 2, RED: 3}
@@ -49,7 +51,7 @@ class Span:
         months = MONTHS_IN[period]
         first_month = (day.month - 1) // months * months + 1
         first = date(day.year, first_month, 1)
-        return cls(period, first, _add_months(first, months) - timedelta(days=1))
+        return cls(period, first, first_of_month_after(first, months) - timedelta(days=1))
 
     @classmethod
     def month(cls, year, month):
@@ -102,11 +104,6 @@ class Span:
 def month_index(year, month):
     """Months since year 0, so that a window's months are a range of integers."""
     return year * 12 + month - 1
-
-
-def _add_months(day, months):
-    index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -169,7 +166,7 @@ def _windows(span, period):
     found, day = [], span.first
     while day <= span.last:
         found.append(Span.of(period, day))
-        day = _add_months(day, MONTHS_IN[period])
+        day = first_of_month_after(day, MONTHS_IN[period])
     return tuple(found)
 
 
@@ -226,15 +223,7 @@ def _founding_days(branch, groups):
 
 def resolve_rules(rule_rows, node):
     """{code: rule} with the nearest ancestor's rule winning over the shipped default."""
-    depth = {pk: index for index, pk in enumerate(node.ancestor_ids())}
-    chosen = {}
-    for rule in rule_rows:
-        if rule.node_id is not None and rule.node_id not in depth:
-            continue
-        rank = -1 if rule.node_id is None else depth[rule.node_id]
-        if rule.kind_id not in chosen or rank > chosen[rule.kind_id][0]:
-            chosen[rule.kind_id] = (rank, rule)
-    return {code: rule for code, (rank, rule) in chosen.items()}
+    return nearest(rule_rows, node.ancestor_ids(), key=lambda rule: rule.kind_id)
 
 
 def judge(facts, kinds, span, today, ending_only=False):

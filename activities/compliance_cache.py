@@ -55,7 +55,7 @@ def cached_by_community(name, parts, community_ids, compute):
     leaves out has the value None). `parts` must name everything else the values depend on."""
     community_ids = list(community_ids)
     global_version, *versions = _versions([EVERYWHERE, *community_ids])
-    if global_version is None or None in versions:  # the cache is down (portal/cache.py)
+    if global_version is None or None in versions:  # the cache is down (kernel/cache.py)
         computed = compute(community_ids)
         return {pk: computed.get(pk) for pk in community_ids}
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()

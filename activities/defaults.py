@@ -1,4 +1,4 @@
-"""The shipped meeting kinds and rules (RULES.md), written by the data migration.
+"""The shipped meeting kinds and rules (docs/RULES.md), written by the data migration.
 
 Also called by the demo seed and tests: a transactional test flushes every table, these
 rows included, and seeding a flushed database must find them again.

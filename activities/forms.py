@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind,
                                Participation)
+from kernel.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
+from kernel.uploads import validate_image
 from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import Node
 from pairing.models import Unit
-from portal.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
-from portal.uploads import validate_image
 
 
 class DateTimeInput(forms.DateTimeInput):

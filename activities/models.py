@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.defaults import SHIPPED_KIND_NAMES
+from kernel.uploads import ImageUploadField, UploadTo, validate_image
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import READ_ROLES, scope_q
-from portal.uploads import ImageUploadField, UploadTo, validate_image
 
 
 class Period(models.TextChoices):

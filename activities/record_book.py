@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from PIL import Image, ImageOps
 
 from activities.models import Attendance, Meeting
-from portal.xlsx import workbook, workbook_bytes
+from kernel.xlsx import workbook, workbook_bytes
 
 PHOTO_MAX_WIDTH = 480
 # openpyxl's default row is 15 points, i.e. 20 pixels: how many rows a photo covers.

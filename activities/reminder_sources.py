@@ -7,12 +7,15 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from activities import compliance
 from activities.models import Attendance, Meeting, ReminderRule
 from activities.reminders import Reminder, register, reminder_text
-from members.models import Member, _add_months
+from kernel.dates import add_months
+from kernel.paths import path_ids
+from members.models import Member
 from organizations.models import CommitteeSeat, Grant, Node
 from organizations.scope import Role
 
@@ -36,7 +39,7 @@ def lead_times():
 
 
 def _leads_for(path, defaults, overrides):
-    for node_id in reversed([int(part) for part in path.strip("/").split("/") if part]):
+    for node_id in reversed(path_ids(path)):
         if node_id in overrides:
             return overrides[node_id]
     return defaults
@@ -165,8 +168,8 @@ def probation_ending(now):
     for extension in range(0, 13):
         months = 12 + extension
         ranges |= Q(extension=extension,
-                    joined_on__gte=_add_months(today, -months) - timedelta(days=1),
-                    joined_on__lte=_add_months(last, -months) + timedelta(days=1))
+                    joined_on__gte=add_months(today, -months) - timedelta(days=1),
+                    joined_on__lte=add_months(last, -months) + timedelta(days=1))
     members = list(Member.objects.active().probationary()
                    .annotate(extension=Coalesce("probation_extended_months", 0)).filter(ranges)
                    .only("pk", "name", "joined_on", "probation_extended_months", "branch_id",

@@ -258,7 +258,7 @@ def queue_sending(delivery_ids=None):
     """
     from django.db import transaction
 
-    from portal.queueing import queue_task
+    from kernel.queueing import queue_task
 
     def enqueue():
         from activities.tasks import send_deliveries

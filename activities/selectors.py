@@ -57,7 +57,7 @@ def meeting_for_page(queryset, pk, user):
 
 
 def quorum_warnings(meeting):
-    """RULES.md quorums, for a held meeting: general meeting > half of the full members (who
+    """docs/RULES.md quorums, for a held meeting: general meeting > half of the full members (who
     vote); committee meeting > half of the committee."""
     codes = meeting.kind_codes()
     attendances = list(meeting.attendances.all())

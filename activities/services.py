@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from activities.checkin import window_open
 from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery, Meeting,
                                MeetingKind, MeetingPhoto, Notification, Participation)
+from kernel.queueing import queue_task
 from members import points
 from members.models import Member
 from organizations.models import CommitteeSeat
-from portal.queueing import queue_task
 
 
 def queue_reminder_scan():

@@ -33,6 +33,8 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.sms import send_sms
+from members import lifecycle
 from members.models import AccountStatus, ActivationCode, Member, account_status_q
 from organizations.models import Node
 
@@ -192,22 +194,18 @@ def is_mobile(phone):
 
 
 def codes_send_sms(*, issued, portal_url):
-    """Send each (member, code) by SMS through the portal's SMS channel, after the commit;
-    returns how many will be sent.
+    """Send each (member, code) by SMS (`kernel.sms`, as the reminders' SMS channel does), after
+    the commit; returns how many will be sent.
 
-    The code goes straight to the channel: it is never written to a notification row or the
+    The code goes straight to the SMS backend: it is never written to a notification row or the
     broker (the text is built and sent in this process, as the request commits).
     """
-    from activities.channels import CHANNELS, SMS
-    from activities.models import Delivery, Notification
-
     sendable = [(member, code) for member, code in issued if is_mobile(member.phone)]
 
     def send():
         for member, code in sendable:
             try:
-                CHANNELS[SMS].send(Delivery(channel=SMS, address=member.phone),
-                                   Notification(title=sms_text(member, code, portal_url)))
+                send_sms(member.phone, sms_text(member, code, portal_url))
             except Exception:  # a gateway error must not hide the other members' messages
                 logger.exception("activation SMS to member %s failed", member.pk)
 
@@ -262,7 +260,7 @@ def activation_check(*, login, code, now=None):
 @transaction.atomic
 def account_activate(*, activation_code, password, now=None):
     """Use the code (once, even under a double submit), set the member's own password."""
-    from portal.login_protection import password_chosen_record
+    from organizations.login_protection import password_chosen_record
 
     now = now or timezone.now()
     claimed = ActivationCode.objects.filter(pk=activation_code.pk, used_at__isnull=True,
@@ -279,55 +277,28 @@ def account_activate(*, activation_code, password, now=None):
 
 
 def account_deactivate(*, member, now=None):
-    """On leaving the roster: the login stops, unused codes die, the calendar address stops,
-    and the member is no longer invited to meetings still to come. Nothing is deleted but the
-    invitations to meetings that have not taken place."""
-    from activities.models import CalendarFeed
-
+    """On leaving the roster: the login stops and unused codes die; the apps above members
+    (activities: the calendar address, invitations to meetings still to come) follow through
+    `members.lifecycle`. Nothing is deleted but the invitations to meetings that have not taken
+    place."""
     now = now or timezone.now()
     if member.user_id:
         get_user_model().objects.filter(pk=member.user_id).update(is_active=False)
         ActivationCode.objects.filter(user_id=member.user_id, used_at__isnull=True,
                                       voided_at__isnull=True).update(voided_at=now)
-    CalendarFeed.objects.filter(member=member, revoked_at__isnull=True).update(revoked_at=now)
-    future_invitations_withdraw(member=member, now=now)
+    lifecycle.left(member=member, now=now)
 
 
 def account_reopen(*, member):
     """On a return to the roster: the account is pending again, to be activated with a new
     code (the old password is not brought back), and the member is invited to their branch's
-    meetings still to come."""
+    meetings still to come (`members.lifecycle`)."""
     if member.user_id:
         get_user_model().objects.filter(pk=member.user_id).update(
             is_active=True, password=make_password(None))
         Member.objects.filter(pk=member.pk).update(account_activated_at=None)
         member.account_activated_at = None
-    future_invitations_add(member=member)
-
-
-def future_invitations_withdraw(*, member, branch=None, now=None):
-    """Drop the member from planned meetings that have not started (of `branch` if given)."""
-    from activities.models import Attendance, Meeting
-
-    rows = Attendance.objects.filter(member=member, status=Attendance.Status.INVITED,
-                                     meeting__status=Meeting.Status.PLANNED,
-                                     meeting__starts_at__gt=now or timezone.now())
-    if branch is not None:
-        rows = rows.filter(meeting__branch=branch)
-    return rows.delete()[0]
-
-
-def future_invitations_add(*, member, now=None):
-    """Invite the member to their branch's planned meetings still to come: the branch's own
-    meetings and those of their party group, as planning a meeting would have."""
-    from activities.models import Attendance, Meeting
-
-    meetings = Meeting.objects.filter(
-        branch_id=member.branch_id, status=Meeting.Status.PLANNED,
-        starts_at__gt=now or timezone.now()).filter(
-        Q(group__isnull=True) | Q(group_id=member.group_id)).values_list("pk", flat=True)
-    Attendance.objects.bulk_create([Attendance(meeting_id=pk, member=member) for pk in meetings],
-                                   ignore_conflicts=True)
+    lifecycle.returned(member=member)
 
 
 def activation_rates(members):

@@ -113,7 +113,7 @@ def _seed_accounts(context, members):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from portal.demo import DEMO_PASSWORD
+    from organizations.demo import DEMO_PASSWORD
 
     rng, now = context.rng, timezone.now()
     demo_password, unusable = make_password(DEMO_PASSWORD), make_password(None)

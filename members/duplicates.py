@@ -1,7 +1,7 @@
 """Members entered twice before ID numbers were normalized (full-width digits, a lower-case x,
 a space pasted along): found and listed for staff, never merged by the portal.
 
-Every entry point stores ID numbers in one form (members.normalize); the data migration
+Every entry point stores ID numbers in one form (kernel.normalize); the data migration
 brought stored ones to it where no other member already held that form. What is left in
 another form is the second record of someone already on the roster: staff compare the two
 records and keep one (the other leaves the roster as 重复录入), or correct the number when
@@ -10,7 +10,7 @@ they are two people.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from members.normalize import normalize_id_number, normalize_name
+from kernel.normalize import normalize_id_number, normalize_name
 from members.validators import mask_id_number
 
 # A stored ID number holding anything but ASCII digits and X is not in the normal form.

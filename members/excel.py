@@ -6,7 +6,7 @@ error, or only its rows without error (in one transaction) and download the othe
 and upload again; that errors file has the template's columns plus the reasons, which the
 import ignores. Files are read as staff make them: the first visible sheet holding the
 template's header, found in the first rows (a title row above it is fine), columns matched by
-name, every value normalized as the forms do (members.normalize), ID numbers read exactly.
+name, every value normalized as the forms do (kernel.normalize), ID numbers read exactly.
 The export has the template's columns; with full ID numbers it can be corrected in Excel and
 imported again.
 """
@@ -20,12 +20,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
+from kernel.normalize import normalize_id_number, normalize_name, normalize_text
+from kernel.paths import community_id_of
+from kernel.xlsx import XlsxWriterBook
 from members.models import ETHNIC_GROUPS, Member
-from members.normalize import normalize_id_number, normalize_name, normalize_text
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows, sheets
 from organizations.models import Grid, Node
-from portal.xlsx import XlsxWriterBook
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # (header, model field); the order is the template's column order.
@@ -213,7 +214,7 @@ class _Lookups:
         self.groups = {(group.parent_id, normalize_text(group.name)): group
                        for group in Node.objects.filter(
                            kind=Node.Kind.GROUP, parent__in=branches, archived_at__isnull=True)}
-        community_ids = {int(branch.path.strip("/").split("/")[1]) for branch in branches}
+        community_ids = {community_id_of(branch.path) for branch in branches}
         self.grids = {(grid.community_id, normalize_text(grid.name)): grid
                       for grid in Grid.objects.filter(
                           community_id__in=community_ids,
@@ -347,7 +348,7 @@ def _check_row(number, values, lookups, seen):
                 row.errors.append((HEADER_OF["group"], _("支部下没有名为“%(name)s”的党小组。") % {
                     "name": group_name}))
         if grid_name:
-            community_id = int(branch.path.strip("/").split("/")[1])
+            community_id = community_id_of(branch.path)
             fields["grid"] = lookups.grids.get((community_id, grid_name))
             if fields["grid"] is None:
                 row.errors.append((HEADER_OF["grid"], _("社区中没有名为“%(name)s”的网格。") % {
@@ -529,7 +530,7 @@ def _workbook(sheet_name, header, rows, widths=(), text_columns=()):
 
     XlsxWriter rather than openpyxl: it writes a 1,000-member roster in a third of the time.
     Text stays text (a name starting with "=" is no formula, an address no link: see
-    portal/xlsx.py), and dates show as 2020-07-01, which the import reads back as dates.
+    kernel/xlsx.py), and dates show as 2020-07-01, which the import reads back as dates.
     `text_columns` are formatted as text, so an ID number typed there in Excel is not turned
     into a rounded number.
     """

@@ -2,11 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import MemberChoiceField
+from kernel.normalize import normalize_id_number, normalize_name
+from kernel.paths import street_path_of
 from members.models import ActivationCode, Member, PointsRule, Post, Registration
-from members.normalize import normalize_id_number, normalize_name
 from organizations.forms import DateInput
 from organizations.models import Grid, Node
-from portal.forms import MemberChoiceField
 
 
 class MemberForm(forms.ModelForm):
@@ -157,7 +158,7 @@ class StaffRegistrationForm(forms.ModelForm):
         from pairing.models import Unit
 
         super().__init__(*args, **kwargs)
-        street_path = "/".join(community.path.split("/")[:2]) + "/"
+        street_path = street_path_of(community.path)
         self.fields["member"].queryset = Member.objects.active().filter(
             category=Member.Category.EMPLOYED, branch__path__startswith=street_path,
         ).select_related("branch").order_by("name")

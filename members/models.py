@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.normalize import normalize_id_number, normalize_name
+from kernel.dates import add_months
+from kernel.normalize import normalize_id_number, normalize_name
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
@@ -211,7 +210,7 @@ class Member(models.Model):
         """One year from admission, plus a single extension of 6–12 months if decided."""
         if not self.joined_on:
             return None
-        ends = _add_months(self.joined_on, 12 + (self.probation_extended_months or 0))
+        ends = add_months(self.joined_on, 12 + (self.probation_extended_months or 0))
         return ends
 
     def clean(self):
@@ -234,16 +233,6 @@ class Member(models.Model):
             errors["grid"] = _("网格必须属于党员所在社区。")
         if errors:
             raise ValidationError(errors)
-
-
-def _add_months(day, months):
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
 
 
 class Transfer(models.Model):

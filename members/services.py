@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members import accounts, excel, points
+from kernel.paths import community_path_of
+from members import accounts, excel, lifecycle, points
 from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
                             Registration, Transfer)
 from organizations.models import Node
@@ -56,8 +57,7 @@ def member_transfer(*, member, to_branch, transferred_on, note="", user=None):
     member.save(update_fields=["branch", "group", "grid", "updated_at"])
     # The member keeps their account and now sees their new branch: invited to its meetings
     # still to come, no longer to the old branch's.
-    accounts.future_invitations_withdraw(member=member, branch=transfer.from_branch)
-    accounts.future_invitations_add(member=member)
+    lifecycle.moved(member=member, from_branch=transfer.from_branch)
     return transfer
 
 
@@ -108,7 +108,7 @@ def member_convert(*, member, decided_on):
 
 @transaction.atomic
 def member_extend_probation(*, member, months, decided_on):
-    """Probation can be extended once, by 6 to 12 months (RULES.md)."""
+    """Probation can be extended once, by 6 to 12 months (docs/RULES.md)."""
     if member.status != Member.Status.PROBATIONARY:
         raise ValidationError(_("该党员不是预备党员。"))
     if member.probation_extended_months:
@@ -150,7 +150,7 @@ def claimable_communities(member):
     """Where a member may claim posts: their own community and those they registered with."""
     from organizations.models import Node
 
-    community_path = "/".join(member.branch.path.split("/")[:3]) + "/"
+    community_path = community_path_of(member.branch.path)
     registered = member.registrations.filter(status=Registration.Status.APPROVED).values(
         "community")
     return Node.objects.filter(kind=Node.Kind.COMMUNITY).filter(

@@ -4,8 +4,8 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from organizations.login_protection import password_set_record
 from organizations.models import CommitteeSeat, Grant, Grid, Node, TermRule
-from portal.login_protection import password_set_record
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -15,7 +15,7 @@ admin.site.unregister(User)
 class UserAdmin(auth_admin.UserAdmin):
     def user_change_password(self, request, id, form_url=""):
         """Django's page, plus: a password an administrator sets for someone else must be
-        changed at that user's next login (see portal.login_protection)."""
+        changed at that user's next login (see organizations.login_protection)."""
         user = self.get_object(request, unquote(id))
         password_before = user and user.password
         with transaction.atomic():

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 
 from organizations.models import CommitteeSeat, Grant, Grid, Node
 from organizations.scope import Role
-from portal.demo import DEMO_PASSWORD
 
 COMMUNITIES = [
     ("袁庄社区", Node.OrgType.COMMITTEE),
@@ -17,6 +16,8 @@ COMMUNITIES = [
     ("胜利社区", Node.OrgType.COMMITTEE),
 ]
 ORDINALS = "一二三四五六七八九十"
+# The password of every demo login (seed_demo prints it; README lists the logins).
+DEMO_PASSWORD = "Demo@2026"
 ORG_SUFFIX = {Node.OrgType.COMMITTEE: "党委", Node.OrgType.GENERAL_BRANCH: "党总支",
               Node.OrgType.BRANCH: "党支部"}
 

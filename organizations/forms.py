@@ -2,10 +2,11 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from members.normalize import normalize_name
+from kernel.forms import MemberChoiceField
+from kernel.normalize import normalize_name
+from organizations import occupants
 from organizations.models import CommitteeSeat, Grant, Grid, Node
 from organizations.scope import STAFF_ROLES, Role, scope_q
-from portal.forms import MemberChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -56,15 +57,10 @@ class SeatForm(forms.ModelForm):
         help_texts = {"term_end": _("留空则按任期规则自动计算（支部3年，社区党组织5年）。")}
 
     def __init__(self, *args, node, user, **kwargs):
-        from members.models import Member
-
         super().__init__(*args, **kwargs)
         self.instance.node = node
         self.fields["term_end"].required = False
-        self.fields["member"].queryset = (
-            Member.objects.visible_to(user).active().filter(branch__path__startswith=node.path)
-            .select_related("branch")
-        )
+        self.fields["member"].queryset = occupants.roster().seat_candidates(user, node)
 
     def clean(self):
         cleaned = super().clean()

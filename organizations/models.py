@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.paths import path_ids
 from organizations.rules import NodeRule, most_specific
 from organizations.scope import READ_ROLES, WRITE_ROLES, Role, scope_q
 
@@ -123,7 +124,7 @@ class Node(models.Model):
 
     def ancestor_ids(self):
         """Primary keys from the root down to this node, itself included."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return path_ids(self.path)
 
     def ancestors(self):
         return Node.objects.filter(pk__in=self.ancestor_ids()[:-1]).order_by("path")
@@ -183,7 +184,7 @@ class Grid(models.Model):
 
 
 class TermRule(NodeRule):
-    """Default committee term length per level (RULES.md: branch 3 years, community 5)."""
+    """Default committee term length per level (docs/RULES.md: branch 3 years, community 5)."""
 
     kind = models.CharField(_("层级"), max_length=16, choices=Node.Kind.choices)
     years = models.PositiveSmallIntegerField(_("任期（年）"))
@@ -305,7 +306,7 @@ class AccountState(models.Model):
     so in production the user must choose a new one before using the portal. The row holds a
     fingerprint of the password hash the user chose: a password set any other way afterwards
     (the admin, `manage.py changepassword`, `set_password` in a shell) no longer matches it;
-    Django's own re-hash at login carries it over (`portal.login_protection`).
+    Django's own re-hash at login carries it over (`organizations.login_protection`).
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,

@@ -1,43 +1,19 @@
 """Reads of the organization tree, each with the queries it needs and no more."""
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from organizations import occupants
 from organizations.models import Node
 
 
 def member_counts_by_node(nodes):
-    """{node_id: active members under it} for the given nodes, from one aggregate query.
-
-    Counted by branch, and by party group only when groups are among the nodes.
-    """
-    from members.models import Member
-
-    if not nodes:
-        return {}
-    prefix = min((node.path for node in nodes), key=len)
-    pk_by_path = {node.path: node.pk for node in nodes}
-    group_ids = {node.pk for node in nodes if node.kind == Node.Kind.GROUP}
-    fields = ["branch__path", "group_id"] if group_ids else ["branch__path"]
-    rows = (Member.objects.active().filter(branch__path__startswith=prefix)
-            .values_list(*fields).annotate(n=Count("pk")))
-    counts = Counter()
-    for branch_path, *group, n in rows:
-        for ancestor_path in _prefixes(branch_path):
-            if ancestor_path in pk_by_path:
-                counts[pk_by_path[ancestor_path]] += n
-        if group and group[0] in group_ids:
-            counts[group[0]] += n
-    return counts
-
-
-def _prefixes(path):
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    """{node_id: active members under it} for the given nodes, from one aggregate query."""
+    return occupants.roster().counts_by_node(nodes)
 
 
 class _CountTexts:
@@ -129,11 +105,8 @@ def _add_to_ancestors(by_pk, pk, counter, n):
 
 
 def branch_structure_warnings(branch):
-    """RULES.md: at least 3 full members, at most 50, a committee from 7 full members."""
-    from members.models import Member
-
-    counts = Member.objects.active().filter(branch=branch).aggregate(
-        total=Count("pk"), full=Count("pk", filter=Q(status=Member.Status.FULL)))
+    """docs/RULES.md: at least 3 full members, at most 50, a committee from 7 full members."""
+    counts = occupants.roster().branch_counts(branch)
     has_committee = branch.seats.current().filter(
         role__in=["deputy_secretary", "committee_member"]).exists()
     warnings = []

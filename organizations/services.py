@@ -5,18 +5,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations import occupants
 from organizations.models import Grant, Node
 
 
 def node_archive_blockers(node):
     """Reasons a node cannot be archived now: live children or members would be orphaned."""
-    from members.models import Member
-
     reasons = []
     children = node.children.filter(archived_at__isnull=True).count()
     if children:
         reasons.append(_("还有 %(n)d 个下级组织，请先撤销或移走。") % {"n": children})
-    members = Member.objects.active().filter(branch__path__startswith=node.path).count()
+    members = occupants.roster().count_under(node)
     if members:
         reasons.append(_("还有 %(n)d 名在册党员，请先转接。") % {"n": members})
     if node.kind == Node.Kind.COMMUNITY and node.grids.filter(archived_at__isnull=True).exists():

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations import selectors, services
+from organizations import occupants, selectors, services
 from organizations.forms import (AccountForm, ArchiveForm, GridForm, NodeForm, NodeMoveForm,
                                  SeatForm)
 from organizations.models import CommitteeSeat, Grant, Grid, Node
@@ -37,20 +37,7 @@ def node_detail(request, pk):
     counts = selectors.member_counts_by_node([node, *children])
     for child in children:
         child.member_count = counts.get(child.pk, 0)
-    from members.models import Member
-
-    members = Member.objects.active().filter(branch__path__startswith=node.path)
-    if node.kind == Node.Kind.GROUP:
-        members = Member.objects.active().filter(group=node)
-    breakdown = members.aggregate(
-        total=Count("pk"),
-        full=Count("pk", filter=Q(status=Member.Status.FULL)),
-        probationary=Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
-        **{f"category_{value}": Count("pk", filter=Q(category=value))
-           for value in Member.Category.values},
-    )
-    categories = [(label, breakdown[f"category_{value}"])
-                  for value, label in Member.Category.choices]
+    breakdown, categories = occupants.roster().breakdown(node)
     can_edit = Node.objects.editable_by(request.user).filter(pk=node.pk).exists()
     ancestors = list(node.ancestors())
     for ancestor in ancestors:

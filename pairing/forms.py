@@ -3,15 +3,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from members.normalize import normalize_name
+from kernel.forms import MemberChoiceField, ModelMultipleChoiceField
+from kernel.normalize import normalize_name
+from kernel.request_params import DayField
 from organizations.forms import DateInput
 from organizations.models import Grid
 from pairing import selectors
 from pairing.models import (Agreement, AgreementArea, CareVisit, Contribution,
                             JointCommitteeSeat, Need, NeedyHousehold, Pairing, Project,
                             ProjectPhoto, Resource, Unit)
-from portal.forms import MemberChoiceField, ModelMultipleChoiceField
-from portal.request_params import DayField
 
 
 class CommunityChoiceMixin:

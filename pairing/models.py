@@ -10,10 +10,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.uploads import (DocumentUploadField, ImageUploadField, UploadTo, validate_document,
+                            validate_image)
 from organizations.models import ScopedQuerySet
 from organizations.scope import READ_ROLES, STAFF_ROLES, STREET_ROLES, scope_q
-from portal.uploads import (DocumentUploadField, ImageUploadField, UploadTo, validate_document,
-                            validate_image)
 
 # An agreement counts as "expiring" this many days before its end; the activities app's
 # reminder scan uses the same window through Agreement.objects.expiring_between().

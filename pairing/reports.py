@@ -4,9 +4,9 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 
+from kernel.xlsx import workbook_bytes
+from kernel.xlsx import workbook as new_workbook
 from members.models import Member
-from portal.xlsx import workbook_bytes
-from portal.xlsx import workbook as new_workbook
 
 
 def member_service_in_period(members, start, end):

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.forms import add_service_errors
+from kernel.request_params import id_param
+from kernel.uploads import serve_file
 from organizations.models import Node
 from organizations.scope import Role, require_grant
 from pairing import reports, selectors, services
@@ -18,8 +21,6 @@ from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, Re
                            ResourceWithdrawForm, UnitArchiveForm, UnitForm)
 from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, NeedyHousehold,
                             Pairing, Resource, Unit)
-from portal.request_params import id_param
-from portal.uploads import serve_file
 
 readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
 writers = require_grant(Role.COMMUNITY_STAFF)
@@ -32,11 +33,7 @@ def saved(form, save):
     try:
         return save()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return None
 
 

@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        from portal import login_protection
+        from organizations import login_protection
 
         login_protection.connect()

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.request_params import month_param
 from organizations.models import Node
 from organizations.scope import require_grant
 from portal import dashboards, reports
-from portal.request_params import month_param
 
 
 def _visible(request, pk, *kinds):

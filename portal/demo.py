@@ -10,8 +10,7 @@ from datetime import date
 from django.utils import timezone
 
 from activities import compliance_cache
-
-DEMO_PASSWORD = "Demo@2026"
+from organizations.demo import DEMO_PASSWORD  # noqa: F401  (seed_demo prints it)
 
 
 @dataclass

@@ -3,13 +3,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.request_params import DayField, parse_ids
+from kernel.uploads import validate_image
 from organizations.forms import DateInput
 from organizations.models import Node
 from organizations.scope import STREET_ROLES, scope_q
 from portal.models import Inspection, InspectionPoint, Rectification
 from portal.ranking import RANKING_INPUTS
-from portal.request_params import DayField, parse_ids
-from portal.uploads import validate_image
 
 
 class InspectionPointForm(forms.ModelForm):

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.forms import add_service_errors
+from kernel.request_params import day_param
+from kernel.uploads import serve_file
 from organizations.models import Node
 from organizations.scope import (STREET_ROLES, Role, covers, granted_paths, grants_of, has_role,
                                  require_grant,
@@ -24,8 +27,6 @@ from portal.inspection_forms import (InspectionFilterForm, InspectionForm, Inspe
                                      community_ids)
 from portal.models import (Inspection, InspectionPoint, Rectification, RectificationEvent)
 from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
-from portal.request_params import day_param
-from portal.uploads import serve_file
 
 
 def street_for_reader(request, pk):
@@ -51,14 +52,6 @@ def is_official(user):
 def _flash_errors(request, error):
     for message in error.messages:
         messages.error(request, message)
-
-
-def _form_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_grant()
@@ -136,7 +129,7 @@ def inspection_create(request):
                 problem=data["problem"], photo=data["photo"], inspector=request.user,
                 deadline=data["deadline"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if inspection.failed:
                 messages.success(request, _("已记录，并向%(name)s下发整改，期限 %(date)s。") % {
@@ -230,7 +223,7 @@ def rectification_fix(request, pk):
                                        note=form.cleaned_data["note"],
                                        photo=form.cleaned_data["photo"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已报告整改完成，等待街道验收。"))
             return redirect("dashboards:rectification_detail", pk=rectification.pk)
@@ -264,7 +257,7 @@ def rectification_return(request, pk):
             services.rectification_return(rectification=rectification, actor=request.user,
                                           reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已退回社区重新整改。"))
             return redirect("dashboards:rectification_detail", pk=rectification.pk)

@@ -6,17 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.paths import community_path_of
+from kernel.uploads import ImageUploadField, UploadTo, validate_image
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, Role, grants_of,
                                  scope_q)
-from portal.uploads import ImageUploadField, UploadTo, validate_image
-
-
-def community_of_path(path):
-    """"/1/7/42/" → "/1/7/": the community path above a branch or group path."""
-    parts = path.strip("/").split("/")
-    return "/" + "/".join(parts[:2]) + "/"
 
 
 class InspectionScopedQuerySet(ScopedQuerySet):
@@ -31,7 +26,7 @@ class InspectionScopedQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         query = scope_q(user, self.scope_path, READ_ROLES)
-        secretary_communities = [community_of_path(path) for path, role, _node in grants_of(user)
+        secretary_communities = [community_path_of(path) for path, role, _node in grants_of(user)
                                  if role == Role.BRANCH_SECRETARY]
         if secretary_communities:
             query |= Q(**{f"{self.scope_path}__in": secretary_communities})

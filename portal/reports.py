@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from activities.compliance import Span
 from activities.models import Attendance, CommunityActivity, Meeting, Period
+from kernel.xlsx import workbook_bytes
+from kernel.xlsx import workbook as new_workbook
 from members.models import Member
 from organizations.models import Node
 from pairing.models import Contribution
@@ -24,8 +26,6 @@ from portal.dashboards import (DashboardScope, branches_panel, build_panels, ins
                                members_panel)
 from portal.models import Rectification
 from portal.work_panels import activities_panel, contributions_panel, service_panel
-from portal.xlsx import workbook_bytes
-from portal.xlsx import workbook as new_workbook
 
 REPORT_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel,
                  activities_panel, service_panel, contributions_panel]

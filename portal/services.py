@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.uploads import validate_image
 from portal.models import (Inspection, InspectionPoint, RankingWeight, Rectification,
                            RectificationEvent)
-from portal.uploads import validate_image
 
 
 @transaction.atomic

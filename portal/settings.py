@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "pairing",
+    # The benchmark commands (bench/): no models, no URLs, nothing served.
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.login_protection.ForcePasswordChangeMiddleware",
+    "organizations.login_protection.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.AuditlogMiddleware",
@@ -165,11 +167,11 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "portal.login_protection.axes_username"
+AXES_USERNAME_CALLABLE = "organizations.login_protection.axes_username"
 # Behind a reverse proxy every request comes from the proxy's address: count the proxies that
 # append to X-Forwarded-For (0: none, the peer is the client), so a lockout is per client.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "portal.login_protection.client_ip"
+AXES_CLIENT_IP_CALLABLE = "organizations.login_protection.client_ip"
 
 # Idle timeout: the session expires after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -261,7 +263,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dangjian@localhost")
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL.startswith(("redis://", "rediss://")):
     # A Redis outage slows the pages down (figures computed afresh) instead of stopping them.
-    from portal.cache import caches_for
+    from kernel.cache import caches_for
 
     CACHES = caches_for(CACHE_URL)
 elif CACHE_URL in ("", "file://"):
@@ -291,7 +293,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
-    # A web request that queues a task (portal/queueing.py) tries a stopped broker twice,
+    # A web request that queues a task (kernel/queueing.py) tries a stopped broker twice,
     # 0.2 s apart, instead of for six seconds: the work waits in the database for the beat.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0,
                                        "interval_step": 0.2, "interval_max": 0.5}

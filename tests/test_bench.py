@@ -10,7 +10,7 @@ from members.factories import MemberFactory
 from organizations.factories import (BranchFactory, CommunityFactory, GrantFactory, GroupFactory,
                                      StreetFactory, UserFactory)
 from organizations.scope import Role
-from portal import bench
+from bench import pages as bench
 
 
 @pytest.fixture

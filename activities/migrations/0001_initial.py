@@ -3,7 +3,7 @@
 import activities.models
 import django.db.models.deletion
 import django.utils.timezone
-import portal.uploads
+import kernel.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             name='ActivityPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(upload_to=portal.uploads.UploadTo('activities'), validators=[portal.uploads.validate_image], verbose_name='照片')),
+                ('image', models.FileField(upload_to=kernel.uploads.UploadTo('activities'), validators=[kernel.uploads.validate_image], verbose_name='照片')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='activities.communityactivity', verbose_name='活动')),
             ],
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
             name='MeetingPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(upload_to=portal.uploads.UploadTo('meetings'), validators=[portal.uploads.validate_image], verbose_name='照片')),
+                ('image', models.FileField(upload_to=kernel.uploads.UploadTo('meetings'), validators=[kernel.uploads.validate_image], verbose_name='照片')),
                 ('caption', models.CharField(blank=True, max_length=100, verbose_name='说明')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='activities.meeting', verbose_name='会议')),

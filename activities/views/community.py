@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from activities import selectors, services
 from activities.forms import ActivityForm, ParticipationFormSet
 from activities.models import ActivityPhoto, CommunityActivity
+from kernel.request_params import day_param, id_param, page_param
+from kernel.uploads import serve_file
 from organizations.models import Node
 from organizations.scope import STAFF_ROLES, has_role, require_grant
-from portal.request_params import day_param, id_param, page_param
-from portal.uploads import serve_file
 
 # Community activities belong to the community: its staff record them, the street reads them.
 ACTIVITY_READ_ROLES = ("community_staff", "street_official")

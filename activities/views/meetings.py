@@ -14,20 +14,12 @@ from activities import checkin, selectors, services
 from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
 from activities.views.community import list_narrowing
+from kernel.forms import add_service_errors
+from kernel.request_params import page_param
+from kernel.uploads import serve_file
 from organizations.scope import WRITE_ROLES, has_role, require_grant
-from portal.request_params import page_param
-from portal.uploads import serve_file
 
 PAGE_SIZE = 50
-
-
-def _form_errors(form, error):
-    """Put a service's ValidationError next to the fields it names (or on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible(request, pk):
@@ -72,7 +64,7 @@ def meeting_create(request):
                 attendees=form.cleaned_data["attendees"], created_by=request.user,
                 **form.meeting_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已安排会议，参会党员将收到提醒。"))
             return redirect(meeting)
@@ -92,7 +84,7 @@ def meeting_edit(request, pk):
                                     attendees=form.cleaned_data["attendees"],
                                     **form.meeting_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存。时间有变动时，参会党员会重新收到提醒。"))
             return redirect(meeting)
@@ -145,7 +137,7 @@ def meeting_record(request, pk):
                                     attendance=form.attendance(), grades=form.grades(),
                                     photos=form.cleaned_data["photos"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("会议记录已保存。"))
             return redirect(meeting)
@@ -228,7 +220,7 @@ def meeting_checkin_for(request, pk):
             services.meeting_check_in(meeting=meeting, member=form.cleaned_data["member"],
                                       by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已为%(name)s代签到。") % {
                 "name": form.cleaned_data["member"].name})

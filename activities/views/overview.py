@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from activities import compliance, compliance_cache, record_book, selectors
 from activities.models import Meeting, Period
+from kernel.request_params import month_param, year_param
 from organizations.models import Node
 from organizations.scope import require_grant
-from portal.request_params import month_param, year_param
 
 
 def _node(request, pk, kinds):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from activities import selectors, services
 from activities.models import CalendarFeed, Meeting, Notification
-from portal.request_params import page_param, parse_token
+from kernel.request_params import page_param, parse_token
 
 INBOX_PAGE = 30
 

@@ -20,8 +20,8 @@ from members import accounts
 from members.filters import MemberFilter
 from members.forms import ActivationForm, CodeReissueForm
 from members.models import AccountStatus, ActivationCode, Member, account_status_q
+from organizations.login_protection import SESSION_KEY as PASSWORD_CHOSEN
 from organizations.scope import WRITE_ROLES, require_grant
-from portal.login_protection import SESSION_KEY as PASSWORD_CHOSEN
 
 
 def _selection(request):

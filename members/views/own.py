@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import selectors as activity_selectors
-from members import points, selectors, services
+from members import points, sections, selectors, services
 from members.forms import RegistrationForm
 from members.models import Member, Post
 
@@ -31,7 +30,7 @@ def me(request):
         "points_total": points.total_for(member, year),
         "claims": selectors.claims_for_member(member)[:5],
         "registrations": selectors.registrations_for_member(member),
-        "upcoming_meetings": activity_selectors.upcoming_meetings_for(member, limit=5),
+        **sections.context("me", member),
     })
 
 

@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.forms import add_service_errors
+from kernel.request_params import year_param
 from members import points, services
 from members.forms import PointsAdjustForm, PointsRuleForm
 from members.models import Member, PointsRule
 from members.views.roster import editable_member
 from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant, scope_q
-from portal.request_params import year_param
 
 
 def _street(request, pk):
@@ -63,8 +64,7 @@ def points_adjust(request, pk):
                                    occurred_on=form.cleaned_data["occurred_on"],
                                    user=request.user)
         except ValidationError as error:
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已调整积分。"))
             return redirect(member)

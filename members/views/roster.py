@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import selectors as activity_selectors
-from members import duplicates, points, selectors, services
+from kernel.forms import add_service_errors
+from kernel.request_params import page_param
+from members import duplicates, points, sections, selectors, services
 from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
 from organizations.scope import WRITE_ROLES, require_grant
-from portal.request_params import page_param
 
 PAGE_SIZE = 50
 
@@ -86,7 +86,7 @@ def member_detail(request, pk):
         "year": year,
         "points_total": points.total_for(member, year),
         "revealed_id": request.session.pop(f"revealed_id_{member.pk}", None),
-        "appraisals": activity_selectors.appraisal_grades_for(member),
+        **sections.context("member_detail", member),
         "activation_codes": member.activation_codes.select_related("issued_by")[:10]
         if member.user_id else [],
     })
@@ -132,11 +132,7 @@ def _action_page(request, member, form, title, action):
         try:
             action(form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect(member)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# RULES.md: branch and general-branch committees serve 3 years; community organizations 5.
+# docs/RULES.md: branch and general-branch committees serve 3 years; community organizations 5.
 DEFAULT_TERMS = {"street": 5, "community": 5, "branch": 3}
 
 

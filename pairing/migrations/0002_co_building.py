@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.uploads
+import kernel.uploads
 from django.db import migrations, models
 
 
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
             name='ProjectPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=portal.uploads.UploadTo('projects'), validators=[portal.uploads.validate_image], verbose_name='照片')),
+                ('image', models.ImageField(upload_to=kernel.uploads.UploadTo('projects'), validators=[kernel.uploads.validate_image], verbose_name='照片')),
                 ('caption', models.CharField(blank=True, max_length=100, verbose_name='说明')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='pairing.project', verbose_name='项目')),
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
                 ('starts_on', models.DateField(verbose_name='生效日期')),
                 ('ends_on', models.DateField(verbose_name='到期日期')),
                 ('commitments', models.TextField(blank=True, verbose_name='共建承诺')),
-                ('document', models.FileField(blank=True, upload_to=portal.uploads.UploadTo('agreements'), validators=[portal.uploads.validate_document], verbose_name='协议扫描件')),
+                ('document', models.FileField(blank=True, upload_to=kernel.uploads.UploadTo('agreements'), validators=[kernel.uploads.validate_document], verbose_name='协议扫描件')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='终止日期')),
                 ('end_reason', models.CharField(blank=True, max_length=200, verbose_name='终止原因')),
                 ('community', models.ForeignKey(limit_choices_to={'kind': 'community'}, on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='organizations.node', verbose_name='社区')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.uploads
+import kernel.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('inspected_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='督查日期')),
                 ('result', models.CharField(choices=[('pass', '合格'), ('fail', '不合格')], max_length=8, verbose_name='督查结果')),
                 ('problem', models.TextField(blank=True, verbose_name='发现问题')),
-                ('photo', models.FileField(blank=True, upload_to=portal.uploads.UploadTo('inspections'), validators=[portal.uploads.validate_image], verbose_name='现场照片')),
+                ('photo', models.FileField(blank=True, upload_to=kernel.uploads.UploadTo('inspections'), validators=[kernel.uploads.validate_image], verbose_name='现场照片')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
                 ('community', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='organizations.node', verbose_name='社区')),
                 ('inspector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督查人')),
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('action', models.CharField(choices=[('opened', '下发整改'), ('fixed', '报告整改完成'), ('returned', '退回重改'), ('accepted', '验收通过')], max_length=10, verbose_name='操作')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('photo', models.FileField(blank=True, upload_to=portal.uploads.UploadTo('rectifications'), validators=[portal.uploads.validate_image], verbose_name='照片')),
+                ('photo', models.FileField(blank=True, upload_to=kernel.uploads.UploadTo('rectifications'), validators=[kernel.uploads.validate_image], verbose_name='照片')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
                 ('rectification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='portal.rectification', verbose_name='整改')),

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from PIL import Image
 
 from activities import compliance, record_book
 from activities.factories import HeldMeetingFactory, MeetingFactory
 from activities.models import Attendance, Meeting, MeetingPhoto
 from members.factories import MemberFactory
+from tests.portal.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,8 @@ def media(settings, tmp_path):
 
 
 def _photo(meeting, size=(1200, 800)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, "PNG")
     photo = MeetingPhoto(meeting=meeting)
-    photo.image.save("photo.png", ContentFile(buffer.getvalue()))
+    photo.image.save("photo.png", ContentFile(png_bytes(size)))
     return photo
 
 

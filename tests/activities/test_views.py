@@ -1,12 +1,10 @@
 """Meeting and activity pages: good input saved, bad input refused with nothing stored."""
-import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from activities import checkin, selectors, services
 from activities.factories import ActivityFactory, HeldMeetingFactory, MeetingFactory
@@ -15,14 +13,13 @@ from activities.models import (ActivityPhoto, Attendance, CommunityActivity, Mee
 from members.factories import MemberFactory
 from organizations.factories import SeatFactory
 from organizations.models import CommitteeSeat
+from tests.portal.images import png_upload
 
 pytestmark = pytest.mark.django_db
 
 
 def png(name="photo.png"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    return png_upload(name, colour="red")
 
 
 def local(moment):

@@ -2,23 +2,20 @@
 dashboard → inspection failure with a photo → fix with an after-photo → acceptance → the
 weekly ranking moves."""
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from portal.demo_inspections import seed_inspections
 from portal.models import Rectification
+from tests.portal.images import png_bytes
 
 COMMUNITY = "兰新社区党委"
 
 
 def _png(tmp_path, name, colour):
     path = tmp_path / name
-    buffer = BytesIO()
-    Image.new("RGB", (64, 48), colour).save(buffer, format="PNG")
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(png_bytes((64, 48), colour))
     return str(path)
 
 

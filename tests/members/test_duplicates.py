@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 import time_machine
 
+from kernel.normalize import normalize_id_number, normalize_name
 from members.duplicates import normalize_stored_members, suspected_duplicates
 from members.factories import MemberFactory, make_id_number
 from members.forms import MemberForm
 from members.models import Member
-from members.normalize import normalize_id_number, normalize_name
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
 

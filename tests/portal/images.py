@@ -5,10 +5,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 
-def png_upload(name="photo.png", colour=(200, 30, 30)):
+def png_bytes(size=(8, 8), colour="red"):
+    """The bytes of a real PNG of `size` pixels: the one image helper of the tests."""
     buffer = BytesIO()
-    Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_upload(name="photo.png", colour=(200, 30, 30), size=(8, 8)):
+    return SimpleUploadedFile(name, png_bytes(size, colour), content_type="image/png")
 
 
 def fake_image_upload(name="photo.png"):

@@ -216,7 +216,7 @@ def test_the_activity_and_meeting_lists_take_the_dashboard_filters(client, world
     assert "未记录的会" in page and "别的支部的会" not in page
     assert client.get(reverse("activities:activity_list"),
                       {"date_from": "bad", "date_to": "0001-01-01"}).status_code == 200
-    # A community the portal never links to names nothing (portal/request_params.py).
+    # A community the portal never links to names nothing (kernel/request_params.py).
     for community in ("x", "²", "99999999999999999999"):
         assert client.get(reverse("activities:activity_list"),
                           {"community": community}).status_code == 404

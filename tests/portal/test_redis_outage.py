@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Meeting
-from portal.cache import caches_for
+from kernel.cache import caches_for
 from tests.access import all_entries
 from tests.activities.test_services import point_celery_at
 from tests.conftest import ROLES
@@ -123,7 +123,7 @@ class FlakyRedis:
 
 
 def test_a_write_lost_in_an_outage_clears_the_cache_once_redis_answers(monkeypatch):
-    from portal import cache as forgiving
+    from kernel import cache as forgiving
 
     backend = forgiving.ForgivingRedisCache(STOPPED_REDIS, {})
     redis = backend.__dict__["_cache"] = FlakyRedis()

@@ -1,11 +1,11 @@
-"""portal/request_params.py: the one reader of ids, years, months, days and tokens, and the
+"""kernel/request_params.py: the one reader of ids, years, months, days and tokens, and the
 requests of issue 13 that answered 500 before it."""
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from portal import request_params as params
+from kernel import request_params as params
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -68,7 +68,7 @@ def test_the_issues_requests_answer_without_a_server_error(world, client_as):
 
 def test_no_view_parses_request_values_by_hand():
     """`isdigit()` takes "²"; `int()` and `fromisoformat()` on a request value raise: views
-    read ids, years, months, days and pages through portal/request_params.py."""
+    read ids, years, months, days and pages through kernel/request_params.py."""
     import re
     from pathlib import Path
 
@@ -76,7 +76,8 @@ def test_no_view_parses_request_values_by_hand():
     by_hand = re.compile(r"\.isdigit\(\)|int\(request\.|fromisoformat\(request\.|"
                          r"get_page\(\s*request\.")
     offenders = [f"{path.relative_to(root)}:{number}"
-                 for app in ("activities", "members", "organizations", "pairing", "portal")
+                 for app in ("kernel", "activities", "members", "organizations", "pairing",
+                             "portal")
                  for path in (root / app).rglob("*.py")
                  if "migrations" not in path.parts and path.name != "request_params.py"
                  for number, line in enumerate(path.read_text().splitlines(), 1)

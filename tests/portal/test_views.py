@@ -181,7 +181,7 @@ def test_lists_ignore_bad_filters(client_as, world):
                          ("dashboards:inspection_list", {"date_from": "0001-01-01"}),
                          ("dashboards:rectification_list", {"state": "nope"})]:
         assert client.get(reverse(name), params).status_code == 200
-    # A list of communities the dashboards never link names nothing (portal/request_params.py).
+    # A list of communities the dashboards never link names nothing (kernel/request_params.py).
     assert client.get(reverse("dashboards:inspection_list"), {"community": "a,"}).status_code \
         == 404
 

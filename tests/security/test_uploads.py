@@ -23,19 +23,13 @@ from PIL import Image
 
 from activities.factories import MeetingFactory
 from activities.models import ActivityPhoto, MeetingPhoto
+from kernel.uploads import UploadTo, serve_file, validate_document, validate_image
 from pairing.factories import NeedFactory, ProjectFactory, UnitFactory
 from pairing.models import Agreement, AgreementArea, ProjectPhoto
 from portal.factories import InspectionPointFactory, RectificationFactory
 from portal.models import Inspection, RectificationEvent
-from portal.uploads import UploadTo, serve_file, validate_document, validate_image
 from tests.portal.images import (PDF_HTML, SVG_SCRIPT, docx_bytes, gif_javascript, jpeg_html,
-                                 png_bomb)
-
-
-def png_bytes(size=(4, 4)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, "PNG")
-    return buffer.getvalue()
+                                 png_bomb, png_bytes)
 
 
 def upload(name, content):
@@ -44,6 +38,7 @@ def upload(name, content):
 
 def test_an_image_is_judged_by_its_content_not_its_name():
     validate_image(upload("photo.dat", png_bytes()))
+    validate_image(upload("会议照片.txt", png_bytes()))
     for name, content in [("photo.jpg", b"<?php system($_GET['c']); ?>"),
                           ("photo.png", b"<html><script>alert(1)</script></html>"),
                           ("photo.gif", b"MZ\x90\x00 not really a gif"),
@@ -53,10 +48,32 @@ def test_an_image_is_judged_by_its_content_not_its_name():
             validate_image(upload(name, content))
 
 
+@pytest.mark.parametrize("name, content, code", [
+    ("photo.jpg", b"<html><script>alert(1)</script></html>", "not_image"),
+    ("photo.jpg", b"", "empty"),
+    ("photo.png", b"%PDF-1.7 a pdf", "not_image"),
+])
+def test_a_refused_image_says_why(name, content, code):
+    with pytest.raises(ValidationError) as refused:
+        validate_image(upload(name, content))
+    assert refused.value.code == code
+
+
+def test_an_oversized_image_is_refused_with_the_limit(settings):
+    settings.UPLOAD_MAX_BYTES = 10
+    with pytest.raises(ValidationError) as refused:
+        validate_image(upload("a.png", png_bytes()))
+    assert refused.value.code == "too_large"
+    assert "不能超过" in refused.value.messages[0]
+
+
 def test_documents_are_pdf_office_or_images_by_content():
     validate_document(upload("report.bin", b"%PDF-1.7\n..."))
     validate_document(upload("协议.docx", docx_bytes()))
+    validate_document(upload("扫描件.png", png_bytes()))
     for name, content in [("report.pdf", b"#!/bin/sh\nrm -rf /"),
+                          ("协议.pdf", b"MZ\x90\x00 an executable"),
+                          ("协议.docx", b"PK\x03\x04 a zip in name only"),
                           ("sheet.xlsx", b"PK\x03\x04 not a zip at all"),
                           ("archive.docx", _zip({"evil.html": "<script>alert(1)</script>"})),
                           ("协议.svg", SVG_SCRIPT),
@@ -90,7 +107,7 @@ def test_a_decompression_bomb_is_refused_by_the_validator_with_a_chinese_message
         assert refused.value.code == "too_many_pixels"
         assert "像素过多" in refused.value.messages[0]
     # Under Pillow's own limit but over the portal's: refused before decoding, with the size.
-    from portal.uploads import IMAGE_MAX_PIXELS
+    from kernel.uploads import IMAGE_MAX_PIXELS
 
     side = int(IMAGE_MAX_PIXELS ** 0.5) + 100
     with pytest.raises(ValidationError) as refused:
@@ -100,7 +117,7 @@ def test_a_decompression_bomb_is_refused_by_the_validator_with_a_chinese_message
 
 def test_a_phone_photo_with_a_second_picture_is_a_jpeg(media, db):
     """Many phones write MPO (a JPEG followed by a second picture): accepted, stored as JPEG."""
-    from portal.uploads import prepared_upload
+    from kernel.uploads import prepared_upload
 
     buffer = io.BytesIO()
     first, second = Image.new("RGB", (32, 24), "red"), Image.new("RGB", (32, 24), "blue")
@@ -115,7 +132,7 @@ def test_every_upload_field_uses_the_one_validator():
     from django.apps import apps
     from django.db.models import FileField
 
-    from portal.uploads import DocumentUploadField, ImageUploadField
+    from kernel.uploads import DocumentUploadField, ImageUploadField
 
     fields = [field for model in apps.get_models() for field in model._meta.get_fields()
               if isinstance(field, FileField)]
@@ -133,6 +150,8 @@ def test_stored_names_ignore_the_uploaded_name():
     assert stored.endswith(".jpg")
     assert UploadTo("photos")(None, "x.html").endswith(".bin")
     assert UploadTo("photos")(None, "x.js").endswith(".bin")
+    stored = UploadTo("meetings")(None, "../../etc/passwd.PNG")
+    assert stored.startswith("meetings/") and stored.endswith(".png") and ".." not in stored
 
 
 def test_uploads_live_outside_the_static_root_and_have_no_url(settings, tmp_path, client,

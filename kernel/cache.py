@@ -26,7 +26,7 @@ SOCKET_TIMEOUT = 1.0
 
 def caches_for(url):
     """The CACHES setting for a CACHE_URL of redis://… or rediss://…"""
-    return {"default": {"BACKEND": "portal.cache.ForgivingRedisCache", "LOCATION": url}}
+    return {"default": {"BACKEND": "kernel.cache.ForgivingRedisCache", "LOCATION": url}}
 
 
 def _forgiving(method, answer_when_down, writes=True):

@@ -31,3 +31,13 @@ class MemberChoiceField(forms.ModelChoiceField):
 class MemberMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.choice_label
+
+
+def add_service_errors(form, error):
+    """Put a service's ValidationError next to the fields it names, and on top of the form what
+    names no field of it (or no field at all)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

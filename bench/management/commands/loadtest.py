@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, users, spawn_rate, seconds, think, workers, port, csv_prefix,
                **options):
-        from portal.bench import BenchData
+        from bench.pages import BenchData
 
         if not 1 <= users <= MAX_USERS or not 1 <= seconds <= MAX_SECONDS:
             raise CommandError(f"--users 取 1–{MAX_USERS}，--seconds 取 1–{MAX_SECONDS}。")

@@ -1,0 +1,63 @@
+"""A member's invitations and calendar feed follow their place on the roster
+(registered with `members.lifecycle` in `ActivitiesConfig.ready`).
+
+Moving to another branch: invited to the new branch's meetings still to come, no longer to the
+old one's. Leaving: the calendar address stops and invitations to meetings not yet held go.
+Returning: invited again to the branch's meetings still to come. The member's pages show the
+next meetings and the appraisals (registered with `members.sections`).
+"""
+from django.db.models import Q
+from django.utils import timezone
+
+from activities import selectors
+from activities.models import Attendance, CalendarFeed, Meeting
+from members import lifecycle
+from members.sections import section
+
+
+def future_invitations_withdraw(*, member, branch=None, now=None):
+    """Drop the member from planned meetings that have not started (of `branch` if given)."""
+    rows = Attendance.objects.filter(member=member, status=Attendance.Status.INVITED,
+                                     meeting__status=Meeting.Status.PLANNED,
+                                     meeting__starts_at__gt=now or timezone.now())
+    if branch is not None:
+        rows = rows.filter(meeting__branch=branch)
+    return rows.delete()[0]
+
+
+def future_invitations_add(*, member, now=None):
+    """Invite the member to their branch's planned meetings still to come: the branch's own
+    meetings and those of their party group, as planning a meeting would have."""
+    meetings = Meeting.objects.filter(
+        branch_id=member.branch_id, status=Meeting.Status.PLANNED,
+        starts_at__gt=now or timezone.now()).filter(
+        Q(group__isnull=True) | Q(group_id=member.group_id)).values_list("pk", flat=True)
+    Attendance.objects.bulk_create([Attendance(meeting_id=pk, member=member) for pk in meetings],
+                                   ignore_conflicts=True)
+
+
+@lifecycle.follow
+class MeetingsFollowMembership:
+    @staticmethod
+    def moved(*, member, from_branch):
+        future_invitations_withdraw(member=member, branch=from_branch)
+        future_invitations_add(member=member)
+
+    @staticmethod
+    def left(*, member, now):
+        CalendarFeed.objects.filter(member=member, revoked_at__isnull=True).update(revoked_at=now)
+        future_invitations_withdraw(member=member, now=now)
+
+    @staticmethod
+    def returned(*, member):
+        future_invitations_add(member=member)
+
+
+@section("me", "upcoming_meetings")
+def upcoming_meetings(member):
+    return selectors.upcoming_meetings_for(member, limit=5)
+
+
+@section("member_detail", "appraisals")
+def appraisals(member):
+    return selectors.appraisal_grades_for(member)
