@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.validators import mask_id_number
 from organizations.scope import Role, grants_of
-from portal.login_protection import client_ip
+from organizations.login_protection import client_ip
 
 # Access events other apps record; the key is stored in additional_data["event"].
 ACCESS_EVENTS = {

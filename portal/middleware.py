@@ -2,7 +2,7 @@ import auditlog.middleware
 from django.conf import settings
 from django.utils import translation
 
-from portal.login_protection import client_ip
+from organizations.login_protection import client_ip
 
 
 class LanguageMiddleware:
