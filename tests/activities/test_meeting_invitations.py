@@ -1,9 +1,7 @@
 """Recording a meeting as a secretary does it: who is invited, where to start, namesakes."""
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,13 +14,7 @@ from organizations.models import CommitteeSeat
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def plan(world, codes, group=None):

@@ -1,25 +1,18 @@
 """A joint-committee seat for a unit whose agreement ended asks for a confirmation; 人次 are
 whole numbers wherever a contribution is listed."""
-from datetime import date, datetime
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from pairing.factories import AgreementFactory, ContributionFactory, UnitFactory
 from pairing.models import Contribution, JointCommitteeSeat
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def seat_data(world, unit, **changes):
@@ -30,14 +23,15 @@ def seat_data(world, unit, **changes):
 
 def test_a_unit_whose_agreement_just_ended_is_warned_then_confirmed(world, client_as):
     unit = UnitFactory(street=world.street, name="区人民医院")
-    AgreementFactory(community=world.community, unit=unit, starts_on=date(2023, 11, 20),
-                     signed_on=date(2023, 11, 20), ends_on=date(2026, 11, 19))
+    ended = timezone.localdate() - timedelta(days=2)
+    AgreementFactory(community=world.community, unit=unit, starts_on=ended - timedelta(days=1095),
+                     signed_on=ended - timedelta(days=1095), ends_on=ended)
     client = client_as(world.users["staff"])
     url = reverse("pairing:joint_seat_create")
     warned = client.post(url, seat_data(world, unit))
     assert warned.status_code == 200 and not JointCommitteeSeat.objects.exists()
     html = warned.content.decode()
-    assert "共建协议已于 2026年11月19日 结束" in html
+    assert f"共建协议已于 {ended.year}年{ended.month}月{ended.day}日 结束" in html
     assert 'type="checkbox" name="confirm_without_agreement"' in html
     confirmed = client.post(url, seat_data(world, unit, confirm_without_agreement="on"))
     assert confirmed.status_code == 302 and JointCommitteeSeat.objects.count() == 1
@@ -45,7 +39,9 @@ def test_a_unit_whose_agreement_just_ended_is_warned_then_confirmed(world, clien
 
 def test_a_unit_with_an_agreement_in_force_is_not_warned(world, client_as):
     unit = UnitFactory(street=world.street)
-    AgreementFactory(community=world.community, unit=unit)  # 2025-01-10 → 2028-01-09
+    today = timezone.localdate()
+    AgreementFactory(community=world.community, unit=unit, signed_on=today - timedelta(days=365),
+                     starts_on=today - timedelta(days=365), ends_on=today + timedelta(days=730))
     response = client_as(world.users["staff"]).post(reverse("pairing:joint_seat_create"),
                                                      seat_data(world, unit))
     assert response.status_code == 302

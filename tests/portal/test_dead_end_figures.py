@@ -1,23 +1,14 @@
 """Figures that open their lists, a bulletin that reads right, tables that scroll on a phone."""
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from portal.factories import RectificationFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def figure_link(html, label):
