@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.normalize import normalize_name
 from organizations.models import CommitteeSeat, Grant, Grid, Node
-from organizations.scope import STAFF_ROLES, Role, scope_q
+from organizations.scope import Role
 from portal.forms import MemberChoiceField
 
 
@@ -38,7 +38,7 @@ class NodeMoveForm(forms.Form):
         self.node = node
         parent_kind = Node.PARENT_KIND[node.kind]
         self.fields["new_parent"].queryset = (
-            Node.objects.editable_by(user).active().filter(kind=parent_kind)
+            Node.objects.shaped_by(user).active().filter(kind=parent_kind)
             .exclude(pk=node.parent_id).exclude(path__startswith=node.path)
         )
 
@@ -108,7 +108,7 @@ class AccountForm(forms.Form):
     def __init__(self, *args, community, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = (
-            Node.objects.filter(scope_q(user, "path", STAFF_ROLES)).active()
+            Node.objects.managed_by_staff(user).active()
             .filter(path__startswith=community.path,
                     kind__in=[Node.Kind.COMMUNITY, Node.Kind.BRANCH])
         )

@@ -11,7 +11,7 @@ from activities import selectors, services
 from activities.forms import ActivityForm, ParticipationFormSet
 from activities.models import ActivityPhoto, CommunityActivity
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, has_role, require_grant
+from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, has_role, require_grant
 from portal.request_params import day_param, id_param, page_param
 from portal.uploads import serve_file
 
@@ -99,7 +99,7 @@ def activity_detail(request, pk):
         "activity": activity, "participations": participations,
         "total_hours": participations.aggregate(total=Sum("hours"))["total"] or 0,
         "units": activity.units.all(), "photos": activity.photos.all(),
-        "can_edit": CommunityActivity.objects.editable_by(request.user).filter(pk=pk).exists()})
+        "can_edit": covers(request.user, activity.community.path, WRITE_ROLES)})
 
 
 @require_grant(*ACTIVITY_READ_ROLES)

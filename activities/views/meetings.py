@@ -14,7 +14,7 @@ from activities import checkin, selectors, services
 from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
 from activities.views.community import list_narrowing
-from organizations.scope import WRITE_ROLES, has_role, require_grant
+from organizations.scope import WRITE_ROLES, covers, has_role, require_grant
 from portal.request_params import page_param
 from portal.uploads import serve_file
 
@@ -123,7 +123,7 @@ def meeting_detail(request, pk):
         meeting = selectors.meeting_for_page(queryset, pk, request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
-    can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
+    can_edit = covers(request.user, meeting.branch.path, WRITE_ROLES)
     return render(request, "activities/meeting_detail.html", {
         "meeting": meeting, "can_edit": can_edit,
         "warnings": selectors.quorum_warnings(meeting)

@@ -66,9 +66,9 @@ def test_grids_are_editable_by_staff_not_by_secretaries(world):
 
 
 def test_only_community_staff_manage_grants(world):
-    assert Grant.objects.editable_by(world.users["staff"]).exists()
-    assert not Grant.objects.editable_by(world.users["official"]).exists()
-    assert not Grant.objects.editable_by(world.users["secretary"]).exists()
+    assert Grant.objects.managed_by_staff(world.users["staff"]).exists()
+    assert not Grant.objects.managed_by_staff(world.users["official"]).exists()
+    assert not Grant.objects.managed_by_staff(world.users["secretary"]).exists()
 
 
 @pytest.mark.parametrize("role", ["staff_other", "official_other", "member"])
