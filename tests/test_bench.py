@@ -112,9 +112,10 @@ def test_the_tree_lists_groups_only_under_a_root_branch(world, client_as):
 
     MemberFactory(branch=world.branch, group=None)
     [street] = tree_for(world.users["official"])
-    assert street.counts_text == "2 个支部 · 1 个党小组 · 2 名党员"
+    # B1, its sibling B2 in C1, and C2's branch.
+    assert street.counts_text == "3 个支部 · 1 个党小组 · 2 名党员"
     community = next(node for node in street.tree_children if node == world.community)
-    [branch] = community.tree_children
+    [branch] = [node for node in community.tree_children if node == world.branch]
     assert branch.counts_text == "1 个党小组 · 2 名党员" and branch.tree_children == []
     assert branch.url == world.branch.get_absolute_url()
 

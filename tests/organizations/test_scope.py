@@ -13,7 +13,7 @@ def names(queryset):
 
 def test_staff_see_their_community_and_nothing_else(world):
     visible = names(Node.objects.visible_to(world.users["staff"]))
-    assert visible == {"兰新社区党委", "兰新社区第一党支部", "第一党小组"}
+    assert visible == {"兰新社区党委", "兰新社区第一党支部", "第一党小组", "兰新社区西区党支部"}
 
 
 def test_street_official_sees_the_whole_street_only(world):
