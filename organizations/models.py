@@ -6,12 +6,39 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.rules import NodeRule, most_specific
 from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, WRITE_ROLES, Role,
                                  granted_paths, scope_q)
+
+
+# Sent after a write that bypasses the model signals (`update()`, `bulk_create()`,
+# `bulk_update()`) on a model whose queryset derives from `BulkWriteSignallingQuerySet`: caches
+# of figures computed from those rows (activities.compliance_cache) listen to it.
+bulk_written = Signal()
+
+
+class BulkWriteSignallingQuerySet(models.QuerySet):
+    """Bulk writes announce themselves (`bulk_written`), as save() and delete() do with the
+    model signals, so a cache of figures read from these rows cannot miss them."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        bulk_written.send(sender=self.model, fields=tuple(kwargs))
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        bulk_written.send(sender=self.model, fields=None)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        bulk_written.send(sender=self.model, fields=tuple(fields))
+        return rows
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -49,7 +76,7 @@ class ScopedQuerySet(models.QuerySet):
         return self._granted(user, STREET_ROLES)
 
 
-class NodeQuerySet(ScopedQuerySet):
+class NodeQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     scope_path = "path"
 
     # Nodes are shaped by every read role, not by the record keepers: see `shaped_by`.
@@ -247,7 +274,7 @@ class TermRule(NodeRule):
         return rule.years if rule else 3
 
 
-class SeatQuerySet(ScopedQuerySet):
+class SeatQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), term_start__lte=on)
