@@ -213,6 +213,23 @@ def load_facts(branches, first, last):
     return kinds, facts
 
 
+def year_facts(branches, first, last, memo=None):
+    """`load_facts` for these branches from `first` to `last`, reusing facts of the
+    same branches already in `memo` (a dict one page shares between its panels and its ranking:
+    the facts are the costly part) that start no later and end on the same day, or, when `last`
+    is today or later, end no earlier (nothing is held after today)."""
+    ids = frozenset(branch.pk for branch in branches)
+    loaded = memo.setdefault("facts", {}) if memo is not None else {}
+    today = timezone.localdate()
+    for (loaded_ids, loaded_first, loaded_last), facts in loaded.items():
+        if loaded_ids == ids and loaded_first <= first and (
+                last == loaded_last or today <= last <= loaded_last):
+            return facts
+    facts = load_facts(branches, first, last)
+    loaded[(ids, first, last)] = facts
+    return facts
+
+
 def _founding_days(branch, groups):
     days = {None: branch.founded_on}
     for group_id, founded_on in groups.items():

@@ -14,24 +14,35 @@ A version is replaced at once (the writing request sees its own change) and agai
 the commit: figures another request read from before the commit were stored under the version
 of that moment, which nobody asks for once the commit's replacement is made.
 
-Writes that bypass the model signals (bulk inserts of the demo and bench seeding, `restore`)
-call `changed()` themselves.
+What the figures depend on is `INPUT_MODELS` (and of a node, `NODE_FIELDS`): the tables
+`compliance.load_facts` reads. tests/activities/test_compliance_cache.py records the tables and
+node columns load_facts queries and fails when they differ from these lists, so a new input
+cannot go stale silently.
+
+Writes that bypass the model signals: `update()`, `bulk_create()` and `bulk_update()` on the
+input models send `organizations.models.bulk_written`, which replaces the global version.
+`restore`, and bulk inserts into the meetings' kinds (the through table), call `changed()`
+themselves. A data migration that touches an input (historical models have no custom querysets)
+ends with `migrations.RunPython(compliance_cache.migration_changed, migrations.RunPython.noop)`.
+
+Every key also holds `code_version()`, a digest of the code that computes the figures (this
+module, `activities/compliance.py` and the module of each `compute`): a deploy with changed
+code never reads pickles the old code stored.
 """
 import hashlib
+import sys
 import uuid
+from functools import cache as memoize
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from kernel.paths import community_id_of
+
 TIMEOUT = 24 * 3600
 EVERYWHERE = "all"
-
-
-def community_of(path):
-    """The community's id from the materialized path of a node at or below it
-    ("/street/community/branch/…/")."""
-    return int(path.strip("/").split("/")[1])
 
 
 def _version_key(scope):
@@ -48,6 +59,20 @@ def _versions(scopes):
     return [found[key] for key in keys]
 
 
+@memoize
+def _source_digest(module_name):
+    module = sys.modules.get(module_name)
+    path = getattr(module, "__file__", None)
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12] if path else module_name
+
+
+def code_version(compute=None):
+    """A digest of the code the cached figures come from."""
+    modules = [__name__, "activities.compliance", getattr(compute, "__module__", None)]
+    return hashlib.sha1(repr([_source_digest(name) for name in modules if name])
+                        .encode()).hexdigest()[:12]
+
+
 def cached_by_community(name, parts, community_ids, compute):
     """{community id: value} for these communities. A community's value is what `compute`
     returned for it under the same name and parts at the same versions; the communities without
@@ -59,7 +84,8 @@ def cached_by_community(name, parts, community_ids, compute):
         computed = compute(community_ids)
         return {pk: computed.get(pk) for pk in community_ids}
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    keys = {pk: f"compliance:{name}:{pk}:{global_version}:{version}:{digest}"
+    code = code_version(compute)
+    keys = {pk: f"compliance:{name}:{code}:{pk}:{global_version}:{version}:{digest}"
             for pk, version in zip(community_ids, versions)}
     found = cache.get_many(list(keys.values()))
     values = {pk: found[key][0] for pk, key in keys.items() if key in found}
@@ -97,6 +123,11 @@ def changed(scope=EVERYWHERE):
     transaction.on_commit(replace)
 
 
+def migration_changed(apps, schema_editor):
+    """RunPython step for a data migration that touches an input of the figures."""
+    changed()
+
+
 def _meeting_saving(sender, instance, raw=False, **kwargs):
     # A meeting moved to another branch (the admin allows it) leaves figures behind in the
     # community it left as well.
@@ -109,7 +140,7 @@ def _meeting_changed(sender, instance, **kwargs):
 
     branches = {instance.branch_id, getattr(instance, "_compliance_left", None)} - {None}
     paths = Node.objects.filter(pk__in=branches).values_list("path", flat=True)
-    for community_id in {community_of(path) for path in paths} or {EVERYWHERE}:
+    for community_id in {community_id_of(path) for path in paths} or {EVERYWHERE}:
         changed(community_id)
 
 
@@ -129,6 +160,9 @@ def _structure_changed(sender, **kwargs):
 # What of a node the figures depend on; editing its address or phone leaves them as they are
 # (staff edit branches all day, and every street's figures would be computed anew each time).
 NODE_FIELDS = ("kind", "parent_id", "path", "archived_at", "founded_on")
+# The models compliance.load_facts reads (test_compliance_cache checks it against its queries).
+INPUT_MODELS = ("activities.Meeting", "activities.Meeting_kinds", "activities.MeetingKind",
+                "activities.MeetingRule", "organizations.CommitteeSeat", "organizations.Node")
 
 
 def _node_saving(sender, instance, raw=False, **kwargs):
@@ -145,9 +179,19 @@ def _node_saved(sender, instance, **kwargs):
         changed()
 
 
+def _bulk_written(sender, fields=None, **kwargs):
+    from organizations.models import Node
+
+    if sender is Node and fields is not None and not {
+            name.removesuffix("_id") for name in fields} & {
+            name.removesuffix("_id") for name in NODE_FIELDS}:
+        return
+    changed()
+
+
 def connect():
     from activities.models import Meeting, MeetingKind, MeetingRule
-    from organizations.models import CommitteeSeat, Node
+    from organizations.models import CommitteeSeat, Node, bulk_written
 
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_meeting_changed, sender=Meeting, dispatch_uid=f"compliance-{name}")
@@ -160,3 +204,6 @@ def connect():
     post_delete.connect(_structure_changed, sender=Node, dispatch_uid="compliance-node-delete")
     m2m_changed.connect(_kinds_changed, sender=Meeting.kinds.through,
                         dispatch_uid="compliance-kinds")
+    for model in (Meeting, MeetingKind, MeetingRule, CommitteeSeat, Node):
+        bulk_written.connect(_bulk_written, sender=model,
+                             dispatch_uid=f"compliance-bulk-{model.__name__}")

@@ -55,9 +55,9 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Node.objects.editable_by(user).active().filter(kind=Node.Kind.BRANCH)
+        branches = Node.objects.shaped_by(user).active().filter(kind=Node.Kind.BRANCH)
         self.fields["branch"].queryset = branches
-        self.fields["group"].queryset = Node.objects.editable_by(user).active().filter(
+        self.fields["group"].queryset = Node.objects.shaped_by(user).active().filter(
             kind=Node.Kind.GROUP)
         self.fields["kinds"].queryset = MeetingKind.objects.all()
         self.fields["attendees"].queryset = (Member.objects.editable_by(user).active()
@@ -183,7 +183,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        communities = Node.objects.editable_by(user).active().filter(kind=Node.Kind.COMMUNITY)
+        communities = Node.objects.shaped_by(user).active().filter(kind=Node.Kind.COMMUNITY)
         if self.instance.pk:
             del self.fields["community"]
         else:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.defaults import SHIPPED_KIND_NAMES
 from kernel.uploads import ImageUploadField, UploadTo, validate_image
-from organizations.models import Node, ScopedQuerySet
+from organizations.models import BulkWriteSignallingQuerySet, Node, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import READ_ROLES, scope_q
 
@@ -33,6 +33,8 @@ class MeetingKind(models.Model):
     GROUP_MEETING = "group_meeting"
     PARTY_LECTURE = "party_lecture"
     THEME_DAY = "theme_day"
+
+    objects = BulkWriteSignallingQuerySet.as_manager()
     LIFE_MEETING = "life_meeting"
     APPRAISAL = "appraisal"
     TALK = "talk"
@@ -60,6 +62,8 @@ class MeetingKind(models.Model):
 
 class MeetingRule(NodeRule):
     """Minimum number of held meetings of a kind per period; a street or community overrides."""
+
+    objects = BulkWriteSignallingQuerySet.as_manager()
 
     kind = models.ForeignKey(MeetingKind, on_delete=models.CASCADE, related_name="rules",
                              verbose_name=_("会议类型"))
@@ -93,7 +97,7 @@ class ReminderRule(NodeRule):
         return f"{self.lead_minutes}"
 
 
-class MeetingQuerySet(ScopedQuerySet):
+class MeetingQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     scope_path = "branch__path"
 
     def visible_to(self, user):

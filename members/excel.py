@@ -114,7 +114,7 @@ def sample_workbook(user):
     (a wrong check digit on row 4), to try the import as a new user would."""
     from members.factories import make_id_number
 
-    branch = Node.objects.editable_by(user).active().filter(kind=Node.Kind.BRANCH).first()
+    branch = Node.objects.shaped_by(user).active().filter(kind=Node.Kind.BRANCH).first()
     people = [("周建国", "男", date(1948, 5, 12)), ("吴秀兰", "女", date(1952, 9, 3)),
               ("郑卫东", "男", date(1960, 1, 27)), ("王丽华", "女", date(1975, 11, 8)),
               ("冯志强", "男", date(1988, 6, 30))]
@@ -209,7 +209,7 @@ class _Lookups:
 
         # Names are looked up as normalized on both sides: "第一党支部 " or a full-width
         # bracket typed in Excel still finds the branch.
-        branches = list(Node.objects.editable_by(user).active().filter(kind=Node.Kind.BRANCH))
+        branches = list(Node.objects.shaped_by(user).active().filter(kind=Node.Kind.BRANCH))
         self.branches = {normalize_text(branch.name): branch for branch in branches}
         self.groups = {(group.parent_id, normalize_text(group.name)): group
                        for group in Node.objects.filter(

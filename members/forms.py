@@ -26,7 +26,7 @@ class MemberForm(forms.ModelForm):
         from pairing.models import Unit
 
         super().__init__(*args, **kwargs)
-        nodes = Node.objects.editable_by(user).active()
+        nodes = Node.objects.shaped_by(user).active()
         self.fields["branch"].queryset = nodes.filter(kind=Node.Kind.BRANCH)
         self.fields["group"].queryset = nodes.filter(kind=Node.Kind.GROUP)
         self.fields["grid"].queryset = Grid.objects.filter(
@@ -79,7 +79,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, user, member, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = (
-            Node.objects.editable_by(user).active().filter(kind=Node.Kind.BRANCH)
+            Node.objects.shaped_by(user).active().filter(kind=Node.Kind.BRANCH)
             .exclude(pk=member.branch_id))
 
 

@@ -10,7 +10,7 @@ from kernel.normalize import normalize_id_number, normalize_name
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
-from organizations.scope import scope_q, READ_ROLES, WRITE_ROLES
+from organizations.scope import READ_ROLES, scope_q
 
 ETHNIC_GROUPS = [
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -49,9 +49,6 @@ class MemberQuerySet(ScopedQuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(scope_q(user, self.scope_path, READ_ROLES) | Q(user=user))
-
-    def editable_by(self, user):
-        return self.filter(scope_q(user, self.scope_path, WRITE_ROLES))
 
     def active(self):
         return self.filter(left_on__isnull=True)
@@ -259,6 +256,8 @@ class Transfer(models.Model):
 
 class PostQuerySet(ScopedQuerySet):
     scope_path = "community__path"
+    # The post catalogue is kept by community staff; secretaries and members read it.
+    secretaries_write = False
 
     def open(self):
         return self.filter(archived_at__isnull=True)

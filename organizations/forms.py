@@ -6,7 +6,7 @@ from kernel.forms import MemberChoiceField
 from kernel.normalize import normalize_name
 from organizations import occupants
 from organizations.models import CommitteeSeat, Grant, Grid, Node
-from organizations.scope import STAFF_ROLES, Role, scope_q
+from organizations.scope import Role
 
 
 class DateInput(forms.DateInput):
@@ -39,7 +39,7 @@ class NodeMoveForm(forms.Form):
         self.node = node
         parent_kind = Node.PARENT_KIND[node.kind]
         self.fields["new_parent"].queryset = (
-            Node.objects.editable_by(user).active().filter(kind=parent_kind)
+            Node.objects.shaped_by(user).active().filter(kind=parent_kind)
             .exclude(pk=node.parent_id).exclude(path__startswith=node.path)
         )
 
@@ -104,7 +104,7 @@ class AccountForm(forms.Form):
     def __init__(self, *args, community, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = (
-            Node.objects.filter(scope_q(user, "path", STAFF_ROLES)).active()
+            Node.objects.managed_by_staff(user).active()
             .filter(path__startswith=community.path,
                     kind__in=[Node.Kind.COMMUNITY, Node.Kind.BRANCH])
         )

@@ -6,35 +6,102 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.paths import path_ids
 from organizations.rules import NodeRule, most_specific
-from organizations.scope import READ_ROLES, WRITE_ROLES, Role, scope_q
+from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, WRITE_ROLES, Role,
+                                 granted_paths, scope_q)
+
+
+# Sent after a write that bypasses the model signals (`update()`, `bulk_create()`,
+# `bulk_update()`) on a model whose queryset derives from `BulkWriteSignallingQuerySet`: caches
+# of figures computed from those rows (activities.compliance_cache) listen to it.
+bulk_written = Signal()
+
+
+class BulkWriteSignallingQuerySet(models.QuerySet):
+    """Bulk writes announce themselves (`bulk_written`), as save() and delete() do with the
+    model signals, so a cache of figures read from these rows cannot miss them."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        bulk_written.send(sender=self.model, fields=tuple(kwargs))
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        bulk_written.send(sender=self.model, fields=None)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        bulk_written.send(sender=self.model, fields=tuple(fields))
+        return rows
 
 
 class ScopedQuerySet(models.QuerySet):
-    """Base queryset of every scoped model: set `scope_path` to the lookup of its node's path."""
+    """Base queryset of every scoped model: set `scope_path` to the lookup of its node's path.
+
+    The scope vocabulary, meaning the same on every model (views call these, never `scope_q`):
+    - `visible_to(user)`: the rows the user may read. Read roles by default; a model may widen
+      it to a member's own records or narrow it for personal data, and says so.
+    - `editable_by(user)`: the rows the record keepers write: community staff and branch
+      secretaries (WRITE_ROLES). A model whose records secretaries must not write sets
+      `secretaries_write = False`, and then `editable_by` refuses to answer.
+    - `managed_by_staff(user)`: the rows community staff write (STAFF_ROLES).
+    - `overseen_by(user)`: the rows under a street official's grant (STREET_ROLES).
+    """
 
     scope_path = "node__path"
+    secretaries_write = True
+
+    def _granted(self, user, roles):
+        return self.filter(scope_q(user, self.scope_path, roles))
 
     def visible_to(self, user):
-        return self.filter(scope_q(user, self.scope_path, READ_ROLES))
+        return self._granted(user, READ_ROLES)
 
     def editable_by(self, user):
-        return self.filter(scope_q(user, self.scope_path, WRITE_ROLES))
+        if not self.secretaries_write:
+            raise TypeError(f"{self.model.__name__}: branch secretaries do not write these "
+                            "records; use managed_by_staff() or overseen_by().")
+        return self._granted(user, WRITE_ROLES)
+
+    def managed_by_staff(self, user):
+        return self._granted(user, STAFF_ROLES)
+
+    def overseen_by(self, user):
+        return self._granted(user, STREET_ROLES)
 
 
-class NodeQuerySet(ScopedQuerySet):
+class NodeQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     scope_path = "path"
+
+    # Nodes are shaped by every read role, not by the record keepers: see `shaped_by`.
+    secretaries_write = False
 
     def active(self):
         return self.filter(archived_at__isnull=True)
 
-    def editable_by(self, user):
-        # Street officials shape their street's tree; staff and secretaries their own part.
-        return self.filter(scope_q(user, self.scope_path, READ_ROLES))
+    def shaped_by(self, user):
+        """Nodes the user may shape (edit, add children to, choose as a place for records):
+        street officials their street's tree, staff and secretaries their own part."""
+        return self._granted(user, READ_ROLES)
+
+    def summarized_for(self, user):
+        """Nodes at or above one of the user's grants: the street pages (bulletin, ranking)
+        that anyone with a grant inside the street reads, each community checking its place."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(path__in={granted[:end + 1]
+                                     for granted in granted_paths(user, READ_ROLES)
+                                     for end, char in enumerate(granted)
+                                     if char == "/" and end})
 
     def under(self, node):
         return self.filter(path__startswith=node.path)
@@ -122,6 +189,11 @@ class Node(models.Model):
                     path=Concat(Value(expected), Substr(F("path"), len(old) + 1)))
             self.path = expected
 
+    @property
+    def parent_path(self):
+        """"/1/7/42/" → "/1/7/": the parent's path, read from this node's own ("" for a root)."""
+        return self.path[:self.path.rstrip("/").rfind("/") + 1] if self.parent_id else ""
+
     def ancestor_ids(self):
         """Primary keys from the root down to this node, itself included."""
         return path_ids(self.path)
@@ -203,7 +275,7 @@ class TermRule(NodeRule):
         return rule.years if rule else 3
 
 
-class SeatQuerySet(ScopedQuerySet):
+class SeatQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), term_start__lte=on)
@@ -260,10 +332,8 @@ class CommitteeSeat(models.Model):
 
 
 class GrantQuerySet(ScopedQuerySet):
-    def editable_by(self, user):
-        from organizations.scope import STAFF_ROLES
-
-        return self.filter(scope_q(user, self.scope_path, STAFF_ROLES))
+    # Accounts of colleagues and secretaries are kept by community staff only.
+    secretaries_write = False
 
 
 class Grant(models.Model):

@@ -11,7 +11,7 @@ from organizations import occupants, selectors, services
 from organizations.forms import (AccountForm, ArchiveForm, GridForm, NodeForm, NodeMoveForm,
                                  SeatForm)
 from organizations.models import CommitteeSeat, Grant, Grid, Node
-from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, require_grant, scope_q
+from organizations.scope import READ_ROLES, STAFF_ROLES, WRITE_ROLES, covers, require_grant
 
 
 def _visible_node(request, pk):
@@ -19,7 +19,7 @@ def _visible_node(request, pk):
 
 
 def _editable_node(request, pk):
-    return get_object_or_404(Node.objects.editable_by(request.user), pk=pk)
+    return get_object_or_404(Node.objects.shaped_by(request.user), pk=pk)
 
 
 @require_grant()
@@ -38,7 +38,7 @@ def node_detail(request, pk):
     for child in children:
         child.member_count = counts.get(child.pk, 0)
     breakdown, categories = occupants.roster().breakdown(node)
-    can_edit = Node.objects.editable_by(request.user).filter(pk=node.pk).exists()
+    can_edit = covers(request.user, node.path, READ_ROLES)  # as Node.objects.shaped_by
     ancestors = list(node.ancestors())
     for ancestor in ancestors:
         # A secretary sees the community's name in the breadcrumb, not a link to a 404.
@@ -65,7 +65,7 @@ def node_detail(request, pk):
         "today": timezone.localdate(),
         "can_manage_accounts": node.kind == Node.Kind.COMMUNITY and (
             request.user.is_superuser
-            or Node.objects.filter(scope_q(request.user, "path", STAFF_ROLES), pk=node.pk).exists()),
+            or covers(request.user, node.path, STAFF_ROLES)),
     })
 
 
@@ -117,8 +117,7 @@ def _managed_from_above(request, pk):
     node = _editable_node(request, pk)
     if node.parent_id is None and not request.user.is_superuser:
         raise Http404
-    if node.parent_id and not Node.objects.editable_by(request.user).filter(
-            pk=node.parent_id).exists():
+    if node.parent_id and not covers(request.user, node.parent_path, READ_ROLES):
         raise Http404
     return node
 
@@ -225,8 +224,7 @@ def grid_edit(request, pk):
 
 def _staffed_community(request, pk):
     """A community the user administers accounts for: staff of it, or a superuser."""
-    nodes = Node.objects.all() if request.user.is_superuser else Node.objects.filter(
-        scope_q(request.user, "path", STAFF_ROLES))
+    nodes = Node.objects.managed_by_staff(request.user)
     return get_object_or_404(nodes.filter(kind=Node.Kind.COMMUNITY), pk=pk)
 
 
@@ -257,7 +255,7 @@ def account_create(request, pk):
 @require_POST
 @require_grant()
 def grant_revoke(request, pk):
-    grant = get_object_or_404(Grant.objects.editable_by(request.user).select_related("node"),
+    grant = get_object_or_404(Grant.objects.managed_by_staff(request.user).select_related("node"),
                               pk=pk)
     if grant.user_id == request.user.pk:
         messages.error(request, _("不能撤销自己的权限。"))

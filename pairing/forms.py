@@ -122,7 +122,7 @@ class JointSeatForm(CommunityChoiceMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_community(user)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).for_choice(
+        self.fields["unit"].queryset = Unit.objects.managed_by_staff(user).for_choice(
             [self.instance.unit_id])
         if self.instance.pk:
             del self.fields["community"]
@@ -196,8 +196,8 @@ class PairingForm(CommunityChoiceMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         communities = self.limit_community(user)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).active()
-        self.fields["household"].queryset = NeedyHousehold.objects.editable_by(user).active()
+        self.fields["unit"].queryset = Unit.objects.managed_by_staff(user).active()
+        self.fields["household"].queryset = NeedyHousehold.objects.managed_by_staff(user).active()
         members = selectors.members_of(communities)
         self.fields["member"].queryset = members
         self.fields["partner"].queryset = members
@@ -233,8 +233,8 @@ class ContributionForm(CommunityChoiceMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_community(user)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).active()
-        self.fields["pairing"].queryset = Pairing.objects.editable_by(user).select_related(
+        self.fields["unit"].queryset = Unit.objects.managed_by_staff(user).active()
+        self.fields["pairing"].queryset = Pairing.objects.managed_by_staff(user).select_related(
             "unit", "member", "partner", "household")
         self.fields["amount"].error_messages["invalid"] = _("请输入数字，例如 5000 或 12.5。")
         self.fields["given_on"].initial = timezone.localdate

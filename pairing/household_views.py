@@ -58,7 +58,7 @@ def household_detail(request, pk):
 
 @writers
 def household_edit(request, pk):
-    household = get_object_or_404(NeedyHousehold.objects.editable_by(request.user), pk=pk)
+    household = get_object_or_404(NeedyHousehold.objects.managed_by_staff(request.user), pk=pk)
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)
     if saved(form, lambda: services.household_save(household=form.instance)):
         messages.success(request, _("已保存。"))
@@ -111,7 +111,7 @@ def pairing_detail(request, pk):
 
 @writers
 def pairing_end(request, pk):
-    pairing = get_object_or_404(Pairing.objects.editable_by(request.user)
+    pairing = get_object_or_404(Pairing.objects.managed_by_staff(request.user)
                                 .filter(ended_on__isnull=True), pk=pk)
     form = EndForm(request.POST or None, not_before=pairing.started_on)
     if form.is_valid():
@@ -124,7 +124,7 @@ def pairing_end(request, pk):
 
 @writers
 def visit_create(request, pk):
-    pairing = get_object_or_404(Pairing.objects.editable_by(request.user), pk=pk)
+    pairing = get_object_or_404(Pairing.objects.managed_by_staff(request.user), pk=pk)
     form = CareVisitForm(request.POST or None, pairing=pairing)
     if saved(form, lambda: services.care_visit_log(visit=form.instance)):
         messages.success(request, _("已记录走访慰问。"))
@@ -157,7 +157,7 @@ def contribution_create(request):
     initial = {}
     pairing_id = id_param(request, "pairing")
     if pairing_id:
-        pairing = get_object_or_404(Pairing.objects.editable_by(request.user), pk=pairing_id)
+        pairing = get_object_or_404(Pairing.objects.managed_by_staff(request.user), pk=pairing_id)
         initial = {"pairing": pairing, "community": pairing.community, "unit": pairing.unit}
     form = ContributionForm(request.POST or None, user=request.user, initial=initial)
     contribution = saved(form, lambda: services.contribution_record(

@@ -24,14 +24,13 @@ class CommunityScopedQuerySet(ScopedQuerySet):
     """Records held by one community: street officials read them, that community's staff write."""
 
     scope_path = "community__path"
-
-    def editable_by(self, user):
-        return self.filter(scope_q(user, self.scope_path, STAFF_ROLES))
+    secretaries_write = False
 
 
 class UnitQuerySet(ScopedQuerySet):
     # A unit belongs to its street; communities it co-builds with see it through that street.
     scope_path = "street__path"
+    secretaries_write = False
 
     def visible_to(self, user):
         community_scope = scope_q(user, "communities__path", READ_ROLES)
@@ -39,9 +38,13 @@ class UnitQuerySet(ScopedQuerySet):
         return self.filter(pk__in=self.model.objects.filter(street_scope | community_scope)
                            .values("pk"))
 
-    def editable_by(self, user):
+    def managed_by_staff(self, user):
         return self.filter(pk__in=self.model.objects.filter(
             scope_q(user, "communities__path", STAFF_ROLES)).values("pk"))
+
+    def overseen_by(self, user):
+        return self.filter(pk__in=self.model.objects.filter(
+            scope_q(user, self.scope_path, STREET_ROLES)).values("pk"))
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -247,7 +250,7 @@ class JointCommitteeSeat(models.Model):
 class HouseholdQuerySet(CommunityScopedQuerySet):
     def visible_to(self, user):
         # Personal data: only the holding community's staff, never the street or secretaries.
-        return self.filter(scope_q(user, self.scope_path, STAFF_ROLES))
+        return self.managed_by_staff(user)
 
     def countable_by(self, user):
         """Households the user may count (not read): their street's or community's."""
@@ -528,8 +531,8 @@ class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(unit__in=Unit.objects.visible_to(user))
 
-    def editable_by(self, user):
-        return self.filter(unit__in=Unit.objects.editable_by(user))
+    def managed_by_staff(self, user):
+        return self.filter(unit__in=Unit.objects.managed_by_staff(user))
 
     def available(self):
         return self.filter(withdrawn_on__isnull=True, unit__archived_at__isnull=True)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kernel.uploads import serve_file
+from organizations.scope import STAFF_ROLES, covers
 from pairing import selectors, services
 from pairing.forms import NeedForm, ProjectForm, ProjectPhotoForm, ProjectUpdateForm
 from pairing.models import Need, Project, ProjectPhoto, Resource
@@ -50,7 +51,7 @@ def need_create(request):
 
 @writers
 def project_create(request, pk):
-    need = get_object_or_404(Need.objects.editable_by(request.user).open()
+    need = get_object_or_404(Need.objects.managed_by_staff(request.user).open()
                              .select_related("community"), pk=pk)
     form = ProjectForm(request.POST or None, need=need, user=request.user)
     project = saved(form, lambda: services.project_start(project=form.instance))
@@ -69,12 +70,12 @@ def project_detail(request, pk):
         "community", "unit", "need", "resource"), pk=pk)
     return render(request, "pairing/project_detail.html", {
         "project": project, "photos": project.photos.all(),
-        "can_edit": Project.objects.editable_by(request.user).filter(pk=pk).exists()})
+        "can_edit": covers(request.user, project.community.path, STAFF_ROLES)})
 
 
 @writers
 def project_update(request, pk):
-    project = get_object_or_404(Project.objects.editable_by(request.user), pk=pk)
+    project = get_object_or_404(Project.objects.managed_by_staff(request.user), pk=pk)
     form = ProjectUpdateForm(request.POST or None, instance=project)
     if saved(form, lambda: services.project_update(project=form.instance)):
         messages.success(request, _("已保存项目进展。"))
@@ -85,7 +86,7 @@ def project_update(request, pk):
 
 @writers
 def photo_create(request, pk):
-    project = get_object_or_404(Project.objects.editable_by(request.user), pk=pk)
+    project = get_object_or_404(Project.objects.managed_by_staff(request.user), pk=pk)
     form = ProjectPhotoForm(request.POST or None, request.FILES or None, project=project)
     if saved(form, lambda: services.project_photo_add(photo=form.instance)):
         messages.success(request, _("已上传照片。"))

@@ -7,7 +7,6 @@ from django.db.models.functions import ExtractYear
 
 from members.models import Member
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, scope_q
 from pairing.models import (Agreement, Contribution, JointCommitteeSeat, NeedyHousehold,
                             Pairing, Project, Resource)
 
@@ -17,8 +16,8 @@ KIND_TOTALS = {f"{kind}_total": Sum("amount", filter=Q(kind=kind), default=Decim
 
 def staff_communities(user):
     """Communities whose co-building records the user keeps (community staff; all for admins)."""
-    return Node.objects.filter(scope_q(user, "path", STAFF_ROLES), kind=Node.Kind.COMMUNITY,
-                               archived_at__isnull=True).order_by("sort_order", "name")
+    return Node.objects.managed_by_staff(user).filter(kind=Node.Kind.COMMUNITY,
+                                                  archived_at__isnull=True).order_by("sort_order", "name")
 
 
 def members_of(communities):

@@ -15,7 +15,7 @@ from kernel.forms import add_service_errors
 from kernel.request_params import id_param
 from kernel.uploads import serve_file
 from organizations.models import Node
-from organizations.scope import Role, require_grant
+from organizations.scope import STAFF_ROLES, Role, covers, require_grant
 from pairing import reports, selectors, services
 from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, ResourceForm,
                            ResourceWithdrawForm, UnitArchiveForm, UnitForm)
@@ -110,14 +110,17 @@ def unit_create(request):
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("street",
                                                                                   "grid"), pk=pk)
+    communities = list(unit.communities.order_by("sort_order"))
     return render(request, "pairing/unit_detail.html", {
         "unit": unit,
-        "communities": unit.communities.order_by("sort_order"),
+        "communities": communities,
         "record": selectors.unit_record_by_community(unit, request.user),
         "resources": unit.resources.order_by(F("withdrawn_on").asc(nulls_first=True), "category"),
         "seats": unit.joint_seats.filter(
             community__in=Node.objects.visible_to(request.user)).select_related("community"),
-        "can_edit": Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists(),
+        # As Unit.objects.managed_by_staff: staff of one of the unit's communities.
+        "can_edit": any(covers(request.user, community.path, STAFF_ROLES)
+                        for community in communities),
         "period_form": PeriodForm(initial={"start": timezone.localdate().replace(month=1, day=1),
                                            "end": timezone.localdate()}),
     })
@@ -125,7 +128,7 @@ def unit_detail(request, pk):
 
 @writers
 def unit_edit(request, pk):
-    unit = get_object_or_404(Unit.objects.editable_by(request.user), pk=pk)
+    unit = get_object_or_404(Unit.objects.managed_by_staff(request.user), pk=pk)
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if saved(form, lambda: services.unit_update(unit=form.instance)):
         messages.success(request, _("已保存。"))
@@ -136,7 +139,7 @@ def unit_edit(request, pk):
 
 @writers
 def unit_archive(request, pk):
-    unit = get_object_or_404(Unit.objects.editable_by(request.user).active(), pk=pk)
+    unit = get_object_or_404(Unit.objects.managed_by_staff(request.user).active(), pk=pk)
     blockers = services.unit_archive_blockers(unit)
     form = UnitArchiveForm(request.POST or None)
     if not blockers and saved(form, lambda: services.unit_archive(
@@ -150,7 +153,7 @@ def unit_archive(request, pk):
 @require_POST
 @writers
 def unit_restore(request, pk):
-    unit = get_object_or_404(Unit.objects.editable_by(request.user)
+    unit = get_object_or_404(Unit.objects.managed_by_staff(request.user)
                              .filter(archived_at__isnull=False), pk=pk)
     services.unit_restore(unit=unit)
     messages.success(request, _("已恢复共建单位“%(name)s”。") % {"name": unit.name})
@@ -160,7 +163,7 @@ def unit_restore(request, pk):
 @writers
 def resource_create(request, pk):
     # An archived unit offers nothing new; restore it first.
-    unit = get_object_or_404(Unit.objects.editable_by(request.user).active(), pk=pk)
+    unit = get_object_or_404(Unit.objects.managed_by_staff(request.user).active(), pk=pk)
     form = ResourceForm(request.POST or None, unit=unit)
     if saved(form, lambda: services.resource_offer(resource=form.instance)):
         messages.success(request, _("已登记资源。"))
@@ -171,7 +174,7 @@ def resource_create(request, pk):
 
 @writers
 def resource_withdraw(request, pk):
-    resource = get_object_or_404(Resource.objects.editable_by(request.user)
+    resource = get_object_or_404(Resource.objects.managed_by_staff(request.user)
                                  .filter(withdrawn_on__isnull=True).select_related("unit"), pk=pk)
     form = ResourceWithdrawForm(request.POST or None)
     if saved(form, lambda: services.resource_withdraw(
@@ -246,12 +249,12 @@ def agreement_detail(request, pk):
                                   .select_related("community", "unit"), pk=pk)
     return render(request, "pairing/agreement_detail.html", {
         "agreement": agreement, "areas": agreement.areas.all(),
-        "can_edit": Agreement.objects.editable_by(request.user).filter(pk=pk).exists()})
+        "can_edit": covers(request.user, agreement.community.path, STAFF_ROLES)})
 
 
 @writers
 def agreement_end(request, pk):
-    agreement = get_object_or_404(Agreement.objects.editable_by(request.user)
+    agreement = get_object_or_404(Agreement.objects.managed_by_staff(request.user)
                                   .filter(ended_on__isnull=True), pk=pk)
     form = EndForm(request.POST or None, not_before=agreement.signed_on)
     if form.is_valid():
@@ -283,7 +286,7 @@ def joint_seat_create(request):
 
 @writers
 def joint_seat_edit(request, pk):
-    seat = get_object_or_404(JointCommitteeSeat.objects.editable_by(request.user), pk=pk)
+    seat = get_object_or_404(JointCommitteeSeat.objects.managed_by_staff(request.user), pk=pk)
     form = JointSeatForm(request.POST or None, instance=seat, user=request.user)
     if saved(form, lambda: services.joint_seat_save(seat=form.instance)):
         messages.success(request, _("已保存。"))

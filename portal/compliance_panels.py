@@ -20,7 +20,7 @@ from activities.models import MeetingKind, Period
 from organizations.models import Node
 from portal.i18n_formats import month_label
 from portal.panel_types import Panel, path_url
-from portal.ranking import year_facts
+from activities.compliance import year_facts
 
 STATUS_LABELS = {compliance.GREEN: _("达标"), compliance.AMBER: _("进行中"),
                  compliance.RED: _("未达标"), compliance.GREY: _("未开始")}

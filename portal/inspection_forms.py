@@ -7,7 +7,6 @@ from kernel.request_params import DayField, parse_ids
 from kernel.uploads import validate_image
 from organizations.forms import DateInput
 from organizations.models import Node
-from organizations.scope import STREET_ROLES, scope_q
 from portal.models import Inspection, InspectionPoint, Rectification
 from portal.ranking import RANKING_INPUTS
 
@@ -21,8 +20,8 @@ class InspectionPointForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = Node.objects.filter(
-            scope_q(user, "path", STREET_ROLES), kind=Node.Kind.COMMUNITY).active()
+        self.fields["community"].queryset = Node.objects.overseen_by(user).filter(
+            kind=Node.Kind.COMMUNITY).active()
 
     def clean(self):
         cleaned = super().clean()
@@ -49,7 +48,7 @@ class InspectionForm(forms.Form):
         self.fields["point"].error_messages["invalid_choice"] = _(
             "只能督查本街道在用的点位。")
         self.fields["point"].queryset = (
-            InspectionPoint.objects.inspectable_by(user).active().select_related("community")
+            InspectionPoint.objects.overseen_by(user).active().select_related("community")
             .order_by("community__sort_order", "community__name", "kind", "name"))
         self.fields["point"].label_from_instance = (
             lambda point: f"{point.community.name} · {point}")

@@ -17,9 +17,8 @@ from kernel.forms import add_service_errors
 from kernel.request_params import day_param
 from kernel.uploads import serve_file
 from organizations.models import Node
-from organizations.scope import (STREET_ROLES, Role, covers, granted_paths, grants_of, has_role,
-                                 require_grant,
-                                 scope_q)
+from organizations.scope import (STAFF_ROLES, STREET_ROLES, Role, covers, has_role,
+                                 require_grant)
 from portal import services
 from portal.inspection_forms import (InspectionFilterForm, InspectionForm, InspectionPointForm,
                                      RankingWeightsForm, RectificationFilterForm,
@@ -32,17 +31,13 @@ from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
 def street_for_reader(request, pk):
     """A street whose pages (bulletin, ranking) any grant inside it may read: every community
     checks its own place, so the figures of all the street's communities are shown."""
-    street = get_object_or_404(Node.objects.filter(kind=Node.Kind.STREET), pk=pk)
-    if not request.user.is_superuser and not any(
-            path.startswith(street.path) for path in granted_paths(request.user)):
-        raise Http404
-    return street
+    return get_object_or_404(
+        Node.objects.summarized_for(request.user).filter(kind=Node.Kind.STREET), pk=pk)
 
 
 def street_for_official(request, pk):
-    nodes = Node.objects.all() if request.user.is_superuser else Node.objects.filter(
-        scope_q(request.user, "path", STREET_ROLES))
-    return get_object_or_404(nodes.filter(kind=Node.Kind.STREET), pk=pk)
+    return get_object_or_404(
+        Node.objects.overseen_by(request.user).filter(kind=Node.Kind.STREET), pk=pk)
 
 
 def is_official(user):
@@ -83,7 +78,7 @@ def point_create(request):
 
 @require_grant(Role.STREET_OFFICIAL)
 def point_edit(request, pk):
-    point = get_object_or_404(InspectionPoint.objects.inspectable_by(request.user), pk=pk)
+    point = get_object_or_404(InspectionPoint.objects.overseen_by(request.user), pk=pk)
     form = InspectionPointForm(request.POST or None, instance=point, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -200,9 +195,9 @@ def rectification_detail(request, pk):
         .prefetch_related(Prefetch("events", RectificationEvent.objects.select_related("actor"))),
         pk=pk)
     can_fix = rectification.status in (Rectification.Status.OPEN, Rectification.Status.RETURNED) \
-        and Rectification.objects.fixable_by(request.user).filter(pk=pk).exists()
+        and covers(request.user, rectification.community.path, STAFF_ROLES)
     can_review = rectification.status == Rectification.Status.FIXED \
-        and Rectification.objects.inspectable_by(request.user).filter(pk=pk).exists()
+        and covers(request.user, rectification.community.path, STREET_ROLES)
     fixes = [event for event in rectification.events.all()
              if event.action == RectificationEvent.Action.FIXED and event.photo]
     return render(request, "portal/rectification_detail.html", {
@@ -215,7 +210,7 @@ def rectification_detail(request, pk):
 @require_grant(Role.COMMUNITY_STAFF)
 def rectification_fix(request, pk):
     rectification = get_object_or_404(
-        Rectification.objects.fixable_by(request.user).select_related("inspection__point"), pk=pk)
+        Rectification.objects.managed_by_staff(request.user).select_related("inspection__point"), pk=pk)
     form = RectificationFixForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,7 +231,7 @@ def rectification_fix(request, pk):
 @require_POST
 @require_grant(Role.STREET_OFFICIAL)
 def rectification_accept(request, pk):
-    rectification = get_object_or_404(Rectification.objects.inspectable_by(request.user), pk=pk)
+    rectification = get_object_or_404(Rectification.objects.overseen_by(request.user), pk=pk)
     try:
         services.rectification_accept(rectification=rectification, actor=request.user)
     except ValidationError as error:
@@ -249,7 +244,7 @@ def rectification_accept(request, pk):
 @require_grant(Role.STREET_OFFICIAL)
 def rectification_return(request, pk):
     rectification = get_object_or_404(
-        Rectification.objects.inspectable_by(request.user).select_related("inspection__point"),
+        Rectification.objects.overseen_by(request.user).select_related("inspection__point"),
         pk=pk)
     form = RectificationReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -318,9 +313,7 @@ def ranking(request, pk):
         "inputs": [(item, weights[item.key]) for item in RANKING_INPUTS],
         "previous_week": start - timedelta(days=7),
         "next_week": start + timedelta(days=7) if end < today else None,
-        "can_edit_weights": request.user.is_superuser or any(
-            role == Role.STREET_OFFICIAL and street.path.startswith(path)
-            for path, role, _node in grants_of(request.user)),
+        "can_edit_weights": covers(request.user, street.path, STREET_ROLES),
         "chart": {"communities": [row.community.name for row in rows],
                   "scores": [float(row.score) for row in rows]},
     })

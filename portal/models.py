@@ -10,8 +10,7 @@ from kernel.paths import community_path_of
 from kernel.uploads import ImageUploadField, UploadTo, validate_image
 from organizations.models import Node, ScopedQuerySet
 from organizations.rules import NodeRule
-from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, Role, grants_of,
-                                 scope_q)
+from organizations.scope import READ_ROLES, Role, grants_of, scope_q
 
 
 class InspectionScopedQuerySet(ScopedQuerySet):
@@ -32,14 +31,8 @@ class InspectionScopedQuerySet(ScopedQuerySet):
             query |= Q(**{f"{self.scope_path}__in": secretary_communities})
         return self.filter(query)
 
-    def editable_by(self, user):
-        return self.inspectable_by(user)
-
-    def inspectable_by(self, user):
-        return self.filter(scope_q(user, self.scope_path, STREET_ROLES))
-
-    def fixable_by(self, user):
-        return self.filter(scope_q(user, self.scope_path, STAFF_ROLES))
+    # Officials inspect and accept (`overseen_by`), staff fix (`managed_by_staff`).
+    secretaries_write = False
 
 
 class InspectionPointQuerySet(InspectionScopedQuerySet):

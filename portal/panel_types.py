@@ -14,7 +14,7 @@ class DashboardScope:
     communities: list
     today: date
     street: object = None
-    # 三会一课 facts the panels and the ranking of one page load once: see ranking.year_facts.
+    # 三会一课 facts the panels and the ranking of one page load once: see activities.compliance.year_facts.
     memo: dict = field(default_factory=dict)
 
     def branches(self):

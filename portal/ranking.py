@@ -18,11 +18,11 @@ from typing import Callable
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy as _
 
 from activities import compliance, compliance_cache
+from activities.compliance import year_facts
 from activities.models import CommunityActivity, Period
 from organizations.models import Node
 from organizations.rules import rules_for
@@ -100,23 +100,6 @@ def rectifications_overdue(communities, start, end, today):
     values = {community.pk: 0 for community in communities}
     values.update({row["community_id"]: row["n"] for row in rows})
     return values
-
-
-def year_facts(branches, first, last, memo=None):
-    """`compliance.load_facts` for these branches from `first` to `last`, reusing facts of the
-    same branches already in `memo` (a dict one page shares between its panels and its ranking:
-    the facts are the costly part) that start no later and end on the same day, or, when `last`
-    is today or later, end no earlier (nothing is held after today)."""
-    ids = frozenset(branch.pk for branch in branches)
-    loaded = memo.setdefault("facts", {}) if memo is not None else {}
-    today = timezone.localdate()
-    for (loaded_ids, loaded_first, loaded_last), facts in loaded.items():
-        if loaded_ids == ids and loaded_first <= first and (
-                last == loaded_last or today <= last <= loaded_last):
-            return facts
-    facts = compliance.load_facts(branches, first, last)
-    loaded[(ids, first, last)] = facts
-    return facts
 
 
 def compliance_rate(communities, start, end, today, memo=None):

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.uploads import validate_image
-from portal.models import (Inspection, InspectionPoint, RankingWeight, Rectification,
-                           RectificationEvent)
+from organizations.scope import STREET_ROLES, covers
+from portal.models import Inspection, RankingWeight, Rectification, RectificationEvent
 
 
 @transaction.atomic
 def inspection_record(*, point, inspected_on, result, problem, photo, inspector, deadline=None):
     """Record one inspection; a failure opens a rectification for the point's community."""
     today = timezone.localdate()
-    if not InspectionPoint.objects.inspectable_by(inspector).filter(pk=point.pk).exists():
+    if not covers(inspector, point.community.path, STREET_ROLES):
         raise ValidationError({"point": _("只能督查本街道的点位。")})
     if point.archived_on:
         raise ValidationError({"point": _("该点位已停用。")})

@@ -1,10 +1,12 @@
 """Shared test data: a small world of two streets, with one user for every role.
 
 `world` is what the access matrix and most view tests use:
-- street A (光明路) with community C1 (branch B1 with group G1, grid GR1) and community C2;
+- street A (光明路) with community C1 (branch B1 with group G1, grid GR1; sibling branch B2)
+  and community C2;
 - street B (东湖) with community C3;
 - users: member (a member of B1 with a login), secretary (of B1), staff (of C1),
-  staff_other (of C2), official (of A), official_other (of B), superuser.
+  staff_other (of C2), official (of A), official_other (of B), secretary_other (of B2: a
+  secretary of another branch in the same community), superuser.
 """
 import os
 import re
@@ -20,7 +22,8 @@ from organizations.factories import (BranchFactory, CommunityFactory, GrantFacto
                                      GroupFactory, StreetFactory, UserFactory)
 from organizations.scope import Role
 
-ROLES = ["anonymous", "member", "secretary", "staff", "staff_other", "official_other", "official"]
+ROLES = ["anonymous", "member", "secretary", "secretary_other", "staff", "staff_other",
+         "official_other", "official"]
 
 
 @dataclass
@@ -35,6 +38,7 @@ class World:
     other_street: object
     other_street_community: object
     member: object
+    sibling_branch: object = None
     users: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
@@ -111,6 +115,8 @@ def world(db):
     branch = BranchFactory(parent=community, name="兰新社区第一党支部")
     group = GroupFactory(parent=branch, name="第一党小组")
     grid = GridFactory(community=community, name="第一网格")
+    # B2: the branch next door, in the same community; its secretary must not reach B1.
+    sibling_branch = BranchFactory(parent=community, name="兰新社区西区党支部")
     other_community = CommunityFactory(parent=street, name="袁庄社区党委")
     other_branch = BranchFactory(parent=other_community, name="袁庄社区第一党支部")
     other_street = StreetFactory(name="东湖街道党工委")
@@ -124,6 +130,7 @@ def world(db):
              "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True)}
     for role_name, node, role in [
         ("secretary", branch, Role.BRANCH_SECRETARY),
+        ("secretary_other", sibling_branch, Role.BRANCH_SECRETARY),
         ("staff", community, Role.COMMUNITY_STAFF),
         ("staff_other", other_community, Role.COMMUNITY_STAFF),
         ("official", street, Role.STREET_OFFICIAL),
@@ -134,7 +141,7 @@ def world(db):
     return World(street=street, community=community, branch=branch, group=group, grid=grid,
                  other_community=other_community, other_branch=other_branch,
                  other_street=other_street, other_street_community=other_street_community,
-                 member=member, users=users)
+                 member=member, sibling_branch=sibling_branch, users=users)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from activities.models import ActivityPhoto, CommunityActivity
 from kernel.request_params import day_param, id_param, page_param
 from kernel.uploads import serve_file
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, has_role, require_grant
+from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, has_role, require_grant
 
 # Community activities belong to the community: its staff record them, the street reads them.
 ACTIVITY_READ_ROLES = ("community_staff", "street_official")
@@ -99,7 +99,7 @@ def activity_detail(request, pk):
         "activity": activity, "participations": participations,
         "total_hours": participations.aggregate(total=Sum("hours"))["total"] or 0,
         "units": activity.units.all(), "photos": activity.photos.all(),
-        "can_edit": CommunityActivity.objects.editable_by(request.user).filter(pk=pk).exists()})
+        "can_edit": covers(request.user, activity.community.path, WRITE_ROLES)})
 
 
 @require_grant(*ACTIVITY_READ_ROLES)

@@ -17,7 +17,7 @@ from activities.views.community import list_narrowing
 from kernel.forms import add_service_errors
 from kernel.request_params import page_param
 from kernel.uploads import serve_file
-from organizations.scope import WRITE_ROLES, has_role, require_grant
+from organizations.scope import WRITE_ROLES, covers, has_role, require_grant
 
 PAGE_SIZE = 50
 
@@ -115,7 +115,7 @@ def meeting_detail(request, pk):
         meeting = selectors.meeting_for_page(queryset, pk, request.user)
     except Meeting.DoesNotExist:
         raise Http404 from None
-    can_edit = Meeting.objects.editable_by(request.user).filter(pk=pk).exists()
+    can_edit = covers(request.user, meeting.branch.path, WRITE_ROLES)
     return render(request, "activities/meeting_detail.html", {
         "meeting": meeting, "can_edit": can_edit,
         "warnings": selectors.quorum_warnings(meeting)

@@ -14,12 +14,12 @@ from members.forms import PointsAdjustForm, PointsRuleForm
 from members.models import Member, PointsRule
 from members.views.roster import editable_member
 from organizations.models import Node
-from organizations.scope import STREET_ROLES, require_grant, scope_q
+from organizations.scope import STREET_ROLES, require_grant
 
 
 def _street(request, pk):
-    return get_object_or_404(Node.objects.filter(
-        scope_q(request.user, "path", STREET_ROLES), kind=Node.Kind.STREET), pk=pk)
+    return get_object_or_404(Node.objects.overseen_by(request.user).filter(
+        kind=Node.Kind.STREET), pk=pk)
 
 
 @require_grant(*STREET_ROLES)

@@ -12,18 +12,19 @@ from members import selectors, services
 from members.forms import AssignForm, DeclineForm, PostForm, StaffRegistrationForm
 from members.models import Post, PostClaim, Registration
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, require_grant, scope_q
+from organizations.scope import STAFF_ROLES, covers, require_grant
 
 
-def _communities(request, roles=None):
-    nodes = Node.objects.filter(kind=Node.Kind.COMMUNITY)
-    if roles is None:
-        return nodes.visible_to(request.user)
-    return nodes.filter(scope_q(request.user, "path", roles))
+def _communities(request):
+    return Node.objects.filter(kind=Node.Kind.COMMUNITY).visible_to(request.user)
+
+
+def _staffed_communities(request):
+    return Node.objects.filter(kind=Node.Kind.COMMUNITY).managed_by_staff(request.user)
 
 
 def _staff_of(request, community):
-    return _communities(request, STAFF_ROLES).filter(pk=community.pk).exists()
+    return covers(request.user, community.path, STAFF_ROLES)
 
 
 @require_grant()
@@ -42,7 +43,7 @@ def post_board(request, pk):
 @require_POST
 @require_grant()
 def post_seed_standard(request, pk):
-    community = get_object_or_404(_communities(request, STAFF_ROLES), pk=pk)
+    community = get_object_or_404(_staffed_communities(request), pk=pk)
     created = services.posts_seed_standard(community=community)
     messages.success(request, _("已添加 %(n)d 个标准岗位。") % {"n": len(created)})
     return redirect("members:post_board", pk=community.pk)
@@ -50,7 +51,7 @@ def post_seed_standard(request, pk):
 
 @require_grant()
 def post_create(request, pk):
-    community = get_object_or_404(_communities(request, STAFF_ROLES), pk=pk)
+    community = get_object_or_404(_staffed_communities(request), pk=pk)
     form = PostForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         post = form.save()
@@ -67,8 +68,7 @@ def reverse_board(community):
 
 @require_grant()
 def post_edit(request, pk):
-    post = get_object_or_404(Post.objects.editable_by(request.user).filter(
-        scope_q(request.user, "community__path", STAFF_ROLES)), pk=pk)
+    post = get_object_or_404(Post.objects.managed_by_staff(request.user), pk=pk)
     form = PostForm(request.POST or None, instance=post, community=post.community)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -92,8 +92,7 @@ def post_detail(request, pk):
 
 
 def _staff_claim(request, pk):
-    return get_object_or_404(PostClaim.objects.filter(
-        scope_q(request.user, "post__community__path", STAFF_ROLES)).select_related(
+    return get_object_or_404(PostClaim.objects.managed_by_staff(request.user).select_related(
             "post", "member", "member__branch"), pk=pk)
 
 
@@ -145,8 +144,7 @@ def claim_record_month(request, pk):
 
 @require_grant()
 def post_assign(request, pk):
-    post = get_object_or_404(Post.objects.filter(
-        scope_q(request.user, "community__path", STAFF_ROLES)).select_related("community"),
+    post = get_object_or_404(Post.objects.managed_by_staff(request.user).select_related("community"),
         pk=pk)
     form = AssignForm(request.POST or None, post=post, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +176,7 @@ def registration_list(request, pk):
 
 @require_grant()
 def registration_create(request, pk):
-    community = get_object_or_404(_communities(request, STAFF_ROLES), pk=pk)
+    community = get_object_or_404(_staffed_communities(request), pk=pk)
     form = StaffRegistrationForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,8 +197,7 @@ def registration_create(request, pk):
 @require_POST
 @require_grant()
 def registration_decide(request, pk):
-    registration = get_object_or_404(Registration.objects.filter(
-        scope_q(request.user, "community__path", STAFF_ROLES)), pk=pk)
+    registration = get_object_or_404(Registration.objects.managed_by_staff(request.user), pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:
         services.registration_decide(registration=registration, user=request.user,

@@ -13,7 +13,7 @@ from members import duplicates, points, sections, selectors, services
 from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
-from organizations.scope import WRITE_ROLES, require_grant
+from organizations.scope import WRITE_ROLES, covers, require_grant
 
 PAGE_SIZE = 50
 
@@ -78,7 +78,7 @@ def member_detail(request, pk):
     year = timezone.localdate().year
     return render(request, "members/member_detail.html", {
         "member": member,
-        "can_edit": Member.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "can_edit": covers(request.user, member.branch.path, WRITE_ROLES),
         "transfers": member.transfers.select_related("from_branch", "to_branch", "recorded_by"),
         "claims": selectors.claims_for_member(member),
         "registrations": selectors.registrations_for_member(member),

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from organizations.scope import STAFF_ROLES, covers
 from pairing import selectors
 
 register = template.Library()
@@ -14,5 +15,8 @@ def joint_committee(context, node):
         "node": node,
         "joint_seats": selectors.joint_committee_for(node),
         "today": timezone.localdate(),
-        "can_edit_joint_committee": selectors.staff_communities(user).filter(pk=node.pk).exists(),
+        "can_edit_joint_committee": (
+            # As selectors.staff_communities, in memory.
+            node.kind == node.Kind.COMMUNITY and node.archived_at is None
+            and covers(user, node.path, STAFF_ROLES)),
     }

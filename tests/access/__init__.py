@@ -11,10 +11,27 @@ from typing import Callable
 
 
 def expect(anonymous=302, member=404, secretary=200, staff=200, staff_other=404,
-           official_other=404, official=200):
-    """Expected statuses; the defaults fit a page about something inside branch B1."""
-    return {"anonymous": anonymous, "member": member, "secretary": secretary, "staff": staff,
-            "staff_other": staff_other, "official_other": official_other, "official": official}
+           official_other=404, official=200, secretary_other=None):
+    """Expected statuses; the defaults fit a page about something inside branch B1.
+
+    `secretary_other` (the secretary of B2, a sibling branch in the same community) is derived
+    unless given: no more than B1's secretary (404 where they get 404), and 404 where an
+    outsider of C1 gets 404 (the page is about B1 or C1's records); else the same as B1's
+    secretary (a page of their own, like a list filtered to their branch)."""
+    statuses = {"anonymous": anonymous, "member": member, "secretary": secretary,
+                "staff": staff, "staff_other": staff_other, "official_other": official_other,
+                "official": official}
+    if secretary_other is not None:
+        statuses["secretary_other"] = secretary_other
+    return statuses
+
+
+def with_sibling_secretary(statuses):
+    if "secretary_other" in statuses:
+        return statuses
+    secretary, outsider = statuses["secretary"], statuses["staff_other"]
+    derived = 404 if 404 in (secretary, outsider) else secretary
+    return {**statuses, "secretary_other": derived}
 
 
 @dataclass
@@ -27,6 +44,9 @@ class Entry:
     # Extra objects the URL needs, kept in world.extra; run before each role's request, so it
     # must recreate what a previous role's request consumed.
     setup: Callable = lambda world: None
+
+    def __post_init__(self):
+        self.expect = with_sibling_secretary(self.expect)
 
     @property
     def id(self):

@@ -11,6 +11,9 @@ ANY_OFFICIAL = expect(secretary=404, staff=404, official_other=200)
 STREET_READERS = expect(staff_other=200)
 # Street writes about community C1: street A's officials only.
 STREET_WRITE = expect(secretary=404, staff=404)
+# The inspection records of community C1: every secretary of C1 reads them (the branch view lists
+# the rectifications due in their community), B2's as well as B1's.
+COMMUNITY_INSPECTIONS = expect(secretary_other=200)
 
 
 def _records(world):
@@ -52,10 +55,13 @@ ENTRIES = [
     Entry("dashboards:point_edit", point, expect=STREET_WRITE, setup=_records),
     Entry("dashboards:inspection_list", expect=ANY_GRANT, setup=_records),
     Entry("dashboards:inspection_create", expect=ANY_OFFICIAL, setup=_records),
-    Entry("dashboards:inspection_detail", inspection, setup=_records),
-    Entry("dashboards:inspection_photo", inspection, setup=_records),
+    Entry("dashboards:inspection_detail", inspection, setup=_records,
+          expect=COMMUNITY_INSPECTIONS),
+    Entry("dashboards:inspection_photo", inspection, setup=_records,
+          expect=COMMUNITY_INSPECTIONS),
     Entry("dashboards:rectification_list", expect=ANY_GRANT, setup=_records),
-    Entry("dashboards:rectification_detail", rectification, setup=_records),
+    Entry("dashboards:rectification_detail", rectification, setup=_records,
+          expect=COMMUNITY_INSPECTIONS),
     Entry("dashboards:rectification_fix", rectification, expect=COMMUNITY_WRITE,
           setup=_records),
     Entry("dashboards:rectification_accept", rectification, method="post", setup=_records,
@@ -63,7 +69,7 @@ ENTRIES = [
     Entry("dashboards:rectification_return", rectification, expect=STREET_WRITE,
           setup=_records),
     Entry("dashboards:rectification_event_photo", lambda w: {"pk": w.extra["event"].pk},
-          setup=_records),
+          setup=_records, expect=COMMUNITY_INSPECTIONS),
     Entry("dashboards:bulletin", street, expect=STREET_READERS, setup=_records),
     Entry("dashboards:ranking", street, expect=STREET_READERS, setup=_records),
     Entry("dashboards:ranking_weights", street, expect=STREET),

@@ -220,3 +220,82 @@ def test_after_the_nightly_warm_up_the_street_pages_judge_no_branch(client, worl
                 reverse("activities:compliance_street", args=[world.street.pk])):
         assert client.get(url).status_code == 200
     assert loaded == []
+
+
+def _tables_and_node_columns(queries):
+    import re
+
+    tables, node_columns = set(), set()
+    for query in queries:
+        sql = query["sql"]
+        tables |= set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql))
+        node_columns |= set(re.findall(r'"organizations_node"\."(\w+)"', sql))
+    return tables, node_columns
+
+
+def test_the_cache_listens_to_every_table_load_facts_reads(world):
+    """The dependency list is checked against what load_facts queries: a new input to the
+    figures fails here until the cache listens to it too."""
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities import compliance
+    from organizations.models import Node
+
+    HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    SeatFactory(node=world.branch)
+    branches = list(Node.objects.filter(kind=Node.Kind.BRANCH))
+    with CaptureQueriesContext(connection) as captured:
+        compliance.load_facts(branches, date(2026, 1, 1), date(2026, 11, 18))
+    tables, node_columns = _tables_and_node_columns(captured.captured_queries)
+    listened = {apps.get_model(label)._meta.db_table if "_kinds" not in label
+                else apps.get_model("activities.Meeting").kinds.through._meta.db_table
+                for label in compliance_cache.INPUT_MODELS}
+    assert tables == listened
+    # In memory, load_facts reads a branch's path (its rules) and founding date.
+    assert node_columns <= {"id", *(name for name in compliance_cache.NODE_FIELDS)}
+
+
+def test_the_table_check_can_fail():
+    tables, columns = _tables_and_node_columns([{"sql": 'SELECT "organizations_node"."phone" '
+                                                        'FROM "organizations_node" INNER JOIN '
+                                                        '"members_member" ON 1'}])
+    assert tables == {"organizations_node", "members_member"} and columns == {"phone"}
+
+
+def test_bulk_writes_to_the_inputs_replace_the_version(world):
+    from activities.models import Meeting
+    from organizations.models import Node
+
+    counter = Counter()
+    meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    assert ask(world.community, counter) == 1
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
+    assert ask(world.community, counter) == 2
+    Node.objects.filter(pk=world.branch.pk).update(founded_on=date(2020, 1, 1))
+    assert ask(world.community, counter) == 3
+    CommitteeSeat.objects.bulk_create([CommitteeSeat(
+        node=world.branch, person_name="新书记", role=CommitteeSeat.Role.SECRETARY,
+        term_start=date(2025, 1, 1), term_end=date(2030, 1, 1))])
+    assert ask(world.community, counter) == 4
+    MeetingRule.objects.filter(node__isnull=True).update(minimum=1)
+    assert ask(world.community, counter) == 5
+    # What the figures do not read leaves them cached.
+    Node.objects.filter(pk=world.branch.pk).update(name="改名的支部")
+    assert ask(world.community, counter) == 5
+
+
+def test_changed_code_never_reads_the_old_figures(world, monkeypatch):
+    counter = Counter()
+    assert ask(world.community, counter) == 1
+    assert ask(world.community, counter) == 1
+    monkeypatch.setattr(compliance_cache, "code_version", lambda compute=None: "newcode")
+    assert ask(world.community, counter) == 2
+
+
+def test_a_data_migration_step_replaces_the_version(world):
+    counter = Counter()
+    assert ask(world.community, counter) == 1
+    compliance_cache.migration_changed(None, None)
+    assert ask(world.community, counter) == 2

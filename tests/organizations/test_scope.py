@@ -13,7 +13,7 @@ def names(queryset):
 
 def test_staff_see_their_community_and_nothing_else(world):
     visible = names(Node.objects.visible_to(world.users["staff"]))
-    assert visible == {"兰新社区党委", "兰新社区第一党支部", "第一党小组"}
+    assert visible == {"兰新社区党委", "兰新社区第一党支部", "第一党小组", "兰新社区西区党支部"}
 
 
 def test_street_official_sees_the_whole_street_only(world):
@@ -66,9 +66,9 @@ def test_grids_are_editable_by_staff_not_by_secretaries(world):
 
 
 def test_only_community_staff_manage_grants(world):
-    assert Grant.objects.editable_by(world.users["staff"]).exists()
-    assert not Grant.objects.editable_by(world.users["official"]).exists()
-    assert not Grant.objects.editable_by(world.users["secretary"]).exists()
+    assert Grant.objects.managed_by_staff(world.users["staff"]).exists()
+    assert not Grant.objects.managed_by_staff(world.users["official"]).exists()
+    assert not Grant.objects.managed_by_staff(world.users["secretary"]).exists()
 
 
 @pytest.mark.parametrize("role", ["staff_other", "official_other", "member"])

@@ -135,12 +135,12 @@ def test_scope_of_the_inspection_records(world):
     assert visible(world.users["official"]).count() == 2
     assert not visible(world.users["official_other"]).exists()
     assert not visible(world.users["member"]).exists()
-    assert list(Rectification.objects.fixable_by(world.users["staff"])) == [rectification]
-    assert not Rectification.objects.fixable_by(world.users["official"]).exists()
-    assert not Rectification.objects.fixable_by(world.users["secretary"]).exists()
-    assert Rectification.objects.inspectable_by(world.users["official"]).count() == 2
-    assert not Rectification.objects.inspectable_by(world.users["staff"]).exists()
-    assert not InspectionPoint.objects.inspectable_by(world.users["official_other"]).exists()
+    assert list(Rectification.objects.managed_by_staff(world.users["staff"])) == [rectification]
+    assert not Rectification.objects.managed_by_staff(world.users["official"]).exists()
+    assert not Rectification.objects.managed_by_staff(world.users["secretary"]).exists()
+    assert Rectification.objects.overseen_by(world.users["official"]).count() == 2
+    assert not Rectification.objects.overseen_by(world.users["staff"]).exists()
+    assert not InspectionPoint.objects.overseen_by(world.users["official_other"]).exists()
 
 
 def test_an_overdue_rectification(world):
