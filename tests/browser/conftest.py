@@ -52,6 +52,12 @@ def screenshot():
 def login(live_server):
     """login(page, username) signs in through the real login form with the demo password."""
     def sign_in(page, username, password="Demo@2026"):
+        # Leave the previous page first: a request it still has in flight (a chart's data, the
+        # inbox badge) would set the previous user's session cookie again after it is cleared
+        # (every request renews the idle-timeout session), and the login page would find that
+        # user still signed in.
+        page.goto("about:blank")
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
