@@ -61,7 +61,8 @@ def _twins(world):
     _stored_as(second, id_number=first.id_number.translate(FULL_WIDTH))
     lone = MemberFactory(branch=world.branch)
     normal = lone.id_number
-    _stored_as(lone, id_number=" " + normal.lower(), name="孙\u00a0小红 ")
+    # Full-width, in 18 characters: PostgreSQL keeps the column's length, as imports met it.
+    _stored_as(lone, id_number=normal.lower().translate(FULL_WIDTH), name="孙\u00a0小红 ")
     return first, second, lone, normal
 
 
