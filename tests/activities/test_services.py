@@ -134,6 +134,7 @@ def meeting_soon(member, topic):
                           starts_at=timezone.now() + timedelta(minutes=90))
 
 
+@pytest.mark.real_clock  # the worker is another process, on the machine's clock
 def test_real_worker_sends_a_reminder_once_for_two_beat_ticks(tmp_path, member_with_email,
                                                               restore_celery):
     app = point_celery_at(settings.CELERY_BROKER_URL)
@@ -192,6 +193,7 @@ def private_redis(tmp_path):
         redis.stop()
 
 
+@pytest.mark.real_clock  # the worker is another process, on the machine's clock
 def test_redis_outage_pages_work_and_the_reminder_arrives_once_afterwards(
         tmp_path, member_with_email, private_redis, restore_celery, client):
     from organizations.factories import GrantFactory, UserFactory
@@ -207,7 +209,7 @@ def test_redis_outage_pages_work_and_the_reminder_arrives_once_afterwards(
     starts = timezone.localtime() + timedelta(minutes=90)
     started = time.monotonic()
     response = client.post(reverse("activities:meeting_create"), {
-        "branch": member_with_email.branch.pk, "kinds": ["committee_meeting"], "topic": topic,
+        "branch": member_with_email.branch.pk, "kinds": ["general_meeting"], "topic": topic,
         "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "place": "会议室", "host": "王书记"})
