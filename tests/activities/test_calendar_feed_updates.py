@@ -17,6 +17,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def _feed_calendar():
+    """The feed's window is read between the steps too: this module builds its own calendar."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
 def event_of(client, feed):
     body = client.get(reverse("activities:calendar_feed", args=[feed.token])).content
     [event] = Calendar.from_ical(body).walk("VEVENT")
