@@ -370,7 +370,7 @@ def branches_compliance(branches, span, today=None):
 
 def community_branches(community):
     return Node.objects.active().filter(kind=Node.Kind.BRANCH,
-                                        path__startswith=community.path).order_by("path")
+                                        path__startswith=community.path).order_by("sort_key")
 
 
 def street_matrix(street, year, today=None):
@@ -396,7 +396,7 @@ def months_by_community(communities, year, today=None):
 
 def street_communities(street):
     return Node.objects.active().filter(path__startswith=street.path,
-                                        kind=Node.Kind.COMMUNITY).order_by("sort_order", "path")
+                                        kind=Node.Kind.COMMUNITY).order_by("sort_key")
 
 
 def month_grid(communities, branches, kinds, facts, year, today):

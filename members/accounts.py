@@ -80,7 +80,7 @@ def format_code(code):
 def _log_per_community(members_by_branch_parent, *, user, event, extra=None):
     """One access entry per community with how many of its members: the audit trail is
     searched by community, and an entry per member would bury everything else."""
-    for community in Node.objects.filter(pk__in=members_by_branch_parent).order_by("path"):
+    for community in Node.objects.filter(pk__in=members_by_branch_parent).order_by("sort_key"):
         LogEntry.objects.log_create(
             community, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
             additional_data={"event": event, "members": members_by_branch_parent[community.pk],

@@ -104,7 +104,7 @@ def open_posts_for_member(member, communities):
                  .select_related("community", "grid").annotate(
                      taken=Count("claims", filter=Q(claims__status=PostClaim.Status.APPROVED,
                                                     claims__ended_on__isnull=True)))
-                 .order_by("community__path", "sort_order"))
+                 .order_by("community__sort_key", "sort_order"))
     mine = dict(member.post_claims.filter(ended_on__isnull=True, status__in=[
         PostClaim.Status.PENDING, PostClaim.Status.APPROVED]).values_list("post_id", "status"))
     for post in posts:

@@ -34,7 +34,7 @@ def member_export_id_numbers(*, members, user, filters):
     """
     content = excel.export_workbook(members, full_id_numbers=True)
     counts = dict(members.order_by().values_list("branch__parent").annotate(n=Count("pk")))
-    for community in Node.objects.filter(pk__in=counts).order_by("path"):
+    for community in Node.objects.filter(pk__in=counts).order_by("sort_key"):
         LogEntry.objects.log_create(
             community, force_log=True, action=LogEntry.Action.ACCESS, actor=user,
             additional_data={"event": "export_id_numbers", "members": counts[community.pk],

@@ -145,6 +145,10 @@ class Node(models.Model):
     # Materialized path of primary keys, "/1/7/42/": "everything under a node" is one
     # indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The path again, each part "sort order, primary key" zero-padded to a fixed width, so that
+    # ordering by it as text lists the tree depth first with siblings in their natural order
+    # ("/1/2/3/" before "/1/2/10/", which the path alone sorts the other way round).
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -157,7 +161,7 @@ class Node(models.Model):
     class Meta:
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
-        ordering = ["path"]
+        ordering = ["sort_key"]
         indexes = [models.Index(fields=["kind", "path"])]
 
     def __str__(self):
@@ -178,16 +182,27 @@ class Node(models.Model):
         if self.pk and self.parent_id and self.parent.path.startswith(self.path or "-"):
             raise ValidationError({"parent": _("不能移动到自己的下级组织之下。")})
 
+    # Both numbers fit ten digits (a PositiveIntegerField and a primary key).
+    SORT_KEY_PART = "{sort_order:010d}{pk:010d}"
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        expected = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if self.path != expected:
-            old = self.path
-            Node.objects.filter(pk=self.pk).update(path=expected)
-            if old:  # a move: carry the whole subtree along in one statement
-                Node.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
-                    path=Concat(Value(expected), Substr(F("path"), len(old) + 1)))
-            self.path = expected
+        parent = self.parent if self.parent_id else None
+        self._carry("path", f"{parent.path if parent else '/'}{self.pk}/")
+        self._carry("sort_key", (parent.sort_key if parent else "") + self.SORT_KEY_PART.format(
+            sort_order=self.sort_order, pk=self.pk))
+
+    def _carry(self, field, expected):
+        """Store `expected` as this node's `field`, a prefix of its descendants' (after a move,
+        or for the sort key a new sort order): the whole subtree follows in one statement."""
+        old = getattr(self, field)
+        if old == expected:
+            return
+        Node.objects.filter(pk=self.pk).update(**{field: expected})
+        if old:
+            Node.objects.filter(**{f"{field}__startswith": old}).exclude(pk=self.pk).update(
+                **{field: Concat(Value(expected), Substr(F(field), len(old) + 1))})
+        setattr(self, field, expected)
 
     @property
     def parent_path(self):

@@ -60,18 +60,19 @@ def tree_for(user, include_archived=False):
     # Party groups are two thirds of a district's nodes and each branch's page lists its own:
     # the tree shows them only under a branch that is a root (a secretary's tree); elsewhere
     # they are counted, not loaded.
-    nodes = list(visible.exclude(kind=Node.Kind.GROUP).order_by("path", "sort_order"))
+    nodes = list(visible.exclude(kind=Node.Kind.GROUP).order_by("sort_key"))
     by_pk = {node.pk: node for node in nodes}
     root_branches = [node.pk for node in nodes
                      if node.kind == Node.Kind.BRANCH and node.parent_id not in by_pk]
     if root_branches:
         groups = list(visible.filter(kind=Node.Kind.GROUP, parent_id__in=root_branches)
-                      .order_by("path", "sort_order"))
+                      .order_by("sort_key"))
         nodes += groups
         by_pk.update((group.pk, group) for group in groups)
     children = defaultdict(list)
     roots = []
-    for node in sorted(nodes, key=lambda n: (n.depth, n.sort_order, n.name)):
+    # Depth first with siblings in their natural order (Node.sort_key).
+    for node in sorted(nodes, key=lambda n: n.sort_key):
         node.branch_count = node.group_count = 0
         (children[node.parent_id] if node.parent_id in by_pk else roots).append(node)
     for node in nodes:

@@ -33,7 +33,7 @@ def tree(request):
 @require_grant()
 def node_detail(request, pk):
     node = _visible_node(request, pk)
-    children = list(node.children.order_by("archived_at", "sort_order", "name"))
+    children = list(node.children.order_by("archived_at", "sort_key"))
     counts = selectors.member_counts_by_node([node, *children])
     for child in children:
         child.member_count = counts.get(child.pk, 0)
@@ -232,7 +232,7 @@ def _staffed_community(request, pk):
 def account_list(request, pk):
     community = _staffed_community(request, pk)
     grants = (Grant.objects.filter(node__path__startswith=community.path)
-              .select_related("user", "node").order_by("node__path", "role", "user__username"))
+              .select_related("user", "node").order_by("node__sort_key", "role", "user__username"))
     return render(request, "organizations/account_list.html",
                   {"community": community, "grants": grants})
 

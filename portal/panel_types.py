@@ -26,7 +26,7 @@ class DashboardScope:
 
             self.memo["branches"] = list(
                 Node.objects.filter(kind=Node.Kind.BRANCH, path__startswith=self.node.path)
-                .order_by("sort_order", "path")
+                .order_by("sort_key")
                 .values_list("pk", "parent_id", "name", "archived_at", named=True))
         return self.memo["branches"]
 
