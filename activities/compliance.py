@@ -182,11 +182,13 @@ def load_facts(branches, first, last):
     ids = [branch.pk for branch in branches]
     with_committee = set(
         CommitteeSeat.objects.current(min(last, timezone.localdate()))
-        .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True))
+        .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True)
+        .order_by())
     groups, founded = defaultdict(list), defaultdict(dict)
     for group_id, branch_id, founded_on in (Node.objects.active()
                                             .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
-                                            .values_list("pk", "parent_id", "founded_on")):
+                                            .values_list("pk", "parent_id", "founded_on")
+                                            .order_by("pk")):
         groups[branch_id].append(group_id)
         founded[branch_id][group_id] = founded_on
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,

@@ -254,6 +254,8 @@ class MeetingPhoto(models.Model):
 
 class ActivityQuerySet(ScopedQuerySet):
     scope_path = "community__path"
+    # The community's own activities, recorded by its staff and read by the street.
+    secretaries_write = False
 
 
 class CommunityActivity(models.Model):

@@ -308,6 +308,8 @@ class Post(models.Model):
 
 class PostClaimQuerySet(ScopedQuerySet):
     scope_path = "post__community__path"
+    # Claims are approved and ended by the community's staff, as its posts are kept.
+    secretaries_write = False
 
     def holding(self):
         """Claims that take a place of the post's capacity."""
@@ -371,6 +373,8 @@ class PostServiceMonth(models.Model):
 
 class RegistrationQuerySet(ScopedQuerySet):
     scope_path = "community__path"
+    # The community's staff accept or decline who registers with it.
+    secretaries_write = False
 
     def visible_to(self, user):
         if not user.is_authenticated:

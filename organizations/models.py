@@ -244,6 +244,8 @@ class Node(models.Model):
 
 class GridQuerySet(ScopedQuerySet):
     scope_path = "community__path"
+    # A community's grids are kept by its staff (a secretary's grant is on a branch below).
+    secretaries_write = False
 
 
 class Grid(models.Model):

@@ -59,8 +59,9 @@ def node_detail(request, pk):
         "breakdown": breakdown,
         "categories": categories,
         "can_edit": can_edit,
-        # Seats and grids are kept by the community and its branches (WRITE_ROLES); a street
-        # official shapes the tree but is not shown edit links that would answer 404.
+        # Seats are kept by the node's record keepers (CommitteeSeat editable_by), grids by the
+        # community's staff (Grid managed_by_staff), which on a community node is the same
+        # test; a street official shapes the tree but is not shown edit links that answer 404.
         "can_edit_records": covers(request.user, node.path, WRITE_ROLES),
         "today": timezone.localdate(),
         "can_manage_accounts": node.kind == Node.Kind.COMMUNITY and (
@@ -210,8 +211,8 @@ def grid_create(request, pk):
 
 @require_grant()
 def grid_edit(request, pk):
-    grid = get_object_or_404(Grid.objects.editable_by(request.user).select_related("community"),
-                             pk=pk)
+    grid = get_object_or_404(Grid.objects.managed_by_staff(request.user)
+                             .select_related("community"), pk=pk)
     form = GridForm(request.POST or None, instance=grid, community=grid.community)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -13,7 +13,7 @@ from activities.models import ActivityPhoto, CommunityActivity
 from kernel.request_params import day_param, id_param, page_param
 from kernel.uploads import serve_file
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, has_role, require_grant
+from organizations.scope import STAFF_ROLES, covers, has_role, require_grant
 
 # Community activities belong to the community: its staff record them, the street reads them.
 ACTIVITY_READ_ROLES = ("community_staff", "street_official")
@@ -76,7 +76,7 @@ def activity_create(request):
 
 @require_grant(*STAFF_ROLES)
 def activity_edit(request, pk):
-    activity = get_object_or_404(CommunityActivity.objects.editable_by(request.user), pk=pk)
+    activity = get_object_or_404(CommunityActivity.objects.managed_by_staff(request.user), pk=pk)
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity,
                         user=request.user)
     formset = ParticipationFormSet(request.POST or None, instance=activity, prefix="participants",
@@ -99,7 +99,7 @@ def activity_detail(request, pk):
         "activity": activity, "participations": participations,
         "total_hours": participations.aggregate(total=Sum("hours"))["total"] or 0,
         "units": activity.units.all(), "photos": activity.photos.all(),
-        "can_edit": covers(request.user, activity.community.path, WRITE_ROLES)})
+        "can_edit": covers(request.user, activity.community.path, STAFF_ROLES)})
 
 
 @require_grant(*ACTIVITY_READ_ROLES)

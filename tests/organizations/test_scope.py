@@ -60,9 +60,9 @@ def test_street_officials_read_but_do_not_write_member_records(world):
     assert Member.objects.editable_by(world.users["secretary"]).exists()
 
 
-def test_grids_are_editable_by_staff_not_by_secretaries(world):
-    assert Grid.objects.editable_by(world.users["staff"]).get() == world.grid
-    assert not Grid.objects.editable_by(world.users["secretary"]).exists()
+def test_grids_are_kept_by_staff_not_by_secretaries(world):
+    assert Grid.objects.managed_by_staff(world.users["staff"]).get() == world.grid
+    assert not Grid.objects.managed_by_staff(world.users["secretary"]).exists()
 
 
 def test_only_community_staff_manage_grants(world):

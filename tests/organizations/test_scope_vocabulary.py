@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from members.models import Post
-from organizations.models import Grant, Node, ScopedQuerySet
+from activities.models import CommunityActivity
+from members.models import Post, PostClaim, Registration
+from organizations.models import Grant, Grid, Node, ScopedQuerySet
 from pairing.models import NeedyHousehold, Unit
 from portal.models import Rectification
 
@@ -68,7 +69,18 @@ def test_no_scoped_model_redefines_what_editable_by_means():
             model is Unit, model
 
 
-@pytest.mark.parametrize("model", [Post, Grant, Node, NeedyHousehold, Rectification, Unit])
+def test_records_held_by_a_community_are_not_written_by_secretaries():
+    """A secretary's grant is on a branch, below any community: on records held by a community,
+    `editable_by` would quietly mean "staff only", a second sense. Such models turn it off and
+    their views say `managed_by_staff`."""
+    held = [model for model, queryset in _scoped_querysets()
+            if "community__" in type(queryset).scope_path]
+    assert Grid in held and CommunityActivity in held
+    assert [model for model in held if model.objects.all().secretaries_write] == []
+
+
+@pytest.mark.parametrize("model", [Post, Grant, Node, NeedyHousehold, Rectification, Unit, Grid,
+                                   CommunityActivity, PostClaim, Registration])
 def test_models_that_secretaries_do_not_write_refuse_editable_by(world, model):
     with pytest.raises(TypeError):
         model.objects.editable_by(world.users["secretary"])
