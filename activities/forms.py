@@ -8,8 +8,7 @@ from kernel.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMult
 from kernel.uploads import validate_image
 from members.models import Member
 from organizations.forms import DateInput
-from organizations.models import Node
-from pairing.models import Unit
+from organizations.models import Node, Unit
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -277,7 +277,7 @@ class CommunityActivity(models.Model):
     held_on = models.DateField(_("活动日期"))
     place = models.CharField(_("地点"), max_length=200)
     organizer = models.CharField(_("组织者"), max_length=100)
-    units = models.ManyToManyField("pairing.Unit", blank=True, related_name="community_activities",
+    units = models.ManyToManyField("organizations.Unit", blank=True, related_name="community_activities",
                                    verbose_name=_("参与共建单位"))
     residents_count = models.PositiveIntegerField(_("参与居民人数"), default=0)
     description = models.TextField(_("活动内容"), blank=True)

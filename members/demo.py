@@ -10,7 +10,7 @@ from members import points
 from members.factories import MemberFactory, make_id_number
 from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
                             Registration)
-from organizations.models import CommitteeSeat, Grid, Node
+from organizations.models import CommitteeSeat, Grid, Node, Unit
 
 DEMO_MEMBER = "dangyuan"
 CATEGORY_WEIGHTS = [
@@ -214,7 +214,6 @@ def seed_registrations(context):
     Units come from the pairing app, which seeds after members: `seed` calls this (a no-op on
     a fresh database) and the lead calls it again once pairing has seeded.
     """
-    from pairing.models import Unit
 
     units = list(Unit.objects.filter(street=context.street, archived_at__isnull=True)
                  .order_by("pk")) if context.street else []

@@ -26,7 +26,7 @@ from kernel.xlsx import XlsxWriterBook
 from members.models import ETHNIC_GROUPS, Member
 from members.validators import birth_date_from_id, mask_id_number, validate_id_number
 from members.xlsx_rows import UnreadableWorkbook, iter_rows, sheets
-from organizations.models import Grid, Node
+from organizations.models import Grid, Node, Unit
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # (header, model field); the order is the template's column order.
@@ -205,8 +205,6 @@ class _Lookups:
     """Everything a row refers to, loaded once for the whole file."""
 
     def __init__(self, user, id_numbers):
-        from pairing.models import Unit
-
         # Names are looked up as normalized on both sides: "第一党支部 " or a full-width
         # bracket typed in Excel still finds the branch.
         branches = list(Node.objects.shaped_by(user).active().filter(kind=Node.Kind.BRANCH))

@@ -4,8 +4,7 @@ import factory
 
 from members.models import Member, Post, PostClaim, Registration
 from members.validators import id_check_char
-from organizations.factories import BranchFactory, CommunityFactory
-from pairing.factories import UnitFactory
+from organizations.factories import BranchFactory, CommunityFactory, UnitFactory
 
 
 def make_id_number(n, birth_date):

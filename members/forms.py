@@ -7,7 +7,7 @@ from kernel.normalize import normalize_id_number, normalize_name
 from kernel.paths import street_path_of
 from members.models import ActivationCode, Member, PointsRule, Post, Registration
 from organizations.forms import DateInput
-from organizations.models import Grid, Node
+from organizations.models import Grid, Node, Unit
 
 
 class MemberForm(forms.ModelForm):
@@ -23,8 +23,6 @@ class MemberForm(forms.ModelForm):
         error_messages = {"id_number": {"unique": _("该身份证号已登记在册，请勿重复录入。")}}
 
     def __init__(self, *args, user, **kwargs):
-        from pairing.models import Unit
-
         super().__init__(*args, **kwargs)
         nodes = Node.objects.shaped_by(user).active()
         self.fields["branch"].queryset = nodes.filter(kind=Node.Kind.BRANCH)
@@ -136,8 +134,6 @@ class RegistrationForm(forms.ModelForm):
         fields = ["unit", "community", "address"]
 
     def __init__(self, *args, street, **kwargs):
-        from pairing.models import Unit
-
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(street=street,
                                                            archived_at__isnull=True)
@@ -155,8 +151,6 @@ class StaffRegistrationForm(forms.ModelForm):
         fields = ["member", "unit", "address"]
 
     def __init__(self, *args, community, **kwargs):
-        from pairing.models import Unit
-
         super().__init__(*args, **kwargs)
         street_path = street_path_of(community.path)
         self.fields["member"].queryset = Member.objects.active().filter(

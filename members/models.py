@@ -117,7 +117,7 @@ class Member(models.Model):
     category = models.CharField(_("党员类别"), max_length=16, choices=Category.choices,
                                 default=Category.RETIRED)
     employer_unit = models.ForeignKey(
-        "pairing.Unit", null=True, blank=True, on_delete=models.SET_NULL,
+        "organizations.Unit", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="employees", verbose_name=_("工作单位（共建单位）"))
     employer_name = models.CharField(_("工作单位"), max_length=100, blank=True)
     branch = models.ForeignKey(
@@ -395,7 +395,7 @@ class Registration(models.Model):
     community = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
                                   related_name="registrations", verbose_name=_("报到社区"),
                                   limit_choices_to={"kind": "community"})
-    unit = models.ForeignKey("pairing.Unit", on_delete=models.PROTECT,
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT,
                              related_name="registrations", verbose_name=_("所在共建单位"))
     address = models.CharField(_("居住地址"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices,

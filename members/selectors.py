@@ -5,6 +5,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from members.models import Member, PointsEntry, Post, PostClaim, Registration
+from organizations.models import Unit
 
 
 def roster(user):
@@ -88,8 +89,6 @@ def pending_claims(community):
 
 def unit_registration_counts(community):
     """Per co-building unit: members registered with this community against its member count."""
-    from pairing.models import Unit
-
     return (Unit.objects.filter(Q(communities=community) | Q(registrations__community=community))
             .distinct().annotate(registered=Count(
                 "registrations", distinct=True,

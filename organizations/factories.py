@@ -4,7 +4,7 @@ from datetime import date
 import factory
 from django.contrib.auth import get_user_model
 
-from organizations.models import CommitteeSeat, Grant, Grid, Node
+from organizations.models import CommitteeSeat, Grant, Grid, Node, Unit
 from organizations.scope import Role
 
 
@@ -52,6 +52,24 @@ class GridFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     name = factory.Sequence(lambda n: f"第{n}网格")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        skip_postgeneration_save = True
+
+    street = factory.SubFactory(StreetFactory)
+    name = factory.Sequence(lambda n: f"共建单位{n}")
+    unit_type = Unit.UnitType.PUBLIC_INSTITUTION
+    member_count = 30
+    party_org_name = factory.LazyAttribute(lambda unit: f"{unit.name}党支部")
+    contact_name = "联络员"
+
+    @factory.post_generation
+    def communities(unit, create, extracted, **kwargs):
+        if create and extracted:
+            unit.communities.add(*extracted)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,27 +3,9 @@ from decimal import Decimal
 
 import factory
 
-from organizations.factories import CommunityFactory, StreetFactory
+from organizations.factories import CommunityFactory, StreetFactory, UnitFactory
 from pairing.models import (Agreement, CareVisit, Category, Contribution, JointCommitteeSeat,
-                            Need, NeedyHousehold, Pairing, Project, Resource, Unit)
-
-
-class UnitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Unit
-        skip_postgeneration_save = True
-
-    street = factory.SubFactory(StreetFactory)
-    name = factory.Sequence(lambda n: f"共建单位{n}")
-    unit_type = Unit.UnitType.PUBLIC_INSTITUTION
-    member_count = 30
-    party_org_name = factory.LazyAttribute(lambda unit: f"{unit.name}党支部")
-    contact_name = "联络员"
-
-    @factory.post_generation
-    def communities(unit, create, extracted, **kwargs):
-        if create and extracted:
-            unit.communities.add(*extracted)
+                            Need, NeedyHousehold, Pairing, Project, Resource)
 
 
 def _link_unit(record, create, extracted, **kwargs):

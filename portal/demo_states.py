@@ -18,7 +18,7 @@ from activities.models import Attendance, Meeting, MeetingKind
 from members.demo import DEMO_MEMBER
 from members.factories import make_id_number
 from members.models import Member, Post, PostClaim, Registration
-from organizations.models import Node
+from organizations.models import Node, Unit
 from pairing.models import Agreement, Project
 from portal.models import Inspection, InspectionPoint, Rectification, RectificationEvent
 
@@ -85,7 +85,6 @@ def _claims(context, community, staff):
 def _registrations(community, staff):
     registrations = Registration.objects.filter(community=community)
     registered = set(Registration.objects.values_list("member_id", flat=True))
-    from pairing.models import Unit
 
     unit = Unit.objects.filter(communities=community, archived_at__isnull=True) \
         .order_by("pk").first()

@@ -18,16 +18,7 @@ LAYERS = ["kernel", "organizations", "members", "activities", "pairing", "portal
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 
 # (importing module, imported package): why it still points upward.
-KNOWN_UPWARD = {
-    # The employer (Member.employer) and the registration unit are `pairing.Unit`, a model
-    # whose move to organizations needs a state-only migration of every app (see README).
-    ("members.demo", "pairing"): "Unit",
-    ("members.excel", "pairing"): "Unit",
-    ("members.factories", "pairing"): "Unit",
-    ("members.forms", "pairing"): "Unit",
-    ("members.selectors", "pairing"): "Unit",
-    ("activities.forms", "pairing"): "Unit",
-}
+KNOWN_UPWARD = {}
 
 
 def modules():
