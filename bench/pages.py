@@ -156,7 +156,7 @@ PAGES = [
     Page("达标情况 支部（支部书记）", "activities:compliance_branch", branch, user="shuji"),
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
-    Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="pairing.unit"),
+    Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="organizations.unit"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]
