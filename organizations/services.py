@@ -2,9 +2,9 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import archiving
 from organizations import occupants
 from organizations.models import Grant, Node
 
@@ -25,23 +25,14 @@ def node_archive_blockers(node):
 
 @transaction.atomic
 def node_archive(*, node, reason):
-    blockers = node_archive_blockers(node)
-    if blockers:
-        raise ValidationError(blockers)
-    node.archived_at = timezone.now()
-    node.archive_reason = reason
-    node.save(update_fields=["archived_at", "archive_reason"])
-    return node
+    return archiving.archive(node, reason=reason, blockers=node_archive_blockers(node))
 
 
 @transaction.atomic
 def node_restore(*, node):
     if node.parent_id and node.parent.archived_at:
         raise ValidationError(_("上级组织已撤销，请先恢复上级组织。"))
-    node.archived_at = None
-    node.archive_reason = ""
-    node.save(update_fields=["archived_at", "archive_reason"])
-    return node
+    return archiving.restore(node)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import archiving
 from pairing.models import (Agreement, CareVisit, Contribution, JointCommitteeSeat, Need,
                             NeedyHousehold, Pairing, Project, ProjectPhoto, Resource, Unit)
 
@@ -54,21 +55,12 @@ def unit_archive_blockers(unit):
 
 @transaction.atomic
 def unit_archive(*, unit: Unit, reason: str) -> Unit:
-    blockers = unit_archive_blockers(unit)
-    if blockers:
-        raise ValidationError(blockers)
-    unit.archived_at = timezone.now()
-    unit.archive_reason = reason
-    unit.save(update_fields=["archived_at", "archive_reason"])
-    return unit
+    return archiving.archive(unit, reason=reason, blockers=unit_archive_blockers(unit))
 
 
 @transaction.atomic
 def unit_restore(*, unit: Unit) -> Unit:
-    unit.archived_at = None
-    unit.archive_reason = ""
-    unit.save(update_fields=["archived_at", "archive_reason"])
-    return unit
+    return archiving.restore(unit)
 
 
 @transaction.atomic
