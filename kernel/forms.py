@@ -33,6 +33,20 @@ class MemberMultipleChoiceField(ModelMultipleChoiceField):
         return obj.choice_label
 
 
+def saved(form, save):
+    """Run `save` (a service call) on a valid form and return what it wrote (True for a service
+    that returns nothing). None when the form is invalid or the service refused: the service's
+    ValidationError then stands next to the fields it names (`add_service_errors`)."""
+    if not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return True if result is None else result
+
+
 def add_service_errors(form, error):
     """Put a service's ValidationError next to the fields it names, and on top of the form what
     names no field of it (or no field at all)."""

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.forms import saved
 from kernel.request_params import id_param, page_param, year_param
 from organizations.scope import Role, require_grant
 from pairing import selectors, services
 from pairing.forms import CareVisitForm, ContributionForm, EndForm, HouseholdForm, PairingForm
 from pairing.models import Contribution, NeedyHousehold, Pairing
-from pairing.views import (community_filter, form_page, readers, saved, visible_communities,
+from pairing.views import (community_filter, form_page, readers, visible_communities,
                            writers)
 
 PAGE_SIZE = 50

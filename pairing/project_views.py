@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kernel.forms import saved
 from kernel.uploads import serve_file
 from organizations.scope import STAFF_ROLES, covers
 from pairing import selectors, services
 from pairing.forms import NeedForm, ProjectForm, ProjectPhotoForm, ProjectUpdateForm
 from pairing.models import Need, Project, ProjectPhoto, Resource
-from pairing.views import (community_filter, form_page, readers, saved, visible_communities,
+from pairing.views import (community_filter, form_page, readers, visible_communities,
                            writers)
 
 

@@ -2,7 +2,6 @@
 branch secretaries and members have no pairing pages (404)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.forms import add_service_errors
+from kernel.forms import saved
 from kernel.request_params import id_param
 from kernel.uploads import serve_file
 from organizations.models import Node
@@ -24,17 +23,6 @@ from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, N
 
 readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
 writers = require_grant(Role.COMMUNITY_STAFF)
-
-
-def saved(form, save):
-    """Run a service on a valid form; model errors found there go back next to the fields."""
-    if not form.is_valid():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 def form_page(request, form, title, cancel_url, submit_label=None):

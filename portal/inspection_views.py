@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.forms import add_service_errors
+from kernel.forms import saved
 from kernel.request_params import day_param
 from kernel.uploads import serve_file
 from organizations.models import Node
@@ -116,23 +116,21 @@ def inspection_list(request):
 def inspection_create(request):
     form = InspectionForm(request.POST or None, request.FILES or None, user=request.user,
                           initial={"point": request.GET.get("point")})
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            inspection = services.inspection_record(
-                point=data["point"], inspected_on=data["inspected_on"], result=data["result"],
-                problem=data["problem"], photo=data["photo"], inspector=request.user,
-                deadline=data["deadline"])
-        except ValidationError as error:
-            add_service_errors(form, error)
+        return services.inspection_record(
+            point=data["point"], inspected_on=data["inspected_on"], result=data["result"],
+            problem=data["problem"], photo=data["photo"], inspector=request.user,
+            deadline=data["deadline"])
+    if request.method == "POST" and (inspection := saved(form, save)):
+        if inspection.failed:
+            messages.success(request, _("已记录，并向%(name)s下发整改，期限 %(date)s。") % {
+                "name": inspection.community.name,
+                "date": inspection.rectification.deadline.isoformat()})
         else:
-            if inspection.failed:
-                messages.success(request, _("已记录，并向%(name)s下发整改，期限 %(date)s。") % {
-                    "name": inspection.community.name,
-                    "date": inspection.rectification.deadline.isoformat()})
-            else:
-                messages.success(request, _("已记录：合格。"))
-            return redirect("dashboards:inspection_detail", pk=inspection.pk)
+            messages.success(request, _("已记录：合格。"))
+        return redirect("dashboards:inspection_detail", pk=inspection.pk)
     return render(request, "form_page.html", {
         "form": form, "title": _("记录督查"), "cancel_url": reverse("dashboards:inspection_list")})
 
@@ -212,16 +210,14 @@ def rectification_fix(request, pk):
     rectification = get_object_or_404(
         Rectification.objects.managed_by_staff(request.user).select_related("inspection__point"), pk=pk)
     form = RectificationFixForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rectification_fix(rectification=rectification, actor=request.user,
-                                       note=form.cleaned_data["note"],
-                                       photo=form.cleaned_data["photo"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已报告整改完成，等待街道验收。"))
-            return redirect("dashboards:rectification_detail", pk=rectification.pk)
+
+    def save():
+        return services.rectification_fix(rectification=rectification, actor=request.user,
+                                          note=form.cleaned_data["note"],
+                                          photo=form.cleaned_data["photo"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已报告整改完成，等待街道验收。"))
+        return redirect("dashboards:rectification_detail", pk=rectification.pk)
     return render(request, "form_page.html", {
         "form": form, "title": _("报告整改完成：%(point)s") % {
             "point": rectification.inspection.point},
@@ -247,15 +243,13 @@ def rectification_return(request, pk):
         Rectification.objects.overseen_by(request.user).select_related("inspection__point"),
         pk=pk)
     form = RectificationReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rectification_return(rectification=rectification, actor=request.user,
-                                          reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已退回社区重新整改。"))
-            return redirect("dashboards:rectification_detail", pk=rectification.pk)
+
+    def save():
+        return services.rectification_return(rectification=rectification, actor=request.user,
+                                             reason=form.cleaned_data["reason"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已退回社区重新整改。"))
+        return redirect("dashboards:rectification_detail", pk=rectification.pk)
     return render(request, "form_page.html", {
         "form": form, "title": _("退回整改：%(point)s") % {
             "point": rectification.inspection.point},

@@ -14,7 +14,7 @@ from activities import checkin, selectors, services
 from activities.forms import CancelForm, CheckInForForm, MeetingForm, RecordForm
 from activities.models import Meeting, MeetingKind, MeetingPhoto
 from activities.views.community import list_narrowing
-from kernel.forms import add_service_errors
+from kernel.forms import saved
 from kernel.request_params import page_param
 from kernel.uploads import serve_file
 from organizations.scope import WRITE_ROLES, covers, has_role, require_grant
@@ -57,17 +57,15 @@ def meeting_list(request):
 @require_grant(*WRITE_ROLES)
 def meeting_create(request):
     form = MeetingForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_plan(
-                branch=form.cleaned_data["branch"], kinds=form.cleaned_data["kinds"],
-                attendees=form.cleaned_data["attendees"], created_by=request.user,
-                **form.meeting_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已安排会议，参会党员将收到提醒。"))
-            return redirect(meeting)
+
+    def save():
+        return services.meeting_plan(
+            branch=form.cleaned_data["branch"], kinds=form.cleaned_data["kinds"],
+            attendees=form.cleaned_data["attendees"], created_by=request.user,
+            **form.meeting_fields())
+    if request.method == "POST" and (meeting := saved(form, save)):
+        messages.success(request, _("已安排会议，参会党员将收到提醒。"))
+        return redirect(meeting)
     return render(request, "form_page.html", {
         "form": form, "title": _("安排会议"), "cancel_url": reverse("activities:meeting_list")})
 
@@ -78,16 +76,14 @@ def meeting_edit(request, pk):
     if meeting.status != Meeting.Status.PLANNED:
         raise Http404
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=meeting, kinds=form.cleaned_data["kinds"],
-                                    attendees=form.cleaned_data["attendees"],
-                                    **form.meeting_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存。时间有变动时，参会党员会重新收到提醒。"))
-            return redirect(meeting)
+
+    def save():
+        return services.meeting_update(meeting=meeting, kinds=form.cleaned_data["kinds"],
+                                       attendees=form.cleaned_data["attendees"],
+                                       **form.meeting_fields())
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已保存。时间有变动时，参会党员会重新收到提醒。"))
+        return redirect(meeting)
     return render(request, "form_page.html", {
         "form": form, "title": _("修改会议：%(topic)s") % {"topic": meeting.topic},
         "cancel_url": meeting.get_absolute_url()})
@@ -131,16 +127,14 @@ def meeting_record(request, pk):
         raise Http404
     form = RecordForm(request.POST or None, request.FILES or None, meeting=meeting,
                       all_present=request.GET.get("start") == "present")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(meeting=meeting, minutes=form.cleaned_data["minutes"],
-                                    attendance=form.attendance(), grades=form.grades(),
-                                    photos=form.cleaned_data["photos"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("会议记录已保存。"))
-            return redirect(meeting)
+
+    def save():
+        return services.meeting_record(meeting=meeting, minutes=form.cleaned_data["minutes"],
+                                       attendance=form.attendance(), grades=form.grades(),
+                                       photos=form.cleaned_data["photos"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("会议记录已保存。"))
+        return redirect(meeting)
     return render(request, "activities/meeting_record.html", {"meeting": meeting, "form": form})
 
 
@@ -215,16 +209,14 @@ def checkin_page(request, token):
 def meeting_checkin_for(request, pk):
     meeting = _editable(request, pk)
     form = CheckInForForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_check_in(meeting=meeting, member=form.cleaned_data["member"],
-                                      by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已为%(name)s代签到。") % {
-                "name": form.cleaned_data["member"].name})
-            return redirect(meeting)
+
+    def save():
+        return services.meeting_check_in(meeting=meeting, member=form.cleaned_data["member"],
+                                         by=request.user, reason=form.cleaned_data["reason"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已为%(name)s代签到。") % {
+            "name": form.cleaned_data["member"].name})
+        return redirect(meeting)
     return render(request, "form_page.html", {
         "form": form, "title": _("代为签到：%(topic)s") % {"topic": meeting.topic},
         "cancel_url": meeting.get_absolute_url()})

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.forms import saved
 from members import points, sections, selectors, services
 from members.forms import RegistrationForm
 from members.models import Member, Post
@@ -66,16 +67,14 @@ def my_registration(request):
     street = member.branch.street
     form = RegistrationForm(request.POST or None, street=street,
                             initial={"unit": member.employer_unit, "address": member.address})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.registration_create(member=member, community=form.cleaned_data["community"],
-                                         unit=form.cleaned_data["unit"],
-                                         address=form.cleaned_data["address"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("已提交报到，等待社区审核。"))
-            return redirect("members:my_registration")
+
+    def save():
+        return services.registration_create(
+            member=member, community=form.cleaned_data["community"],
+            unit=form.cleaned_data["unit"], address=form.cleaned_data["address"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已提交报到，等待社区审核。"))
+        return redirect("members:my_registration")
     return render(request, "members/my_registration.html", {
         "member": member, "form": form,
         "registrations": selectors.registrations_for_member(member),

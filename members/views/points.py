@@ -1,13 +1,12 @@
 """Points pages: the rules (street officials edit them), adjustments and rankings."""
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.forms import add_service_errors
+from kernel.forms import saved
 from kernel.request_params import year_param
 from members import points, services
 from members.forms import PointsAdjustForm, PointsRuleForm
@@ -57,17 +56,15 @@ def points_rule_edit(request, pk, item):
 def points_adjust(request, pk):
     member = editable_member(request, pk)
     form = PointsAdjustForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.points_adjust(member=member, points_delta=form.cleaned_data["points"],
-                                   reason=form.cleaned_data["reason"],
-                                   occurred_on=form.cleaned_data["occurred_on"],
-                                   user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已调整积分。"))
-            return redirect(member)
+
+    def save():
+        return services.points_adjust(member=member, points_delta=form.cleaned_data["points"],
+                                      reason=form.cleaned_data["reason"],
+                                      occurred_on=form.cleaned_data["occurred_on"],
+                                      user=request.user)
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已调整积分。"))
+        return redirect(member)
     return render(request, "form_page.html", {
         "form": form, "title": _("调整积分：%(name)s") % {"name": member.name},
         "cancel_url": member.get_absolute_url()})

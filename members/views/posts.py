@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.forms import saved
 from members import selectors, services
 from members.forms import AssignForm, DeclineForm, PostForm, StaffRegistrationForm
 from members.models import Post, PostClaim, Registration
@@ -114,15 +115,13 @@ def claim_approve(request, pk):
 def claim_decline(request, pk):
     claim = _staff_claim(request, pk)
     form = DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_claim_decline(claim=claim, user=request.user,
-                                        reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("已退回该认领。"))
-            return redirect("members:post_board", pk=claim.post.community_id)
+
+    def save():
+        return services.post_claim_decline(claim=claim, user=request.user,
+                                           reason=form.cleaned_data["reason"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已退回该认领。"))
+        return redirect("members:post_board", pk=claim.post.community_id)
     return render(request, "form_page.html", {
         "form": form, "title": _("不同意认领：%(name)s · %(post)s") % {
             "name": claim.member.name, "post": claim.post.name},

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.forms import add_service_errors
+from kernel.forms import saved
 from kernel.request_params import page_param
 from members import duplicates, points, sections, selectors, services
 from members.filters import MemberFilter
@@ -128,14 +128,9 @@ def member_edit(request, pk):
 
 def _action_page(request, member, form, title, action):
     """A small form that calls one service; its ValidationError lands next to the fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(member)
+    if request.method == "POST" and saved(form, lambda: action(form.cleaned_data)):
+        messages.success(request, _("已保存。"))
+        return redirect(member)
     return render(request, "form_page.html", {
         "form": form, "title": f"{title}：{member.name}", "cancel_url": member.get_absolute_url()})
 
