@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kernel.dates import first_of_month_after
 from kernel.forms import add_service_errors
-from kernel.request_params import id_param, month_param, year_param
+from kernel.request_params import id_param, month_param, parse_month, year_param
 from members.dues import exports, imports, ledger, reports, services
 from members.dues.forms import (BaseForm, CorrectionForm, ExceptionForm, LedgerImportForm,
                                 PaymentForm)
@@ -173,7 +173,7 @@ def exception_new(request, pk):
 @require_grant(*WRITE_ROLES)
 def month_close(request, pk):
     branch = _branch(request, pk, write=True)
-    month = month_param(request, "month", None)
+    month = parse_month(request.POST.get("month"))
     if month is None:
         raise Http404
     try:
