@@ -2,15 +2,18 @@
 
 From the 10th of a month, each member who has not paid the month just over is reminded once
 that month, and the branch secretary once with the count of the branch. A cheap set-based
-query finds the candidates (a base in effect, no entry settling last month); the ledger then
-checks each exactly (a waived month owes nothing)."""
+query finds the candidates (a base in effect, no entry settling last month, not yet reminded
+this month, so the ticks after the first read almost nothing); the ledger then checks each
+exactly (a waived month owes nothing)."""
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from activities.models import Notification
 from activities.reminders import Reminder, register, reminder_text
 from kernel.dates import first_of_month_after
 from members.dues import ledger
@@ -21,6 +24,12 @@ from organizations.scope import Role
 
 NOTICE_DAY = 10
 SETTLING = [DuesPayment.Kind.MONTHLY, DuesPayment.Kind.BACK, DuesPayment.Kind.OPENING]
+
+
+def _reminded(model, kind):
+    """Ids of the subjects already reminded under `kind`."""
+    return Notification.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                       kind=kind).values("object_id")
 
 
 def _owing(today, members=None):
@@ -56,9 +65,9 @@ def member_arrears(now):
         return []
     found, month = [], f"{first_of_month_after(today, -1):%Y%m}"
     url = reverse("dues:mine")
-    for member_id, dues in _owing(today).items():
-        if dues.member.user_id is None:
-            continue
+    members = Member.objects.filter(user__isnull=False).exclude(
+        pk__in=_reminded(Member, f"dues_arrears:{month}"))
+    for member_id, dues in _owing(today, members).items():
         months = dues.arrears(today)
         found.append(Reminder(
             Member, member_id, dues.member.user_id, f"dues_arrears:{month}", url=url,
@@ -74,15 +83,17 @@ def branch_arrears(now):
     today = timezone.localdate(now)
     if today.day < NOTICE_DAY:
         return []
+    month = f"{first_of_month_after(today, -1):%Y%m}"
+    members = Member.objects.exclude(
+        branch_id__in=_reminded(Node, f"dues_arrears_branch:{month}"))
     counts = defaultdict(int)
-    for dues in _owing(today).values():
+    for dues in _owing(today, members).values():
         counts[dues.member.branch_id] += 1
     secretaries = defaultdict(set)
     for node_id, user_id in Grant.objects.filter(
             role=Role.BRANCH_SECRETARY, user__is_active=True,
             node_id__in=counts).values_list("node_id", "user_id"):
         secretaries[node_id].add(user_id)
-    month = f"{first_of_month_after(today, -1):%Y%m}"
     return [
         Reminder(Node, branch_id, user_id, f"dues_arrears_branch:{month}",
                  url=reverse("dues:arrears", args=[branch_id]),

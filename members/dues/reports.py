@@ -3,9 +3,12 @@ the year so far, computed from the ledgers of the members under a node (a fixed 
 queries whatever the size of the node)."""
 from datetime import date
 
+from django.db.models import Exists, OuterRef
+
 from kernel.dates import first_of_month_after
 from kernel.paths import path_ids
 from members.dues import ledger
+from members.dues.models import DuesBase, DuesPayment
 from members.models import Member
 from organizations.models import Node
 
@@ -28,7 +31,11 @@ def year_months(year, today):
 def collection(node, year, month, today):
     """{"rows": [{"name", "url_node", "month", "year"}], "total_month", "total_year"}: one row
     per child node (per member under a branch)."""
-    members = Member.objects.active().filter(branch__path__startswith=node.path) \
+    # Members with neither a base nor an entry add nothing: leave them unread (most of a
+    # district's members until every branch has set its bases).
+    has_dues = (Exists(DuesBase.objects.filter(member=OuterRef("pk")))
+                | Exists(DuesPayment.objects.filter(member=OuterRef("pk"))))
+    members = Member.objects.active().filter(has_dues, branch__path__startswith=node.path) \
         .select_related("branch")
     dues = ledger.load(members)
     depth = len(path_ids(node.path))
