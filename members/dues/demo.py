@@ -32,10 +32,14 @@ def seed(context):
                   else None)
         services.base_set(member=member, from_month=max(start, ledger.month_of(member.joined_on)),
                           category=category, income=income, note="年度核定", by=secretary)
-    owing = {members[1].pk: 7, members[2].pk: 2} if len(members) > 2 else {}
-    if len(members) > 3:
+    # The longest-serving members owe: they owed every month since the start, so seven
+    # unpaid months are the six-month list's case whatever the random joining dates.
+    by_seniority = sorted(members, key=lambda member: member.joined_on)
+    owing = {by_seniority[0].pk: 7, by_seniority[1].pk: 2} if len(members) > 5 else {}
+    others = [member for member in members if member.pk not in owing]
+    if len(others) > 1:
         services.exception_record(
-            member=members[3], from_month=start, until_month=None, amount=Decimal("0.00"),
+            member=others[0], from_month=start, until_month=None, amount=Decimal("0.00"),
             reason="重病住院，家庭困难", decided_on=start, approved_by="兰新社区党委",
             approved_on=start, by=secretary)
     for index, member in enumerate(members):
@@ -55,17 +59,17 @@ def seed(context):
                 amount=sum(dues.due(month) for month in chunk), way=DuesPayment.Way.CASH
                 if index % 2 else DuesPayment.Way.TRANSFER, paid_on=min(paid_on, today),
                 receipt_number=f"DF{chunk[0]:%Y%m}{index:03d}", by=secretary)
-    if len(members) > 4:
-        services.payment_record(member=members[4], first_month=today, last_month=None,
+    if len(others) > 1:
+        services.payment_record(member=others[1], first_month=today, last_month=None,
                                 amount=Decimal("100.00"), way=DuesPayment.Way.TRANSFER,
                                 paid_on=today, voluntary=True, by=secretary)
-        wrong = DuesPayment.objects.filter(member=members[4],
+        wrong = DuesPayment.objects.filter(member=others[1],
                                            kind=DuesPayment.Kind.MONTHLY).first()
         if wrong:
             services.correction_record(payment=wrong, reason="收据号登记错误，作废后重新登记",
                                        voids=True, by=secretary)
             services.payment_record(
-                member=members[4], first_month=wrong.first_month, last_month=wrong.last_month,
+                member=others[1], first_month=wrong.first_month, last_month=wrong.last_month,
                 amount=wrong.amount, way=wrong.way, paid_on=today,
                 receipt_number=f"{wrong.receipt_number}R", by=secretary)
     services.month_close(branch=branch, month=first_of_month_after(this_month, -2),
