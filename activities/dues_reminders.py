@@ -40,7 +40,8 @@ def _owing(today, members=None):
     settled = DuesPayment.objects.filter(
         member=OuterRef("pk"), kind__in=SETTLING, first_month__lte=last_over,
         last_month__gte=last_over).exclude(pk__in=voided)
-    candidates = ((members if members is not None else Member.objects).active().filter(dues_bases__from_month__lte=last_over)
+    members = members if members is not None else Member.objects.all()
+    candidates = (members.active().filter(dues_bases__from_month__lte=last_over)
                   .exclude(Exists(settled)).distinct().select_related("branch"))
     return {pk: dues for pk, dues in ledger.load(candidates).items()
             if last_over in dues.arrears(today)}

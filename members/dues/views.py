@@ -46,7 +46,7 @@ def ledger_page(request, pk):
     rows = []
     for member_dues in dues.values():
         found = member_dues.amount_for(month)
-        rows.append({"dues": member_dues, "member": member_dues.member,
+        rows.append({"member": member_dues.member,
                      "base": member_dues.base_for(month), "amount": found[0] if found else None,
                      "paid": month in member_dues.paid_months(),
                      "paid_through": member_dues.paid_through(),
