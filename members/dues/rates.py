@@ -57,15 +57,27 @@ class RateBook:
 
 
 def tier_for(tiers, income):
+    """(the tier `income` falls in, the bound of the tier below it or None)."""
+    below = None
     for tier in tiers:
         if tier.up_to is None or income <= tier.up_to:
-            return tier
-    return tiers[-1]
+            return tier, below
+        below = tier.up_to
+    return tiers[-1], below
+
+
+def _bound(tier, below):
+    """The tier in the standard's words: "3000 元以上至 5000 元（含）"."""
+    if below is None and tier.up_to is not None:
+        return _("%(up_to)s 元以下（含）") % {"up_to": tier.up_to}
+    if tier.up_to is None:
+        return _("%(below)s 元以上") % {"below": below} if below is not None else ""
+    return _("%(below)s 元以上至 %(up_to)s 元（含）") % {"below": below, "up_to": tier.up_to}
 
 
 def monthly_amount(category, income, tiers, unit):
     """The monthly amount for a base, with how it was computed."""
-    tier = tier_for(tiers[category], income or Decimal("0"))
+    tier, below = tier_for(tiers[category], income or Decimal("0"))
     if tier.fixed_amount is not None or category not in INCOME_CATEGORIES:
         value = tier.fixed_amount or Decimal("0")
         return Amount(value, _("%(category)s每月定额 %(amount)s 元") % {
@@ -73,9 +85,7 @@ def monthly_amount(category, income, tiers, unit):
     raw = income * tier.percent / HUNDRED
     # unit.normalize(): Decimal("0.10") would keep the fen; 0.1 rounds to the jiao.
     value = raw.quantize(unit.normalize(), rounding=ROUND_HALF_UP).quantize(FEN)
-    bound = (_("%(up_to)s 元以下（含）") % {"up_to": tier.up_to} if tier.up_to is not None
-             else _("最高档"))
-    return Amount(value, _("%(income)s 元 × %(percent)s%%（%(bound)s档，全额按该档比例），"
+    return Amount(value, _("%(income)s 元 × %(percent)s%%（%(bound)s一档，全额按该档比例），"
                            "四舍五入到%(unit)s = %(amount)s 元") % {
-        "income": income, "percent": tier.percent.normalize(), "bound": bound,
-        "unit": _("分") if unit == Decimal("0.01") else _("角"), "amount": value})
+        "income": income, "percent": tier.percent.normalize(), "bound": _bound(tier, below),
+        "unit": _("分") if unit == FEN else _("角"), "amount": value})
