@@ -19,11 +19,11 @@ from members.models import Member
 from members.xlsx_rows import UnreadableWorkbook, iter_rows
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-HEADER_MSGIDS = ["身份证号", "姓名", "党费类别", "月计算基数", "起始月份", "已缴至月份"]
-CATEGORY_BY_LABEL = {**{str(label): value for value, label in DuesCategory.choices},
-                     "在职": "employed", "离退休": "retired", "退休": "retired", "农民": "farmer",
+HEADERS = ["身份证号", "姓名", "党费类别", "月计算基数", "起始月份", "已缴至月份"]
+# The words ledgers use for the categories (the template's column takes these).
+CATEGORY_BY_LABEL = {"在职": "employed", "离退休": "retired", "退休": "retired", "农民": "farmer",
                      "学生": "student", "下岗失业": "unemployed", "失业": "unemployed",
-                     "低保": "relief", "救济": "relief"}
+                     "低保": "relief", "救济": "relief", "抚恤": "relief"}
 
 
 class ImportFileError(Exception):
@@ -41,10 +41,14 @@ class Row:
     from_month: str = ""
     paid_through: str | None = None
 
+    @property
+    def category_label(self):
+        return DuesCategory(self.category).label if self.category else ""
+
 
 def template_workbook():
     book = xlsx.workbook()
-    book.active.append(HEADER_MSGIDS)
+    book.active.append(HEADERS)
     book.active.append(["110101198001010011", "张三", "在职", "4800.00", "2026-01", "2026-10"])
     return xlsx.workbook_bytes(book)
 
@@ -69,9 +73,9 @@ def preview(upload, branch):
         raw = list(iter_rows(upload))
     except UnreadableWorkbook:
         raise ImportFileError(_("无法读取该 Excel 文件，请确认文件未损坏。"))
-    if not raw or [normalize_text(str(v or "")) for v in raw[0][1][:6]] != HEADER_MSGIDS:
+    if not raw or [normalize_text(str(v or "")) for v in raw[0][1][:6]] != HEADERS:
         raise ImportFileError(_("第一行须为模板的表头：%(headers)s。") % {
-            "headers": "、".join(HEADER_MSGIDS)})
+            "headers": "、".join(HEADERS)})
     members = {member.id_number: member for member in
                Member.objects.active().filter(branch=branch)}
     rows, seen = [], set()

@@ -1,7 +1,6 @@
 """Each member's dues month by month, computed from the records: the base in effect, the
 approved exception, the entries that settle a month. Loaded for many members at once in a
 fixed number of queries (members, bases, exceptions, payments, the rate book)."""
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -185,10 +184,3 @@ def totals(dues_by_member, months, today=None):
                 else:
                     result.collected += payment.amount
     return result
-
-
-def by_branch(dues_by_member):
-    grouped = defaultdict(dict)
-    for member_id, dues in dues_by_member.items():
-        grouped[dues.member.branch_id][member_id] = dues
-    return grouped
