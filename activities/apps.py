@@ -7,9 +7,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("组织生活与活动")
 
     def ready(self):
-        # Importing reminder_sources registers them with activities.reminders, membership
-        # with members.lifecycle; the compliance cache follows the writes of meetings, rules,
+        # Importing reminder_sources and dues_reminders registers them with
+        # activities.reminders, membership with members.lifecycle; the compliance cache follows the writes of meetings, rules,
         # seats and the tree.
-        from activities import compliance_cache, membership, reminder_sources  # noqa: F401
+        from activities import (compliance_cache, dues_reminders, membership,  # noqa: F401
+                                reminder_sources)
 
         compliance_cache.connect()

@@ -157,6 +157,11 @@ PAGES = [
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="organizations.unit"),
+    Page("党费台账（支部书记）", "dues:ledger", branch, user="shuji"),
+    Page("党费欠缴名单（支部书记）", "dues:arrears", branch, user="shuji"),
+    Page("党费收缴统计 社区（社区工作人员）", "dues:report", community, user="shequ"),
+    Page("党费收缴统计 街道（街道干部）", "dues:report", street, user="jiedao"),
+    Page("我的党费（党员）", "dues:mine", user="dangyuan"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]

@@ -37,6 +37,7 @@ STEPS = [
     "activities.demo.seed",
     "pairing.demo.seed",
     "members.demo.seed_registrations",
+    "members.dues.demo.seed",
     "portal.demo_inspections.seed_inspections",
     # Last: every state of every workflow that the random draws above may have missed.
     "portal.demo_states.seed_states",

@@ -1,0 +1,61 @@
+"""Collection per branch, community and street: expected, settled, arrears for a month and for
+the year so far, computed from the ledgers of the members under a node (a fixed number of
+queries whatever the size of the node)."""
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+
+from kernel.dates import first_of_month_after
+from kernel.paths import path_ids
+from members.dues import ledger
+from members.dues.models import DuesBase, DuesPayment
+from members.models import Member
+from organizations.models import Node
+
+
+def longest_run(months):
+    """The longest run of consecutive months in a sorted list."""
+    best = run = 0
+    previous = None
+    for month in months:
+        run = run + 1 if previous and first_of_month_after(previous, 1) == month else 1
+        best, previous = max(best, run), month
+    return best
+
+
+def year_months(year, today):
+    last = date(year, 12, 1) if year < today.year else ledger.month_of(today)
+    return ledger.months_between(date(year, 1, 1), last) if year <= today.year else []
+
+
+def collection(node, year, month, today):
+    """{"rows": [{"name", "url_node", "month", "year"}], "total_month", "total_year"}: one row
+    per child node (per member under a branch)."""
+    # Members with neither a base nor an entry add nothing: leave them unread (most of a
+    # district's members until every branch has set its bases).
+    has_dues = (Exists(DuesBase.objects.filter(member=OuterRef("pk")))
+                | Exists(DuesPayment.objects.filter(member=OuterRef("pk"))))
+    members = Member.objects.active().filter(has_dues, branch__path__startswith=node.path) \
+        .select_related("branch")
+    dues = ledger.load(members)
+    depth = len(path_ids(node.path))
+    groups = {}
+    for member_id, member_dues in dues.items():
+        if node.kind == Node.Kind.BRANCH:
+            key = ("member", member_id)
+        else:
+            key = ("node", path_ids(member_dues.member.branch.path)[depth])
+        groups.setdefault(key, {})[member_id] = member_dues
+    names = dict(Node.objects.filter(parent=node).values_list("pk", "name"))
+    months = year_months(year, today)
+    rows = []
+    for (kind, key), group in groups.items():
+        rows.append({
+            "name": names.get(key, "") if kind == "node" else group[key].member.name,
+            "node_id": key if kind == "node" else None,
+            "member_id": key if kind == "member" else None,
+            "month": ledger.totals(group, [month], today),
+            "year": ledger.totals(group, months, today)})
+    rows.sort(key=lambda row: row["name"])
+    return {"rows": rows, "total_month": ledger.totals(dues, [month], today),
+            "total_year": ledger.totals(dues, months, today)}
