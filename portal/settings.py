@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "portal",
     "organizations",
     "members",
+    "members.development",
     "activities",
     "pairing",
     # The benchmark commands (bench/): no models, no URLs, nothing served.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("organizations.urls")),
     path("members/", include("members.urls")),
+    path("development/", include("members.development.urls")),
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
