@@ -11,5 +11,6 @@ class ActivitiesConfig(AppConfig):
         # with members.lifecycle; the compliance cache follows the writes of meetings, rules,
         # seats and the tree.
         from activities import compliance_cache, membership, reminder_sources  # noqa: F401
+        from activities import development_reminders  # noqa: F401
 
         compliance_cache.connect()

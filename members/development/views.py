@@ -82,7 +82,8 @@ def board(request, pk):
                      .order_by("sort_order", "name"))
     unit_rows = [(unit, [counts[unit.pk][code] for code, _label in COLUMNS]) for unit in units]
     return render(request, "development/board.html", {
-        "node": node, "columns": COLUMNS, "unit_rows": unit_rows,
+        "node": node, "columns": COLUMNS,
+        "parent_visible": bool(node.parent_id) and covers(request.user, node.parent_path), "unit_rows": unit_rows,
         "totals": [counts[None][code] for code, _label in COLUMNS],
         "overdue_rows": overdue_rows,
         "candidates": candidates if node.kind == Node.Kind.BRANCH else [],
@@ -162,9 +163,11 @@ ACTIONS = {
     "political_review": (forms.DayForm, gettext_lazy("政治审查"),
                          lambda c, d, r: services.candidate_political_review(
                              candidate=c, done_on=d["done_on"], record=r)),
-    "training": (forms.TrainingForm, gettext_lazy("集中培训"), lambda c, d, r: services.candidate_training(
-        candidate=c, training_start=d["training_start"], training_end=d["training_end"],
-        training_hours=d["training_hours"], record=r)),
+    "training": (forms.TrainingForm, gettext_lazy("集中培训"),
+                 lambda c, d, r: services.candidate_training(
+                     candidate=c, training_start=d["training_start"],
+                     training_end=d["training_end"], training_hours=d["training_hours"],
+                     record=r)),
     "publicity": (forms.PublicityForm, gettext_lazy("支部委员会审查并公示"),
                   lambda c, d, r: services.candidate_publicity(
                       candidate=c, publicity_start=d["publicity_start"],
@@ -175,11 +178,13 @@ ACTIONS = {
     "admit": (forms.AdmissionForm, gettext_lazy("支部大会讨论接收预备党员"),
               lambda c, d, r: services.candidate_admit(
                   candidate=c, meeting_on=d["meeting_on"], vote=_vote(d), record=r)),
-    "approve": (forms.ApprovalForm, gettext_lazy("上级党委审批"), lambda c, d, r: services.candidate_approve(
-        candidate=c, approved_on=d["approved_on"], special=d["approval_special"],
-        category=d["category"], record=r)),
-    "step": (forms.PlainStepForm, gettext_lazy("登记其他步骤"), lambda c, d, r: services.candidate_record_step(
-        candidate=c, code=d["code"], done_on=d["done_on"], record=r)),
+    "approve": (forms.ApprovalForm, gettext_lazy("上级党委审批"),
+                lambda c, d, r: services.candidate_approve(
+                    candidate=c, approved_on=d["approved_on"], special=d["approval_special"],
+                    category=d["category"], record=r)),
+    "step": (forms.PlainStepForm, gettext_lazy("登记其他步骤"),
+             lambda c, d, r: services.candidate_record_step(
+                 candidate=c, code=d["code"], done_on=d["done_on"], record=r)),
 }
 ACTIONS_BY_STAGE = {
     "applicant": ["talk", "activist"],

@@ -369,3 +369,42 @@ def test_the_ledger_exports_and_the_import_previews_per_row(world, client_as):
     assert Candidate.objects.count() == 1
     created, = ledger.import_rows(result, world.users["staff"])
     assert (created.stage, created.talked_on) == ("applicant", date(2026, 9, 20))
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+def _reminded(now, source):
+    from activities.models import Notification
+    from activities.reminders import scan
+
+    scan(now, sources=[source])
+    return {(row.recipient.username, row.kind) for row in Notification.objects.all()}
+
+
+def test_the_talk_due_is_reminded_to_the_secretary_and_the_staff(world):
+    applicant = CandidateFactory(branch=world.branch, applied_on=date(2026, 1, 31))
+    CandidateFactory(branch=world.sibling_branch, applied_on=date(2026, 1, 31),
+                     talked_on=date(2026, 2, 1))
+    source = "development_talk_due"
+    assert _reminded(datetime(2026, 2, 20, 9, tzinfo=SHANGHAI), source) == set()
+    assert _reminded(datetime(2026, 2, 21, 9, tzinfo=SHANGHAI), source) == {
+        ("secretary", f"{source}:20260228"), ("staff", f"{source}:20260228")}
+    from activities.reminders import SOURCES
+
+    is_current = SOURCES[source].is_current
+    assert is_current(applicant.pk, f"{source}:20260228", datetime(2026, 2, 22, tzinfo=SHANGHAI))
+    Candidate.objects.filter(pk=applicant.pk).update(talked_on=date(2026, 2, 22))
+    assert not is_current(applicant.pk, f"{source}:20260228",
+                          datetime(2026, 2, 22, tzinfo=SHANGHAI))
+
+
+def test_a_missing_report_and_an_overdue_approval_are_reminded(world):
+    CandidateFactory(branch=world.branch, stage="activist", talked_on=date(2025, 9, 1),
+                     applied_on=date(2025, 8, 1), activist_on=date(2026, 6, 1))
+    assert _reminded(datetime(2026, 9, 1, 9, tzinfo=SHANGHAI),
+                     "development_report_missing") == set()
+    assert ("secretary", "development_report_missing:20260901") in _reminded(
+        datetime(2026, 9, 2, 9, tzinfo=SHANGHAI), "development_report_missing")
+    CandidateFactory(branch=world.branch, stage="voted", meeting_on=date(2026, 5, 10))
+    assert ("staff", "development_approval_overdue:20260810") in _reminded(
+        datetime(2026, 8, 11, 9, tzinfo=SHANGHAI), "development_approval_overdue")
