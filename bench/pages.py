@@ -157,6 +157,10 @@ PAGES = [
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="pairing.unit"),
+    Page("发展党员 街道（街道干部）", "development:board", street, user="jiedao",
+         compare="development.candidate"),
+    Page("发展党员 社区（社区工作人员）", "development:board", community, user="shequ"),
+    Page("发展党员 支部（支部书记）", "development:board", branch, user="shuji"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]
