@@ -5,6 +5,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -34,8 +35,9 @@ class Due:
     @property
     def text(self):
         if self.overdue:
-            return _("%(what)s已逾期（应于%(day)s前）") % {"what": self.label, "day": self.due_on}
-        return _("%(what)s应于%(day)s前完成") % {"what": self.label, "day": self.due_on}
+            return _("%(what)s已逾期（应于%(day)s前）") % {"what": self.label,
+                                                       "day": date_format(self.due_on)}
+        return _("%(what)s应于%(day)s前完成") % {"what": self.label, "day": date_format(self.due_on)}
 
 
 def dues(candidate, limits, today):

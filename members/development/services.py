@@ -33,7 +33,7 @@ def _check_day(field, day, *, after=None, after_label="", today=None):
             "what": after_label, "day": _day(after)}})
 
 
-def _check_full_members(field, members, candidate, count_range):
+def _check_full_members(field, members, count_range):
     low, high = count_range
     if not low <= len(members) <= high:
         raise ValidationError({field: _("应为 %(low)d 至 %(high)d 名正式党员。") % {
@@ -82,7 +82,7 @@ def candidate_make_activist(*, candidate, activist_on, contacts, record=None):
         raise ValidationError({"activist_on": _("尚未登记党组织派人谈话。")})
     _check_day("activist_on", activist_on, after=candidate.talked_on, after_label=_("谈话日期"))
     limits = limits_for(candidate.branch)
-    _check_full_members("contacts", list(contacts), candidate, (1, limits["contacts_max"]))
+    _check_full_members("contacts", list(contacts), (1, limits["contacts_max"]))
     candidate.activist_on, candidate.stage = activist_on, Stage.ACTIVIST
     candidate.save(update_fields=["activist_on", "stage"])
     candidate.contacts.set(contacts)
@@ -139,7 +139,7 @@ def candidate_introducers(*, candidate, introducers, done_on, record=None):
     """Step 9: two full members."""
     _object_step(candidate, "done_on", done_on)
     count = limits_for(candidate.branch)["introducers"]
-    _check_full_members("introducers", list(introducers), candidate, (count, count))
+    _check_full_members("introducers", list(introducers), (count, count))
     candidate.introducers.set(introducers)
     _record(candidate, "introducers", done_on,
             {**(record or {}), "note": "、".join(member.name for member in introducers)})

@@ -408,3 +408,46 @@ def test_a_missing_report_and_an_overdue_approval_are_reminded(world):
     CandidateFactory(branch=world.branch, stage="voted", meeting_on=date(2026, 5, 10))
     assert ("staff", "development_approval_overdue:20260810") in _reminded(
         datetime(2026, 8, 11, 9, tzinfo=SHANGHAI), "development_approval_overdue")
+
+
+def test_registering_an_application_through_the_form(world, client_as):
+    from members.factories import make_id_number
+
+    client = client_as(world.users["secretary"])
+    url = reverse("development:candidate_create")
+    form = {"branch": world.branch.pk, "name": "钱小明", "gender": "male",
+            "birth_date": "2027-01-01", "id_number": make_id_number(55, date(1999, 1, 2)),
+            "applied_on": "2026-11-10"}
+    page = client.post(url, form)
+    assert "birth_date" in page.context["form"].errors
+    assert not Candidate.objects.exists()
+    page = client.post(url, {**form, "branch": world.sibling_branch.pk,
+                             "birth_date": "1999-01-02"})
+    assert "branch" in page.context["form"].errors
+    page = client.post(url, {**form, "birth_date": "1999-01-02"})
+    candidate = Candidate.objects.get()
+    assert page.status_code == 302 and candidate.stage == "applicant"
+    assert StepRecord.objects.get().code == "application"
+    detail = client.get(candidate.get_absolute_url())
+    assert "谈话应于2026年12月10日前完成" in detail.content.decode()
+
+
+def test_the_ledger_import_pages_preview_then_import(world, client_as, settings, tmp_path):
+    from kernel.xlsx import workbook, workbook_bytes
+    from members.factories import make_id_number
+
+    settings.MEDIA_ROOT = tmp_path
+    book = workbook()
+    book.active.append([header for header, _field in ledger.IMPORT_COLUMNS])
+    book.active.append(["钱小明", "男", "1999-01-02", make_id_number(66, date(1999, 1, 2)),
+                        world.branch.name, "2026-09-01", None, None])
+    book.active.append(["孙小红", "女", "1999-01-02", "123", world.branch.name, "2026-09-01",
+                        None, None])
+    client = client_as(world.users["staff"])
+    upload = SimpleUploadedFile("ledger.xlsx", workbook_bytes(book))
+    page = client.post(reverse("development:import_upload"), {"file": upload})
+    assert page.status_code == 302
+    preview = client.get(reverse("development:import_preview"))
+    assert "孙小红" in preview.content.decode() and not Candidate.objects.exists()
+    client.post(reverse("development:import_preview"))
+    assert list(Candidate.objects.values_list("name", flat=True)) == ["钱小明"]
