@@ -1,7 +1,6 @@
 """Pages of 发展党员. Every read role reads the boards and files of its scope; community staff
 and branch secretaries record the steps; members have none of these pages (404)."""
 import uuid
-from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,10 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from kernel.dates import add_months
 from kernel.forms import add_service_errors
-from kernel.paths import path_ids
 from kernel.uploads import serve_file
-from members.development import forms, ledger, rules, services
-from members.development.models import Candidate, Limits, StepRecord, limits_for
+from members.development import forms, ledger, rules, selectors, services
+from members.development.models import Candidate, StepRecord, limits_for
 from members.development.steps import STAGES, STEPS
 from organizations.models import Node
 from organizations.scope import READ_ROLES, WRITE_ROLES, covers, grants_of, require_grant
@@ -27,17 +25,6 @@ from organizations.scope import READ_ROLES, WRITE_ROLES, covers, grants_of, requ
 readers = require_grant(*READ_ROLES)
 writers = require_grant(*WRITE_ROLES)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Board columns: the five stages of the 细则, with the people voted in and awaiting approval
-# apart (they are 发展对象 until the 上级党委 approves).
-COLUMNS = [("applicant", gettext_lazy("入党申请人")), ("activist", gettext_lazy("入党积极分子")),
-           ("object", gettext_lazy("发展对象")), ("voted", gettext_lazy("待上级审批")),
-           ("probationary", gettext_lazy("预备党员")), ("full", gettext_lazy("正式党员"))]
-
-
-def column_of(candidate):
-    if candidate.stage == Candidate.Stage.APPROVED:
-        return candidate.member.status if candidate.member_id else "probationary"
-    return candidate.stage
 
 
 @readers
@@ -58,35 +45,12 @@ def board(request, pk):
     node = get_object_or_404(Node.objects.visible_to(request.user), pk=pk)
     if node.kind == Node.Kind.GROUP:
         raise Http404
-    today = timezone.localdate()
-    candidates = list(Candidate.objects.visible_to(request.user).under(node)
-                      .select_related("branch", "member").with_last_records()
-                      .order_by("branch__path", "applied_on", "pk"))
-    limits = Limits()
-    depth = len(path_ids(node.path))
-    counts, overdue_rows = defaultdict(Counter), []
-    for candidate in candidates:
-        ids = path_ids(candidate.branch.path)
-        unit_id = ids[depth] if node.kind != Node.Kind.BRANCH else node.pk
-        column = column_of(candidate)
-        counts[unit_id][column] += 1
-        counts[None][column] += 1
-        candidate.dues = rules.dues(candidate, limits.for_path(candidate.branch.path), today)
-        candidate.column = column
-        if any(due.overdue for due in candidate.dues):
-            overdue_rows.append(candidate)
-    if node.kind == Node.Kind.BRANCH:
-        units = [node]
-    else:
-        units = list(node.children.filter(archived_at__isnull=True)
-                     .order_by("sort_order", "name"))
-    unit_rows = [(unit, [counts[unit.pk][code] for code, _label in COLUMNS]) for unit in units]
+    data = selectors.board(request.user, node, timezone.localdate())
     return render(request, "development/board.html", {
-        "node": node, "columns": COLUMNS,
-        "parent_visible": bool(node.parent_id) and covers(request.user, node.parent_path), "unit_rows": unit_rows,
-        "totals": [counts[None][code] for code, _label in COLUMNS],
-        "overdue_rows": overdue_rows,
-        "candidates": candidates if node.kind == Node.Kind.BRANCH else [],
+        "node": node, "columns": selectors.COLUMNS, "unit_rows": data.unit_rows,
+        "totals": data.totals, "overdue_rows": data.overdue,
+        "candidates": data.candidates if node.kind == Node.Kind.BRANCH else [],
+        "parent_visible": bool(node.parent_id) and covers(request.user, node.parent_path),
         "can_write": covers(request.user, node.path, WRITE_ROLES)
         and forms.writable_branches(request.user).exists(),
     })
