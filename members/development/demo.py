@@ -49,6 +49,31 @@ def seed(context):
     services.candidate_register(candidate=CandidateFactory.build(
         branch=other, name="何志明", birth_date=born, id_number=make_id_number(990_100, born),
         applied_on=today - timedelta(days=5)))
+    if context.members_per_community >= DISTRICT_MEMBERS_PER_COMMUNITY:
+        _seed_many(context, today)
+
+
+# At district scale (the bench) every branch has a few applicants and activists, some overdue,
+# so the boards are timed on a street's worth of people.
+DISTRICT_MEMBERS_PER_COMMUNITY = 500
+
+
+def _seed_many(context, today):
+    rng = context.rng
+    people = []
+    for index, branch in enumerate(context.branch_nodes):
+        for offset in range(3):
+            number = 1_000_000 + index * 3 + offset
+            born = today.replace(year=today.year - 25 - offset, day=1)
+            applied_on = today - timedelta(days=rng.randint(5, 700))
+            activist = offset == 2 and (today - applied_on).days > 60
+            people.append(Candidate(
+                branch=branch, name=f"申请人{number}", gender=Member.Gender.MALE,
+                birth_date=born, id_number=make_id_number(number, born), applied_on=applied_on,
+                talked_on=applied_on + timedelta(days=20) if activist else None,
+                activist_on=applied_on + timedelta(days=40) if activist else None,
+                stage=Candidate.Stage.ACTIVIST if activist else Candidate.Stage.APPLICANT))
+    Candidate.objects.bulk_create(people, batch_size=2000)
 
 
 def _walk(candidate, stage, full, today):

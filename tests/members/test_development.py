@@ -451,3 +451,26 @@ def test_the_ledger_import_pages_preview_then_import(world, client_as, settings,
     assert "孙小红" in preview.content.decode() and not Candidate.objects.exists()
     client.post(reverse("development:import_preview"))
     assert list(Candidate.objects.values_list("name", flat=True)) == ["钱小明"]
+
+
+def test_the_district_demo_gives_every_branch_applicants_and_the_ledger_escapes_formulas(
+        world, client_as):
+    import io
+    import random
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    from members.development import demo
+
+    demo._seed_many(SimpleNamespace(branch_nodes=[world.branch, world.other_branch],
+                                    rng=random.Random(1)), date(2026, 11, 18))
+    assert Candidate.objects.filter(branch=world.other_branch).count() == 3
+    Candidate.objects.filter(branch=world.branch).update(name="=cmd|x")
+    exported = client_as(world.users["secretary"]).get(
+        reverse("development:export", args=[world.branch.pk]))
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet.cell(row=1, column=2).value == "姓名"
+    assert sheet.cell(row=2, column=2).value == "=cmd|x"
+    assert sheet.cell(row=2, column=2).data_type == "s"
+    assert sheet.max_row == 4  # B1's three, not B2's
