@@ -57,6 +57,10 @@ def candidate_register(*, candidate, record=None):
     _check_day("applied_on", candidate.applied_on)
     if candidate.birth_date >= candidate.applied_on:
         raise ValidationError({"birth_date": _("出生日期应早于申请日期。")})
+    if Member.objects.filter(id_number=candidate.id_number).exists():
+        raise ValidationError({"id_number": _("该身份证号已在党员名册中。")})
+    if Candidate.objects.filter(id_number=candidate.id_number).exists():
+        raise ValidationError({"id_number": _("该身份证号已在发展党员台账中。")})
     candidate.full_clean()
     candidate.save()
     _record(candidate, "application", candidate.applied_on, record or {})

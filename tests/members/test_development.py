@@ -424,8 +424,13 @@ def test_registering_an_application_through_the_form(world, client_as):
     page = client.post(url, {**form, "branch": world.sibling_branch.pk,
                              "birth_date": "1999-01-02"})
     assert "branch" in page.context["form"].errors
+    page = client.post(url, {**form, "birth_date": "1999-01-02",
+                             "id_number": world.member.id_number})
+    assert "已在党员名册中" in str(page.context["form"].errors["id_number"])
     page = client.post(url, {**form, "birth_date": "1999-01-02"})
     candidate = Candidate.objects.get()
+    again = client.post(url, {**form, "birth_date": "1999-01-02"})
+    assert "已在发展党员台账中" in str(again.context["form"].errors["id_number"])
     assert page.status_code == 302 and candidate.stage == "applicant"
     assert StepRecord.objects.get().code == "application"
     detail = client.get(candidate.get_absolute_url())
