@@ -52,6 +52,14 @@ def to_volunteer_form(candidate, members):
 PASSING_VOTE = rules.Vote(with_right=20, present=15, votes_for=11, votes_against=4)
 
 
+@pytest.fixture(autouse=True)
+def _calendar():
+    """These tests build their calendar around 18 November 2026 (the talk due on 10 December,
+    imports dated September): they run there at every moment of the calendar matrix."""
+    with time_machine.travel(datetime(2026, 11, 18, 10, tzinfo=SHANGHAI), tick=True):
+        yield
+
+
 @pytest.fixture
 def candidate(world):
     return CandidateFactory(branch=world.branch, applied_on=date(2024, 9, 1))
