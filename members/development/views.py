@@ -18,7 +18,7 @@ from kernel.forms import add_service_errors
 from kernel.uploads import serve_file
 from members.development import forms, ledger, rules, selectors, services
 from members.development.models import Candidate, StepRecord, limits_for
-from members.development.steps import STAGES, STEPS
+from members.development.steps import REPORT, REVIEW, STAGES, STEPS
 from organizations.models import Node
 from organizations.scope import READ_ROLES, WRITE_ROLES, covers, grants_of, require_grant
 
@@ -81,7 +81,9 @@ def candidate_detail(request, pk):
     today = timezone.localdate()
     records = list(candidate.records.select_related("recorded_by"))
     done = {record.code for record in records}
-    reports = [record for record in records if record.code == "thought_report"]
+    if done & {REVIEW, REPORT}:  # step 6 is its reviews and reports
+        done.add("cultivation")
+    reports = [record for record in records if record.code == REPORT]
     return render(request, "development/candidate_detail.html", {
         "candidate": candidate, "records": records, "reports": reports,
         "steps": [(step, step.code in done) for step in STEPS], "stages": STAGES,
