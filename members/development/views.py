@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -179,7 +180,22 @@ def step(request, pk, action):
             return redirect(candidate)
     return render(request, "form_page.html", {
         "form": form, "title": f"{title} · {candidate.name}",
-        "cancel_url": candidate.get_absolute_url()})
+        "intro": _step_intro(candidate, action), "cancel_url": candidate.get_absolute_url()})
+
+
+def _step_intro(candidate, action):
+    """The rule the step is checked against, said before the form is filled in."""
+    if action == "admit":
+        return _("到会有表决权的党员超过有表决权党员的半数，会议方可表决；赞成票超过有表决权党员"
+                 "（不是到会党员）的半数，方可接收为预备党员。")
+    if action == "approve" and candidate.meeting_on:
+        ordinary, latest = rules.approval_deadlines(candidate.meeting_on,
+                                                    limits_for(candidate.branch))
+        return _("支部大会于%(meeting)s通过，上级党委应于%(day)s前审批，特殊情况不超过%(latest)s。"
+                 "批准后即列入党员名册，为预备党员，预备期自支部大会通过之日起计算。") % {
+            "meeting": date_format(candidate.meeting_on), "day": date_format(ordinary),
+            "latest": date_format(latest)}
+    return ""
 
 
 @readers
