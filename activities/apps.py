@@ -7,10 +7,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("组织生活与活动")
 
     def ready(self):
-        # Importing reminder_sources and dues_reminders registers them with
+        # Importing reminder_sources, dues_reminders and development_reminders registers them with
         # activities.reminders, membership with members.lifecycle; the compliance cache follows the writes of meetings, rules,
         # seats and the tree.
-        from activities import (compliance_cache, dues_reminders, membership,  # noqa: F401
-                                reminder_sources)
+        from activities import (compliance_cache, development_reminders,  # noqa: F401
+                                dues_reminders, membership, reminder_sources)
 
         compliance_cache.connect()

@@ -162,6 +162,10 @@ PAGES = [
     Page("党费收缴统计 社区（社区工作人员）", "dues:report", community, user="shequ"),
     Page("党费收缴统计 街道（街道干部）", "dues:report", street, user="jiedao"),
     Page("我的党费（党员）", "dues:mine", user="dangyuan"),
+    Page("发展党员 街道（街道干部）", "development:board", street, user="jiedao",
+         compare="development.candidate"),
+    Page("发展党员 社区（社区工作人员）", "development:board", community, user="shequ"),
+    Page("发展党员 支部（支部书记）", "development:board", branch, user="shuji"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]

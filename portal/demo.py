@@ -34,6 +34,7 @@ class DemoContext:
 STEPS = [
     "organizations.demo.seed",
     "members.demo.seed",
+    "members.development.demo.seed",
     "activities.demo.seed",
     "pairing.demo.seed",
     "members.demo.seed_registrations",

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "organizations",
     "members",
     "members.dues",
+    "members.development",
     "activities",
     "pairing",
     # The benchmark commands (bench/): no models, no URLs, nothing served.

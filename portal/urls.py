@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("members/", include("members.urls")),
     path("dues/", include("members.dues.urls")),
+    path("development/", include("members.development.urls")),
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
     path("dashboard/", include("portal.dashboard_urls")),

@@ -140,6 +140,7 @@ def _state_pages(context):
     the home page meets only the first pages of each list, these are opened whatever their
     place in it."""
     from activities.models import Meeting
+    from members.development.models import Candidate
     from members.models import Member, PostClaim
     from pairing.models import Agreement, Project
     from portal.models import Rectification
@@ -160,6 +161,8 @@ def _state_pages(context):
     shuji = [first(Meeting.objects.filter(branch=branch, status=status)).get_absolute_url()
              for status in Meeting.Status.values]
     shuji += [member.get_absolute_url() for member in Member.objects.probationary().filter(
+        branch=branch)]
+    shuji += [candidate.get_absolute_url() for candidate in Candidate.objects.filter(
         branch=branch)]
     return {"shequ": shequ, "shuji": shuji,
             "jiedao": [reverse("organizations:terms"), *shequ, *street_projects]}

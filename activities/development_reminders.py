@@ -1,0 +1,95 @@
+"""Reminder sources of 发展党员 (members.development): the talk due, a 思想汇报 missing, a
+half-yearly review due, an approval overdue; to the branch's secretaries and the community's
+staff. The deadlines are members.development.rules.dues, as the board shows them."""
+from collections import defaultdict
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from activities.reminders import Reminder, register, reminder_text
+from kernel.paths import path_ids
+from members.development.models import Candidate, Limits
+from members.development.rules import NOTICE_DAYS, dues
+from organizations.models import Grant
+from organizations.scope import Role
+
+# source name → (due code, days before the deadline to remind from (None: once overdue),
+# title, body)
+SOURCES = {
+    "development_talk_due": (
+        "talk", NOTICE_DAYS, gettext_noop("%(name)s的入党谈话应于 %(day)s 前进行"),
+        gettext_noop("收到入党申请书后一个月内，党组织应派人同申请人谈话。")),
+    "development_report_missing": (
+        "report", None, gettext_noop("%(name)s的思想汇报未按季度递交"),
+        gettext_noop("上一份思想汇报已满一个季度（%(day)s），请督促递交并登记。")),
+    "development_review_due": (
+        "review", NOTICE_DAYS, gettext_noop("%(name)s的半年考察应于 %(day)s 前进行"),
+        gettext_noop("党支部每半年对入党积极分子进行一次考察。")),
+    "development_approval_overdue": (
+        "approval", None, gettext_noop("%(name)s的入党审批已超过三个月（%(day)s）"),
+        gettext_noop("支部大会通过后，上级党委应在三个月内审批，特殊情况不超过六个月。")),
+}
+
+
+def _recipients(candidates):
+    """{candidate pk: user ids}: the secretaries of its branch and the staff of its community."""
+    node_ids = {node_id for candidate in candidates
+                for node_id in path_ids(candidate.branch.path)[-2:]}
+    users = defaultdict(set)
+    for node_id, role, user_id in Grant.objects.filter(
+            node_id__in=node_ids, user__is_active=True,
+            role__in=[Role.BRANCH_SECRETARY, Role.COMMUNITY_STAFF]).values_list(
+            "node_id", "role", "user_id"):
+        users[(node_id, role)].add(user_id)
+    return {candidate.pk: users[(candidate.branch_id, Role.BRANCH_SECRETARY)]
+            | users[(path_ids(candidate.branch.path)[-2], Role.COMMUNITY_STAFF)]
+            for candidate in candidates}
+
+
+def _candidates(ids=None):
+    rows = Candidate.objects.in_pipeline().select_related("branch").with_last_records()
+    return list(rows if ids is None else rows.filter(pk__in=ids))
+
+
+def _reminders(name, now):
+    code, notice, title, body = SOURCES[name]
+    today = timezone.localdate(now)
+    limits = Limits()
+    found = []
+    candidates = _candidates()
+    due = {}
+    for candidate in candidates:
+        for item in dues(candidate, limits.for_path(candidate.branch.path), today):
+            reached = (item.overdue if notice is None
+                       else today >= item.due_on - timedelta(days=notice))
+            if item.code == code and reached:
+                due[candidate.pk] = item.due_on
+    if not due:
+        return []
+    chosen = [candidate for candidate in candidates if candidate.pk in due]
+    recipients = _recipients(chosen)
+    for candidate in chosen:
+        for user_id in recipients[candidate.pk]:
+            found.append(Reminder(
+                Candidate, candidate.pk, user_id, f"{name}:{due[candidate.pk]:%Y%m%d}",
+                url=candidate.get_absolute_url(),
+                **reminder_text(title, body, name=candidate.name, day=due[candidate.pk])))
+    return found
+
+
+def _is_current(name):
+    def is_current(candidate_id, kind, now):
+        code = SOURCES[name][0]
+        candidate = next(iter(_candidates([candidate_id])), None)
+        if candidate is None:
+            return False
+        items = dues(candidate, Limits().for_path(candidate.branch.path), timezone.localdate(now))
+        return any(item.code == code and f"{item.due_on:%Y%m%d}" == kind.rsplit(":", 1)[1]
+                   for item in items)
+    return is_current
+
+
+for _name in SOURCES:
+    register(_name, is_current=_is_current(_name))(
+        lambda now, name=_name: _reminders(name, now))
