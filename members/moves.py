@@ -26,10 +26,12 @@ class MoveRules:
     shipped values when no row exists (a flushed test database)."""
 
     def __init__(self):
-        self.rows = list(MoveRule.objects.all())
+        self.rows = None
         self.cache = {}
 
     def for_path(self, path):
+        if self.rows is None:  # read when first asked: an empty list asks nothing
+            self.rows = list(MoveRule.objects.all())
         if path not in self.cache:
             self.cache[path] = nearest(self.rows, path_ids(path), key=lambda row: None).get(
                 None) or MoveRule()

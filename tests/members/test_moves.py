@@ -19,6 +19,14 @@ from organizations.factories import BranchFactory
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """The dates below are written against 18 November 2026, whatever moment the suite runs
+    at; the rules' boundaries are tested on their own calendars with `at`."""
+    with time_machine.travel(datetime(2026, 11, 18, 10, tzinfo=SHANGHAI), tick=True):
+        yield
+
+
 def at(day, hour=10):
     return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI),
                                tick=False)
