@@ -111,6 +111,10 @@ def transfer_out_create(*, member, letter_number, destination, sent_on, user=Non
     transfer = TransferOut.objects.create(
         member=member, from_branch=member.branch, letter_number=normalize_name(letter_number),
         destination=destination, sent_on=sent_on, recorded_by=user)
+    # Whoever was away as a 流动党员 leaves that stay with the roster.
+    for stay in member.mobile_stays.current():
+        stay.ended_on = max(sent_on, stay.started_on)
+        stay.save(update_fields=["ended_on"])
     services.member_leave(member=member, left_on=sent_on,
                           reason=Member.LeaveReason.TRANSFERRED_OUT,
                           note=_("介绍信%(number)s，转往%(to)s") % {

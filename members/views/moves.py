@@ -104,7 +104,7 @@ def transfer_in_create(request):
 @require_grant()
 def mobile_list(request):
     stays = (MobileStay.objects.visible_to(request.user).current()
-             .select_related("member", "member__branch"))
+             .filter(member__left_on__isnull=True).select_related("member", "member__branch"))
     editable = set(MobileStay.objects.editable_by(request.user).current()
                    .values_list("pk", flat=True))
     return render(request, "members/moves_mobile.html", {

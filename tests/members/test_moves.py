@@ -1,6 +1,6 @@
 """Moving members (members/moves.py): 转出 with its receipt, 转入 without duplicates, 流动党员,
 失联 and the 党章 art. 9 list, the quorum exclusion, scope and bad input."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -384,3 +384,14 @@ def test_move_lists_run_a_fixed_number_of_queries(world, client_as,
     add(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse(f"members:{name}")).status_code == 200
+
+
+def test_a_mobile_member_transferred_out_leaves_the_stay_with_the_roster(world, client_as):
+    stay = moves.mobile_stay_start(member=world.member, destination="苏州", contact="139",
+                                   certificate_number="LD-9", host_organization="苏州某支部",
+                                   started_on=date(2026, 6, 1))
+    letter_out(Member.objects.get(pk=world.member.pk), date(2026, 11, 1))
+    stay.refresh_from_db()
+    assert stay.ended_on == date(2026, 11, 1)
+    page = client_as(world.users["staff"]).get(reverse("members:mobile_list")).content.decode()
+    assert "LD-9" not in page
