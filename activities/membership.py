@@ -6,12 +6,13 @@ old one's. Leaving: the calendar address stops and invitations to meetings not y
 Returning: invited again to the branch's meetings still to come. The member's pages show the
 next meetings and the appraisals (registered with `members.sections`).
 """
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from activities import selectors
 from activities.models import Attendance, CalendarFeed, Meeting
-from members import lifecycle
+from members import contact, lifecycle
 from members.sections import section
 
 
@@ -61,3 +62,24 @@ def upcoming_meetings(member):
 @section("member_detail", "appraisals")
 def appraisals(member):
     return selectors.appraisal_grades_for(member)
+
+
+def _latest_meeting_day(members, until, statuses):
+    rows = (Attendance.objects.filter(member__in=members.values("pk"), status__in=statuses,
+                                      meeting__starts_at__date__lte=until)
+            .values("member_id").annotate(last=Max(TruncDate("meeting__starts_at")))
+            .values_list("member_id", "last"))
+    return dict(rows)
+
+
+@contact.source(contact.ORGANIZATIONAL_LIFE)
+def meetings_attended(members, until):
+    """The last meeting a member attended (signed in, QR check-in or by staff): the member's
+    organizational life, and a contact (members/contact.py)."""
+    return _latest_meeting_day(members, until, [Attendance.Status.PRESENT])
+
+
+@contact.source(contact.CONTACT)
+def leave_asked(members, until):
+    """A leave asked for a meeting: the member was in touch, though not at the meeting."""
+    return _latest_meeting_day(members, until, [Attendance.Status.EXCUSED])

@@ -14,7 +14,8 @@ from activities.models import Attendance, Meeting, ReminderRule
 from activities.reminders import Reminder, register, reminder_text
 from kernel.dates import add_months
 from kernel.paths import path_ids
-from members.models import Member
+from members import moves
+from members.models import Member, TransferOut
 from organizations.models import CommitteeSeat, Grant, Node
 from organizations.scope import Role
 
@@ -243,4 +244,37 @@ def terms_overdue(now):
                                 gettext_noop("任期已满，请尽快向上级党组织报告并组织换届选举；"
                                              "换届后请登记新一届班子。"),
                                 node=seat.node.name, day=seat.term_end)))
+    return found
+
+
+def _receipt_is_current(transfer_id, kind, now):
+    return TransferOut.objects.filter(pk=transfer_id, receipt_on__isnull=True).exists()
+
+
+@register("receipt_overdue", is_current=_receipt_is_current)
+def receipts_overdue(now):
+    """A 转出 letter whose 回执 is overdue (members/moves.py): once, to the secretary of the
+    branch that sent it and the community staff. The kind carries the due date, so a rule
+    changed later arms a fresh reminder."""
+    today = timezone.localdate(now)
+    transfers = moves.annotate_receipts(
+        list(TransferOut.objects.awaiting_receipt().select_related("member", "from_branch")),
+        today)
+    overdue = [transfer for transfer in transfers if transfer.state == moves.ReceiptState.OVERDUE]
+    recipients = _grant_users([Role.BRANCH_SECRETARY, Role.COMMUNITY_STAFF],
+                              {node_id for transfer in overdue for node_id in
+                               (transfer.from_branch_id, transfer.from_branch.parent_id)})
+    url = reverse("members:transfer_out_list") + "?state=" + moves.ReceiptState.OVERDUE
+    found = []
+    for transfer in overdue:
+        users = recipients[transfer.from_branch_id] | recipients[transfer.from_branch.parent_id]
+        for user_id in users:
+            found.append(Reminder(
+                TransferOut, transfer.pk, user_id, f"receipt_overdue:{transfer.due_on:%Y%m%d}",
+                url=url, **reminder_text(
+                    gettext_noop("%(name)s的转出介绍信回执逾期"),
+                    gettext_noop("介绍信%(number)s于 %(sent)s 开往%(to)s，应于 %(due)s 前收到回执，"
+                                 "请与接收党组织联系。"),
+                    name=transfer.member.name, number=transfer.letter_number,
+                    sent=transfer.sent_on, to=transfer.destination, due=transfer.due_on)))
     return found

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind,
                                Notification)
+from members import moves
 from members.models import Member
 from organizations.models import CommitteeSeat, Node
 from organizations.scope import covers
@@ -64,11 +65,18 @@ def quorum_warnings(meeting):
     present = {row.member_id for row in attendances if row.status == Attendance.Status.PRESENT}
     warnings = []
     if MeetingKind.GENERAL_MEETING in codes:
-        voters = set(Member.objects.active().full().filter(branch=meeting.branch)
-                     .values_list("pk", flat=True))
+        voting = Member.objects.active().full().filter(branch=meeting.branch)
+        # Lost members (失联) are not expected to come, where the branch's rule says so; one
+        # who came anyway is counted (members/moves.py).
+        lost = moves.quorum_exclusions(voting, meeting.branch,
+                                       timezone.localdate(meeting.starts_at)) - present
+        voters = set(voting.values_list("pk", flat=True)) - lost
         if voters and len(present & voters) * 2 <= len(voters):
-            warnings.append(_("出席的正式党员 %(n)d 名，未超过应到 %(total)d 名的半数，会议决定无效。") % {
-                "n": len(present & voters), "total": len(voters)})
+            message = _("出席的正式党员 %(n)d 名，未超过应到 %(total)d 名的半数，会议决定无效。")
+            if lost:
+                message += _("（失联党员 %(lost)d 名不计入应到人数）")
+            warnings.append(message % {"n": len(present & voters), "total": len(voters),
+                                       "lost": len(lost)})
     if MeetingKind.COMMITTEE_MEETING in codes:
         committee = set(CommitteeSeat.objects.current(timezone.localdate(meeting.starts_at))
                         .filter(node=meeting.branch, role__in=COMMITTEE_SEAT_ROLES,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from members.models import Member, PointsEntry, PointsRule, Post, PostClaim, Registration
+from members.models import (Member, MoveRule, PointsEntry, PointsRule, Post, PostClaim,
+                            Registration, TransferIn, TransferOut)
 
 
 @admin.register(Member)
@@ -44,3 +45,27 @@ class PointsEntryAdmin(admin.ModelAdmin):
     list_display = ["member", "item", "points", "occurred_on", "reason"]
     list_select_related = ["member"]
     raw_id_fields = ["member", "created_by"]
+
+
+@admin.register(MoveRule)
+class MoveRuleAdmin(admin.ModelAdmin):
+    """Where a street or community overrides the move rules (docs/RULES.md)."""
+
+    list_display = ["node", "receipt_due_days", "lost_contact_months",
+                    "lost_excluded_from_quorum"]
+    list_select_related = ["node"]
+    raw_id_fields = ["node"]
+
+
+@admin.register(TransferOut)
+class TransferOutAdmin(admin.ModelAdmin):
+    list_display = ["member", "letter_number", "destination", "sent_on", "receipt_on"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member", "from_branch", "recorded_by"]
+
+
+@admin.register(TransferIn)
+class TransferInAdmin(admin.ModelAdmin):
+    list_display = ["member", "letter_number", "origin", "received_on", "outcome"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member", "to_branch", "recorded_by"]

@@ -76,3 +76,16 @@ def suspected_duplicates(members):
     return sorted((group for group in groups.values()
                    if group.on_roll > 1 and group.members),
                   key=lambda group: group.members[0].name)
+
+
+def holders_of(id_number):
+    """The members whose stored ID number is `id_number` once normalized, the normal form
+    first: the record a transfer in must move or restore instead of entering a second one.
+    Two queries at most (the odd forms are few)."""
+    from members.models import Member
+
+    normal = normalize_id_number(id_number)
+    found = list(Member.objects.filter(id_number=normal).select_related("branch"))
+    found += [member for member in Member.objects.filter(id_number__regex=NOT_NORMALIZED)
+              .select_related("branch") if normalize_id_number(member.id_number) == normal]
+    return found

@@ -548,3 +548,167 @@ class ActivationCode(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.issued_at:%Y-%m-%d}"
+
+
+# 组织关系转接 out of and into the street, 流动党员 and 失联: the rules and records of
+# members/moves.py (docs/RULES.md, "Moving members").
+
+class MoveRule(NodeRule):
+    """The time rules of moving members, as data: the default row ships with the portal, a
+    street or community row overrides it."""
+
+    receipt_due_days = models.PositiveSmallIntegerField(
+        _("回执期限（天）"), default=90,
+        help_text=_("转出介绍信开出后，超过这些天仍未收到回执即为逾期。"))
+    lost_contact_months = models.PositiveSmallIntegerField(
+        _("失联月数"), default=6, help_text=_("最后一次联系距今达到这些月即列为失联党员。"))
+    lost_excluded_from_quorum = models.BooleanField(
+        _("失联党员不计入应到人数"), default=True,
+        help_text=_("党员大会计算应到会人数时，不计失联党员。"))
+
+    class Meta:
+        verbose_name = _("党员流动规则")
+        verbose_name_plural = _("党员流动规则")
+        # One row per node; the default row (no node) is kept single by the data migration
+        # and defaults.ensure_move_rule, as NULLs never collide in a unique constraint.
+        constraints = [models.UniqueConstraint(fields=["node"], name="move_rule_unique_node")]
+
+    def __str__(self):
+        return f"{self.receipt_due_days} / {self.lost_contact_months}"
+
+
+class TransferOutQuerySet(ScopedQuerySet):
+    # The branch the member left: the member's own branch no longer speaks for the record
+    # once a later transfer in puts them elsewhere.
+    scope_path = "from_branch__path"
+
+    def awaiting_receipt(self):
+        return self.filter(receipt_on__isnull=True)
+
+
+class TransferOut(models.Model):
+    """转出: the letter that takes a member's organizational relationship out of the street."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers_out",
+                               verbose_name=_("党员"))
+    from_branch = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("转出支部"))
+    letter_number = models.CharField(_("介绍信编号"), max_length=40)
+    destination = models.CharField(_("转入党组织"), max_length=200)
+    sent_on = models.DateField(_("开出日期"))
+    receipt_on = models.DateField(_("回执日期"), null=True, blank=True)
+    receipt_note = models.CharField(_("回执说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("经办人"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = TransferOutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("转出")
+        verbose_name_plural = _("转出")
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.member} → {self.destination}"
+
+
+class TransferInQuerySet(ScopedQuerySet):
+    scope_path = "to_branch__path"
+
+
+class TransferIn(models.Model):
+    """转入: the letter a member brings from outside the street, and the branch that takes them."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("新建名册记录")
+        MOVED = "moved", _("名册中已有，转入本支部")
+        RETURNED = "returned", _("曾离开名册，恢复并转入")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers_in",
+                               verbose_name=_("党员"))
+    to_branch = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("转入支部"))
+    letter_number = models.CharField(_("介绍信编号"), max_length=40)
+    origin = models.CharField(_("原党组织"), max_length=200)
+    received_on = models.DateField(_("收到日期"))
+    outcome = models.CharField(_("名册处理"), max_length=12, choices=Outcome.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("经办人"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = TransferInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("转入")
+        verbose_name_plural = _("转入")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.origin} → {self.member}"
+
+
+class MobileStayQuerySet(ScopedQuerySet):
+    scope_path = "member__branch__path"
+
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class MobileStay(models.Model):
+    """流动党员: a member away for a long time, still on the roster, cared for over there."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="mobile_stays",
+                               verbose_name=_("党员"))
+    destination = models.CharField(_("外出地点"), max_length=200)
+    contact = models.CharField(_("联系方式"), max_length=100)
+    certificate_number = models.CharField(_("流动党员活动证编号"), max_length=40)
+    host_organization = models.CharField(_("流入地党组织"), max_length=200)
+    started_on = models.DateField(_("外出日期"))
+    ended_on = models.DateField(_("返回日期"), null=True, blank=True)
+    previous_category = models.CharField(_("外出前类别"), max_length=16,
+                                         choices=Member.Category.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("经办人"))
+
+    objects = MobileStayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("流动党员登记")
+        verbose_name_plural = _("流动党员登记")
+        ordering = ["-started_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["member"],
+                                               condition=Q(ended_on__isnull=True),
+                                               name="mobile_stay_one_current")]
+
+    def __str__(self):
+        return f"{self.member} · {self.destination}"
+
+
+class ContactRecordQuerySet(ScopedQuerySet):
+    scope_path = "member__branch__path"
+
+
+class ContactRecord(models.Model):
+    """A contact the branch had with a member outside meetings (a call, a visit): one of the
+    sources of the last contact (members/contact.py)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contacts",
+                               verbose_name=_("党员"))
+    contacted_on = models.DateField(_("联系日期"))
+    way = models.CharField(_("联系方式"), max_length=40)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("经办人"))
+
+    objects = ContactRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        ordering = ["-contacted_on", "-pk"]
+        indexes = [models.Index(fields=["member", "contacted_on"])]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from members import views
+from members.views import moves
 
 app_name = "members"
 
@@ -48,6 +49,16 @@ urlpatterns = [
     path("points/rules/<int:pk>/", views.points_rules, name="points_rules"),
     path("points/rules/<int:pk>/<str:item>/", views.points_rule_edit, name="points_rule_edit"),
     path("points/ranking/<int:pk>/", views.points_ranking, name="points_ranking"),
+    path("moves/out/", moves.transfer_out_list, name="transfer_out_list"),
+    path("moves/out/<int:pk>/receipt/", moves.transfer_out_receipt, name="transfer_out_receipt"),
+    path("<int:pk>/transfer-out/", moves.transfer_out_create, name="transfer_out_create"),
+    path("moves/in/", moves.transfer_in_list, name="transfer_in_list"),
+    path("moves/in/new/", moves.transfer_in_create, name="transfer_in_create"),
+    path("moves/mobile/", moves.mobile_list, name="mobile_list"),
+    path("moves/mobile/<int:pk>/end/", moves.mobile_end, name="mobile_end"),
+    path("<int:pk>/mobile/", moves.mobile_start, name="mobile_start"),
+    path("moves/lost/", moves.lost_list, name="lost_list"),
+    path("<int:pk>/contact/", moves.contact_create, name="contact_create"),
     path("me/", views.me, name="me"),
     path("me/posts/", views.my_posts, name="my_posts"),
     path("me/posts/<int:pk>/claim/", views.my_claim, name="my_claim"),

@@ -40,6 +40,7 @@ STEPS = [
     "members.demo.seed_registrations",
     "members.dues.demo.seed",
     "portal.demo_inspections.seed_inspections",
+    "members.moves_demo.seed",
     # Last: every state of every workflow that the random draws above may have missed.
     "portal.demo_states.seed_states",
 ]

@@ -164,6 +164,21 @@ def _state_pages(context):
         branch=branch)]
     shuji += [candidate.get_absolute_url() for candidate in Candidate.objects.filter(
         branch=branch)]
+    # Moving members (members/moves_demo.py): each receipt state, a letter in, a stay away and
+    # the lost list, with the pages of the members concerned.
+    from members import moves
+    from members.models import MobileStay, TransferIn, TransferOut
+
+    shuji += [reverse("members:transfer_out_list") + f"?state={state}"
+              for state in moves.STATE_LABELS]
+    shuji += [reverse("members:lost_list"), reverse("members:transfer_in_list"),
+              reverse("members:mobile_list")]
+    shuji += [reverse("members:transfer_out_receipt", args=[letter.pk]) for letter in
+              TransferOut.objects.filter(from_branch=branch, receipt_on__isnull=True)]
+    shuji += [letter.member.get_absolute_url() for letter in TransferIn.objects.filter(
+        to_branch=branch)]
+    shuji += [reverse("members:mobile_end", args=[stay.pk]) for stay in
+              MobileStay.objects.filter(member__branch=branch, ended_on__isnull=True)]
     return {"shequ": shequ, "shuji": shuji,
             "jiedao": [reverse("organizations:terms"), *shequ, *street_projects]}
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from kernel.forms import saved
 from kernel.request_params import page_param
-from members import duplicates, points, sections, selectors, services
+from members import duplicates, moves, points, sections, selectors, services
 from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
@@ -80,6 +80,7 @@ def member_detail(request, pk):
         "member": member,
         "can_edit": covers(request.user, member.branch.path, WRITE_ROLES),
         "transfers": member.transfers.select_related("from_branch", "to_branch", "recorded_by"),
+        "moves": moves.history(member),
         "claims": selectors.claims_for_member(member),
         "registrations": selectors.registrations_for_member(member),
         "entries": selectors.points_entries_for_member(member, year)[:20],

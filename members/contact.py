@@ -1,0 +1,101 @@
+"""The last contact the branch had with each member, and who is 失联 (docs/RULES.md).
+
+The contact comes from several places, some kept by apps above members (activities keeps the
+meetings and their QR check-ins), so each place registers a *source* here with `@source(kind)`:
+a function `(members, until) -> {member id: date}` giving, for the members of the queryset
+`members`, the latest contact on or before `until`, in one query. The kinds:
+
+- ORGANIZATIONAL_LIFE: taking part in the branch's organizational life (a meeting attended or
+  checked in to). Registered by activities (`activities/membership.py`).
+- CONTACT: any other recorded contact: a call or visit recorded here, the letter of a transfer
+  in (the member reported to the branch).
+
+Dues payments, when the portal keeps them, register one more source (kind DUES): the lost-contact
+list then counts them as contact, and `moves.silence_lists` adds the 党章 art. 9 case of six
+months without dues (a second `silent` call with kinds={DUES}).
+
+A member never contacted counts from the day their record was entered: the portal cannot know
+of earlier contact, and a roster imported today is not six months silent.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max
+from django.utils import timezone
+
+from kernel.dates import add_months
+
+ORGANIZATIONAL_LIFE = "organizational_life"
+CONTACT = "contact"
+
+_sources = []
+
+
+def source(kind):
+    def register(read):
+        _sources.append((kind, read))
+        return read
+    return register
+
+
+def latest(members, until, kinds=None):
+    """{member id: date of the latest contact on or before `until`} over the sources of
+    `kinds` (all if None); one query per source."""
+    found = {}
+    for kind, read in _sources:
+        if kinds is not None and kind not in kinds:
+            continue
+        for member_id, day in read(members, until).items():
+            if day and (member_id not in found or day > found[member_id]):
+                found[member_id] = day
+    return found
+
+
+@source(CONTACT)
+def recorded_contacts(members, until):
+    from members.models import ContactRecord
+
+    return dict(ContactRecord.objects.filter(member__in=members.values("pk"),
+                                             contacted_on__lte=until)
+                .values("member_id").annotate(last=Max("contacted_on"))
+                .values_list("member_id", "last"))
+
+
+@source(CONTACT)
+def transfer_letters(members, until):
+    from members.models import TransferIn
+
+    return dict(TransferIn.objects.filter(member__in=members.values("pk"),
+                                          received_on__lte=until)
+                .values("member_id").annotate(last=Max("received_on"))
+                .values_list("member_id", "last"))
+
+
+@dataclass
+class Silence:
+    """A member and the latest date the branch heard of them; `recorded` is False when no
+    source knows of any contact and the date is the record's entry."""
+
+    member: object
+    last: date
+    recorded: bool
+
+
+def silent(members, today, months_for, kinds=None, rows=None):
+    """[Silence] of the `members` (a queryset; `rows`, its members already loaded, if at hand)
+    whose latest contact of `kinds` is `months_for(member)` months or more before `today`,
+    the longest silent first. The record's entry date stands in when it is later than every
+    contact (see the module's note)."""
+    rows = list(members) if rows is None else rows
+    last = latest(members, today, kinds)
+    found = []
+    for member in rows:
+        entered = timezone.localdate(member.created_at)
+        if entered > today:
+            continue  # not on the roster then
+        contact = last.get(member.pk) or date.min
+        day = max(contact, entered)
+        # Six months after 31 August is 28 February: counted forward from the contact.
+        if add_months(day, months_for(member)) <= today:
+            found.append(Silence(member, day, recorded=contact >= entered))
+    return sorted(found, key=lambda row: (row.last, row.member.name))
