@@ -10,9 +10,9 @@ a function `(members, until) -> {member id: date}` giving, for the members of th
 - CONTACT: any other recorded contact: a call or visit recorded here, the letter of a transfer
   in (the member reported to the branch).
 
-Dues payments, when the portal keeps them, register one more source (kind DUES): the lost-contact
-list then counts them as contact, and `moves.silence_lists` adds the 党章 art. 9 case of six
-months without dues (a second `silent` call with kinds={DUES}).
+- DUES: a dues payment (registered by `members/dues`). The 党章 art. 9 case of six months
+  without dues is the dues app's own list (its arrears page), computed from the months owed,
+  not from the last payment.
 
 A member never contacted counts from the day their record was entered: the portal cannot know
 of earlier contact, and a roster imported today is not six months silent.
@@ -27,6 +27,7 @@ from kernel.dates import add_months
 
 ORGANIZATIONAL_LIFE = "organizational_life"
 CONTACT = "contact"
+DUES = "dues"
 
 _sources = []
 

@@ -250,7 +250,7 @@ def contact_record(*, member, contacted_on, way, note="", user=None):
 class SilenceLists:
     lost: list          # 失联: no contact of any kind for the rule's months
     article_nine: list  # 党章 art. 9: no organizational life for six months, for the branch
-                        # to decide; dues, once kept, add their own list (kind DUES)
+                        # to decide; six months without dues is the dues arrears page's list
 
 
 # 党章 art. 9 names six months; the lost-contact months are a rule, this one is the text.

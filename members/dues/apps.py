@@ -6,3 +6,7 @@ class DuesConfig(AppConfig):
     name = "members.dues"
     label = "dues"
     verbose_name = _("党费")
+
+    def ready(self):
+        # Registers dues payments as a source of the last contact (members/contact.py).
+        from members.dues import services  # noqa: F401

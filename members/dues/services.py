@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import contact
 from members.dues import ledger
 from members.dues.models import (INCOME_CATEGORIES, DuesBase, DuesException, DuesMonthClose,
                                  DuesPayment)
@@ -145,7 +146,21 @@ def last_dues_payment(member):
 def last_dues_payments(member_ids):
     """{member id: day of the last payment} for many members in one query (corrections and
     voided entries aside)."""
-    voided = DuesPayment.objects.filter(voids=True, member_id__in=member_ids).values("corrects_id")
-    return dict(DuesPayment.objects.filter(member_id__in=member_ids)
-                .exclude(kind=DuesPayment.Kind.CORRECTION).exclude(pk__in=voided)
-                .values("member_id").annotate(last=Max("paid_on")).values_list("member_id", "last"))
+    return _last_payments(_payments().filter(member_id__in=member_ids))
+
+
+def _payments():
+    """The entries that are payments: neither corrections nor voided by one."""
+    voided = DuesPayment.objects.filter(voids=True).values("corrects_id")
+    return DuesPayment.objects.exclude(kind=DuesPayment.Kind.CORRECTION).exclude(pk__in=voided)
+
+
+def _last_payments(payments):
+    return dict(payments.values("member_id").annotate(last=Max("paid_on"))
+                .values_list("member_id", "last"))
+
+
+@contact.source(contact.DUES)
+def payments_as_contact(members, until):
+    """A payment is contact with the branch: the 失联 list counts it (members/contact.py)."""
+    return _last_payments(_payments().filter(member__in=members.values("pk"), paid_on__lte=until))

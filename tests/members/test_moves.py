@@ -279,6 +279,22 @@ def test_a_recorded_contact_ends_the_silence_but_not_the_article_nine_case(world
     assert other.pk not in lost and other.pk in article_nine
 
 
+def test_a_dues_payment_is_contact_but_not_organizational_life(world):
+    from decimal import Decimal
+
+    from members.dues import services as dues
+
+    entered(world.member, date(2025, 1, 10))
+    attended(world.member, date(2026, 1, 5))
+    dues.payment_record(member=world.member, first_month=date(2026, 10, 1),
+                        last_month=date(2026, 10, 1), amount=Decimal("5.00"), way="cash",
+                        paid_on=date(2026, 10, 8), voluntary=True)
+    lost, article_nine = lost_ids(world, date(2026, 11, 18))
+    assert lost == set() and article_nine == {world.member.pk}
+    # Not before it was paid.
+    assert lost_ids(world, date(2026, 10, 7))[0] == {world.member.pk}
+
+
 def test_a_record_never_contacted_counts_from_its_entry_and_the_rule_is_data(world):
     entered(world.member, date(2026, 5, 19))
     assert lost_ids(world, date(2026, 11, 18))[0] == set()
