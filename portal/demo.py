@@ -38,6 +38,7 @@ STEPS = [
     "pairing.demo.seed",
     "members.demo.seed_registrations",
     "portal.demo_inspections.seed_inspections",
+    "portal.tasklists.demo.seed",
     # Last: every state of every workflow that the random draws above may have missed.
     "portal.demo_states.seed_states",
 ]

@@ -26,6 +26,7 @@ from portal.inspection_forms import (InspectionFilterForm, InspectionForm, Inspe
                                      community_ids)
 from portal.models import (Inspection, InspectionPoint, Rectification, RectificationEvent)
 from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
+from portal.tasklists import selectors as task_selectors
 
 
 def street_for_reader(request, pk):
@@ -294,6 +295,7 @@ def bulletin(request, pk):
         "next_day": day + timedelta(days=1) if day < today else None,
         "visible_community_ids": set(Node.objects.visible_to(request.user).filter(
             kind=Node.Kind.COMMUNITY, path__startswith=street.path).values_list("pk", flat=True)),
+        "task_figures": task_selectors.day_figures(street, day),
     })
 
 

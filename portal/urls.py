@@ -18,6 +18,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
+    path("tasks/", include("portal.tasklists.urls")),
     path("audit/", include("portal.audit_urls")),
     path("admin/", admin.site.urls),
 ]
