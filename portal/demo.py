@@ -36,6 +36,7 @@ STEPS = [
     "members.demo.seed",
     "activities.demo.seed",
     "pairing.demo.seed",
+    "pairing.zones.demo.seed",
     "members.demo.seed_registrations",
     "portal.demo_inspections.seed_inspections",
     "portal.tasklists.demo.seed",

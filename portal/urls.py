@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
+    path("zones/", include("pairing.zones.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
     path("tasks/", include("portal.tasklists.urls")),
     path("audit/", include("portal.audit_urls")),
