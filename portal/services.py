@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kernel.transitions import advance
 from kernel.uploads import validate_image
 from organizations.scope import STREET_ROLES, covers
+from organizations.streetsettings import rules as street_rules
 from portal.models import Inspection, RankingWeight, Rectification, RectificationEvent
 
 
@@ -52,15 +53,16 @@ def inspection_record(*, point, inspected_on, result, problem, photo, inspector,
 @transaction.atomic
 def rectification_fix(*, rectification, actor, note, photo):
     """The community reports the problem fixed, with a photo taken after the fix."""
-    if not photo:
-        raise ValidationError({"photo": _("请上传整改后的照片。")})
-    validate_image(photo)
+    if not photo and street_rules.photo_required(rectification.community):
+        raise ValidationError({"photo": _("本街道要求上传整改后的照片。")})
+    if photo:
+        validate_image(photo)
     advance(rectification, allowed=[Rectification.Status.OPEN, Rectification.Status.RETURNED],
             to=Rectification.Status.FIXED, fixed_on=timezone.localdate(),
             refused=lambda current: _("该整改当前不需要报告完成（已报告或已验收）。"))
     RectificationEvent.objects.create(rectification=rectification,
                                       action=RectificationEvent.Action.FIXED, note=note.strip(),
-                                      photo=photo, actor=actor)
+                                      photo=photo or "", actor=actor)
     return rectification
 
 

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "organizations",
+    "organizations.streetsettings",
     "members",
     "activities",
     "pairing",

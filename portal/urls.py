@@ -14,6 +14,7 @@ urlpatterns = [
          name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("organizations.urls")),
+    path("settings/", include("organizations.streetsettings.urls")),
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
