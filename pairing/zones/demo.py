@@ -1,7 +1,10 @@
 """Demo 责任区: in every community, its grids as zones (or two named areas), the first claimed
 this year by a co-building unit with two duties, the second by a branch, the rest unclaimed."""
+from django.apps import apps as django_apps
+
 from organizations.models import Grid, Node
 from pairing.models import Unit
+from pairing.zones.defaults import ensure_duties
 from pairing.zones.models import Claim, Duty, Zone
 
 
@@ -9,6 +12,7 @@ def seed(context):
     staff = context.users.get("shequ")
     if staff is None or Zone.objects.filter(community__in=context.community_nodes).exists():
         return
+    ensure_duties(django_apps)
     duties = list(Duty.objects.order_by("sort_order"))
     year = context.today.year
     for community in context.community_nodes:

@@ -1,13 +1,11 @@
 """The duties a claimant can take on, as 永丰 and 兰新 list them; administrators add more."""
 from django.db import migrations
 
-DUTIES = ["文明创建宣传", "困难群众走访", "矛盾纠纷排查", "环境卫生"]
+from pairing.zones.defaults import DUTIES, ensure_duties
 
 
 def create(apps, schema_editor):
-    Duty = apps.get_model("zones", "Duty")
-    for order, name in enumerate(DUTIES):
-        Duty.objects.get_or_create(name=name, defaults={"sort_order": order})
+    ensure_duties(apps)
 
 
 def remove(apps, schema_editor):
