@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import ModelMultipleChoiceField
 from organizations.models import Grid, Node
 from pairing.models import Unit
 from pairing.zones.models import Duty
@@ -24,7 +25,7 @@ class ClaimForm(forms.Form):
                                   required=False)
     branch = forms.ModelChoiceField(label=_("认领支部"), queryset=Node.objects.none(),
                                     required=False, help_text=_("认领单位与认领支部二选一。"))
-    duties = forms.ModelMultipleChoiceField(label=_("认领职责"), queryset=Duty.objects.all(),
+    duties = ModelMultipleChoiceField(label=_("认领职责"), queryset=Duty.objects.all(),
                                             widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, zone, **kwargs):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.forms import add_service_errors
+from kernel.request_params import year_param
 from organizations.models import Node
 from organizations.scope import STAFF_ROLES, Role, covers, require_grant
 from pairing.zones import services
@@ -17,8 +18,7 @@ from pairing.zones.selectors import done_in_zones
 
 
 def _year(request):
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return year_param(request, "year", timezone.localdate().year)
 
 
 @require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)

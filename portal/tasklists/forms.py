@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import ModelMultipleChoiceField
 from kernel.uploads import validate_document
 from organizations.forms import DateInput
 from organizations.models import Node
@@ -18,7 +19,7 @@ class TaskForm(forms.Form):
     deadline = forms.DateField(label=_("完成期限"), widget=DateInput())
     attachment = forms.FileField(label=_("附件"), required=False, validators=[validate_document],
                                  help_text=_("可选：通知、表格或图片。"))
-    communities = forms.ModelMultipleChoiceField(
+    communities = ModelMultipleChoiceField(
         label=_("下发到"), queryset=Node.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一个社区。")})
     breakdown = forms.ChoiceField(label=_("分解方式"), choices=BREAKDOWNS, initial=services.WHOLE,
