@@ -123,6 +123,12 @@ community = lambda data: {"pk": data.community.pk}  # noqa: E731
 branch = lambda data: {"pk": data.branch.pk}  # noqa: E731
 member = lambda data: {"pk": data.member.pk}  # noqa: E731
 
+
+def first_task(data):
+    from portal.tasklists.models import Task
+
+    return Task.objects.filter(street=data.street).order_by("pk").values_list("pk", flat=True)[0]
+
 # The key pages, one line each. A page with `compare` gets that admin changelist timed too.
 PAGES = [
     Page("组织架构（街道干部）", "organizations:tree", user="jiedao", compare="organizations.node"),
@@ -171,6 +177,11 @@ PAGES = [
          compare="development.candidate"),
     Page("发展党员 社区（社区工作人员）", "development:board", community, user="shequ"),
     Page("发展党员 支部（支部书记）", "development:board", branch, user="shuji"),
+    Page("任务清单（街道干部）", "tasklists:task_list", street, user="jiedao"),
+    Page("任务详情（街道干部）", "tasklists:task_detail", lambda data: {"pk": first_task(data)},
+         user="jiedao"),
+    Page("任务事项 全街道（街道干部）", "tasklists:item_list", user="jiedao"),
+    Page("任务事项 未完成（社区工作人员）", "tasklists:item_list", user="shequ", query="state=open"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]

@@ -7,6 +7,7 @@ from openpyxl.styles import Alignment, Font
 from kernel.xlsx import workbook_bytes
 from kernel.xlsx import workbook as new_workbook
 from members.models import Member
+from pairing.zones.selectors import unit_claims
 
 
 def member_service_in_period(members, start, end):
@@ -67,6 +68,7 @@ def unit_feedback(unit, user, start, end):
              "figures": [service[member.pk][key] for key, _label in columns]}
             for member in members]
     return {"unit": unit, "start": start, "end": end, "columns": columns, "rows": rows,
+            "zones": unit_claims(unit, user, start, end),
             "totals": [sum(row["figures"][index] for row in rows)
                        for index in range(len(columns))]}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import dashboard_views, inspection_views
+from portal import burden, dashboard_views, inspection_views
 
 app_name = "dashboards"
 
@@ -32,6 +32,7 @@ urlpatterns = [
          name="rectification_event_photo"),
     path("street/<int:pk>/bulletin/", inspection_views.bulletin, name="bulletin"),
     path("street/<int:pk>/ranking/", inspection_views.ranking, name="ranking"),
+    path("street/<int:pk>/load/", burden.street_load, name="street_load"),
     path("street/<int:pk>/ranking/weights/", inspection_views.ranking_weights,
          name="ranking_weights"),
 ]

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from kernel.request_params import month_param
 from organizations.models import Node
 from organizations.scope import require_grant
+from organizations.streetsettings import rules as street_rules
+from organizations.streetsettings.models import Key
 from portal import dashboards, reports
 
 
@@ -16,9 +18,12 @@ def _visible(request, pk, *kinds):
 
 def render_street_dashboard(request, street):
     scope = dashboards.street_scope(street, timezone.localdate())
+    show_ranking = street_rules.shown_to(request.user, street, Key.WEEKLY_RANKING)
+    panels = [panel for panel in dashboards.STREET_PANELS
+              if show_ranking or panel is not dashboards.ranking_panel]
     return render(request, "portal/dashboard.html", {
-        "node": street, "scope": scope, "title": _("街道工作台"),
-        "panels": dashboards.build_panels(scope, dashboards.STREET_PANELS)})
+        "node": street, "scope": scope, "title": _("街道工作台"), "show_ranking": show_ranking,
+        "panels": dashboards.build_panels(scope, panels)})
 
 
 def render_community_dashboard(request, community):
@@ -26,6 +31,7 @@ def render_community_dashboard(request, community):
     return render(request, "portal/dashboard.html", {
         "node": community, "scope": scope, "title": _("社区工作台"),
         "street": community.parent,
+        "show_ranking": street_rules.shown_to(request.user, community, Key.WEEKLY_RANKING),
         "panels": dashboards.build_panels(scope, dashboards.COMMUNITY_PANELS)})
 
 
@@ -34,6 +40,7 @@ def render_branch_dashboard(request, branch):
     scope = dashboards.branch_scope(branch, community, timezone.localdate())
     return render(request, "portal/dashboard.html", {
         "node": branch, "scope": scope, "title": _("支部工作台"), "street": community.parent,
+        "show_ranking": street_rules.shown_to(request.user, branch, Key.WEEKLY_RANKING),
         "panels": dashboards.build_panels(scope, dashboards.BRANCH_PANELS)})
 
 

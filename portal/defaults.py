@@ -6,6 +6,8 @@ RANKING_WEIGHTS = {
     "on_time_rate": Decimal("50"), "problems_found": Decimal("30"),
     "rectifications_overdue": Decimal("20"),
     "compliance_rate": Decimal("30"), "activities_held": Decimal("20"),
+    # 任务清单: counted only when a street gives it a weight.
+    "task_completion": Decimal("0"),
 }
 
 

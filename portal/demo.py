@@ -37,10 +37,12 @@ STEPS = [
     "members.development.demo.seed",
     "activities.demo.seed",
     "pairing.demo.seed",
+    "pairing.zones.demo.seed",
     "members.demo.seed_registrations",
     "members.dues.demo.seed",
     "portal.demo_inspections.seed_inspections",
     "members.moves_demo.seed",
+    "portal.tasklists.demo.seed",
     # Last: every state of every workflow that the random draws above may have missed.
     "portal.demo_states.seed_states",
 ]

@@ -56,7 +56,8 @@ class InspectionForm(forms.Form):
 
 class RectificationFixForm(forms.Form):
     note = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
-    photo = forms.FileField(label=_("整改后照片"), validators=[validate_image])
+    # Optional unless the street's settings require it (减负: no traces for their own sake).
+    photo = forms.FileField(label=_("整改后照片"), required=False, validators=[validate_image])
 
 
 class RectificationReturnForm(forms.Form):

@@ -17,6 +17,8 @@ from kernel.forms import saved
 from kernel.request_params import day_param
 from kernel.uploads import serve_file
 from organizations.models import Node
+from organizations.streetsettings import rules as street_rules
+from organizations.streetsettings.models import Key
 from organizations.scope import (STAFF_ROLES, STREET_ROLES, Role, covers, has_role,
                                  require_grant)
 from portal import services
@@ -26,6 +28,7 @@ from portal.inspection_forms import (InspectionFilterForm, InspectionForm, Inspe
                                      community_ids)
 from portal.models import (Inspection, InspectionPoint, Rectification, RectificationEvent)
 from portal.ranking import RANKING_INPUTS, week_of, weekly_ranking, weights_for
+from portal.tasklists import selectors as task_selectors
 
 
 def street_for_reader(request, pk):
@@ -288,6 +291,7 @@ def bulletin(request, pk):
         "next_day": day + timedelta(days=1) if day < today else None,
         "visible_community_ids": set(Node.objects.visible_to(request.user).filter(
             kind=Node.Kind.COMMUNITY, path__startswith=street.path).values_list("pk", flat=True)),
+        "task_figures": task_selectors.day_figures(street, day),
     })
 
 
@@ -295,6 +299,11 @@ def bulletin(request, pk):
 def ranking(request, pk):
     """周排名 with the formula and every input of the week, so a community can check its place."""
     street = street_for_reader(request, pk)
+    if not street_rules.shown_to(request.user, street, Key.WEEKLY_RANKING):
+        # The street's officials keep the link in their menu: tell them why it is empty.
+        if covers(request.user, street.path, STREET_ROLES):
+            return render(request, "portal/ranking_off.html", {"street": street})
+        raise Http404
     today = timezone.localdate()
     start, end = week_of(day_param(request, "week", today))
     communities = list(Node.objects.active().filter(parent=street, kind=Node.Kind.COMMUNITY)

@@ -27,6 +27,7 @@ from activities.models import CommunityActivity, Period
 from organizations.models import Node
 from organizations.rules import rules_for
 from portal.models import Inspection, Rectification, RankingWeight
+from portal.tasklists.models import TaskItem
 
 RATE = "rate"
 FEWER_IS_BETTER = "fewer"
@@ -144,6 +145,19 @@ def activities_held(communities, start, end, today):
     return values
 
 
+def task_completion_rate(communities, start, end, today):
+    """Of the task items due this week, the share reported by the deadline and accepted.
+
+    A community with none due has no value, a full mark (as for rectifications)."""
+    rows = (TaskItem.objects.filter(community__in=communities, deadline__gte=start,
+                                    deadline__lte=end)
+            .values("community_id")
+            .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(
+                status=TaskItem.Status.ACCEPTED, reported_on__lte=F("deadline"))))
+            .order_by())
+    return {row["community_id"]: Decimal(row["on_time"]) / row["due"] for row in rows}
+
+
 def _rectification_list(state):
     return lambda community, start, end: ("dashboards:rectification_list", {
         "community": community.pk, "state": state, "deadline_from": start.isoformat(),
@@ -167,6 +181,8 @@ RANKING_INPUTS = [
                  lambda community, start, end: ("activities:activity_list", {
                      "community": community.pk, "date_from": start.isoformat(),
                      "date_to": end.isoformat()})),
+    RankingInput("task_completion", _("任务按期完成率"), RATE, task_completion_rate,
+                 lambda community, start, end: ("tasklists:item_list", {})),
 ]
 
 

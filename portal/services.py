@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.transitions import advance
 from kernel.uploads import validate_image
 from organizations.scope import STREET_ROLES, covers
+from organizations.streetsettings import rules as street_rules
 from portal.models import Inspection, RankingWeight, Rectification, RectificationEvent
 
 
@@ -51,37 +53,29 @@ def inspection_record(*, point, inspected_on, result, problem, photo, inspector,
 @transaction.atomic
 def rectification_fix(*, rectification, actor, note, photo):
     """The community reports the problem fixed, with a photo taken after the fix."""
-    if not photo:
-        raise ValidationError({"photo": _("请上传整改后的照片。")})
-    validate_image(photo)
-    today = timezone.localdate()
-    claimed = Rectification.objects.filter(
-        pk=rectification.pk,
-        status__in=[Rectification.Status.OPEN, Rectification.Status.RETURNED],
-    ).update(status=Rectification.Status.FIXED, fixed_on=today)
-    if not claimed:
-        raise ValidationError(_("该整改当前不需要报告完成（已报告或已验收）。"))
+    if not photo and street_rules.photo_required(rectification.community):
+        raise ValidationError({"photo": _("本街道要求上传整改后的照片。")})
+    if photo:
+        validate_image(photo)
+    advance(rectification, allowed=[Rectification.Status.OPEN, Rectification.Status.RETURNED],
+            to=Rectification.Status.FIXED, fixed_on=timezone.localdate(),
+            refused=lambda current: _("该整改当前不需要报告完成（已报告或已验收）。"))
     RectificationEvent.objects.create(rectification=rectification,
                                       action=RectificationEvent.Action.FIXED, note=note.strip(),
-                                      photo=photo, actor=actor)
-    rectification.refresh_from_db()
+                                      photo=photo or "", actor=actor)
     return rectification
 
 
 @transaction.atomic
 def rectification_accept(*, rectification, actor):
     """The street accepts the fix. A conditional update, so a second acceptance is refused."""
-    claimed = Rectification.objects.filter(
-        pk=rectification.pk, status=Rectification.Status.FIXED,
-    ).update(status=Rectification.Status.ACCEPTED, accepted_on=timezone.localdate())
-    if not claimed:
-        current = Rectification.objects.get(pk=rectification.pk)
-        if current.status == Rectification.Status.ACCEPTED:
-            raise ValidationError(_("该整改已验收，不能重复验收。"))
-        raise ValidationError(_("社区尚未报告整改完成，不能验收。"))
+    advance(rectification, allowed=[Rectification.Status.FIXED],
+            to=Rectification.Status.ACCEPTED, accepted_on=timezone.localdate(),
+            refused=lambda current: _("该整改已验收，不能重复验收。")
+            if current.status == Rectification.Status.ACCEPTED
+            else _("社区尚未报告整改完成，不能验收。"))
     RectificationEvent.objects.create(rectification=rectification,
                                       action=RectificationEvent.Action.ACCEPTED, actor=actor)
-    rectification.refresh_from_db()
     return rectification
 
 
@@ -90,15 +84,12 @@ def rectification_return(*, rectification, actor, reason):
     """The street sends the fix back with a reason; the community must fix it again."""
     if not reason.strip():
         raise ValidationError({"reason": _("请写明退回的原因。")})
-    claimed = Rectification.objects.filter(
-        pk=rectification.pk, status=Rectification.Status.FIXED,
-    ).update(status=Rectification.Status.RETURNED)
-    if not claimed:
-        raise ValidationError(_("只有待验收的整改可以退回。"))
+    advance(rectification, allowed=[Rectification.Status.FIXED],
+            to=Rectification.Status.RETURNED,
+            refused=lambda current: _("只有待验收的整改可以退回。"))
     RectificationEvent.objects.create(rectification=rectification,
                                       action=RectificationEvent.Action.RETURNED,
                                       note=reason.strip(), actor=actor)
-    rectification.refresh_from_db()
     return rectification
 
 

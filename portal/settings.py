@@ -97,11 +97,14 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "organizations",
+    "organizations.streetsettings",
     "members",
     "members.dues",
     "members.development",
     "activities",
     "pairing",
+    "pairing.zones",
+    "portal.tasklists",
     # The benchmark commands (bench/): no models, no URLs, nothing served.
     "bench",
 ]

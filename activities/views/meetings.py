@@ -18,6 +18,7 @@ from kernel.forms import saved
 from kernel.request_params import page_param
 from kernel.uploads import serve_file
 from organizations.scope import WRITE_ROLES, covers, has_role, require_grant
+from organizations.streetsettings import rules as street_rules
 
 PAGE_SIZE = 50
 
@@ -117,6 +118,7 @@ def meeting_detail(request, pk):
         "warnings": selectors.quorum_warnings(meeting)
         if meeting.status == Meeting.Status.HELD else [],
         "checkin_open": meeting.checkin_open(),
+        "qr_offered": street_rules.qr_checkin_offered(meeting.branch),
     })
 
 
@@ -158,6 +160,8 @@ def meeting_photo(request, pk):
 @require_grant(*WRITE_ROLES)
 def meeting_qr(request, pk):
     meeting = _editable(request, pk)
+    if not street_rules.qr_checkin_offered(meeting.branch):
+        raise Http404
     return render(request, "activities/meeting_qr.html", {
         "meeting": meeting, "checkin_open": meeting.checkin_open()})
 
@@ -168,7 +172,7 @@ def meeting_qr_image(request, pk):
     import segno
 
     meeting = _editable(request, pk)
-    if not meeting.checkin_open():
+    if not meeting.checkin_open() or not street_rules.qr_checkin_offered(meeting.branch):
         raise Http404
     url = request.build_absolute_uri(
         reverse("activities:checkin", args=[checkin.make_token(meeting)]))

@@ -14,6 +14,8 @@ from members.models import Member, PointsRule
 from members.views.roster import editable_member
 from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant
+from organizations.streetsettings import rules as street_rules
+from organizations.streetsettings.models import Key
 
 
 def _street(request, pk):
@@ -27,7 +29,8 @@ def points_rules(request, pk):
     rules = points.rules_for_branch(street)
     rows = [(item, label, rules.get(item)) for item, label in points.ITEMS.items()]
     return render(request, "members/points_rules.html", {
-        "street": street, "rows": rows, "categories": dict(Member.Category.choices)})
+        "street": street, "rows": rows,
+        "show_ranking": street_rules.shown_to(request.user, street, Key.POINTS_RANKING), "categories": dict(Member.Category.choices)})
 
 
 @require_grant(*STREET_ROLES)
@@ -74,6 +77,8 @@ def points_adjust(request, pk):
 def points_ranking(request, pk):
     node = get_object_or_404(Node.objects.visible_to(request.user).filter(
         kind__in=[Node.Kind.STREET, Node.Kind.COMMUNITY, Node.Kind.BRANCH]), pk=pk)
+    if not street_rules.shown_to(request.user, node, Key.POINTS_RANKING):
+        raise Http404
     this_year = timezone.localdate().year
     year = year_param(request, "year", this_year, latest=this_year)
     return render(request, "members/points_ranking.html", {

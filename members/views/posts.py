@@ -14,6 +14,8 @@ from members.forms import AssignForm, DeclineForm, PostForm, StaffRegistrationFo
 from members.models import Post, PostClaim, Registration
 from organizations.models import Node
 from organizations.scope import STAFF_ROLES, covers, require_grant
+from organizations.streetsettings import rules as street_rules
+from organizations.streetsettings.models import Key
 
 
 def _communities(request):
@@ -34,6 +36,7 @@ def post_board(request, pk):
     posts = list(selectors.post_board(community))
     return render(request, "members/post_board.html", {
         "community": community, "posts": posts,
+        "show_ranking": street_rules.shown_to(request.user, community, Key.POINTS_RANKING),
         "totals": {"capacity": sum(p.capacity for p in posts if not p.archived_at),
                    "taken": sum(p.taken for p in posts), "pending": sum(p.pending for p in posts)},
         "pending_claims": selectors.pending_claims(community),

@@ -14,6 +14,8 @@ from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
 from organizations.scope import WRITE_ROLES, covers, require_grant
+from organizations.streetsettings import rules as street_rules
+from organizations.streetsettings.models import Key
 
 PAGE_SIZE = 50
 
@@ -78,6 +80,7 @@ def member_detail(request, pk):
     year = timezone.localdate().year
     return render(request, "members/member_detail.html", {
         "member": member,
+        "show_ranking": street_rules.shown_to(request.user, member.branch, Key.POINTS_RANKING),
         "can_edit": covers(request.user, member.branch.path, WRITE_ROLES),
         "transfers": member.transfers.select_related("from_branch", "to_branch", "recorded_by"),
         "moves": moves.history(member),

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from members import services
 from members.factories import MemberFactory, PostFactory, RegistrationFactory
 from members.models import Member
+from organizations.streetsettings.services import settings_set
 from pairing.factories import UnitFactory
 
 
@@ -36,6 +37,8 @@ def _count(client, url, method="get"):
 ])
 def test_page_queries_do_not_grow_with_the_data(world, client_as, url):
     url = url.format(community=world.community.pk)
+    # The street shows the points ranking to its communities (by default: officials only).
+    settings_set(street=world.street, values={"points_ranking": "communities"})
     client = client_as(world.users["staff"])
     _grow(world, 3)
     small = _count(client, url)

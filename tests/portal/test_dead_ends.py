@@ -4,6 +4,7 @@ import re
 from django.urls import reverse
 
 from members.factories import MemberFactory, PostClaimFactory, PostFactory, RegistrationFactory
+from organizations.streetsettings.services import settings_set
 
 
 def _hrefs(response):
@@ -11,6 +12,8 @@ def _hrefs(response):
 
 
 def test_the_secretary_reads_the_ranking_without_links_into_other_lists(world, client_as):
+    # The street shows its ranking to its communities and branches (by default: officials only).
+    settings_set(street=world.street, values={"weekly_ranking": "communities"})
     client = client_as(world.users["secretary"])
     response = client.get(reverse("dashboards:ranking", args=[world.street.pk]))
     assert response.status_code == 200

@@ -22,7 +22,8 @@ def test_defaults_are_shipped_and_a_street_overrides_them(world):
                                          "problems_found": Decimal(30),
                                          "rectifications_overdue": Decimal(20),
                                          "compliance_rate": Decimal(30),
-                                         "activities_held": Decimal(20)}
+                                         "activities_held": Decimal(20),
+                                         "task_completion": Decimal(0)}
     services.ranking_weights_set(street=world.street, weights={"on_time_rate": Decimal(10)})
     assert weights_for(world.street)["on_time_rate"] == Decimal(10)
     assert weights_for(world.other_street)["on_time_rate"] == Decimal(50)

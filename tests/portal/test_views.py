@@ -100,12 +100,12 @@ def test_the_street_edits_its_ranking_weights(client_as, world):
     url = reverse("dashboards:ranking_weights", args=[world.street.pk])
     bad = client.post(url, {"on_time_rate": "-1", "problems_found": "abc",
                             "rectifications_overdue": "10", "compliance_rate": "30",
-                            "activities_held": "20"})
+                            "activities_held": "20", "task_completion": "0"})
     assert set(bad.context["form"].errors) == {"on_time_rate", "problems_found"}
     assert not RankingWeight.objects.filter(node=world.street).exists()
     client.post(url, {"on_time_rate": "60", "problems_found": "20",
                       "rectifications_overdue": "20", "compliance_rate": "30",
-                      "activities_held": "20"})
+                      "activities_held": "20", "task_completion": "0"})
     page = client.get(reverse("dashboards:ranking", args=[world.street.pk])).content.decode()
     assert "计算公式" in page
     assert ">60<" in page

@@ -1,0 +1,7 @@
+"""The street settings page (减负): street A's officials only."""
+from tests.access import Entry, expect
+
+ENTRIES = [
+    Entry("streetsettings:edit", lambda w: {"pk": w.street.pk},
+          expect=expect(secretary=404, staff=404)),
+]
