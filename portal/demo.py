@@ -35,6 +35,7 @@ STEPS = [
     "organizations.demo.seed",
     "members.demo.seed",
     "activities.demo.seed",
+    "activities.appraisal.demo.seed",
     "pairing.demo.seed",
     "members.demo.seed_registrations",
     "portal.demo_inspections.seed_inspections",

@@ -161,6 +161,14 @@ def _state_pages(context):
              for status in Meeting.Status.values]
     shuji += [member.get_absolute_url() for member in Member.objects.probationary().filter(
         branch=branch)]
+    # 民主评议 in every state: open, closed and tallied (the next branch), decided.
+    from activities.appraisal.models import Round
+
+    rounds = Round.objects.filter(branch__parent=lanxin).order_by("pk")
+    shequ += [round_.get_absolute_url() for round_ in rounds]
+    shequ += [reverse("appraisal:round_decide", args=[round_.pk]) for round_ in rounds
+              if round_.state() == Round.State.CLOSED]
+    shuji += [round_.get_absolute_url() for round_ in rounds.filter(branch=branch)]
     return {"shequ": shequ, "shuji": shuji,
             "jiedao": [reverse("organizations:terms"), *shequ, *street_projects]}
 
