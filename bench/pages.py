@@ -123,6 +123,16 @@ community = lambda data: {"pk": data.community.pk}  # noqa: E731
 branch = lambda data: {"pk": data.branch.pk}  # noqa: E731
 member = lambda data: {"pk": data.member.pk}  # noqa: E731
 
+
+def appraisal_round(state):
+    """The demo round of shuji's branch (decided: last year's) or of the next one (closed)."""
+    def kwargs(data):
+        from activities.appraisal.models import Round
+
+        rounds = Round.objects.filter(branch__parent_id=data.branch.parent_id).order_by("pk")
+        return {"pk": next(r.pk for r in rounds if r.state() == state)}
+    return kwargs
+
 # The key pages, one line each. A page with `compare` gets that admin changelist timed too.
 PAGES = [
     Page("组织架构（街道干部）", "organizations:tree", user="jiedao", compare="organizations.node"),
@@ -155,6 +165,11 @@ PAGES = [
          user="shequ"),
     Page("达标情况 支部（支部书记）", "activities:compliance_branch", branch, user="shuji"),
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
+    Page("民主评议计票 已决定（支部书记）", "appraisal:round_detail", appraisal_round("decided"),
+         user="shuji"),
+    Page("民主评议计票 待决定（社区工作人员）", "appraisal:round_detail",
+         appraisal_round("closed"), user="shequ"),
+    Page("民主评议投票（党员）", "appraisal:vote", appraisal_round("open"), user="dangyuan"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="pairing.unit"),
     admin_changelist("members.member"),

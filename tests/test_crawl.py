@@ -166,10 +166,10 @@ def _state_pages(context):
 
     rounds = Round.objects.filter(branch__parent=lanxin).order_by("pk")
     shequ += [round_.get_absolute_url() for round_ in rounds]
-    shequ += [reverse("appraisal:round_decide", args=[round_.pk]) for round_ in rounds
-              if round_.state() == Round.State.CLOSED]
+    deciding = [reverse("appraisal:round_decide", args=[round_.pk]) for round_ in rounds
+                if round_.state() == Round.State.CLOSED]
     shuji += [round_.get_absolute_url() for round_ in rounds.filter(branch=branch)]
-    return {"shequ": shequ, "shuji": shuji,
+    return {"shequ": shequ + deciding, "shuji": shuji,
             "jiedao": [reverse("organizations:terms"), *shequ, *street_projects]}
 
 

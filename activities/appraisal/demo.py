@@ -109,10 +109,11 @@ def _decide(round_, secretary):
 
 
 def _commitments(community, year, rng):
-    members = list(Member.objects.active().filter(branch__path__startswith=community.path)
-                   .exclude(commitments__year=year).order_by("pk"))
-    if not members:
+    if Commitment.objects.filter(member__branch__path__startswith=community.path,
+                                 year=year).exists():
         return
+    members = list(Member.objects.active().filter(branch__path__startswith=community.path)
+                   .order_by("pk"))
     commitments = Commitment.objects.bulk_create([
         Commitment(member=member, year=year, text=COMMITMENTS[index % len(COMMITMENTS)])
         for index, member in enumerate(members) if index % 6 != 5])

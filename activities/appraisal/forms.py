@@ -51,7 +51,7 @@ class BallotForm(forms.Form):
         choices = [(grade.value, grade.label) for grade in GRADES]
         for appraisee in targets:
             self.fields[f"grade_{appraisee.pk}"] = forms.ChoiceField(
-                label=appraisee.member.name, choices=choices, widget=forms.RadioSelect)
+                label=appraisee.member.choice_label, choices=choices, widget=forms.RadioSelect)
 
     def grades(self):
         return {a.pk: self.cleaned_data[f"grade_{a.pk}"] for a in self.targets}
