@@ -67,6 +67,20 @@ def test_stored_rows_cannot_be_joined_back_to_a_voter(branch_round):
         members[1].pk, members[2].pk}
 
 
+def test_the_audit_trail_records_no_ballot(branch_round):
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    round_, members = branch_round
+    Ballot.objects.create(appraisee=Appraisee.objects.get(round=round_, member=members[0]),
+                          grade="qualified")  # even one saved one by one
+    with time_machine.travel(DURING, tick=False), set_actor(members[1].user or None):
+        cast(round_, members[1])
+    ballot_type = ContentType.objects.get_for_model(Ballot)
+    assert not LogEntry.objects.filter(content_type=ballot_type).exists()
+
+
 def test_a_member_votes_once_and_the_database_enforces_it(branch_round):
     round_, members = branch_round
     with time_machine.travel(DURING, tick=False):
