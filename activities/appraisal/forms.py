@@ -30,6 +30,16 @@ class RoundForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("year", "period_start", "period_end", "votes_open_at", "votes_close_at"):
+            value = cleaned.get(name)
+            if value is not None and not 2000 <= getattr(value, "year", value) <= 2100:
+                self.add_error(name, _("请填写 2000 年至 2100 年之间的时间。"))
+        opens, closes = cleaned.get("votes_open_at"), cleaned.get("votes_close_at")
+        if opens and closes and closes <= opens:
+            self.add_error("votes_close_at", _("投票截止时间必须晚于开始时间。"))
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("评议期间的结束日期不能早于开始日期。"))
         branch = cleaned.get("branch") or getattr(self.instance, "branch", None)
         meeting = cleaned.get("meeting")
         if meeting and branch and meeting.branch_id != branch.pk:

@@ -242,3 +242,27 @@ def test_the_public_list_shows_names_and_commitments_only(world, client):
     assert client.get(reverse("appraisal:public_commitments",
                               args=[world.branch.pk])).status_code == 404
     assert Commitment.objects.count() == 2
+
+
+def test_a_round_is_set_up_and_a_reversed_window_refused_next_to_the_field(world, client_as):
+    from activities.appraisal.models import Round
+
+    data = {"branch": world.branch.pk, "year": 2026, "period_start": "2026-01-01",
+            "period_end": "2026-12-31", "votes_open_at": "2026-12-20T09:00",
+            "votes_close_at": "2026-12-19T09:00"}
+    client = client_as(world.users["secretary"])
+    response = client.post(reverse("appraisal:round_create"), data)
+    assert "votes_close_at" in response.context["form"].errors
+    assert not Round.objects.exists()
+    data["votes_close_at"] = "2026-12-27T18:00"
+    assert client.post(reverse("appraisal:round_create"), data).status_code == 302
+    round_ = Round.objects.get()
+    assert set(round_.appraisees.values_list("member_id", flat=True)) == {world.member.pk}
+    response = client.post(reverse("appraisal:round_create"), data)  # the same year again
+    assert "year" in response.context["form"].errors or response.context["form"].non_field_errors()
+    assert Round.objects.count() == 1
+    # The sibling branch's secretary cannot set one up for B1.
+    response = client_as(world.users["secretary_other"]).post(
+        reverse("appraisal:round_create"), {**data, "year": 2025})
+    assert "branch" in response.context["form"].errors
+    assert Round.objects.count() == 1
