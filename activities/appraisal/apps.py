@@ -8,5 +8,6 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("民主评议党员")
 
     def ready(self):
-        # The member page's appraisals section reads the decided rounds too.
-        from activities.appraisal import membership  # noqa: F401
+        # The member page's appraisals section reads the decided rounds too; the reminder to
+        # vote joins the activities app's scan.
+        from activities.appraisal import membership, reminders  # noqa: F401

@@ -247,3 +247,25 @@ def test_a_round_appraises_the_members_on_the_roster_during_the_period(world):
     assert names == {"赵党员"}
     with pytest.raises(ValidationError, match="已有"):
         make_round(world.branch, year=2026, opens=OPENS, closes=CLOSES)
+
+
+def test_members_with_a_vote_are_reminded_once_while_voting_is_open(branch_round):
+    from activities.models import Notification
+    from activities.reminders import scan
+    from organizations.factories import UserFactory
+
+    round_, members = branch_round
+    for member in members[1:4]:
+        member.user = UserFactory()
+        member.save(update_fields=["user"])
+    Member.objects.filter(pk=members[3].pk).update(status=Member.Status.PROBATIONARY)
+    with time_machine.travel(DURING, tick=False):
+        cast(round_, members[2])
+        scan(sources=["appraisal_vote"])
+        scan(sources=["appraisal_vote"])  # a second tick adds nothing
+    reminded = set(Notification.objects.filter(kind__startswith="appraisal_vote")
+                   .values_list("recipient_id", flat=True))
+    # The world's member and members[1] have not voted; members[2] voted; members[3] has no vote.
+    assert reminded == {world_user.pk for world_user in (members[0].user, members[1].user)}
+    with time_machine.travel(AFTER, tick=False):
+        assert scan(sources=["appraisal_vote"]) == 0
