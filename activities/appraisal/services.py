@@ -92,14 +92,25 @@ def vote(*, round_, voter, grades, now=None):
     cap = excellent_cap(excellent_max_percent(round_.branch), len(targets) + len(own))
     if sum(1 for grade in grades.values() if grade == Grade.EXCELLENT) > cap:
         raise ValidationError(_("“优秀”最多可评 %(cap)s 人。") % {"cap": cap})
-    ballots = [Ballot(appraisee_id=pk, grade=grade) for pk, grade in grades.items()]
-    random.SystemRandom().shuffle(ballots)
     try:
         with transaction.atomic():
             Participation.objects.create(round=round_, member=voter)
-            Ballot.objects.bulk_create(ballots)
+            _ballot_box_shaken(round_, grades)
     except IntegrityError:
         raise ValidationError(_("您已经投过票，不能重复投票。")) from None
+
+
+def _ballot_box_shaken(round_, grades):
+    """Put the new ballots in the round's box and shake it: every ballot of the round is
+    written again in a random order, so the order rows are stored in (SQLite's rowid, the
+    physical order a query without ORDER BY returns) says nothing of who voted when."""
+    rows = [Ballot(pk=pk, appraisee_id=appraisee_id, grade=grade)
+            for pk, appraisee_id, grade in Ballot.objects.filter(appraisee__round=round_)
+            .values_list("pk", "appraisee_id", "grade")]
+    rows += [Ballot(appraisee_id=pk, grade=grade) for pk, grade in grades.items()]
+    random.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(appraisee__round=round_).delete()
+    Ballot.objects.bulk_create(rows, batch_size=2000)
 
 
 def turnout(round_):

@@ -92,6 +92,7 @@ def round_detail(request, pk):
     percent = services.excellent_max_percent(round_.branch)
     return render(request, "appraisal/round_detail.html", {
         "round": round_, "state": round_.state(), "appraisees": appraisees, "left": left,
+        "tallied": bool(tally), "tally_min_voters": services.TALLY_MIN_VOTERS,
         "voted": voted, "voters": voters, "grades": services.GRADES,
         "cap": services.excellent_cap(percent, len(appraisees)), "cap_percent": percent,
         "can_edit": covers(request.user, round_.branch.path, WRITE_ROLES)})

@@ -67,6 +67,23 @@ def test_stored_rows_cannot_be_joined_back_to_a_voter(branch_round):
         members[1].pk, members[2].pk}
 
 
+def test_the_storage_order_of_ballots_does_not_follow_the_voters(branch_round):
+    """Each vote shakes the ballot box: the rows come back in an order unrelated to who voted
+    when (SQLite's hidden rowid is the insertion order)."""
+    round_, members = branch_round
+    with time_machine.travel(DURING, tick=False):
+        cast(round_, members[1], "basically_qualified")
+        for voter in members[2:4]:
+            cast(round_, voter)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT grade FROM {Ballot._meta.db_table} ORDER BY rowid")
+        order = [grade for (grade,) in cursor.fetchall()]
+    assert len(order) == 27 and order.count("basically_qualified") == 9
+    # The first voter's nine ballots are not stored together (chance of that: 1 in 300,000).
+    first = [index for index, grade in enumerate(order) if grade == "basically_qualified"]
+    assert first[-1] - first[0] != 8
+
+
 def test_the_audit_trail_records_no_ballot(branch_round):
     from auditlog.context import set_actor
     from auditlog.models import LogEntry
