@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from activities.appraisal import services
 from activities.appraisal.factories import cast, make_round
-from activities.appraisal.models import Appraisee, Ballot, Commitment, CommitmentRecord, Participation
+from activities.appraisal.models import (Appraisee, Ballot, Commitment, CommitmentRecord,
+                                         Participation)
 from activities.factories import HeldMeetingFactory
 from members.factories import MemberFactory
 from tests.portal.images import png_upload
@@ -57,9 +58,9 @@ def test_a_member_votes_on_their_page_once(world, client_as):
 def test_voting_outside_the_window_is_refused_on_the_page(world, client_as):
     round_, members = _branch_round(world)
     with time_machine.travel(AFTER, tick=False):
-        response = client_as(world.users["member"]).post(reverse("appraisal:vote", args=[round_.pk]),
-                               _ballot_data(round_, world.member))
-    assert response.status_code == 200
+        response = client_as(world.users["member"]).post(
+            reverse("appraisal:vote", args=[round_.pk]), _ballot_data(round_, world.member))
+    assert "不在投票时间内" in response.content.decode()
     assert not Ballot.objects.exists() and not Participation.objects.exists()
 
 
