@@ -267,3 +267,18 @@ def test_a_round_is_set_up_and_a_reversed_window_refused_next_to_the_field(world
         reverse("appraisal:round_create"), {**data, "year": 2025})
     assert "branch" in response.context["form"].errors
     assert Round.objects.count() == 1
+
+
+def test_an_employed_member_registered_with_the_community_is_on_its_public_list(world, client):
+    from members.models import Registration
+    from pairing.factories import UnitFactory
+
+    employed = MemberFactory(branch=world.other_branch, name="钱在职")
+    services.commitment_save(member=employed, year=2026, text="周末到社区参加志愿服务")
+    registration = Registration.objects.create(member=employed, community=world.community,
+                                               unit=UnitFactory(street=world.street))
+    url = reverse("appraisal:public_commitments", args=[world.community.pk])
+    assert "钱在职" not in client.get(url).content.decode()  # not yet approved
+    registration.status = Registration.Status.APPROVED
+    registration.save()
+    assert "周末到社区参加志愿服务" in client.get(url).content.decode()
