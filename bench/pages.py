@@ -128,6 +128,13 @@ def first_task(data):
     from portal.tasklists.models import Task
 
     return Task.objects.filter(street=data.street).order_by("pk").values_list("pk", flat=True)[0]
+def appraisal_round(state):
+    """The demo round of shuji's branch (decided: last year's) or of the next one (closed)."""
+    def kwargs(data):
+        from activities.appraisal.models import Round
+        rounds = Round.objects.filter(branch__parent_id=data.branch.parent_id).order_by("pk")
+        return {"pk": next(r.pk for r in rounds if r.state() == state)}
+    return kwargs
 
 # The key pages, one line each. A page with `compare` gets that admin changelist timed too.
 PAGES = [
@@ -166,6 +173,11 @@ PAGES = [
          user="shequ"),
     Page("达标情况 支部（支部书记）", "activities:compliance_branch", branch, user="shuji"),
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
+    Page("民主评议计票 已决定（支部书记）", "appraisal:round_detail", appraisal_round("decided"),
+         user="shuji"),
+    Page("民主评议计票 待决定（社区工作人员）", "appraisal:round_detail",
+         appraisal_round("closed"), user="shequ"),
+    Page("民主评议投票（党员）", "appraisal:vote", appraisal_round("open"), user="dangyuan"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="organizations.unit"),
     Page("党费台账（支部书记）", "dues:ledger", branch, user="shuji"),

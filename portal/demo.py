@@ -36,6 +36,7 @@ STEPS = [
     "members.demo.seed",
     "members.development.demo.seed",
     "activities.demo.seed",
+    "activities.appraisal.demo.seed",
     "pairing.demo.seed",
     "pairing.zones.demo.seed",
     "members.demo.seed_registrations",

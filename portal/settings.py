@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "members.dues",
     "members.development",
     "activities",
+    "activities.appraisal",
     "pairing",
     "pairing.zones",
     "portal.tasklists",
@@ -218,6 +219,8 @@ AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("code_hash",)
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions", "admin", "contenttypes", "axes", "auditlog", "auth.permission",
+    # An entry names its actor and time: for a ballot, that is the voter (民主评议 is anonymous).
+    "appraisal.ballot",
 )
 
 LANGUAGE_CODE = "zh-hans"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dues/", include("members.dues.urls")),
     path("development/", include("members.development.urls")),
     path("activities/", include("activities.urls")),
+    path("appraisal/", include("activities.appraisal.urls")),
     path("pairing/", include("pairing.urls")),
     path("zones/", include("pairing.zones.urls")),
     path("dashboard/", include("portal.dashboard_urls")),

@@ -179,7 +179,15 @@ def _state_pages(context):
         to_branch=branch)]
     shuji += [reverse("members:mobile_end", args=[stay.pk]) for stay in
               MobileStay.objects.filter(member__branch=branch, ended_on__isnull=True)]
-    return {"shequ": shequ, "shuji": shuji,
+    # 民主评议 in every state: open, closed and tallied (the next branch), decided.
+    from activities.appraisal.models import Round
+
+    rounds = Round.objects.filter(branch__parent=lanxin).order_by("pk")
+    shequ += [round_.get_absolute_url() for round_ in rounds]
+    deciding = [reverse("appraisal:round_decide", args=[round_.pk]) for round_ in rounds
+                if round_.state() == Round.State.CLOSED]
+    shuji += [round_.get_absolute_url() for round_ in rounds.filter(branch=branch)]
+    return {"shequ": shequ + deciding, "shuji": shuji,
             "jiedao": [reverse("organizations:terms"), *shequ, *street_projects]}
 
 
