@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "pairing",
+    "pairing.wishes",
     # The benchmark commands (bench/): no models, no URLs, nothing served.
     "bench",
 ]

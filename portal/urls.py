@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("pairing/", include("pairing.urls")),
+    path("wishes/", include("pairing.wishes.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
     path("audit/", include("portal.audit_urls")),
     path("admin/", admin.site.urls),
