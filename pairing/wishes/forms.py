@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from kernel.forms import MemberChoiceField
@@ -41,8 +42,11 @@ class WishFieldsMixin(PlainTextMixin):
         self.fields["contact_phone"].validators.append(validate_phone)
         # Longer text reaches clean() to get the message that counts the characters.
         for name in ("title", "description"):
-            self.fields[name].max_length = None
-            self.fields[name].widget.attrs.pop("maxlength", None)
+            field = self.fields[name]
+            field.max_length = None
+            field.validators = [validator for validator in field.validators
+                                if not isinstance(validator, MaxLengthValidator)]
+            field.widget.attrs.pop("maxlength", None)
         self.fields["title"].required = False
         self.fields["description"].widget = forms.Textarea(attrs={"rows": 4})
 
