@@ -39,9 +39,9 @@ def wishes_overdue(now):
         recipients = set(staff[wish.community_id])
         if wish.member_id and wish.member.user_id:
             recipients.add(wish.member.user_id)
-        text = reminder_text(gettext_noop("心愿“%(title)s”已超过办结时限"),
+        text = reminder_text(gettext_noop("心愿“%(wish)s”已超过办结时限"),
                              gettext_noop("办结时限为 %(day)s，请尽快办理并登记结果。"),
-                             title=wish.title, day=wish.due_on)
+                             wish=wish.title, day=wish.due_on)
         found += [Reminder(Wish, wish.pk, user_id, f"wish_overdue:{wish.due_on:%Y%m%d}",
                            url=wish.get_absolute_url(), **text) for user_id in recipients]
     return found
@@ -65,9 +65,9 @@ def wishes_unclaimed(now):
         days = rule.unclaimed_days if rule else 2
         if wish.dispatched_at + timedelta(days=days) > now:
             continue
-        text = reminder_text(gettext_noop("心愿“%(title)s”开放认领后无人接单"),
+        text = reminder_text(gettext_noop("心愿“%(wish)s”开放认领后无人接单"),
                              gettext_noop("请联系党员接单，或改派给党员或共建单位。"),
-                             title=wish.title)
+                             wish=wish.title)
         found += [Reminder(Wish, wish.pk, user_id,
                            f"wish_unclaimed:{wish.dispatched_at:%Y%m%d%H%M}",
                            url=wish.get_absolute_url(), **text)

@@ -32,11 +32,11 @@ def wish_list(request):
         wishes = wishes.filter(status=status)
     else:
         status = ""
+    communities = visible_communities(request)
     return render(request, "wishes/wish_list.html", {
         "wishes": wishes[:LIST_SIZE], "community": community, "status": status,
-        "statuses": Wish.Status.choices, "communities": visible_communities(request),
-        "can_write": any(covers(request.user, node.path, STAFF_ROLES)
-                         for node in visible_communities(request))})
+        "statuses": Wish.Status.choices, "communities": communities,
+        "can_write": any(covers(request.user, node.path, STAFF_ROLES) for node in communities)})
 
 
 @writers
