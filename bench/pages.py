@@ -157,6 +157,12 @@ PAGES = [
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="pairing.unit"),
+    Page("居民微心愿（社区工作人员）", "wishes:list", user="shequ", compare="wishes.wish"),
+    Page("居民微心愿（街道干部）", "wishes:list", user="jiedao", compare="wishes.wish"),
+    Page("微心愿办理统计（街道干部）", "wishes:figures", user="jiedao"),
+    Page("心愿接单（党员）", "wishes:my_wishes", user="dangyuan"),
+    Page("心愿墙（公开）", "wishes:public_wall", lambda data: {"community_pk": data.community.pk},
+         user="jiedao"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]

@@ -25,3 +25,18 @@ def figures(wishes, *group_by):
 
 def totals(wishes):
     return figures(wishes)[0]
+
+
+def month_by_community(communities, start, end):
+    """{community id: figures} of the month start–end: received (submitted in it), done and done
+    on time (done in it), open now, average rating (confirmed in it). One grouped query."""
+    received = Q(submitted_at__date__gte=start, submitted_at__date__lte=end) & RECEIVED
+    done = Q(done_at__date__gte=start, done_at__date__lte=end)
+    rows = (Wish.objects.filter(community__in=communities).order_by().values("community_id")
+            .annotate(received=Count("pk", filter=received),
+                      done=Count("pk", filter=DONE & done),
+                      on_time=Count("pk", filter=ON_TIME & done),
+                      open=Count("pk", filter=Q(status__in=Wish.OPEN_STATUSES)),
+                      rating=Avg("rating", filter=Q(confirmed_at__date__gte=start,
+                                                    confirmed_at__date__lte=end))))
+    return {row.pop("community_id"): row for row in rows}

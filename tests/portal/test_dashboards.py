@@ -50,8 +50,9 @@ def _queries(client, street, official):
 # inspections, rectifications, ranking weights, five ranking inputs (the compliance rate reuses
 # the panel's facts: its branches, 1), open rectifications, activities and hours (2), posts,
 # claims, employed members by unit (by community: with the members panel), registrations,
-# contributions, the navigation's member link, and account activation by branch (1).
-STREET_DASHBOARD_QUERIES = 34
+# contributions, the navigation's member link, account activation by branch (1), and the
+# month's residents' wishes by community (1).
+STREET_DASHBOARD_QUERIES = 35
 # Once the 三会一课 figures are cached: the branches to judge and the facts (6) and the rate's
 # branches (1) are not read, the meeting kinds are (1).
 STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 7 + 1
@@ -165,12 +166,13 @@ def _community_with(branches):
 # Session (4), user, grants, the community and its street, this week's rectifications, this
 # week's work (5), its branches (shared by the panels), 三会一课 (6), members, inspections,
 # rectifications, activities and hours (2), posts, claims, employed members by unit,
-# registrations, contributions, the navigation's member link, and account activation (1).
-COMMUNITY_DASHBOARD_QUERIES = 33
+# registrations, contributions, the navigation's member link, account activation (1), and the
+# month's residents' wishes (1).
+COMMUNITY_DASHBOARD_QUERIES = 34
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
-# (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions), the
-# month's meetings (and their kinds), activities and contributions.
-STREET_REPORT_QUERIES = 31
+# (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions, residents'
+# wishes), the month's meetings (and their kinds), activities and contributions.
+STREET_REPORT_QUERIES = 32
 
 
 @pytest.mark.parametrize("branches", [1, 4])
