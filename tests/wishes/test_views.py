@@ -114,3 +114,29 @@ def test_figures_count_by_community_and_grid(world, client_as):
     assert [(row["community__name"], row["received"], row["open"]) for row in rows] == [
         (world.community.name, 1, 1)]
     assert response.context["by_grid"][0]["grid__name"] == world.grid.name
+
+
+def test_the_dashboard_panel_counts_this_months_wishes(world):
+    from datetime import date
+
+    import time_machine
+
+    from portal.dashboards import community_scope, street_scope
+    from portal.wish_panels import wishes_panel
+
+    with time_machine.travel("2026-10-30 10:00:00+08:00", tick=False):
+        old = services.wish_accept(wish=WishFactory(community=world.community))
+    with time_machine.travel("2026-11-18 10:00:00+08:00", tick=False):
+        wish = services.wish_accept(wish=WishFactory(community=world.community))
+        services.wish_dispatch(wish=wish, target="open")
+        services.wish_claim(wish=wish, member=world.member)
+        services.wish_done(wish=wish, outcome="办好了", member=world.member)
+        services.wish_confirm(wish=wish, rating=4)
+        WishFactory(community=world.other_community)
+        today = date(2026, 11, 18)
+        panel = wishes_panel(community_scope(world.community, today))
+        street = wishes_panel(street_scope(world.street, today))
+    assert panel.data["totals"] == {"received": 1, "done": 1, "on_time": 1, "open": 1,
+                                    "rating": 4}
+    assert old.status == "accepted"  # last month's: open, not received this month
+    assert street.data["totals"]["received"] == 2
