@@ -1,6 +1,7 @@
 """The wish workflow: each transition is one function; a refused one raises ValidationError.
 
-submitted → accepted | merged | declined; accepted → dispatched (member, unit or open);
+submitted → accepted | merged | declined; accepted → dispatched (member, unit or open),
+dispatched again while not claimed;
 dispatched → claimed (by a member); claimed, or dispatched to a unit → done (with an
 outcome); done → confirmed (rated) | reopened (back to accepted, to dispatch again).
 """
@@ -118,7 +119,8 @@ def wish_dispatch(*, wish, target, member=None, unit=None, due_on=None):
     outcome for it), or open for any member of the community to claim. A volunteer team would
     be one more target here."""
     wish = _locked(wish)
-    _require(wish, S.ACCEPTED)
+    # Dispatched again (改派) while nobody has taken it yet.
+    _require(wish, S.ACCEPTED, S.DISPATCHED)
     if target == Wish.Target.MEMBER and member is None:
         raise ValidationError({"member": _("请选择接单党员。")})
     if target == Wish.Target.UNIT and unit is None:

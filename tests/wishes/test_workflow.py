@@ -98,6 +98,19 @@ def test_dispatch_needs_its_target_and_an_accepted_wish(world, wish):
     assert wish.status == S.DISPATCHED and wish.member == world.member
 
 
+def test_a_wish_is_dispatched_again_until_someone_takes_it(world, wish):
+    unit = UnitFactory(street=world.street, communities=[world.community])
+    services.wish_dispatch(wish=_accepted(wish), target=Wish.Target.OPEN)
+    services.wish_dispatch(wish=wish, target=Wish.Target.UNIT, unit=unit)
+    wish.refresh_from_db()
+    assert (wish.status, wish.target, wish.unit) == (S.DISPATCHED, "unit", unit)
+    services.wish_dispatch(wish=wish, target=Wish.Target.OPEN)
+    services.wish_claim(wish=wish, member=world.member)
+    with pytest.raises(ValidationError):
+        services.wish_dispatch(wish=wish, target=Wish.Target.UNIT, unit=unit)
+    assert Wish.objects.get(pk=wish.pk).member == world.member
+
+
 def test_an_open_wish_is_claimed_once(world, wish):
     other = MemberFactory(branch=world.branch)
     services.wish_dispatch(wish=_accepted(wish), target=Wish.Target.OPEN)
