@@ -31,6 +31,8 @@ class PlainTextMixin:
                         max_length=length)
                 except ValidationError as error:
                     self.add_error(None, error)
+        if cleaned.get("title") and services.NUMBER_IN_TITLE.search(cleaned["title"]):
+            self.add_error("title", _("标题会公开显示在心愿墙上，请不要填写电话号码或证件号码。"))
         return cleaned
 
 

@@ -21,6 +21,9 @@ S = Wish.Status
 # Markup in residents' text: a tag, a comment, a character reference or a script URL.
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#|&[a-zA-Z]+;|javascript\s*:", re.IGNORECASE)
 
+# A phone or ID number in the title, which the wish wall shows to everyone.
+NUMBER_IN_TITLE = re.compile(r"[0-9０-９][0-9０-９ -]{5,}[0-9０-９]")
+
 # The public page: submissions per address per hour (docs/RULES.md).
 PUBLIC_LIMIT_PER_HOUR = 3
 
@@ -60,6 +63,8 @@ def _locked(wish):
 def wish_receive(*, wish, user=None):
     """Record a new wish (staff or the public page): plain text checked, grid of its community."""
     wish.title = check_plain_text(wish.title, field="title", required=True, max_length=TITLE_MAX)
+    if NUMBER_IN_TITLE.search(wish.title):
+        raise ValidationError({"title": _("标题会公开显示在心愿墙上，请不要填写电话号码或证件号码。")})
     wish.description = check_plain_text(wish.description, field="description", required=False,
                                         max_length=TEXT_MAX)
     for field, length in [("contact_name", 20), ("address", 100)]:

@@ -3,7 +3,6 @@ keep the records; a wish outside the user's scope is a 404. The residents' publi
 in public_views.py, the members' phone pages in member_views.py."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -167,8 +166,8 @@ def wish_qr(request, community_pk):
     """A printable A4 poster for the service centre: the QR code of the public page."""
     import segno
 
-    community = get_object_or_404(Node.objects.visible_to(request.user).filter(
-        Q(kind=Node.Kind.COMMUNITY)), pk=community_pk)
+    community = get_object_or_404(Node.objects.visible_to(request.user),
+                                  kind=Node.Kind.COMMUNITY, pk=community_pk)
     url = request.build_absolute_uri(reverse("wishes:public_new", args=[community.pk]))
     return render(request, "wishes/qr.html", {
         "community": community, "url": url,

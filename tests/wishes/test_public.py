@@ -42,6 +42,7 @@ def test_the_form_shows_the_privacy_note(world, client):
     ({"description": "&#60;b&#62;"}, "description", "不要包含网页代码"),
     ({"address": "<b>3号楼</b>"}, "address", "不要包含网页代码"),
     ({"contact_phone": "12345"}, "contact_phone", "请输入11位手机号码"),
+    ({"title": "请联系138 1234 5678"}, "title", "请不要填写电话号码"),
 ])
 def test_bad_input_is_refused_next_to_its_field(world, client, fields, field, message):
     response = _post(client, world, **fields)
