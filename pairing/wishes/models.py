@@ -10,7 +10,8 @@ import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,9 +41,9 @@ class WishRule(NodeRule):
     class Meta:
         verbose_name = _("微心愿时限规则")
         verbose_name_plural = _("微心愿时限规则")
-        constraints = [models.UniqueConstraint(fields=["node"], name="wish_rule_one_per_node"),
-                       models.UniqueConstraint(fields=["due_days"], condition=Q(node__isnull=True),
-                                               name="wish_rule_one_default")]
+        # One row per node, and one default (a NULL node would not collide in a plain index).
+        constraints = [models.UniqueConstraint(Coalesce("node", Value(0)),
+                                               name="wish_rule_one_per_node")]
 
     def __str__(self):
         return f"{self.node or _('默认')}: {self.due_days}"

@@ -221,3 +221,12 @@ def test_on_time_compares_the_day_done_with_the_deadline(world, wish):
 
     figures = totals(Wish.objects.all())
     assert (figures["received"], figures["done"], figures["on_time"]) == (2, 2, 1)
+
+
+def test_one_rule_per_node_and_one_default(world):
+    from django.db import IntegrityError, transaction
+
+    WishRule.objects.create(node=world.community, due_days=5, unclaimed_days=1)
+    for node in (None, world.community):  # the default ships in a migration
+        with pytest.raises(IntegrityError), transaction.atomic():
+            WishRule.objects.create(node=node, due_days=9, unclaimed_days=1)
