@@ -194,6 +194,11 @@ PAGES = [
          user="jiedao"),
     Page("任务事项 全街道（街道干部）", "tasklists:item_list", user="jiedao"),
     Page("任务事项 未完成（社区工作人员）", "tasklists:item_list", user="shequ", query="state=open"),
+    Page("居民微心愿（社区工作人员）", "wishes:list", user="shequ", compare="wishes.wish"),
+    Page("居民微心愿（街道干部）", "wishes:list", user="jiedao", compare="wishes.wish"),
+    Page("微心愿办理统计（街道干部）", "wishes:figures", user="jiedao"),
+    Page("心愿接单（党员）", "wishes:my_wishes", user="dangyuan"),
+    Page("心愿墙（公开）", "wishes:public_wall", lambda data: {"community_pk": data.community.pk},
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]

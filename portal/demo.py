@@ -39,6 +39,7 @@ STEPS = [
     "activities.appraisal.demo.seed",
     "pairing.demo.seed",
     "pairing.zones.demo.seed",
+    "pairing.wishes.demo.seed",
     "members.demo.seed_registrations",
     "members.dues.demo.seed",
     "portal.demo_inspections.seed_inspections",

@@ -25,10 +25,11 @@ from portal.compliance_panels import STATUS_LABELS, compliance_panel
 from portal.dashboards import (DashboardScope, branches_panel, build_panels, inspections_panel,
                                members_panel)
 from portal.models import Rectification
+from portal.wish_panels import wishes_panel
 from portal.work_panels import activities_panel, contributions_panel, service_panel
 
 REPORT_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel,
-                 activities_panel, service_panel, contributions_panel]
+                 activities_panel, service_panel, contributions_panel, wishes_panel]
 
 
 @dataclass

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "pairing",
     "pairing.zones",
     "portal.tasklists",
+    "pairing.wishes",
     # The benchmark commands (bench/): no models, no URLs, nothing served.
     "bench",
 ]

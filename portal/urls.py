@@ -22,6 +22,7 @@ urlpatterns = [
     path("appraisal/", include("activities.appraisal.urls")),
     path("pairing/", include("pairing.urls")),
     path("zones/", include("pairing.zones.urls")),
+    path("wishes/", include("pairing.wishes.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
     path("tasks/", include("portal.tasklists.urls")),
     path("audit/", include("portal.audit_urls")),

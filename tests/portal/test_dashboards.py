@@ -51,8 +51,9 @@ def _queries(client, street, official):
 # the panel's facts: its branches, 1), open rectifications, activities and hours (2), posts,
 # claims, employed members by unit (by community: with the members panel), registrations,
 # contributions, the navigation's member link, account activation by branch (1), and the
-# street's settings (whether the ranking is shown).
-STREET_DASHBOARD_QUERIES = 36
+# street's settings (whether the ranking is shown), and the
+# month's residents' wishes (1).
+STREET_DASHBOARD_QUERIES = 37
 # Once the 三会一课 figures are cached: the branches to judge and the facts (6) and the rate's
 # branches (1) are not read, the meeting kinds are (1).
 STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 7 + 1
@@ -167,12 +168,13 @@ def _community_with(branches):
 # task items, this week's work (5), its branches (shared by the panels), 三会一课 (6), members, inspections,
 # rectifications, activities and hours (2), posts, claims, employed members by unit,
 # registrations, contributions, the navigation's member link, account activation (1), and the
-# street's settings (whether the ranking button is shown).
-COMMUNITY_DASHBOARD_QUERIES = 35
+# street's settings (whether the ranking button is shown), and the
+# month's residents' wishes (1).
+COMMUNITY_DASHBOARD_QUERIES = 36
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
-# (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions), the
-# month's meetings (and their kinds), activities and contributions.
-STREET_REPORT_QUERIES = 31
+# (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions, residents'
+# wishes), the month's meetings (and their kinds), activities and contributions.
+STREET_REPORT_QUERIES = 32
 
 
 @pytest.mark.parametrize("branches", [1, 4])

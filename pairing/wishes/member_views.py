@@ -1,0 +1,72 @@
+"""Members' phone pages of the wish loop: wishes to claim (接单) and their own, to finish."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kernel.forms import add_service_errors
+from members.services import claimable_communities
+from members.models import Member
+from pairing.wishes import services
+from pairing.wishes.forms import DoneForm
+from pairing.wishes.models import Wish
+
+
+def _own_member(request):
+    member = Member.objects.filter(user=request.user, left_on__isnull=True).select_related(
+        "branch").first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@login_required
+def my_wishes(request):
+    member = _own_member(request)
+    communities = claimable_communities(member)
+    return render(request, "wishes/my_wishes.html", {
+        "member": member,
+        "claimable": Wish.objects.claimable_by(member, communities)
+        .select_related("community", "grid").order_by("due_on", "pk"),
+        "mine": Wish.objects.filter(member=member, status__in=[
+            Wish.Status.CLAIMED, Wish.Status.DONE, Wish.Status.CONFIRMED])
+        .select_related("community", "grid").order_by("status", "-claimed_at")[:30],
+    })
+
+
+@require_POST
+@login_required
+def my_claim(request, pk):
+    member = _own_member(request)
+    wish = get_object_or_404(Wish.objects.claimable_by(member, claimable_communities(member)),
+                             pk=pk)
+    try:
+        services.wish_claim(wish=wish, member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已接单“%(title)s”，办好后请登记办理结果。")
+                         % {"title": wish.title})
+    return redirect("wishes:my_wishes")
+
+
+@login_required
+def my_wish(request, pk):
+    """A wish the member took: the resident's contact, to do it, and the outcome to record."""
+    member = _own_member(request)
+    wish = get_object_or_404(Wish.objects.filter(member=member).exclude(
+        status=Wish.Status.DISPATCHED).select_related("community", "grid"), pk=pk)
+    form = DoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wish_done(wish=wish, outcome=form.cleaned_data["outcome"], member=member)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已办结，社区将请居民确认。"))
+            return redirect("wishes:my_wishes")
+    return render(request, "wishes/my_wish.html", {"wish": wish, "form": form,
+                                                   "S": Wish.Status})
