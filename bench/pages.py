@@ -199,6 +199,7 @@ PAGES = [
     Page("微心愿办理统计（街道干部）", "wishes:figures", user="jiedao"),
     Page("心愿接单（党员）", "wishes:my_wishes", user="dangyuan"),
     Page("心愿墙（公开）", "wishes:public_wall", lambda data: {"community_pk": data.community.pk},
+         user="jiedao"),
     admin_changelist("members.member"),
     admin_changelist("organizations.node"),
 ]
