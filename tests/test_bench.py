@@ -193,8 +193,9 @@ def test_dashboard_queries_do_not_grow_with_the_data(world, client_as, role, url
 # the same for a member with one claim and meeting or with eight.
 # Includes the appraisal grades (民主评议党员): those decided by appraisal rounds and those
 # recorded on appraisal meetings before rounds existed, one query each; the member's activation
-# codes (发放记录); and the letters out and in, stays away and contacts of members/moves.py.
-MEMBER_DETAIL_QUERIES = 20
+# codes (发放记录); the letters out and in, stays away and contacts of members/moves.py; and the
+# street's settings (whether the points ranking is linked).
+MEMBER_DETAIL_QUERIES = 21
 
 
 @pytest.mark.parametrize("size", [1, 8])
