@@ -24,6 +24,7 @@ from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, Panel, path_url, status_class, url_with
 from portal.ranking import weekly_ranking
+from portal.volunteer_panels import volunteers_panel
 from portal.work_panels import (activities_panel, contributions_panel, member_counts,
                                 service_panel, week_work_panel)
 
@@ -196,10 +197,10 @@ def ranking_panel(scope):
 
 STREET_PANELS = [compliance_panel, members_panel, accounts_panel, branches_panel,
                  inspections_panel, ranking_panel, open_rectifications_panel, activities_panel,
-                 service_panel, contributions_panel]
+                 volunteers_panel, service_panel, contributions_panel]
 COMMUNITY_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel,
                     accounts_panel, branches_panel, inspections_panel, activities_panel,
-                    service_panel, contributions_panel]
+                    volunteers_panel, service_panel, contributions_panel]
 BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel,
                  accounts_panel]
 

@@ -36,6 +36,7 @@ STEPS = [
     "members.demo.seed",
     "activities.demo.seed",
     "pairing.demo.seed",
+    "activities.volunteers.demo.seed",
     "members.demo.seed_registrations",
     "portal.demo_inspections.seed_inspections",
     # Last: every state of every workflow that the random draws above may have missed.

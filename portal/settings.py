@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "organizations",
     "members",
     "activities",
+    "activities.volunteers",
     "pairing",
     # The benchmark commands (bench/): no models, no URLs, nothing served.
     "bench",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
+    path("volunteers/", include("activities.volunteers.urls")),
     path("pairing/", include("pairing.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
     path("audit/", include("portal.audit_urls")),
