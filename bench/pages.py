@@ -123,6 +123,12 @@ community = lambda data: {"pk": data.community.pk}  # noqa: E731
 branch = lambda data: {"pk": data.branch.pk}  # noqa: E731
 member = lambda data: {"pk": data.member.pk}  # noqa: E731
 
+
+def team(data):
+    from activities.volunteers.models import Team
+
+    return {"pk": Team.objects.filter(community=data.community).order_by("pk").first().pk}
+
 # The key pages, one line each. A page with `compare` gets that admin changelist timed too.
 PAGES = [
     Page("组织架构（街道干部）", "organizations:tree", user="jiedao", compare="organizations.node"),
@@ -155,6 +161,12 @@ PAGES = [
          user="shequ"),
     Page("达标情况 支部（支部书记）", "activities:compliance_branch", branch, user="shuji"),
     Page("消息（党员）", "activities:inbox", user="dangyuan"),
+    Page("志愿者服务队（社区工作人员）", "volunteers:team_list", user="shequ",
+         compare="volunteers.team"),
+    Page("志愿者服务队（街道干部）", "volunteers:team_list", user="jiedao",
+         compare="volunteers.team"),
+    Page("服务队详情（社区工作人员）", "volunteers:team_detail", team, user="shequ"),
+    Page("志愿者（社区工作人员）", "volunteers:volunteer_list", user="shequ"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="pairing.unit"),
     admin_changelist("members.member"),

@@ -82,7 +82,6 @@ def team_detail(request, pk):
     return render(request, "volunteers/team_detail.html", {
         "team": team, "memberships": memberships, "can_edit": can_edit,
         "member_form": TeamMemberForm(team=team) if can_edit else None,
-        "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
         "records": team.service_records.select_related("volunteer", "activity")[:50]})
 
 
