@@ -135,6 +135,10 @@ def appraisal_round(state):
         rounds = Round.objects.filter(branch__parent_id=data.branch.parent_id).order_by("pk")
         return {"pk": next(r.pk for r in rounds if r.state() == state)}
     return kwargs
+def team(data):
+    from activities.volunteers.models import Team
+
+    return {"pk": Team.objects.filter(community=data.community).order_by("pk").first().pk}
 
 # The key pages, one line each. A page with `compare` gets that admin changelist timed too.
 PAGES = [
@@ -178,6 +182,12 @@ PAGES = [
     Page("民主评议计票 待决定（社区工作人员）", "appraisal:round_detail",
          appraisal_round("closed"), user="shequ"),
     Page("民主评议投票（党员）", "appraisal:vote", appraisal_round("open"), user="dangyuan"),
+    Page("志愿者服务队（社区工作人员）", "volunteers:team_list", user="shequ",
+         compare="volunteers.team"),
+    Page("志愿者服务队（街道干部）", "volunteers:team_list", user="jiedao",
+         compare="volunteers.team"),
+    Page("服务队详情（社区工作人员）", "volunteers:team_detail", team, user="shequ"),
+    Page("志愿者（社区工作人员）", "volunteers:volunteer_list", user="shequ"),
     Page("结对共建概览（社区工作人员）", "pairing:overview", user="shequ"),
     Page("共建单位（社区工作人员）", "pairing:unit_list", user="shequ", compare="organizations.unit"),
     Page("党费台账（支部书记）", "dues:ledger", branch, user="shuji"),

@@ -26,6 +26,7 @@ from portal.panel_types import DashboardScope, Panel, path_url, status_class, ur
 from portal.ranking import weekly_ranking
 from portal.tasklists.panels import task_items_panel
 from portal.wish_panels import wishes_panel
+from portal.volunteer_panels import volunteers_panel
 from portal.work_panels import (activities_panel, contributions_panel, member_counts,
                                 service_panel, week_work_panel)
 
@@ -198,10 +199,11 @@ def ranking_panel(scope):
 
 STREET_PANELS = [compliance_panel, members_panel, accounts_panel, branches_panel,
                  inspections_panel, ranking_panel, open_rectifications_panel, activities_panel,
-                 service_panel, contributions_panel, wishes_panel]
-COMMUNITY_PANELS = [week_tasks_panel, task_items_panel, week_work_panel, compliance_panel, members_panel,
-                    accounts_panel, branches_panel, inspections_panel, activities_panel,
-                    service_panel, contributions_panel, wishes_panel]
+                 volunteers_panel, service_panel, contributions_panel, wishes_panel]
+COMMUNITY_PANELS = [week_tasks_panel, task_items_panel, week_work_panel, compliance_panel,
+                    members_panel, accounts_panel, branches_panel, inspections_panel,
+                    activities_panel, volunteers_panel, service_panel, contributions_panel,
+                    wishes_panel]
 BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_panel,
                  accounts_panel]
 

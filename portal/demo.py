@@ -40,6 +40,7 @@ STEPS = [
     "pairing.demo.seed",
     "pairing.zones.demo.seed",
     "pairing.wishes.demo.seed",
+    "activities.volunteers.demo.seed",
     "members.demo.seed_registrations",
     "members.dues.demo.seed",
     "portal.demo_inspections.seed_inspections",

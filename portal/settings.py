@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "members.development",
     "activities",
     "activities.appraisal",
+    "activities.volunteers",
     "pairing",
     "pairing.zones",
     "portal.tasklists",

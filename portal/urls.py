@@ -20,6 +20,7 @@ urlpatterns = [
     path("development/", include("members.development.urls")),
     path("activities/", include("activities.urls")),
     path("appraisal/", include("activities.appraisal.urls")),
+    path("volunteers/", include("activities.volunteers.urls")),
     path("pairing/", include("pairing.urls")),
     path("zones/", include("pairing.zones.urls")),
     path("wishes/", include("pairing.wishes.urls")),

@@ -48,12 +48,12 @@ def _queries(client, street, official):
 # Session (read, and saved in a savepoint: 4), user, grants, the street, its communities, its
 # branches (shared by the panels), 三会一课 (the branches to judge and five facts: 6), members,
 # inspections, rectifications, ranking weights, six ranking inputs (the compliance rate reuses
-# the panel's facts: its branches, 1), open rectifications, activities and hours (2), posts,
-# claims, employed members by unit (by community: with the members panel), registrations,
-# contributions, the navigation's member link, account activation by branch (1), and the
-# street's settings (whether the ranking is shown), and the
+# the panel's facts: its branches, 1), open rectifications, activities and hours (2), volunteer
+# teams, volunteers and hours (1), posts, claims, employed members by unit (by community: with
+# the members panel), registrations, contributions, the navigation's member link, account
+# activation by branch (1), the street's settings (whether the ranking is shown), and the
 # month's residents' wishes (1).
-STREET_DASHBOARD_QUERIES = 37
+STREET_DASHBOARD_QUERIES = 38
 # Once the 三会一课 figures are cached: the branches to judge and the facts (6) and the rate's
 # branches (1) are not read, the meeting kinds are (1).
 STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 7 + 1
@@ -165,12 +165,12 @@ def _community_with(branches):
 
 
 # Session (4), user, grants, the community and its street, this week's rectifications, its open
-# task items, this week's work (5), its branches (shared by the panels), 三会一课 (6), members, inspections,
-# rectifications, activities and hours (2), posts, claims, employed members by unit,
-# registrations, contributions, the navigation's member link, account activation (1), and the
-# street's settings (whether the ranking button is shown), and the
-# month's residents' wishes (1).
-COMMUNITY_DASHBOARD_QUERIES = 36
+# task items, this week's work (5), its branches (shared by the panels), 三会一课 (6), members,
+# inspections, rectifications, activities and hours (2), volunteer teams, volunteers and hours
+# (1), posts, claims, employed members by unit, registrations, contributions, the navigation's
+# member link, account activation (1), the street's settings (whether the ranking button is
+# shown), and the month's residents' wishes (1).
+COMMUNITY_DASHBOARD_QUERIES = 37
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
 # (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions, residents'
 # wishes), the month's meetings (and their kinds), activities and contributions.
