@@ -5,14 +5,17 @@ voted, with no voter, no time and a random primary key, so no column orders or j
 participation. See docs/RULES.md, "民主评议党员".
 """
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance
+from activities.models import Participation as ActivityParticipation
 from kernel.uploads import DocumentUploadField, UploadTo, validate_document
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
@@ -128,6 +131,15 @@ class AppraiseeQuerySet(ScopedQuerySet):
         """Appraisees still on the roster of the round's branch: a member who left or moved
         away meanwhile is neither appraised nor votes."""
         return self.filter(member__left_on__isnull=True, member__branch_id=F("round__branch_id"))
+
+    def with_service_hours(self, start, end):
+        """`service_hours`: the member's volunteer hours in community activities between `start`
+        and `end` (the round's period), shown beside the 互评 so the branch weighs 八小时外 service."""
+        hours = (ActivityParticipation.objects.filter(member=OuterRef("member"),
+                                                      activity__held_on__range=(start, end))
+                 .order_by().values("member").annotate(total=Sum("hours")).values("total"))
+        return self.annotate(service_hours=Coalesce(Subquery(hours), Decimal("0"),
+                                                    output_field=DecimalField()))
 
     def voters(self):
         """Who has a vote in the 互评: full members (预备党员 have no vote, 党章 art. 7)."""

@@ -74,11 +74,12 @@ def round_edit(request, pk):
 @require_grant()
 def round_detail(request, pk):
     """The tally page: turnout while votes are open, the count per member once they closed,
-    each member's 自评 and commitment beside, then the decided grades."""
+    each member's 自评, commitment and volunteer hours beside, then the decided grades."""
     round_ = get_object_or_404(Round.objects.visible_to(request.user)
                                .select_related("branch", "meeting", "decided_by"), pk=pk)
     commitments = Commitment.objects.filter(year=round_.year).prefetch_related("records")
     appraisees = list(Appraisee.objects.counting().filter(round=round_)
+                      .with_service_hours(round_.period_start, round_.period_end)
                       .select_related("member")
                       .prefetch_related(Prefetch("member__commitments", queryset=commitments,
                                                  to_attr="year_commitments")))

@@ -282,3 +282,27 @@ def test_an_employed_member_registered_with_the_community_is_on_its_public_list(
     registration.status = Registration.Status.APPROVED
     registration.save()
     assert "周末到社区参加志愿服务" in client.get(url).content.decode()
+
+
+def test_the_tally_page_shows_each_member_s_volunteer_hours_of_the_period(world, client_as):
+    from datetime import date
+    from decimal import Decimal
+
+    from activities.factories import ActivityFactory, ParticipationFactory
+
+    round_, members = _branch_round(world, extra=1)
+    community = world.branch.parent
+    inside = date(round_.period_start.year, round_.period_start.month, round_.period_start.day)
+    ParticipationFactory(member=world.member, hours=Decimal("3.5"),
+                         activity=ActivityFactory(community=community, held_on=inside))
+    ParticipationFactory(member=world.member, hours=Decimal("2"),
+                         activity=ActivityFactory(community=community,
+                                                  held_on=inside - timedelta(days=1)))
+    hours = dict(Appraisee.objects.filter(round=round_)
+                 .with_service_hours(round_.period_start, round_.period_end)
+                 .values_list("member_id", "service_hours"))
+    assert hours == {world.member.pk: Decimal("3.5"), members[1].pk: Decimal("0")}
+    with time_machine.travel(AFTER, tick=False):
+        page = client_as(world.users["secretary"]).get(
+            reverse("appraisal:round_detail", args=[round_.pk])).content.decode()
+    assert "评议期间志愿服务" in page and "3.5" in page
