@@ -38,6 +38,21 @@ def test_superuser_sees_everything(world):
     assert Node.objects.visible_to(world.users["superuser"]).count() == Node.objects.count()
 
 
+def test_superuser_sees_every_member_where_members_also_see_their_own(world, client_as):
+    """Member.visible_to adds "or the user's own record" to the scope: for a superuser that
+    must stay everyone, not shrink to the superuser's own record."""
+    from django.urls import reverse
+
+    from members.factories import MemberFactory
+    from members.models import Member
+
+    MemberFactory(branch=world.branch)
+    superuser = world.users["superuser"]
+    assert Member.objects.visible_to(superuser).count() == Member.objects.count() > 1
+    assert client_as(superuser).get(
+        reverse("members:member_detail", args=[world.member.pk])).status_code == 200
+
+
 def test_a_path_prefix_does_not_leak_into_a_sibling_with_a_longer_id(world):
     """/1/ must not match /10/: paths end with a slash."""
     community_path = world.community.path
