@@ -3,9 +3,12 @@ the team's leader finishing it on the phone page, scope and the figures."""
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from activities.models import Notification
+from activities.reminders import scan
 from activities.volunteers.factories import TeamFactory, VolunteerFactory
 from members.factories import MemberFactory
 from pairing.wishes import selectors, services
@@ -121,3 +124,13 @@ def test_reopen_and_redispatch_clear_the_team(world):
     services.wish_reopen(wish=wish, reason="没有清理干净")
     wish.refresh_from_db()
     assert (wish.status, wish.target, wish.team) == ("accepted", "", None)
+
+
+def test_an_overdue_team_wish_reminds_staff_and_the_leader(world):
+    with time_machine.travel("2026-11-18 10:00:00+08:00", tick=False):
+        wish = services.wish_dispatch(wish=_accepted(world.community), target=Wish.Target.TEAM,
+                                      team=_team(world.community, world.member))
+    with time_machine.travel("2026-11-26 09:00:00+08:00", tick=False):
+        scan(sources=["wish_overdue"])
+    assert sorted(Notification.objects.filter(category="wish_overdue", object_id=wish.pk)
+                  .values_list("recipient__username", flat=True)) == ["dangyuan", "staff"]
