@@ -41,6 +41,7 @@ STEPS = [
     "pairing.zones.demo.seed",
     "pairing.wishes.demo.seed",
     "activities.volunteers.demo.seed",
+    "pairing.wishes.demo.seed_team_wishes",
     "members.demo.seed_registrations",
     "members.dues.demo.seed",
     "portal.demo_inspections.seed_inspections",

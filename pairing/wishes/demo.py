@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from activities.volunteers.models import Team
 from members.demo import DEMO_MEMBER
 from members.models import Member
 from organizations.models import Grid
@@ -80,3 +81,24 @@ def _move(wish, state, first, member, unit):
         services.wish_confirm(wish=wish, rating=5, feedback="党员同志很热心，谢谢！")
     elif state == "reopened":
         services.wish_reopen(wish=wish, reason="器材只修好了一台，还有两台坏的。")
+
+
+TEAM_WISH = "帮独居老人清理阳台杂物"
+
+
+def seed_team_wishes(context):
+    """A wish dispatched to a volunteer team, in the communities that have teams (seeded
+    after the teams); a team whose leader has an account is preferred, so that leader sees it
+    on the phone page. Idempotent."""
+    for community in context.community_nodes:
+        teams = Team.objects.filter(community=community, disbanded_on__isnull=True)
+        team = (teams.filter(leader__member__user__isnull=False).order_by("pk").first()
+                or teams.order_by("pk").first())
+        if team is None or Wish.objects.filter(community=community, title=TEAM_WISH).exists():
+            continue
+        wish = services.wish_receive(wish=Wish(
+            community=community, kind=Wish.Kind.WISH, category=Category.ELDERLY_CARE,
+            source=Wish.Source.VISIT, title=TEAM_WISH, description="阳台堆满旧物，存在火灾隐患。",
+            contact_name="居民", contact_phone="13900000000"), user=context.users.get("shequ"))
+        services.wish_accept(wish=wish)
+        services.wish_dispatch(wish=wish, target=Wish.Target.TEAM, team=team)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from activities.volunteers.models import Team
 from kernel.forms import MemberChoiceField
 from kernel.request_params import DayField
 from members.validators import validate_phone
@@ -116,6 +117,10 @@ class DispatchForm(forms.Form):
                                widget=forms.RadioSelect, initial=Wish.Target.OPEN)
     member = MemberChoiceField(queryset=None, label=_("接单党员"), required=False)
     unit = forms.ModelChoiceField(queryset=None, label=_("共建单位"), required=False)
+    team = forms.ModelChoiceField(queryset=None, label=_("志愿者服务队"), required=False,
+                                  help_text=_("由队长在手机上登记办理结果。"),
+                                  error_messages={"invalid_choice": _(
+                                      "只能派给本社区未解散的志愿者服务队。")})
     due_on = DayField(label=_("办结时限"), required=False, widget=DateInput(),
                       help_text=_("留空保持受理时的时限。"))
 
@@ -124,6 +129,8 @@ class DispatchForm(forms.Form):
         self.fields["member"].queryset = selectors.members_of([wish.community]).order_by("name")
         self.fields["unit"].queryset = (Unit.objects.active()
                                         .filter(communities=wish.community).order_by("name"))
+        self.fields["team"].queryset = Team.objects.filter(
+            community=wish.community, disbanded_on__isnull=True).order_by("name")
 
 
 class DoneForm(forms.Form):

@@ -31,9 +31,8 @@ def my_wishes(request):
         "member": member,
         "claimable": Wish.objects.claimable_by(member, communities)
         .select_related("community", "grid").order_by("due_on", "pk"),
-        "mine": Wish.objects.filter(member=member, status__in=[
-            Wish.Status.CLAIMED, Wish.Status.DONE, Wish.Status.CONFIRMED])
-        .select_related("community", "grid").order_by("status", "-claimed_at")[:30],
+        "mine": Wish.objects.taken_by(member).select_related("community", "grid", "team")
+        .order_by("status", "-claimed_at", "-dispatched_at")[:30],
     })
 
 
@@ -55,10 +54,11 @@ def my_claim(request, pk):
 
 @login_required
 def my_wish(request, pk):
-    """A wish the member took: the resident's contact, to do it, and the outcome to record."""
+    """A wish the member took (or their team was sent): the resident's contact, to do it, and
+    the outcome to record."""
     member = _own_member(request)
-    wish = get_object_or_404(Wish.objects.filter(member=member).exclude(
-        status=Wish.Status.DISPATCHED).select_related("community", "grid"), pk=pk)
+    wish = get_object_or_404(Wish.objects.taken_by(member).select_related(
+        "community", "grid", "team__leader"), pk=pk)
     form = DoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,5 +68,5 @@ def my_wish(request, pk):
         else:
             messages.success(request, _("已办结，社区将请居民确认。"))
             return redirect("wishes:my_wishes")
-    return render(request, "wishes/my_wish.html", {"wish": wish, "form": form,
-                                                   "S": Wish.Status})
+    return render(request, "wishes/my_wish.html", {
+        "wish": wish, "form": form, "can_finish": wish.finishable_by(member)})

@@ -2,8 +2,8 @@
 
 A wish is received (by staff or on the public page), reviewed by its community (accepted,
 merged into a duplicate, or declined with a reason), dispatched (派单) to a member, a
-co-building unit, or opened for any member of the community to claim (接单), done with an
-outcome, and confirmed and rated by the resident, or reopened when it was not done.
+co-building unit, a volunteer team of the community, or opened for any member of the community
+to claim (接单), done with an outcome, and confirmed and rated by the resident, or reopened when it was not done.
 The workflow's rules live in services.py; docs/RULES.md describes them.
 """
 import secrets
@@ -65,6 +65,14 @@ class WishQuerySet(CommunityScopedQuerySet):
             & (Q(target=Wish.Target.OPEN, community__in=communities)
                | Q(target=Wish.Target.MEMBER, member=member)))
 
+    def taken_by(self, member):
+        """The member's own wishes: claimed by them, or dispatched to a team they lead (the
+        leader works it and records the outcome, as a member who claimed one)."""
+        return self.filter(
+            (Q(member=member) & ~Q(status=Wish.Status.DISPATCHED))
+            | Q(target=Wish.Target.TEAM, team__leader__member=member,
+                status__in=[Wish.Status.DISPATCHED, *Wish.FINISHED_STATUSES]))
+
     def overdue(self, today):
         return self.filter(status__in=Wish.WORKING_STATUSES, due_on__lt=today)
 
@@ -91,11 +99,10 @@ class Wish(models.Model):
         CONFIRMED = "confirmed", _("居民已确认")
 
     class Target(models.TextChoices):
-        # A volunteer team is the next target to add here (issue #19): services.wish_dispatch
-        # is the one place that reads the target.
         MEMBER = "member", _("指派党员")
         UNIT = "unit", _("共建单位")
         OPEN = "open", _("开放认领")
+        TEAM = "team", _("志愿者服务队")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.DISPATCHED, Status.CLAIMED)
     WORKING_STATUSES = (Status.ACCEPTED, Status.DISPATCHED, Status.CLAIMED)
@@ -133,6 +140,8 @@ class Wish(models.Model):
                                related_name="wishes", verbose_name=_("接单党员"))
     unit = models.ForeignKey("organizations.Unit", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="wishes", verbose_name=_("共建单位"))
+    team = models.ForeignKey("volunteers.Team", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="wishes", verbose_name=_("志愿者服务队"))
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     due_on = models.DateField(_("办结时限"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
@@ -191,4 +200,14 @@ class Wish(models.Model):
             return self.member.name
         if self.unit_id:
             return self.unit.name
+        if self.team_id:
+            return self.team.name
         return ""
+
+    def finishable_by(self, member):
+        """The member records the outcome: they claimed it, or lead the team it went to."""
+        if self.status == self.Status.CLAIMED:
+            return self.member_id == member.pk
+        return (self.status == self.Status.DISPATCHED and self.target == self.Target.TEAM
+                and self.team is not None and self.team.leader is not None
+                and self.team.leader.member_id == member.pk)

@@ -31,14 +31,17 @@ def _due_is_current(wish_id, kind, now):
 @register("wish_overdue", is_current=_due_is_current)
 def wishes_overdue(now):
     """Each wish past its deadline and not done: to the community's staff and to the member who
-    took it; once per deadline (a reopened wish has a new one)."""
-    wishes = list(Wish.objects.overdue(timezone.localdate(now)).select_related("member"))
+    took it or leads the team it went to; once per deadline (a reopened wish has a new one)."""
+    wishes = list(Wish.objects.overdue(timezone.localdate(now))
+                  .select_related("member", "team__leader__member"))
     staff = _staff_of({wish.community_id for wish in wishes})
     found = []
     for wish in wishes:
         recipients = set(staff[wish.community_id])
-        if wish.member_id and wish.member.user_id:
-            recipients.add(wish.member.user_id)
+        takers = [wish.member] if wish.member_id else []
+        if wish.team_id and wish.team.leader_id and wish.team.leader.member_id:
+            takers.append(wish.team.leader.member)
+        recipients |= {taker.user_id for taker in takers if taker.user_id}
         text = reminder_text(gettext_noop("心愿“%(wish)s”已超过办结时限"),
                              gettext_noop("办结时限为 %(day)s，请尽快办理并登记结果。"),
                              wish=wish.title, day=wish.due_on)

@@ -1,8 +1,8 @@
 """The wish workflow: each transition is one function; a refused one raises ValidationError.
 
-submitted → accepted | merged | declined; accepted → dispatched (member, unit or open),
-dispatched again while not claimed;
-dispatched → claimed (by a member); claimed, or dispatched to a unit → done (with an
+submitted → accepted | merged | declined; accepted → dispatched (member, unit, volunteer
+team or open), dispatched again while not claimed;
+dispatched → claimed (by a member); claimed, or dispatched to a unit or a team → done (with an
 outcome); done → confirmed (rated) | reopened (back to accepted, to dispatch again).
 """
 import re
@@ -119,10 +119,10 @@ def wish_decline(*, wish, reason):
 
 
 @transaction.atomic
-def wish_dispatch(*, wish, target, member=None, unit=None, due_on=None):
+def wish_dispatch(*, wish, target, member=None, unit=None, team=None, due_on=None):
     """派单. To a member (who then confirms 接单), to a co-building unit (staff record the
-    outcome for it), or open for any member of the community to claim. A volunteer team would
-    be one more target here."""
+    outcome for it), to an active volunteer team of the community (its leader or staff record
+    the outcome), or open for any member of the community to claim."""
     wish = _locked(wish)
     # Dispatched again (改派) while nobody has taken it yet.
     _require(wish, S.ACCEPTED, S.DISPATCHED)
@@ -130,6 +130,13 @@ def wish_dispatch(*, wish, target, member=None, unit=None, due_on=None):
         raise ValidationError({"member": _("请选择接单党员。")})
     if target == Wish.Target.UNIT and unit is None:
         raise ValidationError({"unit": _("请选择共建单位。")})
+    if target == Wish.Target.TEAM:
+        if team is None:
+            raise ValidationError({"team": _("请选择志愿者服务队。")})
+        if team.community_id != wish.community_id:
+            raise ValidationError({"team": _("只能派给本社区的志愿者服务队。")})
+        if team.disbanded_on is not None:
+            raise ValidationError({"team": _("该服务队已解散，不能派单。")})
     if target not in Wish.Target.values:
         raise ValidationError({"target": _("请选择派单对象。")})
     if due_on is not None:
@@ -139,6 +146,7 @@ def wish_dispatch(*, wish, target, member=None, unit=None, due_on=None):
     wish.target = target
     wish.member = member if target == Wish.Target.MEMBER else None
     wish.unit = unit if target == Wish.Target.UNIT else None
+    wish.team = team if target == Wish.Target.TEAM else None
     wish.status, wish.dispatched_at, wish.claimed_at = S.DISPATCHED, timezone.now(), None
     wish.save()
     return wish
@@ -151,8 +159,8 @@ def wish_claim(*, wish, member):
     if wish.status == S.CLAIMED:
         raise ValidationError(_("该心愿已被其他党员认领。"))
     _require(wish, S.DISPATCHED)
-    if wish.target == Wish.Target.UNIT or (wish.target == Wish.Target.MEMBER
-                                           and wish.member_id != member.pk):
+    if wish.target in (Wish.Target.UNIT, Wish.Target.TEAM) or (
+            wish.target == Wish.Target.MEMBER and wish.member_id != member.pk):
         raise ValidationError(_("该心愿已派给他人，不能认领。"))
     if not member.is_active:
         raise ValidationError(_("只有在册党员可以认领。"))
@@ -163,16 +171,17 @@ def wish_claim(*, wish, member):
 
 @transaction.atomic
 def wish_done(*, wish, outcome, member=None):
-    """办结 with an outcome: by the member who claimed it, or by staff (member=None), who may
-    also finish a wish dispatched to a unit."""
+    """办结 with an outcome: by the member who claimed it or who leads the team it went to, or
+    by staff (member=None), who may also finish a wish dispatched to a unit or a team."""
     wish = _locked(wish)
     if member is not None:
-        _require(wish, S.CLAIMED)
-        if wish.member_id != member.pk:
+        _require(wish, S.CLAIMED, S.DISPATCHED)
+        if not wish.finishable_by(member):
             raise ValidationError(_("只有接单党员可以办结。"))
     else:
         _require(wish, S.CLAIMED, S.DISPATCHED)
-        if wish.status == S.DISPATCHED and wish.target != Wish.Target.UNIT:
+        if wish.status == S.DISPATCHED and wish.target not in (Wish.Target.UNIT,
+                                                               Wish.Target.TEAM):
             raise ValidationError(_("该心愿尚无人接单，不能办结。"))
     wish.outcome = check_plain_text(outcome, field="outcome", required=True, max_length=TEXT_MAX)
     wish.status, wish.done_at = S.DONE, timezone.now()
@@ -203,7 +212,7 @@ def wish_reopen(*, wish, reason):
     _require(wish, S.DONE)
     reason = check_plain_text(reason, field="reason", required=True, max_length=200)
     wish.status, wish.reopen_reason, wish.reopen_count = S.ACCEPTED, reason, wish.reopen_count + 1
-    wish.target, wish.member, wish.unit = "", None, None
+    wish.target, wish.member, wish.unit, wish.team = "", None, None, None
     wish.dispatched_at = wish.claimed_at = wish.done_at = None
     wish.due_on = timezone.localdate() + timedelta(days=rule_for(wish.community).due_days)
     wish.save()

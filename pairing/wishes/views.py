@@ -22,7 +22,7 @@ LIST_SIZE = 200
 @readers
 def wish_list(request):
     wishes = Wish.objects.visible_to(request.user).select_related(
-        "community", "grid", "member", "unit")
+        "community", "grid", "member", "unit", "team")
     wishes, community = community_filter(request, wishes)
     status = request.GET.get("status")
     if status == "open":
@@ -53,7 +53,8 @@ def wish_create(request):
 @readers
 def wish_detail(request, pk):
     wish = get_object_or_404(Wish.objects.visible_to(request.user).select_related(
-        "community", "grid", "member", "unit", "duplicate_of", "need", "recorded_by"), pk=pk)
+        "community", "grid", "member", "unit", "team", "duplicate_of", "need", "recorded_by"),
+        pk=pk)
     can_edit = covers(request.user, wish.community.path, STAFF_ROLES)
     return render(request, "wishes/wish_detail.html", {
         "wish": wish, "can_edit": can_edit, "S": Wish.Status,
@@ -110,7 +111,7 @@ def wish_dispatch(request, pk):
     return _action(request, pk, DispatchForm, _("派单"),
                    lambda wish, data: services.wish_dispatch(
                        wish=wish, target=data["target"], member=data["member"],
-                       unit=data["unit"], due_on=data["due_on"]),
+                       unit=data["unit"], team=data["team"], due_on=data["due_on"]),
                    _("已派单。"), form_kwargs=lambda wish: {"wish": wish})
 
 

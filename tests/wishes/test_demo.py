@@ -15,7 +15,7 @@ def test_the_demo_holds_every_wish_state_and_its_pages_answer(client):
     context = demo.seed(demo.DemoContext(communities=2, members_per_community=12,
                                          log=lambda text: None))
     assert set(Wish.objects.values_list("status", flat=True)) == set(Wish.Status.values)
-    assert set(Wish.objects.values_list("target", flat=True)) >= {"open", "unit"}
+    assert set(Wish.objects.values_list("target", flat=True)) >= {"open", "unit", "team"}
     assert Wish.objects.filter(reopen_count__gt=0).exists()
     count = Wish.objects.count()
     demo.seed(demo.DemoContext(communities=2, members_per_community=12, log=lambda text: None))
