@@ -1,9 +1,11 @@
 """Volunteer teams and service records: 谁组织谁记录, 谁记录谁证明, corrections with a reason,
 the public check of a certificate number, and scope."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -18,6 +20,15 @@ from members.factories import MemberFactory
 from members.models import PointsEntry
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """The service dates below are written against 18 November 2026 (services of 2026 already
+    held), whatever moment the suite runs at."""
+    with time_machine.travel(datetime(2026, 11, 18, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+                             tick=True):
+        yield
 HELD_ON = date(2026, 11, 8)
 
 
