@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from tests.access import COMMUNITY_READ, COMMUNITY_WRITE, Entry, expect
 from tests.conftest import ROLES
 
@@ -17,7 +21,9 @@ def _records(world):
         return
     team = TeamFactory(community=world.community)
     membership = TeamMembershipFactory(team=team)
-    record = ServiceRecordFactory(volunteer=membership.volunteer, team=team)
+    # Served before the suite's clock at any calendar moment: certificates count past services.
+    record = ServiceRecordFactory(volunteer=membership.volunteer, team=team,
+                                  served_on=timezone.localdate() - timedelta(days=20))
     world.extra.update(
         team=team, membership=membership, volunteer=membership.volunteer, record=record,
         activity=ActivityFactory(community=world.community),
