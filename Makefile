@@ -40,13 +40,9 @@ test-fast: $(VENV)/.installed
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 # The date-dependent tests again at each moment of .ci/calendar-moments (the suite itself runs
-# at one fixed moment: tests/conftest.py).
+# at one fixed moment: tests/conftest.py), one moment per CPU at a time (CALENDAR_JOBS).
 test-calendar: $(VENV)/.installed
-	@set -e; grep -v '^#' .ci/calendar-moments | while read -r moment; do \
-	  [ -n "$$moment" ] || continue; \
-	  echo "== calendar tests at $$moment Asia/Shanghai =="; \
-	  PORTAL_TEST_NOW="$$moment" $(BIN)/pytest -m "calendar and not browser" -q $(PYTEST_ARGS); \
-	done
+	PYTEST_ARGS="$(PYTEST_ARGS)" .ci/calendar
 
 browser: $(VENV)/.installed
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
