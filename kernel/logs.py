@@ -53,8 +53,8 @@ class ScrubFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
         for name, value in list(vars(record).items()):
-            if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
-                setattr(record, name, scrub(value))
+            if name not in _RECORD_ATTRIBUTES:  # Celery's `data` holds a task's arguments
+                setattr(record, name, _scrubbed(value))
         return True
 
 

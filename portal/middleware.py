@@ -5,6 +5,8 @@ import uuid
 
 import auditlog.middleware
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.utils import translation
 
 from kernel.logs import request_id_var
@@ -13,6 +15,11 @@ from organizations.login_protection import client_ip
 request_logger = logging.getLogger("portal.requests")
 # What a proxy's or a client's request id may look like; anything else is replaced.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+@receiver(request_finished, dispatch_uid="portal.middleware.forget_request_id")
+def forget_request_id(**kwargs):
+    request_id_var.set(None)
 
 
 class RequestLogMiddleware:
@@ -31,14 +38,13 @@ class RequestLogMiddleware:
         given = request.headers.get("X-Request-ID", "")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
+        # Kept until the response is closed (request_finished below): Django logs a 5xx and
+        # its traceback after the middleware has returned, and that line must name it too.
+        request_id_var.set(request_id)
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            self.log(request, response, started)
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        self.log(request, response, started)
         return response
 
     @staticmethod
