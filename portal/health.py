@@ -2,8 +2,9 @@
 
 Five checks, each a plain function that returns a short text when all is well and raises
 `Unhealthy` (or anything else) when not, each bounded in time:
-- database: one query (PostgreSQL: `statement_timeout`; a connection gives up after
-  `connect_timeout`, settings.py);
+- database: one query. The checks that query (database, beat, deliveries) run under
+  PostgreSQL's `statement_timeout`, and a new connection gives up after `connect_timeout`
+  (DATABASE_CONNECT_TIMEOUT in settings.py);
 - cache: Redis itself is pinged, because the cache forgives its errors (kernel/cache.py) and
   would answer "nothing cached" while Redis is down (its client gives up after a second); other
   cache backends make a round trip;
@@ -17,6 +18,7 @@ Five checks, each a plain function that returns a short text when all is well an
   one is retried after DELIVERY_STUCK_MINUTES).
 """
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -51,14 +53,21 @@ def record_heartbeat(name=BEAT, now=None):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": now})
 
 
-def check_database():
+@contextmanager
+def bounded_queries():
+    """A transaction whose queries PostgreSQL stops after HEALTHZ_TIMEOUT_SECONDS."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL statement_timeout = %s",
                                [int(settings.HEALTHZ_TIMEOUT_SECONDS * 1000)])
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        yield
+
+
+def check_database():
+    with bounded_queries(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
     return connection.vendor
 
 
@@ -93,7 +102,8 @@ def beat_expected():
 
 def check_beat(now=None):
     now = now or timezone.now()
-    last = Heartbeat.objects.filter(name=BEAT).values_list("at", flat=True).first()
+    with bounded_queries():
+        last = Heartbeat.objects.filter(name=BEAT).values_list("at", flat=True).first()
     seen = f"last tick {_ago(now, last)}" if last else "no tick recorded"
     if not beat_expected():
         return f"not expected (tasks run inline or HEALTHZ_BEAT_MAX_MINUTES=0); {seen}"
@@ -106,9 +116,10 @@ def check_beat(now=None):
 
 def check_deliveries(now=None):
     now = now or timezone.now()
-    oldest = Delivery.objects.filter(
-        status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING],
-    ).aggregate(oldest=Min("created_at"))["oldest"]
+    with bounded_queries():
+        oldest = Delivery.objects.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING],
+        ).aggregate(oldest=Min("created_at"))["oldest"]
     if oldest is None:
         return "none unsent"
     age = f"oldest unsent recorded {_ago(now, oldest)}"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,3 +149,11 @@ def test_a_load_balancer_probing_over_http_is_not_redirected(world, client, sett
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(URL).status_code == 200
     assert client.get(reverse("login")).status_code == 301
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no statement timeout")
+def test_a_hanging_query_of_a_check_is_stopped(db, settings):
+    settings.HEALTHZ_TIMEOUT_SECONDS = 1
+    with pytest.raises(DatabaseError, match="statement timeout"):
+        with health.bounded_queries(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(5)")
