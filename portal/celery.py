@@ -12,11 +12,12 @@ app.autodiscover_tasks()
 # The beat schedule lives in code: every minute, record due reminders and queue their sending
 # (pending ones included, so what the sweep gives back is sent at the next tick); every ten
 # minutes, sweep the deliveries a dead worker left claimed; at 00:05, compute the street pages'
-# 三会一课 figures for the new day.
+# 三会一课 figures for the new day; every minute, a heartbeat for /healthz (portal/health.py).
 app.conf.beat_schedule = {
     "activities-scan-reminders": {"task": "activities.tasks.scan_reminders", "schedule": 60.0},
     "activities-sweep-stuck-deliveries": {"task": "activities.tasks.sweep_stuck_deliveries",
                                           "schedule": 600.0},
     "portal-warm-dashboards": {"task": "portal.tasks.warm_dashboards",
                                "schedule": crontab(hour=0, minute=5)},
+    "portal-record-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
 }

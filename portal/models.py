@@ -226,3 +226,21 @@ class RankingWeight(NodeRule):
 
     def __str__(self):
         return f"{self.input_key} {self.weight}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic task last ran on a worker: /healthz reads how long ago the beat ticked.
+
+    A row in the database, not a cache entry: flushing the cache after a Redis outage (always
+    safe, README) must not make the beat look stopped. Excluded from the audit trail.
+    """
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

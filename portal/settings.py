@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -66,6 +67,9 @@ def env_database(name, default):
         # here) than running them.
         options = config.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        # A database host that does not answer fails a request (and /healthz) in seconds, not
+        # after the system's two minutes.
+        options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1))
     return config
 
 
@@ -113,6 +117,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,6 +200,8 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer asks /healthz of each server over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -221,6 +228,8 @@ AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("code_hash",)
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions", "admin", "contenttypes", "axes", "auditlog", "auth.permission",
+    # The beat's heartbeat is written every minute and tells nothing about anyone.
+    "portal.heartbeat",
     # An entry names its actor and time: for a ballot, that is the voter (民主评议 is anonymous).
     "appraisal.ballot",
 )
@@ -319,12 +328,72 @@ CELERY_TIMEZONE = TIME_ZONE
 DELIVERY_STUCK_MINUTES = env_int("DELIVERY_STUCK_MINUTES", 15, minimum=1)
 DELIVERY_STUCK_MAX_ATTEMPTS = env_int("DELIVERY_STUCK_MAX_ATTEMPTS", 3, minimum=1)
 
+# Celery's worker and beat log through LOGGING too (JSON, scrubbed) instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# /healthz (portal/health.py): the beat's last tick and the oldest unsent delivery may be this
+# old; 0 minutes for the beat: none is expected. Each check gives up after the timeout.
+HEALTHZ_BEAT_MAX_MINUTES = env_int("HEALTHZ_BEAT_MAX_MINUTES", 5)
+HEALTHZ_DELIVERY_MAX_MINUTES = env_int("HEALTHZ_DELIVERY_MAX_MINUTES", 60, minimum=1)
+HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 2, minimum=1)
+
+# Logs: one JSON object a line on stdout, and in LOG_FILE when set (reopened after logrotate
+# moves it). The filters add the request id and mask ID and phone numbers (kernel/logs.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {LOG_LEVEL!r}")
+LOG_FILE = os.environ.get("LOG_FILE", "").strip()
+_log_handler = {"formatter": "json", "filters": ["request_id", "scrub"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "filters": {
+        "request_id": {"()": "kernel.logs.RequestIdFilter"},
+        "scrub": {"()": "kernel.logs.ScrubFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django's request and server loggers attach the request (its query string
+            # included) and the socket: the request line says what is needed.
+            "reserved_attrs": [*RESERVED_ATTRS, "request", "server_time"],
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                    **_log_handler},
+        **({"file": {"class": "logging.handlers.WatchedFileHandler", "filename": LOG_FILE,
+                     "encoding": "utf-8", **_log_handler}} if LOG_FILE else {}),
+    },
+    "root": {"handlers": ["console", *(["file"] if LOG_FILE else [])], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers print plain text (runserver's request lines with their query
+        # strings): its records go through the JSON handlers instead. Requests are logged by
+        # portal.middleware.RequestLogMiddleware, runserver's only when they go wrong.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Error reports to Sentry (or a compatible server such as GlitchTip) when SENTRY_DSN is set;
+# without it sentry_sdk is not even imported. Reports carry no user data Sentry would add
+# (send_default_pii), no request bodies, no local variables, and are scrubbed like the logs.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from kernel.logs import scrub_event
+
+    try:
+        sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, include_local_variables=False,
+                        max_request_body_size="never", before_send=scrub_event,
+                        environment=os.environ.get("SENTRY_ENVIRONMENT") or None)
+    except Exception as exc:  # sentry_sdk's BadDsn, or a ValueError for a scheme it refuses
+        raise ImproperlyConfigured(f"SENTRY_DSN is not a Sentry DSN: {exc}") from None
 FORMAT_MODULE_PATH = ["portal.formats"]
 AXES_VERBOSE = False

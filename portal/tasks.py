@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from activities.tasks import RETRY
 from organizations.models import Node
-from portal import dashboards
+from portal import dashboards, health
 
 
 @shared_task(**RETRY)
@@ -15,3 +15,10 @@ def warm_dashboards():
     for street in streets:
         dashboards.warm(street, today)
     return len(streets)
+
+
+@shared_task(ignore_result=True)
+def record_heartbeat():
+    """Beat, every minute: the time a worker ran this, for the health check. No retry: a late
+    heartbeat would hide the delay the check exists to see."""
+    health.record_heartbeat()

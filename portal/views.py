@@ -1,8 +1,15 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from organizations.scope import Role, grants_of
-from portal import dashboard_views
+from portal import dashboard_views, health
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -22,3 +29,22 @@ def home(request):
             if role == wanted:
                 return render_dashboard(request, node)
     return render(request, "portal/home.html", {"grants": grants})
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For the load balancer: "ok" (200) or "fail" (503), nothing else. Superusers read each
+    check's result as JSON; the details name hosts and errors, so nobody else does."""
+    results = health.run_checks()
+    healthy = all(result.ok for result in results)
+    for result in results:
+        if not result.ok:
+            logger.warning("Health check %s failed: %s", result.name, result.detail)
+    status = 200 if healthy else 503
+    if request.user.is_superuser:
+        return JsonResponse({"status": "ok" if healthy else "fail", "checks": {
+            result.name: {"ok": result.ok, "detail": result.detail, "ms": result.milliseconds}
+            for result in results}}, status=status, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse("ok" if healthy else "fail", status=status,
+                        content_type="text/plain; charset=utf-8")

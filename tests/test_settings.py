@@ -43,7 +43,13 @@ def test_database_url_for_postgres(monkeypatch):
 def test_postgres_options_in_the_url_are_kept(monkeypatch):
     monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian?sslmode=require")
     assert env_database("DB", "sqlite:///x")["OPTIONS"] == {"sslmode": "require",
-                                                             "options": "-c jit=off"}
+                                                             "options": "-c jit=off",
+                                                             "connect_timeout": 5}
+
+
+def test_a_connect_timeout_in_the_url_wins(monkeypatch):
+    monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian?connect_timeout=2")
+    assert env_database("DB", "sqlite:///x")["OPTIONS"]["connect_timeout"] == 2
 
 
 def _start(env):
