@@ -63,7 +63,8 @@
       return base({
         grid: { left: 12, right: 12, top: 30, bottom: 40, containLabel: true },
         legend: { show: false },
-        xAxis: { type: "category", data: heat.months, position: "top", axisLabel: TEXT },
+        xAxis: { type: "category", data: heat.months, position: "top",
+                 axisLabel: Object.assign({ interval: 0 }, TEXT) },
         yAxis: { type: "category", data: heat.communities, inverse: true, axisLabel: TEXT },
         visualMap: {
           type: "piecewise", orient: "horizontal", bottom: 0, left: "center", dimension: 2,
