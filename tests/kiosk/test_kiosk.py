@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,6 +52,9 @@ def test_an_official_creates_a_link_shown_once_that_opens_the_screen(world, clie
     # Only the keyed hash is stored: the table cannot give the token back.
     assert link.token_hash == token_hash(token) and token not in link.token_hash
     assert 'id="new-link"' not in client.get(links_url).content.decode()  # shown once
+    # The audit trail records who created it, not the hash.
+    entry = LogEntry.objects.get_for_object(link).get(action=LogEntry.Action.CREATE)
+    assert entry.actor == world.users["official"] and "token_hash" not in entry.changes_dict
 
     client.logout()
     response = client.get(_screen(token))
