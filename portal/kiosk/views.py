@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import page_not_found
 
 from kernel.forms import saved
 from organizations.scope import Role, require_grant
@@ -64,35 +65,39 @@ def link_revoke(request, pk):
     return redirect("kiosk:link_list", pk=link.node_id)
 
 
+def _private(response):
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def kiosk_response(view):
-    """GET only; the token names the link (404 for any other); the answer is neither cached,
+    """GET only; the token names the link (the portal's 404 page for any other, itself kept
+    out of caches and indexes: its URL holds a token too); the answer is neither cached,
     indexed nor followed by a referrer."""
     @require_GET
     @wraps(view)
     def wrapped(request, token):
         link = services.link_for_token(token)
         if link is None:
-            raise Http404
+            return _private(page_not_found(request, Http404()))
         services.link_seen(link)
-        response = view(request, link)
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return _private(view(request, link, token))
     return wrapped
 
 
 @kiosk_response
-def screen(request, link):
+def screen(request, link, token):
     return render(request, "kiosk/screen.html", {
         "link": link, "street": link.node,
         "figures": figures.screen_figures(link.node),
-        "figures_url": reverse("kiosk:figures", args=[request.resolver_match.kwargs["token"]]),
+        "figures_url": reverse("kiosk:figures", args=[token]),
         "refresh_seconds": settings.KIOSK_REFRESH_SECONDS,
         "labels": {"branches": _("党支部")}})
 
 
 @kiosk_response
-def screen_figures(request, link):
+def screen_figures(request, link, _token):
     return JsonResponse(figures.screen_figures(link.node),
                         json_dumps_params={"ensure_ascii": False})

@@ -81,8 +81,11 @@ def test_revoked_unknown_and_expired_tokens_answer_404(world, client):
     assert client.get(_screen(token)).status_code == 200
     services.link_revoke(link=link, user=world.users["official"])
     for bad in [token, expired_token, "x" * 43, token[:-1], "①②", "a" * 200]:
-        assert client.get(_screen(bad)).status_code == 404, bad
-        assert client.get(_figures(bad)).status_code == 404, bad
+        for url in (_screen(bad), _figures(bad)):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert response["X-Robots-Tag"] == "noindex, nofollow", url
+            assert response["Referrer-Policy"] == "no-referrer", url
 
 
 def test_a_link_lasts_through_its_last_day(world, client):
