@@ -208,7 +208,6 @@ def test_last_seen_is_written_at_most_every_five_minutes(world, client, _fixed_c
     assert link.last_seen_at > first
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_screen_and_figures_hold_no_personal_data_of_the_demo_street(client):
     from portal import demo as portal_demo
 
