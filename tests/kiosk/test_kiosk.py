@@ -154,6 +154,25 @@ def test_the_screen_shows_the_dashboards_own_figures(world, client):
     assert data["branches"]["total"] == dashboards.branches_panel(scope).data["total"]
     assert data["compliance"]["heat_map"]["communities"] == data["communities"]
     assert data["inspections"]["totals"]["total"] == 0
+    # Copied field by field: no link of the dashboard (nor an id) reaches the public screen.
+    assert not [text for text in _strings(data) if text.startswith(("/", "http"))]
+    assert not [key for key in _keys(data) if "url" in key or key.endswith("id")]
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        return [*value, *(key for item in value.values() for key in _keys(item))]
+    if isinstance(value, list):
+        return [key for item in value for key in _keys(item)]
+    return []
 
 
 def test_the_weekly_ranking_is_on_the_screen_only_when_the_street_shows_it_to_everyone(world,
@@ -165,7 +184,7 @@ def test_the_weekly_ranking_is_on_the_screen_only_when_the_street_shows_it_to_ev
         StreetSetting.objects.update_or_create(node=world.street, key=Key.WEEKLY_RANKING,
                                                defaults={"value": audience})
         ranking = client.get(_figures(token)).json()["ranking"]
-        assert (ranking is not None) == shown, audience
+        assert (ranking is not None) == shown == kiosk_figures.ranking_on_screen(world.street)
         if shown:
             assert set(ranking["communities"]) == {"兰新社区党委", "袁庄社区党委"}
 
