@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "pairing",
     "pairing.zones",
     "portal.tasklists",
+    "portal.kiosk",
     "pairing.wishes",
     # The benchmark commands (bench/): no models, no URLs, nothing served.
     "bench",
@@ -224,8 +225,8 @@ CONTENT_SECURITY_POLICY = {
 # Every domain model's writes are recorded with who, when, from where and what changed.
 AUDITLOG_INCLUDE_ALL_MODELS = True
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
-# The hash of a member's activation code never enters the audit trail.
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("code_hash",)
+# The hash of a member's activation code or of a kiosk link's token never enters the audit trail.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("code_hash", "token_hash")
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions", "admin", "contenttypes", "axes", "auditlog", "auth.permission",
     # The beat's heartbeat is written every minute and tells nothing about anyone.
@@ -327,6 +328,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # until it has been tried this many times, then it is marked failed.
 DELIVERY_STUCK_MINUTES = env_int("DELIVERY_STUCK_MINUTES", 15, minimum=1)
 DELIVERY_STUCK_MAX_ATTEMPTS = env_int("DELIVERY_STUCK_MAX_ATTEMPTS", 3, minimum=1)
+# How often a 大屏 (portal/kiosk) fetches the street's figures again.
+KIOSK_REFRESH_SECONDS = env_int("KIOSK_REFRESH_SECONDS", 60, minimum=5)
 
 # Celery's worker and beat log through LOGGING too (JSON, scrubbed) instead of their own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

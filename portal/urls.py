@@ -27,6 +27,7 @@ urlpatterns = [
     path("wishes/", include("pairing.wishes.urls")),
     path("dashboard/", include("portal.dashboard_urls")),
     path("tasks/", include("portal.tasklists.urls")),
+    path("kiosk/", include("portal.kiosk.urls")),
     path("audit/", include("portal.audit_urls")),
     path("admin/", admin.site.urls),
 ]
