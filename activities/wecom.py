@@ -15,6 +15,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 from wechatpy.enterprise import WeChatClient
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 from wechatpy.session import SessionStorage
@@ -82,7 +83,7 @@ def client():
 def send_text(wecom_user_id, content):
     """Send `content` to one WeCom account; returns WeCom's msgid. Raises WeComError."""
     if not configured():
-        raise WeComRefused("企业微信未配置（WECOM_CORP_ID、WECOM_SECRET、WECOM_AGENT_ID）")
+        raise WeComRefused(_("企业微信未配置（WECOM_CORP_ID、WECOM_SECRET、WECOM_AGENT_ID）。"))
     wecom = client()
     try:
         try:
@@ -105,7 +106,8 @@ def send_text(wecom_user_id, content):
     except OSError as error:  # requests' connection errors and timeouts
         raise WeComError(f"{type(error).__name__}: {error}") from None
     if result.get("invaliduser"):
-        raise WeComRefused(f"企业微信账号无效或不在应用可见范围：{result['invaliduser']}")
+        raise WeComRefused(_("企业微信账号无效或不在应用的可见范围：%(account)s")
+                           % {"account": result["invaliduser"]})
     return result.get("msgid", "")
 
 
