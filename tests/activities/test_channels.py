@@ -357,3 +357,19 @@ def test_staff_see_each_delivery_with_its_channel_and_failure(world, linked, fak
     assert ReminderChannels.objects.get(member=world.member).wecom_user_id == "zhao2"
     member_page = staff.get(reverse("members:member_detail", args=[world.member.pk]))
     assert url in member_page.content.decode()
+
+
+def test_staff_reach_only_members_of_their_own_community(world, client_as):
+    from members.factories import MemberFactory
+
+    outsider = MemberFactory(branch=world.other_branch)
+    services.wecom_link(member=outsider, wecom_user_id="yuan")
+    url = reverse("activities:member_channels", args=[outsider.pk])
+    staff = client_as(world.users["staff"])
+    assert staff.get(url).status_code == 404
+    assert staff.post(url, {"action": "unlink"}).status_code == 404
+    assert ReminderChannels.objects.get(member=outsider).wecom_user_id == "yuan"
+    # The secretary of the sibling branch cannot reach B1's member either.
+    sibling = client_as(world.users["secretary_other"])
+    assert sibling.get(reverse("activities:member_channels",
+                               args=[world.member.pk])).status_code == 404
