@@ -225,13 +225,14 @@ class ReminderChannelsForm(forms.Form):
 
     def __init__(self, *args, available, **kwargs):
         super().__init__(*args, **kwargs)
+        if not available.get("email"):
+            del self.fields["email"]  # most members have none: not worth a line on a phone
         for name, field in self.fields.items():
             if not available.get(name):
                 field.disabled = True
                 field.help_text = {
                     "sms": _("名册中没有手机号码，请联系社区。"),
                     "wecom": _("尚未绑定企业微信账号。"),
-                    "email": _("账号没有邮箱。"),
                 }[name]
 
 
