@@ -373,3 +373,17 @@ def test_staff_reach_only_members_of_their_own_community(world, client_as):
     sibling = client_as(world.users["secretary_other"])
     assert sibling.get(reverse("activities:member_channels",
                                args=[world.member.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["党" * 10_000, "a\x00b", "<script>alert(1)</script>", " ",
+                                   "zhao\u202e", "１２３"])
+def test_a_bad_wecom_account_is_refused_next_to_the_field(world, client_as, settings, typed):
+    settings.WECOM_CORP_ID, settings.WECOM_SECRET, settings.WECOM_AGENT_ID = "ww", "s", 1
+    for user, url in [(world.users["member"], reverse("activities:my_channels")),
+                      (world.users["staff"], reverse("activities:member_channels",
+                                                     args=[world.member.pk]))]:
+        answer = client_as(user).post(url, {"action": "link", "wecom_user_id": typed})
+        page = answer.content.decode()
+        assert answer.status_code == 200 and "invalid-feedback" in page
+        assert "<script>alert(1)</script>" not in page
+    assert not ReminderChannels.objects.exclude(wecom_user_id="").exists()
