@@ -213,3 +213,30 @@ class ParticipationForm(forms.ModelForm):
 
 ParticipationFormSet = inlineformset_factory(
     CommunityActivity, Participation, form=ParticipationForm, extra=5, can_delete=True)
+
+
+class ReminderChannelsForm(forms.Form):
+    """A member's channels besides the inbox; a channel they cannot be reached on is shown
+    disabled (no phone on the roster, no linked 企业微信 account)."""
+
+    sms = forms.BooleanField(label=_("短信"), required=False)
+    wecom = forms.BooleanField(label=_("企业微信"), required=False)
+    email = forms.BooleanField(label=_("邮件"), required=False)
+
+    def __init__(self, *args, available, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not available.get("email"):
+            del self.fields["email"]  # most members have none: not worth a line on a phone
+        for name, field in self.fields.items():
+            if not available.get(name):
+                field.disabled = True
+                field.help_text = {
+                    "sms": _("名册中没有手机号码，请联系社区。"),
+                    "wecom": _("尚未绑定企业微信账号。"),
+                }[name]
+
+
+class WeComLinkForm(forms.Form):
+    wecom_user_id = forms.CharField(
+        label=_("企业微信账号"), max_length=64,
+        help_text=_("企业微信通讯录中的“账号”（userid），不是姓名或手机号。"))

@@ -381,6 +381,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    # Channels (codes, comma-separated) that failed for good: the inbox says the reminder is
+    # here because the SMS or 企业微信 message did not arrive (activities.channels.fall_back).
+    missed_channels = models.CharField(_("未送达的渠道"), max_length=40, blank=True,
+                                       db_default="")  # the scan inserts without it
 
     class Meta:
         verbose_name = _("通知")
@@ -404,6 +408,13 @@ class Notification(models.Model):
         from activities.reminders import render_message
 
         return render_message(self.message, "body") if self.message else self.body
+
+    @property
+    def missed_channel_labels(self):
+        from activities.channels import CHANNEL_LABELS
+
+        return [str(CHANNEL_LABELS.get(code, code))
+                for code in self.missed_channels.split(",") if code]
 
 
 class Delivery(models.Model):
@@ -442,3 +453,31 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_id} ({self.channel})"
+
+    @property
+    def channel_label(self):
+        from activities.channels import CHANNEL_LABELS
+
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+class ReminderChannels(models.Model):
+    """The channels a member chose besides the inbox (always on), and their 企业微信 account.
+
+    No row means the defaults: every channel the member can be reached on. The phone number
+    for SMS is the roster's (`Member.phone`), never typed here."""
+
+    member = models.OneToOneField("members.Member", on_delete=models.CASCADE, primary_key=True,
+                                  related_name="reminder_channels", verbose_name=_("党员"))
+    wecom_user_id = models.CharField(_("企业微信账号"), max_length=64, blank=True)
+    email = models.BooleanField(_("邮件"), default=True)
+    sms = models.BooleanField(_("短信"), default=True)
+    wecom = models.BooleanField(_("企业微信"), default=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("提醒渠道")
+        verbose_name_plural = _("提醒渠道")
+
+    def __str__(self):
+        return str(self.member_id)

@@ -26,7 +26,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from activities.channels import CHANNELS, addresses_for
+from activities.channels import CHANNELS, Undeliverable, addresses_for, fall_back
 from activities.models import Delivery, Notification
 
 logger = logging.getLogger(__name__)
@@ -210,11 +210,19 @@ def send_delivery(delivery_id, now=None):
         recipient_id=delivery.recipient_id, kind=delivery.kind)
     try:
         CHANNELS[delivery.channel].send(delivery, notification)
+    except Undeliverable as error:
+        # No retry can help (the day's SMS cap, an unknown WeCom account): failed now, and
+        # the reminder is shown in the inbox instead.
+        _finish(delivery, Delivery.Status.FAILED, error=str(error)[:300])
+        fall_back([delivery.pk])
+        return False
     except Exception as error:
         # Give the row back so the retry (or the next scan) can claim it again.
         status = (Delivery.Status.FAILED if delivery.attempts >= MAX_ATTEMPTS
                   else Delivery.Status.PENDING)
         _finish(delivery, status, error=str(error)[:300])
+        if status == Delivery.Status.FAILED:
+            fall_back([delivery.pk])
         raise
     _finish(delivery, Delivery.Status.SENT, sent_at=timezone.now())
     return True
@@ -232,18 +240,29 @@ def sweep_stuck(now=None):
     staff see them (the admin's 发送记录). Returns (requeued, failed).
 
     The worker may have died after the channel sent: in-app delivery happens once whatever the
-    retries (it only fills the notification's delivered_at); an email or SMS may then come
-    twice, which is better than a reminder silently never sent.
+    retries (it only fills the notification's delivered_at), and 企业微信 drops a duplicate;
+    an email may then come twice, which is better than a reminder silently never sent. An SMS
+    (`resend_when_stuck = False`) is never sent again: it is failed at once and, like every
+    delivery failed here, shown in the inbox instead.
     """
     now = now or timezone.now()
     stuck = Delivery.objects.filter(
         status=Delivery.Status.SENDING,
         claimed_at__lt=now - timedelta(minutes=settings.DELIVERY_STUCK_MINUTES))
     limit = settings.DELIVERY_STUCK_MAX_ATTEMPTS
-    failed = stuck.filter(attempts__gte=limit).update(
+    once_only = [code for code, channel in CHANNELS.items() if not channel.resend_when_stuck]
+    failing = list(stuck.filter(attempts__gte=limit).values_list("pk", flat=True))
+    failing_once_only = list(stuck.filter(attempts__lt=limit, channel__in=once_only)
+                             .values_list("pk", flat=True))
+    failed = stuck.filter(pk__in=failing).update(
         status=Delivery.Status.FAILED,
         error=_("工作进程在发送时中断，已达到最多尝试次数，不再重试。"))
-    requeued = stuck.filter(attempts__lt=limit).update(status=Delivery.Status.PENDING)
+    failed += stuck.filter(pk__in=failing_once_only).update(
+        status=Delivery.Status.FAILED,
+        error=_("工作进程在发送时中断，可能已经发出，为免重复不再重发。"))
+    fall_back(failing + failing_once_only, now)
+    requeued = stuck.filter(attempts__lt=limit).exclude(channel__in=once_only).update(
+        status=Delivery.Status.PENDING)
     if requeued or failed:
         logger.warning("Deliveries whose worker stopped while sending: %d requeued, %d failed",
                        requeued, failed)

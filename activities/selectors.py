@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind,
+from activities.models import (Attendance, CommunityActivity, Delivery, Meeting, MeetingKind,
                                Notification)
 from members import moves
 from members.models import Member
@@ -114,6 +114,32 @@ def inbox_for(user):
 
 def unread_count(user):
     return inbox_for(user).filter(read_at__isnull=True).count()
+
+
+def on_roster(user):
+    """The user is a member still on the roster (who chooses how reminders reach them)."""
+    return Member.objects.filter(user=user, left_on__isnull=True).exists()
+
+
+DELIVERIES_SHOWN = 100
+
+
+def deliveries_of(member, limit=DELIVERIES_SHOWN):
+    """The member's latest deliveries, each with `notification` (its title): two queries."""
+    if not member.user_id:
+        return []
+    deliveries = list(Delivery.objects.filter(recipient_id=member.user_id)
+                      .order_by("-created_at", "-pk")[:limit])
+    keys = {(d.content_type_id, d.object_id, d.kind) for d in deliveries}
+    notifications = {
+        (n.content_type_id, n.object_id, n.kind): n
+        for n in Notification.objects.filter(recipient_id=member.user_id,
+                                             kind__in={kind for _c, _o, kind in keys},
+                                             object_id__in={o for _c, o, _k in keys})}
+    for delivery in deliveries:
+        delivery.notification = notifications.get(
+            (delivery.content_type_id, delivery.object_id, delivery.kind))
+    return deliveries
 
 
 def month_bounds(year, month):

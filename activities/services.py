@@ -1,4 +1,6 @@
 """Writes of the activities app. Each function is one business action in one transaction."""
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -6,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from activities.checkin import window_open
 from activities.models import (ActivityPhoto, Attendance, CalendarFeed, Delivery, Meeting,
-                               MeetingKind, MeetingPhoto, Notification, Participation)
+                               MeetingKind, MeetingPhoto, Notification, Participation,
+                               ReminderChannels)
 from kernel.queueing import queue_task
 from members import points
 from members.models import Member
@@ -241,3 +244,55 @@ def notification_mark_read(*, user, notification_id=None):
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+WECOM_USER_ID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
+
+
+@transaction.atomic
+def reminder_channels_choose(*, member, sms, wecom, email=True):
+    """The member's choice of channels besides the inbox. A channel turned off stops the
+    reminders already waiting on it too."""
+    from activities.channels import EMAIL, SMS, WECOM
+
+    chosen, _created = ReminderChannels.objects.get_or_create(member=member)
+    chosen.sms, chosen.wecom, chosen.email = bool(sms), bool(wecom), bool(email)
+    chosen.save()
+    off = [code for code, on in ((SMS, chosen.sms), (WECOM, chosen.wecom),
+                                 (EMAIL, chosen.email)) if not on]
+    _void_pending(member, off)
+    return chosen
+
+
+@transaction.atomic
+def wecom_link(*, member, wecom_user_id):
+    """Link the member's 企业微信 account (its userid in the street's corp, 帐号 in the admin)."""
+    wecom_user_id = (wecom_user_id or "").strip()
+    if not WECOM_USER_ID.fullmatch(wecom_user_id):
+        raise ValidationError({"wecom_user_id": _(
+            "企业微信账号为 1 至 64 位字母、数字或 _ . @ - ，请在企业微信通讯录的“账号”中查看。")})
+    taken = ReminderChannels.objects.filter(wecom_user_id=wecom_user_id).exclude(member=member)
+    if taken.exists():
+        raise ValidationError({"wecom_user_id": _("这个企业微信账号已绑定其他党员。")})
+    chosen, _created = ReminderChannels.objects.get_or_create(member=member)
+    chosen.wecom_user_id = wecom_user_id
+    chosen.save()
+    return chosen
+
+
+@transaction.atomic
+def wecom_unlink(*, member):
+    from activities.channels import WECOM
+
+    chosen = ReminderChannels.objects.filter(member=member).first()
+    if chosen and chosen.wecom_user_id:
+        chosen.wecom_user_id = ""
+        chosen.save()  # saved, not updated: the audit trail records who unlinked it
+    _void_pending(member, [WECOM])
+
+
+def _void_pending(member, channels):
+    if member.user_id and channels:
+        Delivery.objects.filter(recipient_id=member.user_id, channel__in=channels,
+                                status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.VOID, error=_("党员已关闭此提醒方式。"))

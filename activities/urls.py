@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities.views import community, meetings, overview, personal
+from activities.views import channels, community, meetings, overview, personal
 
 app_name = "activities"
 
@@ -39,4 +39,6 @@ urlpatterns = [
     path("inbox/<int:pk>/", personal.notification_open, name="notification_open"),
     path("inbox/read-all/", personal.inbox_read_all, name="inbox_read_all"),
     path("inbox/unread.json", personal.unread_count, name="unread_count"),
+    path("inbox/channels/", channels.my_channels, name="my_channels"),
+    path("members/<int:pk>/reminders/", channels.member_channels, name="member_channels"),
 ]

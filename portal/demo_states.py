@@ -4,7 +4,8 @@ The apps' demo steps draw states at random; at a small scale some never come up.
 step makes sure each demo community holds at least one of each: post claims pending, declined
 and ended; registrations pending and declined; a cancelled meeting and one whose time has passed
 without minutes; a rectification sent back (退回重改) and one overdue; a probation ending within
-two weeks; projects planned, done and dropped; an agreement terminated early. Terms that ended
+two weeks; projects planned, done and dropped; an agreement terminated early; a reminder whose
+SMS failed (the day's cap) and was shown in the member's inbox instead. Terms that ended
 come from the organizations step (community secretaries' terms ending 2026-11-01).
 
 Idempotent: each state is added only where the community lacks it.
@@ -13,8 +14,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from activities.models import Attendance, Meeting, MeetingKind
+from activities import channels, reminders
+from activities.models import Attendance, Delivery, Meeting, MeetingKind, Notification
 from members.demo import DEMO_MEMBER
 from members.factories import make_id_number
 from members.models import Member, Post, PostClaim, Registration
@@ -39,6 +42,7 @@ def seed_states(context):
         _probation(context, branch)
         _rectifications(context, community, official, staff)
         _agreements(context, community)
+        _failed_sms(community)
     _projects(context)
 
 
@@ -215,3 +219,32 @@ def _agreements(context, community):
     candidate.ended_on = context.today - timedelta(days=45)
     candidate.end_reason = "单位搬迁出本社区，双方协商终止"
     candidate.save(update_fields=["ended_on", "end_reason"])
+
+
+def _failed_sms(community):
+    """A member's meeting reminder whose SMS hit the day's cap: failed with the reason, in the
+    inbox marked 短信未送达, listed on the member's 提醒与发送记录 page."""
+    failed = Delivery.objects.filter(channel=channels.SMS, status=Delivery.Status.FAILED,
+                                     recipient__member__branch__path__startswith=community.path)
+    if failed.exists():
+        return
+    member = _free_members(community, user__isnull=False).exclude(phone="").first()
+    meeting = (Meeting.objects.filter(branch=member.branch).order_by("-starts_at").first()
+               if member else None)
+    if meeting is None:
+        return
+    kind = f"meeting_upcoming:demo:{meeting.pk}"
+    text = reminders.reminder_text("会议提醒：%(topic)s",
+                                   "%(when)s 在 %(place)s 召开“%(topic)s”，请准时参加。",
+                                   topic=meeting.topic, when=meeting.starts_at,
+                                   place=meeting.place)
+    reminders.record([reminders.Reminder(Meeting, meeting.pk, member.user_id, kind, **text)])
+    rows = Delivery.objects.filter(recipient_id=member.user_id, kind=kind)
+    now = timezone.now()
+    rows.filter(channel=channels.IN_APP).update(status=Delivery.Status.SENT, attempts=1,
+                                                sent_at=now)
+    sms = rows.filter(channel=channels.SMS)
+    sms.update(status=Delivery.Status.FAILED, attempts=1,
+               error=gettext("已达每日短信上限（%(cap)d 条），改为站内通知。") % {"cap": 5})
+    channels.fall_back(sms.values_list("pk", flat=True), now)
+    Notification.objects.filter(recipient_id=member.user_id, kind=kind).update(delivered_at=now)

@@ -347,6 +347,44 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {LOG_LEVEL!r}")
 LOG_FILE = os.environ.get("LOG_FILE", "").strip()
 _log_handler = {"formatter": "json", "filters": ["request_id", "scrub"]}
+# Reminder channels beyond the inbox (activities/channels.py, README "Reminder channels").
+# 企业微信 (WeCom) is on when its corp id, secret and agent id are all set; the API base URL is
+# replaced only for a self-hosted proxy or the tests' fake server.
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "").strip()
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "").strip()
+WECOM_AGENT_ID = env_int("WECOM_AGENT_ID", 0, minimum=0)
+WECOM_API_BASE_URL = (os.environ.get("WECOM_API_BASE_URL", "").strip()
+                      or "https://qyapi.weixin.qq.com/cgi-bin/")
+if not WECOM_API_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"WECOM_API_BASE_URL must start with https:// or http://, not {WECOM_API_BASE_URL!r}")
+WECOM_API_BASE_URL = WECOM_API_BASE_URL.rstrip("/") + "/"
+_wecom = {"WECOM_CORP_ID": WECOM_CORP_ID, "WECOM_SECRET": WECOM_SECRET,
+          "WECOM_AGENT_ID": WECOM_AGENT_ID}
+if any(_wecom.values()) and not all(_wecom.values()):
+    raise ImproperlyConfigured("WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are set together: "
+                               "missing " + ", ".join(k for k, v in _wecom.items() if not v))
+# SMS: `log` (the default) only writes the text to the log; `tencent` sends through Tencent
+# Cloud SMS with the template SMS_TEMPLATE_ID, whose one parameter is the text.
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "").strip().lower() or "log"
+if SMS_PROVIDER not in {"log", "tencent"}:
+    raise ImproperlyConfigured(f"SMS_PROVIDER must be log or tencent, not {SMS_PROVIDER!r}")
+SMS_SECRET_ID = os.environ.get("SMS_SECRET_ID", "").strip()
+SMS_SECRET_KEY = os.environ.get("SMS_SECRET_KEY", "").strip()
+SMS_SDK_APP_ID = os.environ.get("SMS_SDK_APP_ID", "").strip()
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "").strip()
+SMS_TEMPLATE_ID = os.environ.get("SMS_TEMPLATE_ID", "").strip()
+SMS_REGION = os.environ.get("SMS_REGION", "").strip() or "ap-guangzhou"
+# host[:port], or http://host:port for the tests' fake server
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "").strip() or "sms.tencentcloudapi.com"
+if SMS_PROVIDER == "tencent":
+    _missing = [name for name in ("SMS_SECRET_ID", "SMS_SECRET_KEY", "SMS_SDK_APP_ID",
+                                  "SMS_SIGN_NAME", "SMS_TEMPLATE_ID") if not globals()[name]]
+    if _missing:
+        raise ImproperlyConfigured("SMS_PROVIDER=tencent needs " + ", ".join(_missing))
+# Reminder texts one member receives by SMS in a day (Asia/Shanghai), counted from deliveries.
+SMS_DAILY_CAP = env_int("SMS_DAILY_CAP", 5, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

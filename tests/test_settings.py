@@ -86,3 +86,15 @@ def test_cache_is_shared_between_processes_unless_told_otherwise():
                             "CACHE_URL": url})
         backends[url] = result.stdout.strip().splitlines()[-1]
     assert backends == {"": "FileBasedCache", "redis://127.0.0.1:6379/1": "ForgivingRedisCache"}
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"SMS_PROVIDER": "tencnet"}, "SMS_PROVIDER"),
+    ({"SMS_PROVIDER": "tencent", "SMS_SECRET_ID": "AKID"}, "SMS_SECRET_KEY"),
+    ({"SMS_DAILY_CAP": "0"}, "SMS_DAILY_CAP"),
+    ({"WECOM_CORP_ID": "ww1", "WECOM_SECRET": "s"}, "WECOM_AGENT_ID"),
+    ({"WECOM_API_BASE_URL": "qyapi.weixin.qq.com/cgi-bin/"}, "WECOM_API_BASE_URL"),
+])
+def test_a_half_configured_reminder_channel_refuses_to_start(env, named):
+    result = _start(env)
+    assert result.returncode != 0 and named in result.stderr

@@ -84,7 +84,8 @@ def inbox(request):
     notifications = selectors.inbox_for(request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, INBOX_PAGE).get_page(page_param(request))
     return render(request, "activities/inbox.html", {
-        "page": page, "unread": selectors.unread_count(request.user)})
+        "page": page, "unread": selectors.unread_count(request.user),
+        "on_roster": selectors.on_roster(request.user)})
 
 
 @login_required

@@ -13,7 +13,7 @@ from members import duplicates, moves, points, sections, selectors, services
 from members.filters import MemberFilter
 from members.forms import ConvertForm, ExtendForm, LeaveForm, MemberForm, TransferForm
 from members.models import Member
-from organizations.scope import WRITE_ROLES, covers, require_grant
+from organizations.scope import STAFF_ROLES, WRITE_ROLES, covers, require_grant
 from organizations.streetsettings import rules as street_rules
 from organizations.streetsettings.models import Key
 
@@ -82,6 +82,7 @@ def member_detail(request, pk):
         "member": member,
         "show_ranking": street_rules.shown_to(request.user, member.branch, Key.POINTS_RANKING),
         "can_edit": covers(request.user, member.branch.path, WRITE_ROLES),
+        "is_community_staff": covers(request.user, member.branch.path, STAFF_ROLES),
         "transfers": member.transfers.select_related("from_branch", "to_branch", "recorded_by"),
         "moves": moves.history(member),
         "claims": selectors.claims_for_member(member),

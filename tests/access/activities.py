@@ -131,4 +131,12 @@ ENTRIES = [
     Entry("activities:inbox_read_all", method="post",
           expect={**{role: 302 for role in ANY_USER}}),
     Entry("activities:unread_count", expect=ANY_USER),
+    Entry("activities:my_channels", expect=MEMBER_ONLY),
+    Entry("activities:my_channels", method="post", data=lambda w: {"action": "choose"},
+          expect=expect(member=302, secretary=404, staff=404, official=404)),
+    # The staff of the member's community only (B1's member, in C1).
+    Entry("activities:member_channels", lambda w: {"pk": w.member.pk}, expect=COMMUNITY_WRITE),
+    Entry("activities:member_channels", lambda w: {"pk": w.member.pk}, method="post",
+          data=lambda w: {"action": "unlink"},
+          expect=expect(staff=302, secretary=404, official=404)),
 ]

@@ -60,7 +60,7 @@ def test_query_count_does_not_grow(world, client_as, django_assert_num_queries, 
     # The street page reads its communities fresh beside the cached cells.
     ("official", lambda w: reverse("activities:compliance_street", args=[w.street.pk]), 15),
     ("secretary", lambda w: reverse("activities:compliance_branch", args=[w.branch.pk]), 13),
-    ("member", lambda w: reverse("activities:inbox"), 10),
+    ("member", lambda w: reverse("activities:inbox"), 11),  # +1: on the roster (提醒方式 link)
 ], ids=["meetings", "community", "street", "branch", "inbox"])
 def test_pinned_query_counts(world, client_as, django_assert_num_queries, role, url, expected):
     client = client_as(world.users[role])

@@ -3,7 +3,7 @@ nothing."""
 import pytest
 import time_machine
 
-from activities.models import Meeting
+from activities.models import Delivery, Meeting, Notification
 from members.models import Member, PostClaim, Registration
 from organizations.models import CommitteeSeat
 from pairing.models import Agreement, Project
@@ -28,6 +28,9 @@ def _states():
         "projects": set(Project.objects.values_list("status", flat=True)),
         "agreements": {agreement.status for agreement in Agreement.objects.all()},
         "members": Member.objects.count(),
+        "failed_sms": Delivery.objects.filter(channel="sms", status="failed").count(),
+        "inbox_fallbacks": Notification.objects.filter(missed_channels="sms",
+                                                       delivered_at__isnull=False).count(),
     }
 
 
@@ -51,6 +54,7 @@ def test_the_demo_holds_every_state_of_every_workflow():
     assert any(today < member.probation_ends_on <= today + timedelta(days=14)
                for member in Member.objects.probationary())
     assert CommitteeSeat.objects.filter(ended_on__isnull=True, term_end__lt=today).exists()
+    assert states["failed_sms"] >= 1 and states["inbox_fallbacks"] >= 1
     demo.seed(demo.DemoContext(communities=2, members_per_community=12, log=lambda text: None))
     assert _states() == states
     assert context.users["shuji"]
