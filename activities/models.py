@@ -227,7 +227,7 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("出席记录")
         verbose_name_plural = _("出席记录")
-        ordering = ["meeting", "member__name"]
+        ordering = ["meeting", "member__name_pinyin", "member__name"]
         constraints = [models.UniqueConstraint(fields=["meeting", "member"],
                                                name="attendance_unique")]
 

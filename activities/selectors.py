@@ -48,7 +48,7 @@ def meeting_for_page(queryset, pk, user):
                .prefetch_related("kinds", "photos",
                                  Prefetch("attendances",
                                           queryset=Attendance.objects.select_related(
-                                              "member", "checked_in_by").order_by("member__name")))
+                                              "member", "checked_in_by").order_by("member__name_pinyin", "member__name")))
                .get(pk=pk))
     if not covers(user, meeting.branch.path):
         for row in meeting.attendances.all():

@@ -117,6 +117,17 @@ def day_param(request, name, default=None):
     return default if value is None else value
 
 
+# Control characters (NUL among them) are nothing anyone types into a search box.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SEARCH_LENGTH = 50
+
+
+def search_param(request, name="q"):
+    """?q=<text> as typed into a search box: control characters removed, trimmed, at most
+    SEARCH_LENGTH characters; "" when absent."""
+    return _CONTROL.sub("", request.GET.get(name, ""))[:SEARCH_LENGTH].strip()
+
+
 def page_param(request, name="page"):
     """The page number for Paginator.get_page: a positive id or 1 (get_page clamps the rest)."""
     return parse_id(request.GET.get(name)) or 1

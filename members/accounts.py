@@ -148,7 +148,7 @@ def codes_issue(*, members, user, channel, reason=ActivationCode.Reason.FIRST, n
     if include_activated:
         statuses |= account_status_q(AccountStatus.ACTIVE)
     targets = list(members.active().filter(statuses).select_related("user", "branch")
-                   .order_by("branch__path", "name", "pk"))
+                   .order_by("branch__path", "name_pinyin", "name", "pk"))
     if not targets:
         return []
     with transaction.atomic():

@@ -9,7 +9,8 @@ class MemberAdmin(admin.ModelAdmin):
     list_display = ["name", "branch", "status", "category", "joined_on", "left_on"]
     list_select_related = ["branch"]
     list_filter = ["status", "category"]
-    search_fields = ["name", "phone"]
+    # Lower-case pinyin or initials as a prefix, as the roster's search box (kernel/pinyin.py).
+    search_fields = ["name", "^name_pinyin", "^name_initials", "phone"]
     raw_id_fields = ["branch", "group", "grid", "user", "employer_unit"]
 
 

@@ -22,7 +22,8 @@ PARTY_AGE_BANDS = [
     ("50-200", _("50年及以上")),
 ]
 SORTS = {
-    "name": "name", "-name": "-name", "joined_on": "joined_on", "-joined_on": "-joined_on",
+    # By pinyin (阿 before 张 before 赵), as staff read a list of names.
+    "name": "name_pinyin", "-name": "-name_pinyin", "joined_on": "joined_on", "-joined_on": "-joined_on",
     "birth_date": "birth_date", "-birth_date": "-birth_date",
     "branch": "branch__path", "-branch": "-branch__path",
 }
@@ -59,7 +60,7 @@ class NodeSelect(forms.Select):
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("姓名或电话"), method="search")
+    q = django_filters.CharFilter(label=_("姓名、拼音或电话"), method="search")
     community = django_filters.ModelChoiceFilter(label=_("社区"), queryset=Node.objects.none(),
                                                  field_name="branch__parent", widget=NodeSelect)
     branch = django_filters.ModelChoiceFilter(label=_("支部"), queryset=Node.objects.none(),
@@ -108,12 +109,12 @@ class MemberFilter(django_filters.FilterSet):
         if not cleaned.get("left"):
             members = members.active()
         if not cleaned.get("sort"):
-            members = members.order_by("branch__path", "name")
+            members = members.order_by("branch__path", "name_pinyin", "name")
         return members
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__contains=value) | Q(phone__contains=value))
+        # 张三 by 张, zhangsan, zhang or zs; or by a part of the phone number.
+        return queryset.search(value, also=["phone"])
 
     def age_band(self, queryset, name, value):
         born_after, born_by = band_range(value)

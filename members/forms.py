@@ -123,7 +123,7 @@ class AssignForm(forms.Form):
         self.fields["member"].queryset = (
             Member.objects.active().filter(
                 branch__path__startswith=post.community.path) | Member.objects.active().filter(
-                pk__in=registered)).select_related("branch").order_by("name")
+                pk__in=registered)).select_related("branch").order_by("name_pinyin", "name")
 
 
 class RegistrationForm(forms.ModelForm):
@@ -155,7 +155,7 @@ class StaffRegistrationForm(forms.ModelForm):
         street_path = street_path_of(community.path)
         self.fields["member"].queryset = Member.objects.active().filter(
             category=Member.Category.EMPLOYED, branch__path__startswith=street_path,
-        ).select_related("branch").order_by("name")
+        ).select_related("branch").order_by("name_pinyin", "name")
         self.fields["unit"].queryset = Unit.objects.filter(
             street__path=street_path, archived_at__isnull=True)
 

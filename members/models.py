@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.dates import add_months
 from kernel.normalize import normalize_id_number, normalize_name
+from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
@@ -41,7 +42,7 @@ def account_status_q(status):
     }[status]
 
 
-class MemberQuerySet(ScopedQuerySet):
+class MemberQuerySet(NameKeyedQuerySet, ScopedQuerySet):
     scope_path = "branch__path"
 
     def visible_to(self, user):
@@ -68,7 +69,7 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(status=Member.Status.PROBATIONARY)
 
 
-class Member(models.Model):
+class Member(NameKeyed):
     class Gender(models.TextChoices):
         MALE = "male", _("男")
         FEMALE = "female", _("女")
@@ -150,7 +151,8 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
-        ordering = ["branch", "name"]
+        # Names in pinyin order (阿 before 张 before 赵), not in code-point order.
+        ordering = ["branch", "name_pinyin", "name"]
         indexes = [
             models.Index(fields=["branch", "left_on"]),
             models.Index(fields=["status", "category"]),

@@ -110,6 +110,6 @@ def ranking(node, year, limit=None):
         Member.objects.active().filter(branch__path__startswith=node.path)
         .annotate(total=Coalesce(Sum("points_entries__points",
                                      filter=Q(points_entries__occurred_on__year=year)), ZERO))
-        .select_related("branch").order_by("-total", "name")
+        .select_related("branch").order_by("-total", "name_pinyin", "name")
     )
     return members[:limit] if limit else members

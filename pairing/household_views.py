@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.forms import saved
-from kernel.request_params import id_param, page_param, year_param
+from kernel.request_params import id_param, page_param, search_param, year_param
 from organizations.scope import Role, require_grant
 from pairing import selectors, services
 from pairing.forms import CareVisitForm, ContributionForm, EndForm, HouseholdForm, PairingForm
@@ -28,8 +28,12 @@ def household_list(request):
     show_closed = request.GET.get("closed") == "1"
     if not show_closed:
         households = households.active()
+    # By the head's name as typed, in pinyin or initials (张三: zhangsan, zs), or phone.
+    search = search_param(request)
+    households = households.search(search, also=["phone"])
     return render(request, "pairing/household_list.html", {
         "households": households, "community": community, "show_closed": show_closed,
+        "search": search,
         "communities": visible_communities(request),
         "counts": selectors.household_counts(request.user),
         "kinds": NeedyHousehold.Kind.labels,

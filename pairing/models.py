@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from kernel.uploads import (DocumentUploadField, ImageUploadField, UploadTo, validate_document,
                             validate_image)
 # The co-building unit is a model of the area, kept in organizations so that members (the
@@ -175,7 +176,7 @@ class JointCommitteeSeat(models.Model):
             raise ValidationError({"ended_on": _("离任日期不能早于任期开始日期。")})
 
 
-class HouseholdQuerySet(CommunityScopedQuerySet):
+class HouseholdQuerySet(NameKeyedQuerySet, CommunityScopedQuerySet):
     def visible_to(self, user):
         # Personal data: only the holding community's staff, never the street or secretaries.
         return self.managed_by_staff(user)
@@ -188,8 +189,10 @@ class HouseholdQuerySet(CommunityScopedQuerySet):
         return self.filter(closed_on__isnull=True)
 
 
-class NeedyHousehold(models.Model):
-    """困难家庭 held by one community."""
+class NeedyHousehold(NameKeyed):
+    """困难家庭 held by one community, found by the head's name in pinyin too."""
+
+    name_keys_source = "head_name"
 
     class Kind(models.TextChoices):
         SUBSISTENCE = "subsistence", _("低保户")
@@ -220,7 +223,7 @@ class NeedyHousehold(models.Model):
     class Meta:
         verbose_name = _("困难家庭")
         verbose_name_plural = _("困难家庭")
-        ordering = ["community", "head_name"]
+        ordering = ["community", "name_pinyin", "head_name"]
 
     def __str__(self):
         return f"{self.head_name}（{self.get_kind_display()}）"

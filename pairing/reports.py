@@ -61,7 +61,8 @@ def service_columns():
 def unit_feedback(unit, user, start, end):
     """The report's rows: the unit's registered members the user may see, with their service."""
     members = list(Member.objects.visible_to(user).filter(employer_unit=unit)
-                   .select_related("branch__parent").order_by("branch__path", "name"))
+                   .select_related("branch__parent")
+                   .order_by("branch__path", "name_pinyin", "name"))
     service = member_service_in_period(members, start, end)
     columns = service_columns()
     rows = [{"member": member, "community": member.branch.parent,

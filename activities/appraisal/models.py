@@ -169,7 +169,7 @@ class Appraisee(models.Model):
     class Meta:
         verbose_name = _("参评党员")
         verbose_name_plural = _("参评党员")
-        ordering = ["member__name", "member_id"]
+        ordering = ["member__name_pinyin", "member__name", "member_id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "member"], name="appraisee_unique"),
             models.CheckConstraint(condition=(~Q(grade="unqualified")
@@ -250,7 +250,7 @@ class Commitment(models.Model):
     class Meta:
         verbose_name = _("党员承诺")
         verbose_name_plural = _("党员承诺")
-        ordering = ["-year", "member__name"]
+        ordering = ["-year", "member__name_pinyin", "member__name"]
         constraints = [models.UniqueConstraint(fields=["member", "year"],
                                                name="commitment_unique")]
 

@@ -231,6 +231,6 @@ def public_commitments(request, pk):
     community = get_object_or_404(Node.objects.active(), pk=pk, kind=Node.Kind.COMMUNITY)
     year = timezone.localdate().year
     commitments = (Commitment.objects.of_community(community, year).only("text", "member__name")
-                   .select_related("member").order_by("member__name", "member_id"))
+                   .select_related("member").order_by("member__name_pinyin", "member__name", "member_id"))
     return render(request, "appraisal/public_commitments.html", {
         "community": community, "year": year, "commitments": commitments})

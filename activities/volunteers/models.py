@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from organizations.models import ScopedQuerySet
 
 
@@ -19,6 +20,10 @@ class CommunityScoped(ScopedQuerySet):
     # reads them; branch secretaries do not write them.
     scope_path = "community__path"
     secretaries_write = False
+
+
+class VolunteerQuerySet(NameKeyedQuerySet, CommunityScoped):
+    pass
 
 
 class TeamKindQuerySet(models.QuerySet):
@@ -48,7 +53,7 @@ class TeamKind(models.Model):
         return self.name
 
 
-class Volunteer(models.Model):
+class Volunteer(NameKeyed):
     """A person registered as a volunteer with a community: a Party member of the roster, or a
     resident who is not (then name and phone are kept here, with the consent date)."""
     community = models.ForeignKey("organizations.Node", on_delete=models.PROTECT,
@@ -63,12 +68,12 @@ class Volunteer(models.Model):
     registered_on = models.DateField(_("登记日期"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = CommunityScoped.as_manager()
+    objects = VolunteerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("志愿者")
         verbose_name_plural = _("志愿者")
-        ordering = ["name", "pk"]
+        ordering = ["name_pinyin", "name", "pk"]
         constraints = [models.UniqueConstraint(fields=["community", "member"],
                                                condition=Q(member__isnull=False),
                                                name="volunteer_member_once_per_community")]

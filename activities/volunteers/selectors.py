@@ -37,7 +37,7 @@ def team_list(user, *, year, community=None):
                           "name", "pk")
 
 
-def volunteer_list(user, *, year, community=None, team=None, kind=""):
+def volunteer_list(user, *, year, community=None, team=None, kind="", search=""):
     volunteers = (Volunteer.objects.visible_to(user).select_related("community", "member")
                   .prefetch_related(Prefetch("memberships",
                                              queryset=current_memberships().select_related("team"),
@@ -46,13 +46,15 @@ def volunteer_list(user, *, year, community=None, team=None, kind=""):
                       volunteer=OuterRef("pk"), served_on__year=year), "volunteer")))
     if community is not None:
         volunteers = volunteers.filter(community=community)
+    if search:
+        volunteers = volunteers.search(search, also=["phone"])
     if team is not None:
         volunteers = volunteers.filter(memberships__team=team, memberships__left_on__isnull=True)
     if kind == "member":
         volunteers = volunteers.filter(member__isnull=False)
     elif kind == "resident":
         volunteers = volunteers.filter(member__isnull=True)
-    return volunteers.order_by("name", "pk")
+    return volunteers.order_by("name_pinyin", "name", "pk")
 
 
 def records_of(volunteer):
@@ -99,6 +101,6 @@ def community_figures(communities, year):
 
 def activity_records(activity):
     return (activity.volunteer_service_records.select_related("volunteer", "team")
-            .order_by("team__name", "volunteer__name"))
+            .order_by("team__name", "volunteer__name_pinyin", "volunteer__name"))
 
 

@@ -52,7 +52,8 @@ def team_members_on(team, day):
 
     return (team.memberships.filter(Q(left_on__isnull=True) | Q(left_on__gt=day),
                                     joined_on__lte=day)
-            .select_related("volunteer__member__branch").order_by("volunteer__name", "pk"))
+            .select_related("volunteer__member__branch")
+            .order_by("volunteer__name_pinyin", "volunteer__name", "pk"))
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from activities.volunteers.forms import (ActivityRecordForm, CorrectionForm, Ent
 from activities.volunteers.models import (Certificate, ServiceRecord, Team, TeamMembership,
                                           Volunteer)
 from kernel.forms import add_service_errors
-from kernel.request_params import id_param, page_param
+from kernel.request_params import id_param, page_param, search_param
 from organizations.models import Node
 from organizations.scope import STAFF_ROLES, covers, has_role, require_grant
 
@@ -132,12 +132,14 @@ def volunteer_list(request):
     kind = request.GET.get("kind", "")
     if kind not in ("member", "resident"):
         kind = ""
+    search = search_param(request)
     year = timezone.localdate().year
     volunteers = selectors.volunteer_list(request.user, year=year, community=community,
-                                          team=team, kind=kind)
+                                          team=team, kind=kind, search=search)
     page = Paginator(volunteers, 50).get_page(page_param(request))
     return render(request, "volunteers/volunteer_list.html", {
         "page": page, "community": community, "team": team, "kind": kind, "year": year,
+        "search": search,
         "can_create": request.user.is_superuser or has_role(request.user, *STAFF_ROLES)})
 
 

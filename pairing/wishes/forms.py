@@ -126,7 +126,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, wish, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = selectors.members_of([wish.community]).order_by("name")
+        self.fields["member"].queryset = selectors.members_of([wish.community]).order_by("name_pinyin", "name")
         self.fields["unit"].queryset = (Unit.objects.active()
                                         .filter(communities=wish.community).order_by("name"))
         self.fields["team"].queryset = Team.objects.filter(

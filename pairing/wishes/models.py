@@ -16,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.normalize import normalize_text
+from kernel.pinyin import NameKeyed, NameKeyedQuerySet, name_search_q
 from organizations.rules import NodeRule
+from organizations.scope import STAFF_ROLES, scope_q
 from pairing.models import Category, CommunityScopedQuerySet
 
 TITLE_MAX = 40
@@ -49,7 +52,19 @@ class WishRule(NodeRule):
         return f"{self.node or _('默认')}: {self.due_days}"
 
 
-class WishQuerySet(CommunityScopedQuerySet):
+class WishQuerySet(NameKeyedQuerySet, CommunityScopedQuerySet):
+    def search_for(self, user, text):
+        """Wishes whose title holds `text`, or whose requester matches it (name as typed, its
+        pinyin or initials, phone) where `user` keeps the community's personal data: a street
+        official searching a name must not learn who asked for what."""
+        text = normalize_text(text)
+        if not text:
+            return self
+        requester = (name_search_q(text, name_field="contact_name")
+                     | Q(contact_phone__contains=text))
+        return self.filter(Q(title__contains=text)
+                           | (requester & scope_q(user, self.scope_path, STAFF_ROLES)))
+
     def open(self):
         return self.filter(status__in=Wish.OPEN_STATUSES)
 
@@ -77,7 +92,10 @@ class WishQuerySet(CommunityScopedQuerySet):
         return self.filter(status__in=Wish.WORKING_STATUSES, due_on__lt=today)
 
 
-class Wish(models.Model):
+class Wish(NameKeyed):
+    # The requester (联系人) is searched by pinyin too, by the community's staff only.
+    name_keys_source = "contact_name"
+
     class Kind(models.TextChoices):
         WISH = "wish", _("微心愿")
         REQUEST = "request", _("点单")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.request_params import search_param
 from organizations.models import Node
 from organizations.scope import STAFF_ROLES, covers
 from pairing.views import community_filter, form_page, readers, saved, visible_communities, writers
@@ -31,9 +32,12 @@ def wish_list(request):
         wishes = wishes.filter(status=status)
     else:
         status = ""
+    search = search_param(request)
+    wishes = wishes.search_for(request.user, search)
     communities = visible_communities(request)
     return render(request, "wishes/wish_list.html", {
         "wishes": wishes[:LIST_SIZE], "community": community, "status": status,
+        "search": search,
         "statuses": Wish.Status.choices, "communities": communities,
         "can_write": any(covers(request.user, node.path, STAFF_ROLES) for node in communities)})
 
