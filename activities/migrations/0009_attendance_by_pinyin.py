@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0007_units_in_organizations'),
+        ('activities', '0008_reminder_channels'),
     ]
 
     operations = [
