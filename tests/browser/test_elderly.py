@@ -122,7 +122,14 @@ def test_the_menu_opens_with_taps_alone(browser, live_server, login, demo):
     context.close()
 
 
-@pytest.mark.parametrize("text_size", ["normal", "large-text", "200%"])
+def _switch_to_english(page):
+    page.tap(".navbar-toggler")
+    with page.expect_navigation():
+        page.locator(".language-switch button[value='en']").tap()
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+
+
+@pytest.mark.parametrize("text_size", ["normal", "large-text", "large-text-en", "200%"])
 def test_member_pages_fit_a_phone_with_large_taps(browser, live_server, login, demo,
                                                   screenshot, text_size):
     context = _member_context(browser, PHONE)
@@ -130,6 +137,8 @@ def test_member_pages_fit_a_phone_with_large_taps(browser, live_server, login, d
     login(page, "dangyuan")
     if text_size != "normal":
         _switch_large_text_on(page, live_server)
+    if text_size.endswith("-en"):
+        _switch_to_english(page)  # labels twice as long as the Chinese ones
     too_wide, too_small = [], []
     for path in MEMBER_PAGES:
         _open(page, f"{live_server.url}{path}")
