@@ -139,6 +139,10 @@ class Member(NameKeyed):
     no_smartphone = models.BooleanField(
         _("不使用手机"), default=False,
         help_text=_("不使用智能手机的党员由工作人员代为签到和登记，不计入账号激活率。"))
+    # 适老化: the member's own display choice, kept on the record so it follows them to every
+    # device and survives logging out; `request.user.member` is loaded on every page anyway
+    # (the navigation asks for it), so applying it costs no query.
+    large_text = models.BooleanField(_("大字模式"), default=False, editable=False)
     left_on = models.DateField(_("离开日期"), null=True, blank=True)
     leave_reason = models.CharField(_("离开原因"), max_length=20, choices=LeaveReason.choices,
                                     blank=True)

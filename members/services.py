@@ -73,6 +73,14 @@ def member_leave(*, member, left_on, reason, note=""):
     return member
 
 
+def member_large_text_set(*, member, on):
+    """The member's 大字模式, switched on their own page. A display choice, not roster data: it
+    leaves `updated_at` (the roster's 更新时间) and the audit trail alone."""
+    Member.objects.filter(pk=member.pk).update(large_text=on)
+    member.large_text = on
+    return member
+
+
 @transaction.atomic
 def member_restore(*, member, user):
     """Undo a leave. The audit log keeps the old left_on and reason, so nothing is lost."""

@@ -64,4 +64,5 @@ urlpatterns = [
     path("me/posts/<int:pk>/claim/", views.my_claim, name="my_claim"),
     path("me/registration/", views.my_registration, name="my_registration"),
     path("me/points/", views.my_points, name="my_points"),
+    path("me/large-text/", views.my_large_text, name="my_large_text"),
 ]

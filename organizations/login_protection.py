@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 SESSION_KEY = "password_chosen"
 USERNAME_MAX_LENGTH = 150
-# Pages a user may open before choosing a password: the change form itself, leaving, language.
-EXEMPT_URL_NAMES = {"password_change", "password_change_done", "logout", "set_language"}
+# Pages a user may open before choosing a password: the change form itself, leaving, language,
+# and the web app manifest every page links to.
+EXEMPT_URL_NAMES = {"password_change", "password_change_done", "logout", "set_language",
+                    "manifest"}
 PASSWORD_CHANGE_URL_NAMES = {"password_change", "admin:password_change"}
 
 

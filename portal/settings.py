@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "organizations.context_processors.scope",
+                "members.context_processors.display",
             ],
         },
     },

@@ -1,9 +1,11 @@
+import json
 import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from organizations.scope import Role, grants_of
@@ -48,3 +50,20 @@ def healthz(request):
             for result in results}}, status=status, json_dumps_params={"ensure_ascii": False})
     return HttpResponse("ok" if healthy else "fail", status=status,
                         content_type="text/plain; charset=utf-8")
+# 社区党建 is the product's name, the same in every language (the manifest is fetched once
+# and kept by the phone, whatever language the page that linked it was in).
+MANIFEST = {
+    "name": "社区党建", "short_name": "社区党建", "lang": "zh-CN",
+    "start_url": "/", "scope": "/", "display": "standalone",
+    "theme_color": "#b71c1c", "background_color": "#ffffff",
+}
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def manifest(request):
+    """The web app manifest: members add the portal to their home screen like an app (适老化)."""
+    icons = [{"src": static(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+              "type": "image/png", "purpose": "any maskable"} for size in (192, 512)]
+    return HttpResponse(json.dumps({**MANIFEST, "icons": icons}, ensure_ascii=False),
+                        content_type="application/manifest+json")

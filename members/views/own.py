@@ -93,3 +93,16 @@ def my_points(request):
         "summary": [(points.item_label(item), total) for item, total in summary.items()],
         "entries": selectors.points_entries_for_member(member, year),
     })
+
+
+@require_POST
+@login_required
+def my_large_text(request):
+    """大字模式 on or off for the signed-in member, switched on their 我的 page."""
+    member = _own_member(request)
+    services.member_large_text_set(member=member, on=request.POST.get("large_text") == "on")
+    if member.large_text:
+        messages.success(request, _("已开启大字模式。"))
+    else:
+        messages.success(request, _("已关闭大字模式。"))
+    return redirect("members:me")
