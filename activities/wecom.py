@@ -12,6 +12,7 @@ Messages ask WeCom to drop a duplicate (same content to the same account within
 delivery was marked sent, resends it after the sweep, and WeCom drops it.
 """
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,14 +39,24 @@ class WeComRefused(WeComError):
 
 
 class CacheStorage(SessionStorage):
-    """wechatpy's session storage over Django's cache (shared by every process: CACHE_URL)."""
+    """wechatpy's session storage over Django's cache (shared by every process: CACHE_URL).
+
+    A value is kept with the moment it stops being used, judged by this process's clock: the
+    cache's own expiry (Redis keeps time by itself) only clears it away afterwards."""
 
     def get(self, key, default=None):
-        return cache.get(CACHE_PREFIX + key, default)
+        stored = cache.get(CACHE_PREFIX + key)
+        if stored is None:
+            return default
+        value, good_until = stored
+        if good_until is not None and time.time() >= good_until:
+            return default
+        return value
 
     def set(self, key, value, ttl=None):
         timeout = None if ttl is None else max(1, int(ttl) - REFRESH_MARGIN)
-        cache.set(CACHE_PREFIX + key, value, timeout)
+        good_until = None if timeout is None else time.time() + timeout
+        cache.set(CACHE_PREFIX + key, (value, good_until), timeout)
 
     def delete(self, key):
         cache.delete(CACHE_PREFIX + key)

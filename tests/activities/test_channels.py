@@ -7,7 +7,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,7 +117,7 @@ def test_a_rejected_token_is_fetched_again_once_and_the_message_sent(world, link
     assert send_delivery(second.pk)
     assert fake_wecom.token_fetches == 2
     assert len(fake_wecom.messages) == 2
-    assert cache.get(f"wecom:{fake_wecom.corp_id}_1000002_access_token") == "TOKEN-2"
+    assert wecom.CacheStorage().get(f"{fake_wecom.corp_id}_1000002_access_token") == "TOKEN-2"
 
 
 def test_a_token_rejected_again_is_not_fetched_in_a_loop(world, linked, fake_wecom):
