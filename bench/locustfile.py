@@ -20,6 +20,9 @@ from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
+# Plain functions the tests import without Locust (whose import patches the standard library).
+from bench.multihost import hosts_for_user, landed_on_login
+
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Demo@2026")
 # Seconds a user waits between two pages ("1-3": clicking through quickly; people reading a
 # page before the next one take longer).
@@ -39,16 +42,6 @@ STREET_COMMUNITIES = _ids("BENCH_STREET_COMMUNITIES")  # every community of the 
 # Several servers behind one imagined balancer (manage.py multihost); empty: Locust's --host.
 HOSTS = [host.strip().rstrip("/") for host in os.environ.get("BENCH_HOSTS", "").split(",")
          if host.strip()]
-
-
-def hosts_for_user(hosts, number):
-    """(login server, pages server) of the number-th user: round robin, and the pages on the
-    server after the one that created the session (the same one when there is only one)."""
-    return hosts[number % len(hosts)], hosts[(number + 1) % len(hosts)]
-
-
-def landed_on_login(final_url):
-    return bool(final_url) and urlsplit(final_url).path.startswith("/accounts/login/")
 
 
 USER_NUMBERS = itertools.count()
