@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import random
-import re
 import time
 from collections import Counter
 from html.parser import HTMLParser
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 from locust import HttpUser, between, events, task
 
 # Plain functions the tests import without Locust (whose import patches the standard library).
-from bench.multihost import hosts_for_user, landed_on_login
+from bench.multihost import CSRF, hosts_for_user, landed_on_login
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Demo@2026")
 # Seconds a user waits between two pages ("1-3": clicking through quickly; people reading a
@@ -157,9 +156,6 @@ def form_fields(html):
     parser = FormFields()
     parser.feed(html)
     return parser.fields
-
-
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class PortalUser(HttpUser):

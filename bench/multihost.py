@@ -12,6 +12,9 @@ from email import message_from_string
 from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
+# The login form's CSRF token, as a browser would submit it.
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
 
 def hosts_for_user(hosts, number):
     """(login server, pages server) of the number-th Locust user: round robin, and the pages on

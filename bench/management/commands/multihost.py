@@ -1,4 +1,3 @@
-import re
 import subprocess
 import sys
 import time
@@ -16,7 +15,6 @@ from bench.management.commands.loadtest import (check_load, collect_static, prin
                                                 run_locust, server_env, start_gunicorn, stop,
                                                 wait_until_up)
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PASSWORD = "Demo@2026"
 
 
@@ -148,7 +146,7 @@ class Command(BaseCommand):
         first, second = hosts[0], hosts[1]
         browser = requests.Session()
         form = browser.get(f"{first}/accounts/login/", timeout=30)
-        token = CSRF.search(form.text)
+        token = multihost.CSRF.search(form.text)
         login = browser.post(f"{first}/accounts/login/", timeout=30, allow_redirects=False, data={
             "username": "dangyuan", "password": PASSWORD,
             "csrfmiddlewaretoken": token.group(1) if token else ""})
@@ -164,7 +162,7 @@ class Command(BaseCommand):
                             f"{page.headers.get('Location', '')}")
             return problems
         self.stdout.write(f"会话：在 {first} 登录，{second} 的 /members/me/ 为 200")
-        token = CSRF.search(page.text)
+        token = multihost.CSRF.search(page.text)
         requests.post(f"{second}/accounts/logout/", cookies=cookies, timeout=30,
                       allow_redirects=False,
                       data={"csrfmiddlewaretoken": token.group(1) if token else ""})
