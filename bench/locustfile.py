@@ -3,16 +3,24 @@
 Run it through `python manage.py loadtest`, which starts gunicorn on 127.0.0.1, tells this file
 which nodes to open (BENCH_* variables) and prints the summary. Every user logs in through the
 real login form with the demo password, so django-axes and CSRF are exercised as in production.
+
+`manage.py multihost` lists several servers in BENCH_HOSTS: users are dealt to them in turn, and
+each user logs in on one server and opens its pages on the next, so every page after the login
+also proves the session is valid on a server that did not create it.
 """
+import itertools
 import json
 import os
 import random
-import re
 import time
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
+
+# Plain functions the tests import without Locust (whose import patches the standard library).
+from bench.multihost import CSRF, hosts_for_user, landed_on_login
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Demo@2026")
 # Seconds a user waits between two pages ("1-3": clicking through quickly; people reading a
@@ -30,17 +38,30 @@ BRANCHES = _ids("BENCH_BRANCHES")            # that community's branches
 STREET_COMMUNITIES = _ids("BENCH_STREET_COMMUNITIES")  # every community of the official's street
 
 
+# Several servers behind one imagined balancer (manage.py multihost); empty: Locust's --host.
+HOSTS = [host.strip().rstrip("/") for host in os.environ.get("BENCH_HOSTS", "").split(",")
+         if host.strip()]
+
+
+USER_NUMBERS = itertools.count()
 LOGIN_NAMES = {"登录页", "登录"}
 REQUESTS = []  # (finished at, "login" or "pages", response time in ms, failed)
+PER_HOST = Counter()  # requests per server (scheme://host:port)
 STARTED = []
 
 
 @events.request.add_listener
-def record(name, response_time, exception, **kwargs):
+def record(name, response_time, exception, url=None, response=None, **kwargs):
     # Logging in hashes a password (slow by design, once a day per user): kept apart from the
     # pages, so the journeys' own figures are not drowned by the morning's log-in storm.
     kind = "login" if name in LOGIN_NAMES else "pages"
-    REQUESTS.append((time.monotonic(), kind, response_time, exception is not None))
+    # A page that lands on the login form lost its session (e.g. a server with another
+    # SECRET_KEY or its own session store): Locust followed the redirect and saw a 200.
+    lost_session = kind == "pages" and landed_on_login(getattr(response, "url", None))
+    REQUESTS.append((time.monotonic(), kind, response_time, exception is not None or lost_session))
+    if url:
+        parts = urlsplit(url)
+        PER_HOST[f"{parts.scheme}://{parts.netloc}"] += 1
 
 
 def _figures(requests, seconds):
@@ -69,6 +90,7 @@ def write_summary(environment, **kwargs):
         "pages": _figures(pages, stopped - STARTED[0]),
         "pages_settled": _figures([r for r in pages if r[0] > settled], stopped - settled),
         "settled_after_seconds": round(settled - STARTED[0], 1),
+        "hosts": dict(PER_HOST),
     }
     with open(path, "w", encoding="utf-8") as output:
         json.dump(summary, output, ensure_ascii=False)
@@ -77,9 +99,10 @@ def write_summary(environment, **kwargs):
 @events.test_start.add_listener
 def refuse_remote_hosts(environment, **kwargs):
     STARTED.append(time.monotonic())
-    host = urlsplit(environment.host or "").hostname
-    if host not in LOOPBACK:
-        raise SystemExit(f"the load test only runs against this machine, not {host!r}")
+    for url in [environment.host or "", *HOSTS]:
+        host = urlsplit(url).hostname
+        if host not in LOOPBACK:
+            raise SystemExit(f"the load test only runs against this machine, not {host!r}")
     if not (COMMUNITY and BRANCHES and STREET_COMMUNITIES):
         raise SystemExit("BENCH_COMMUNITY, BENCH_BRANCHES and BENCH_STREET_COMMUNITIES are not set: "
                          "run it with `python manage.py loadtest`")
@@ -135,15 +158,15 @@ def form_fields(html):
     return parser.fields
 
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
 class PortalUser(HttpUser):
     abstract = True
     wait_time = between(*THINK)
     username = ""
 
     def on_start(self):
+        pages_host = None
+        if HOSTS:
+            self.client.base_url, pages_host = hosts_for_user(HOSTS, next(USER_NUMBERS))
         page = self.client.get("/accounts/login/", name="登录页")
         token = CSRF.search(page.text)
         with self.client.post("/accounts/login/", name="登录",
@@ -152,6 +175,9 @@ class PortalUser(HttpUser):
                               allow_redirects=False, catch_response=True) as response:
             if response.status_code != 302:
                 response.failure(f"{self.username} 登录失败：{response.status_code}")
+        if pages_host:
+            # The session cookie is sent on: Requests keeps cookies by host name, not port.
+            self.client.base_url = pages_host
 
 
 class StreetOfficial(PortalUser):
