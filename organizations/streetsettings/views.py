@@ -4,13 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from organizations.models import Node
-from organizations.scope import Role, require_grant
+from organizations.scope import STREET_ROLES, require_grant
 from organizations.streetsettings import services
 from organizations.streetsettings.forms import StreetSettingsForm
 from organizations.streetsettings.rules import settings_for
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def edit(request, pk):
     street = get_object_or_404(Node.objects.overseen_by(request.user).filter(
         kind=Node.Kind.STREET), pk=pk)
