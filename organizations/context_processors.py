@@ -16,5 +16,8 @@ def scope(request):
         "is_community_staff": Role.COMMUNITY_STAFF in roles,
         "is_branch_secretary": Role.BRANCH_SECRETARY in roles,
         "is_member": hasattr(user, "member") and user.member is not None,
-        "home_nodes": [node for _path, _role, node in grants_of(user)],
+        # A district official's streets are reached from the district dashboard, not one menu
+        # entry each (grants_of lists them as grants of their own).
+        "home_nodes": [node for _path, role, node in grants_of(user)
+                       if role != Role.DISTRICT_OFFICIAL or node.kind == node.Kind.DISTRICT],
     }

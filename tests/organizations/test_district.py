@@ -22,6 +22,9 @@ def districts(world):
     for street, district in [(world.street, d1), (world.other_street, d2)]:
         street.parent = district
         street.save()
+    for node in (world.community, world.branch, world.group, world.other_community,
+                 world.other_branch, world.other_street_community):
+        node.refresh_from_db()
     second = StreetFactory(parent=d1, name="酒泉路街道党工委")
     users = {name: GrantFactory(user=UserFactory(username=name), node=node,
                                 role=Role.DISTRICT_OFFICIAL).user
@@ -40,7 +43,6 @@ def test_a_street_keeps_its_path_and_its_subtree_carries_the_district(world, dis
     assert Node.objects.filter(path__startswith=world.street.path).exclude(
         district=d1).count() == 0
     # A new node reads its district from its parent, as it reads its path.
-    world.community.refresh_from_db()
     assert BranchFactory(parent=world.community).district_id == d1.pk
 
 
@@ -142,3 +144,52 @@ def test_rule_precedence_default_then_district_then_street(world, districts):
                                period="year", minimum=default + 1)
     assert _lecture_required(world.branch) == default + 1
     assert _lecture_required(in_second) == default + 2
+
+
+def _cached_calls(community, calls):
+    from activities import compliance_cache
+
+    return compliance_cache.cached_by_community(
+        "district-test", ("x",), [community.pk],
+        lambda missing: {pk: calls.append(pk) or len(calls) for pk in missing})[community.pk]
+
+
+def test_a_district_rule_or_a_street_changing_district_refreshes_the_cached_figures(
+        world, districts):
+    d1, d2, _second, _users = districts
+    calls = []
+    assert _cached_calls(world.community, calls) == _cached_calls(world.community, calls) == 1
+    MeetingRule.objects.create(node=d1, kind_id=MeetingKind.TALK, period="year", minimum=3)
+    assert _cached_calls(world.community, calls) == 2
+    street = Node.objects.get(pk=world.street.pk)
+    street.parent = d2
+    street.save()
+    assert _cached_calls(world.community, calls) == 3
+    # Its descendants' district follows in one bulk UPDATE, which also announces itself.
+    from activities import compliance_cache
+    before = compliance_cache._versions([compliance_cache.EVERYWHERE])
+    Node.objects.filter(pk=world.branch.pk).update(district_id=d1.pk)
+    assert compliance_cache._versions([compliance_cache.EVERYWHERE]) != before
+
+
+def test_district_settings_apply_to_its_streets_unless_a_street_decided(
+        world, districts, client_as):
+    from organizations.streetsettings.models import StreetSetting
+    from organizations.streetsettings.rules import settings_for
+
+    d1, _d2, second, users = districts
+    url = reverse("streetsettings:edit", args=[d1.pk])
+    assert client_as(world.users["official"]).get(url).status_code == 404
+    assert client_as(users["quwei_other"]).get(url).status_code == 404
+    client = client_as(users["quwei"])
+    bad = client.post(url, {"weekly_ranking": "nonsense"})
+    assert bad.status_code == 200 and bad.context["form"].errors["weekly_ranking"]
+    assert client.post(url, {"weekly_ranking": "everyone", "points_ranking": "officials",
+                             "qr_checkin": "off", "rectification_photo": "required"}
+                       ).status_code == 302
+    assert settings_for(world.community)["weekly_ranking"] == "everyone"
+    assert settings_for(second)["rectification_photo"] == "required"
+    assert settings_for(world.other_street_community)["weekly_ranking"] == "officials"
+    StreetSetting.objects.create(node=world.street, key="weekly_ranking", value="off")
+    assert settings_for(world.community)["weekly_ranking"] == "off"
+    assert settings_for(second)["weekly_ranking"] == "everyone"
