@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kernel.request_params import month_param
 from organizations.models import Node
-from organizations.scope import STREET_ROLES, require_grant
+from organizations.scope import STREET_ROLES, Role, grants_of, require_grant
 from organizations.streetsettings import rules as street_rules
 from organizations.streetsettings.models import Key
 from portal import dashboards, district, reports
@@ -30,7 +30,15 @@ def render_street_dashboard(request, street):
               if show_ranking or panel is not dashboards.ranking_panel]
     return render(request, "portal/dashboard.html", {
         "node": street, "scope": scope, "title": _("街道工作台"), "show_ranking": show_ranking,
+        "district": _granted_district(request.user, street),
         "panels": dashboards.build_panels(scope, panels)})
+
+
+def _granted_district(user, street):
+    """The street's district when the user is one of its officials (read from the grants
+    already loaded: no query), for the way back to the district dashboard."""
+    return next((node for _path, role, node in grants_of(user)
+                 if role == Role.DISTRICT_OFFICIAL and node.pk == street.district_id), None)
 
 
 def render_community_dashboard(request, community):

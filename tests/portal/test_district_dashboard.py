@@ -154,3 +154,11 @@ def test_report_xlsx_holds_each_street_and_the_totals(world, district, client_as
     assert by_street["合计"]["党员"] == 3
     assert by_street[world.extra["second"].name]["社区活动"] == 1
     assert by_street["合计"]["社区"] == 3
+
+
+def test_the_street_dashboard_leads_a_district_official_back_to_the_district(
+        world, district, client_as):
+    back = reverse("dashboards:district", args=[district.pk])
+    url = reverse("dashboards:street", args=[world.street.pk])
+    assert back in client_as(world.users["quwei"]).get(url).content.decode()
+    assert back not in client_as(world.users["official"]).get(url).content.decode()
