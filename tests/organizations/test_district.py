@@ -193,3 +193,11 @@ def test_district_settings_apply_to_its_streets_unless_a_street_decided(
     StreetSetting.objects.create(node=world.street, key="weekly_ranking", value="off")
     assert settings_for(world.community)["weekly_ranking"] == "off"
     assert settings_for(second)["weekly_ranking"] == "everyone"
+
+
+def test_the_development_board_of_a_district_official_is_a_street_of_the_district(
+        world, districts, client_as):
+    response = client_as(districts[3]["quwei"]).get(reverse("development:index"))
+    assert response.status_code == 302
+    assert response.url in {reverse("development:board", args=[street.pk])
+                            for street in (world.street, districts[2])}
