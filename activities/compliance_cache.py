@@ -157,9 +157,10 @@ def _structure_changed(sender, **kwargs):
     changed()
 
 
-# What of a node the figures depend on; editing its address or phone leaves them as they are
+# What of a node the figures depend on (`district_id`: rules set on a district, through
+# `Node.ancestor_ids`); editing its address or phone leaves them as they are
 # (staff edit branches all day, and every street's figures would be computed anew each time).
-NODE_FIELDS = ("kind", "parent_id", "path", "archived_at", "founded_on")
+NODE_FIELDS = ("kind", "parent_id", "path", "district_id", "archived_at", "founded_on")
 # The models compliance.load_facts reads (test_compliance_cache checks it against its queries).
 INPUT_MODELS = ("activities.Meeting", "activities.Meeting_kinds", "activities.MeetingKind",
                 "activities.MeetingRule", "organizations.CommitteeSeat", "organizations.Node")

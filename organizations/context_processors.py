@@ -1,4 +1,4 @@
-from organizations.scope import Role, grants_of
+from organizations.scope import STREET_ROLES, Role, grants_of
 
 
 def scope(request):
@@ -11,9 +11,13 @@ def scope(request):
     roles = {role for _path, role, _node in grants_of(user)}
     return {
         "nav_roles": roles,
-        "is_street_official": Role.STREET_OFFICIAL in roles,
+        "is_street_official": bool(roles & STREET_ROLES),
+        "is_district_official": Role.DISTRICT_OFFICIAL in roles,
         "is_community_staff": Role.COMMUNITY_STAFF in roles,
         "is_branch_secretary": Role.BRANCH_SECRETARY in roles,
         "is_member": hasattr(user, "member") and user.member is not None,
-        "home_nodes": [node for _path, _role, node in grants_of(user)],
+        # A district official's streets are reached from the district dashboard, not one menu
+        # entry each (grants_of lists them as grants of their own).
+        "home_nodes": [node for _path, role, node in grants_of(user)
+                       if role != Role.DISTRICT_OFFICIAL or node.kind == node.Kind.DISTRICT],
     }

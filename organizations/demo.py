@@ -1,4 +1,5 @@
-"""Demo tree: 光明路街道 with the communities of the source material, and the demo logins."""
+"""Demo tree: 光明路街道 (in 城关区) with the communities of the source material, and the demo
+logins."""
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -44,7 +45,13 @@ def community_name(index):
 
 
 def seed(context):
-    street = _node(Node.Kind.STREET, "光明路街道党工委", founded_on=date(1996, 7, 1),
+    district = _node(Node.Kind.DISTRICT, "城关区")
+    # A database seeded before districts existed has the street at the root: it moves in.
+    for street in Node.objects.filter(kind=Node.Kind.STREET, name="光明路街道党工委",
+                                      parent__isnull=True):
+        street.parent = district
+        street.save()
+    street = _node(Node.Kind.STREET, "光明路街道党工委", district, founded_on=date(1996, 7, 1),
                    address="光明路88号", phone="0561-3012345")
     context.street = street
     branches_per_community = max(2, min(10, context.members_per_community // 25 + 1))
@@ -80,6 +87,7 @@ def seed(context):
         else context.community_nodes[0]
     lanxin_branch = lanxin.children.filter(kind=Node.Kind.BRANCH).order_by("sort_order").first()
     users = {
+        "quwei": (_user("quwei", "陈区委"), district, Role.DISTRICT_OFFICIAL),
         "jiedao": (_user("jiedao", "王街道"), street, Role.STREET_OFFICIAL),
         "shequ": (_user("shequ", "李社区"), lanxin, Role.COMMUNITY_STAFF),
         "shuji": (_user("shuji", "张书记"), lanxin_branch, Role.BRANCH_SECRETARY),

@@ -8,6 +8,14 @@ from organizations.models import CommitteeSeat, Grant, Grid, Node, Unit
 from organizations.scope import Role
 
 
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Node
+
+    kind = Node.Kind.DISTRICT
+    name = factory.Sequence(lambda n: f"第{n}区委")
+
+
 class StreetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Node

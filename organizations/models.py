@@ -111,9 +111,14 @@ class NodeQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
 
 
 class Node(models.Model):
-    """A node of the organization tree: street → community → branch → party group."""
+    """A node of the organization tree: (district →) street → community → branch → party group.
+
+    A district (区委) sits above streets but outside the materialized paths: a street's path is
+    "/<street pk>/" with or without one, and every node carries its street's district in the
+    denormalized `district` column instead (see kernel/paths.py)."""
 
     class Kind(models.TextChoices):
+        DISTRICT = "district", _("区委")
         STREET = "street", _("街道党工委")
         COMMUNITY = "community", _("社区党组织")
         BRANCH = "branch", _("党支部")
@@ -124,13 +129,16 @@ class Node(models.Model):
         GENERAL_BRANCH = "general_branch", _("党总支")
         BRANCH = "branch", _("党支部")
 
+    # A street's parent may also be a district or nothing (PARENT_KIND says what it must be when
+    # one is required; `clean` admits both for a street).
     PARENT_KIND = {
+        Kind.DISTRICT: None,
         Kind.STREET: None,
         Kind.COMMUNITY: Kind.STREET,
         Kind.BRANCH: Kind.COMMUNITY,
         Kind.GROUP: Kind.BRANCH,
     }
-    CHILD_KIND = {Kind.STREET: Kind.COMMUNITY, Kind.COMMUNITY: Kind.BRANCH, Kind.BRANCH: Kind.GROUP}
+    CHILD_KIND = {Kind.DISTRICT: Kind.STREET, Kind.STREET: Kind.COMMUNITY, Kind.COMMUNITY: Kind.BRANCH, Kind.BRANCH: Kind.GROUP}
 
     kind = models.CharField(_("层级"), max_length=16, choices=Kind.choices)
     org_type = models.CharField(
@@ -145,6 +153,11 @@ class Node(models.Model):
     # Materialized path of primary keys, "/1/7/42/": "everything under a node" is one
     # indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The district above the node's street (None without one), copied onto every node so that
+    # rules and scope reach it with no extra query; kept by `save`, never typed.
+    district = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False, verbose_name=_("所属区"))
     # The path again, each part "sort order, primary key" zero-padded to a fixed width, so that
     # ordering by it as text lists the tree depth first with siblings in their natural order
     # ("/1/2/3/" before "/1/2/10/", which the path alone sorts the other way round).
@@ -174,6 +187,10 @@ class Node(models.Model):
 
     def clean(self):
         expected = self.PARENT_KIND.get(self.kind)
+        if self.kind == self.Kind.STREET and self.parent_id:
+            if self.parent.kind != self.Kind.DISTRICT:
+                raise ValidationError({"parent": _("街道党工委的上级只能是区委。")})
+            return
         if expected is None and self.parent_id:
             raise ValidationError({"parent": _("街道党工委没有上级组织。")})
         if expected is not None and (self.parent is None or self.parent.kind != expected):
@@ -186,11 +203,24 @@ class Node(models.Model):
     SORT_KEY_PART = "{sort_order:010d}{pk:010d}"
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
         parent = self.parent if self.parent_id else None
+        if self.kind == self.Kind.STREET:
+            district_id = parent.pk if parent and parent.kind == self.Kind.DISTRICT else None
+        else:
+            district_id = parent.district_id if parent else None
+        moved_district = self.pk is not None and district_id != self.district_id
+        self.district_id = district_id
+        super().save(*args, **kwargs)
+        # Districts stay out of the paths: a street is a root of its own path and sort key.
+        if parent and parent.kind == self.Kind.DISTRICT:
+            parent = None
         self._carry("path", f"{parent.path if parent else '/'}{self.pk}/")
         self._carry("sort_key", (parent.sort_key if parent else "") + self.SORT_KEY_PART.format(
             sort_order=self.sort_order, pk=self.pk))
+        if moved_district:
+            # A street moved to another district: its subtree follows in one statement.
+            Node.objects.filter(path__startswith=self.path).exclude(pk=self.pk).update(
+                district_id=district_id)
 
     def _carry(self, field, expected):
         """Store `expected` as this node's `field`, a prefix of its descendants' (after a move,
@@ -206,15 +236,21 @@ class Node(models.Model):
 
     @property
     def parent_path(self):
-        """"/1/7/42/" → "/1/7/": the parent's path, read from this node's own ("" for a root)."""
-        return self.path[:self.path.rstrip("/").rfind("/") + 1] if self.parent_id else ""
+        """"/1/7/42/" → "/1/7/": the parent's path, read from this node's own ("" for a root,
+        and for a street under a district: the district is outside the paths)."""
+        if not self.parent_id or self.kind == self.Kind.STREET:
+            return ""
+        return self.path[:self.path.rstrip("/").rfind("/") + 1]
 
     def ancestor_ids(self):
-        """Primary keys from the root down to this node, itself included."""
-        return path_ids(self.path)
+        """Primary keys from the root down to this node, itself included: the district first
+        when there is one (rules: default < district < street < community …)."""
+        district = [self.district_id] if self.district_id else []
+        return district + path_ids(self.path)
 
     def ancestors(self):
-        return Node.objects.filter(pk__in=self.ancestor_ids()[:-1]).order_by("path")
+        return Node.objects.filter(pk__in=self.ancestor_ids()[:-1]).order_by(
+            F("district").asc(nulls_first=True), "path")
 
     @property
     def depth(self):
@@ -448,6 +484,7 @@ class Grant(models.Model):
     objects = GrantQuerySet.as_manager()
 
     ROLE_NODE_KIND = {
+        Role.DISTRICT_OFFICIAL: Node.Kind.DISTRICT,
         Role.STREET_OFFICIAL: Node.Kind.STREET,
         Role.COMMUNITY_STAFF: Node.Kind.COMMUNITY,
         Role.BRANCH_SECRETARY: Node.Kind.BRANCH,

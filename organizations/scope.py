@@ -3,6 +3,11 @@
 A user's scope is a set of grants (node, role). Every scoped model's queryset filters through
 `scope_q`, which turns those grants into "the object's node path starts with a granted path".
 Members see their own records through `Member.user`, not through a grant.
+
+A district official's grant is on a district node, which lies outside the paths (kernel/paths):
+`grants_of` expands it to the district itself plus one grant per street of the district, so
+every other function here (and the whole scope vocabulary) reads a district official as an
+official of each of those streets.
 """
 from django.db.models import Q
 from django.db.models import TextChoices
@@ -10,31 +15,43 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(TextChoices):
+    DISTRICT_OFFICIAL = "district_official", _("区委组织部干部")
     STREET_OFFICIAL = "street_official", _("街道干部")
     COMMUNITY_STAFF = "community_staff", _("社区工作人员")
     BRANCH_SECRETARY = "branch_secretary", _("支部书记")
 
 
 READ_ROLES = frozenset(Role.values)
-# Street officials review; community staff and branch secretaries keep the records.
+# Street (and district) officials review; community staff and branch secretaries keep the records.
 WRITE_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.BRANCH_SECRETARY})
 STAFF_ROLES = frozenset({Role.COMMUNITY_STAFF})
-STREET_ROLES = frozenset({Role.STREET_OFFICIAL})
+# The officials: a district official is an official of every street of the district.
+STREET_ROLES = frozenset({Role.STREET_OFFICIAL, Role.DISTRICT_OFFICIAL})
 
 
 def grants_of(user):
-    """The user's grants as (path, role, node) tuples, loaded once per user object."""
+    """The user's grants as (path, role, node) tuples, loaded once per user object.
+
+    A grant on a district comes with one tuple per active street of the district (same role,
+    the street as node), loaded in one more query only when the user holds such a grant."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_scope_grants", None)
     if cached is None:
-        from organizations.models import Grant
+        from organizations.models import Grant, Node
 
         cached = [
             (grant.node.path, grant.role, grant.node)
             for grant in Grant.objects.filter(user=user, node__archived_at__isnull=True)
             .select_related("node").order_by("node__path")
         ]
+        district_roles = {node.pk: role for _path, role, node in cached
+                          if node.kind == Node.Kind.DISTRICT}
+        if district_roles:
+            cached += [(street.path, district_roles[street.district_id], street)
+                       for street in Node.objects.active().filter(
+                           kind=Node.Kind.STREET, district_id__in=district_roles)
+                       .order_by("sort_key")]
         user._scope_grants = cached
     return cached
 

@@ -47,8 +47,9 @@ def node_detail(request, pk):
         "node": node,
         "ancestors": ancestors,
         # Moving or archiving a node is decided from above it (see _managed_from_above).
-        "can_manage_from_above": can_edit and bool(ancestors) and covers(request.user,
-                                                                         ancestors[-1].path),
+        # A street's district is above it but not in its path: streets stay managed by admins.
+        "can_manage_from_above": can_edit and bool(node.parent_path) and covers(
+            request.user, node.parent_path),
         "children": children,
         "seats": node.seats.select_related("member").order_by("ended_on", "role", "term_start"),
         "grids": node.grids.annotate(member_count=Count(

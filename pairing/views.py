@@ -14,14 +14,14 @@ from kernel.forms import saved
 from kernel.request_params import id_param
 from kernel.uploads import serve_file
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, Role, covers, require_grant
+from organizations.scope import STAFF_ROLES, STREET_ROLES, Role, covers, require_grant
 from pairing import reports, selectors, services
 from pairing.forms import (AgreementForm, EndForm, JointSeatForm, PeriodForm, ResourceForm,
                            ResourceWithdrawForm, UnitArchiveForm, UnitForm)
 from pairing.models import (Agreement, Contribution, JointCommitteeSeat, Need, NeedyHousehold,
                             Pairing, Resource, Unit)
 
-readers = require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+readers = require_grant(*STREET_ROLES, Role.COMMUNITY_STAFF)
 writers = require_grant(Role.COMMUNITY_STAFF)
 
 

@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.validators import mask_id_number
-from organizations.scope import Role, grants_of
+from organizations.scope import STREET_ROLES, grants_of
 from organizations.login_protection import client_ip
 
 # Access events other apps record; the key is stored in additional_data["event"].
@@ -73,7 +73,10 @@ def entries_visible_to(user):
     entries = LogEntry.objects.select_related("actor", "content_type")
     if user.is_superuser:
         return entries
-    streets = [node for _path, role, node in grants_of(user) if role == Role.STREET_OFFICIAL]
+    # A district official's grant reads as one per street of the district (its own node, the
+    # district, has no actors of its own).
+    streets = [node for _path, role, node in grants_of(user)
+               if role in STREET_ROLES and node.kind == node.Kind.STREET]
     if not streets:
         return entries.none()
     query = Q()

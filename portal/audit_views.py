@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from kernel.request_params import DayField, page_param
 from organizations.forms import DateInput
-from organizations.scope import Role, require_grant
+from organizations.scope import STREET_ROLES, require_grant
 from portal.audit import (ACCESS_EVENTS, ACTION_LABELS, change_rows, entries_visible_to,
                           event_label)
 
@@ -86,7 +86,7 @@ def _start_of(day):
 
 
 @require_GET
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def search(request):
     form = AuditSearchForm(request.GET or None)
     entries = entries_visible_to(request.user)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.request_params import month_param
 from organizations.models import Node
-from organizations.scope import Role, require_grant
+from organizations.scope import STREET_ROLES, require_grant
 from organizations.streetsettings.models import CHOICES, Key
 from organizations.streetsettings.rules import settings_for
 from portal.inspection_views import street_for_official
@@ -31,7 +31,7 @@ def _due_per_community(model, communities, start, end):
                 .values_list("community_id").annotate(n=Count("pk")).order_by())
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def street_load(request, pk):
     street = street_for_official(request, pk)
     start = month_param(request, "month", timezone.localdate().replace(day=1))

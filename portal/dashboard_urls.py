@@ -5,6 +5,10 @@ from portal import burden, dashboard_views, inspection_views
 app_name = "dashboards"
 
 urlpatterns = [
+    path("district/<int:pk>/", dashboard_views.district_dashboard, name="district"),
+    path("district/<int:pk>/report/", dashboard_views.district_report, name="district_report"),
+    path("district/<int:pk>/report/xlsx/", dashboard_views.district_report_xlsx,
+         name="district_report_xlsx"),
     path("street/<int:pk>/", dashboard_views.street_dashboard, name="street"),
     path("community/<int:pk>/", dashboard_views.community_dashboard, name="community"),
     path("branch/<int:pk>/", dashboard_views.branch_dashboard, name="branch"),

@@ -44,7 +44,7 @@ def street_for_official(request, pk):
 
 
 def is_official(user):
-    return user.is_superuser or has_role(user, Role.STREET_OFFICIAL)
+    return user.is_superuser or has_role(user, *STREET_ROLES)
 
 
 def _flash_errors(request, error):
@@ -68,7 +68,7 @@ def point_list(request):
         "points": points, "can_manage": can_manage, "filtered": bool(ids)})
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def point_create(request):
     form = InspectionPointForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +79,7 @@ def point_create(request):
         "form": form, "title": _("添加督查点位"), "cancel_url": reverse("dashboards:point_list")})
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def point_edit(request, pk):
     point = get_object_or_404(InspectionPoint.objects.overseen_by(request.user), pk=pk)
     form = InspectionPointForm(request.POST or None, instance=point, user=request.user)
@@ -115,7 +115,7 @@ def inspection_list(request):
         "can_inspect": is_official(request.user)})
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def inspection_create(request):
     form = InspectionForm(request.POST or None, request.FILES or None, user=request.user,
                           initial={"point": request.GET.get("point")})
@@ -228,7 +228,7 @@ def rectification_fix(request, pk):
 
 
 @require_POST
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def rectification_accept(request, pk):
     rectification = get_object_or_404(Rectification.objects.overseen_by(request.user), pk=pk)
     try:
@@ -240,7 +240,7 @@ def rectification_accept(request, pk):
     return redirect("dashboards:rectification_detail", pk=rectification.pk)
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def rectification_return(request, pk):
     rectification = get_object_or_404(
         Rectification.objects.overseen_by(request.user).select_related("inspection__point"),
@@ -322,7 +322,7 @@ def ranking(request, pk):
     })
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def ranking_weights(request, pk):
     street = street_for_official(request, pk)
     form = RankingWeightsForm(request.POST or None, weights=weights_for(street))

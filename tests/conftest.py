@@ -23,7 +23,7 @@ from organizations.factories import (BranchFactory, CommunityFactory, GrantFacto
 from organizations.scope import Role
 
 ROLES = ["anonymous", "member", "secretary", "secretary_other", "staff", "staff_other",
-         "official_other", "official"]
+         "official_other", "official", "district_official", "district_other"]
 
 
 @dataclass
@@ -39,6 +39,9 @@ class World:
     other_street_community: object
     member: object
     sibling_branch: object = None
+    # Set by the `district_world` fixture only.
+    district: object = None
+    other_district: object = None
     users: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
@@ -142,6 +145,29 @@ def world(db):
                  other_community=other_community, other_branch=other_branch,
                  other_street=other_street, other_street_community=other_street_community,
                  member=member, sibling_branch=sibling_branch, users=users)
+
+
+@pytest.fixture
+def district_world(world):
+    """`world` with its streets in two districts: street A in 城关区, street B in 七里河区, each
+    with a district official (`district_official`, `district_other`). Only the access matrix
+    and the district tests use it: every other test keeps streets without a district."""
+    from organizations.factories import DistrictFactory
+
+    for street, name, username in [(world.street, "城关区", "district_official"),
+                                   (world.other_street, "七里河区", "district_other")]:
+        district = DistrictFactory(name=name)
+        street.parent = district
+        street.save()
+        world.extra.setdefault("districts", []).append(district)
+        world.users[username] = GrantFactory(user=UserFactory(username=username),
+                                             node=district, role=Role.DISTRICT_OFFICIAL).user
+    # The nodes below the streets now carry the district: reload the ones the tests hold.
+    for name in ("community", "branch", "group", "other_community", "other_branch",
+                 "other_street_community", "sibling_branch"):
+        getattr(world, name).refresh_from_db()
+    world.district, world.other_district = world.extra.pop("districts")
+    return world
 
 
 @pytest.fixture

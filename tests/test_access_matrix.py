@@ -35,7 +35,8 @@ def test_every_entry_names_all_roles():
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry.id for entry in ENTRIES])
-def test_access(entry, world, client_as):
+def test_access(entry, district_world, client_as):
+    world = district_world
     mismatches = []
     for role in ROLES:
         entry.setup(world)

@@ -26,7 +26,7 @@ MAX_PER_ROUTE = 6
 SKIP_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/")
 # Marked so that pytest-django sets the test database up; each role's test runs in a savepoint.
 pytestmark = pytest.mark.django_db
-ROLES = ["jiedao", "shequ", "shuji", "dangyuan", "admin"]
+ROLES = ["quwei", "jiedao", "shequ", "shuji", "dangyuan", "admin"]
 # In English too, for the roles with the most pages: a translation can break a template.
 CRAWLS = [(role, "zh-hans") for role in ROLES] + [("shequ", "en"), ("jiedao", "en")]
 

@@ -13,10 +13,10 @@ from activities.models import ActivityPhoto, CommunityActivity
 from kernel.request_params import day_param, id_param, page_param
 from kernel.uploads import serve_file
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, covers, has_role, require_grant
+from organizations.scope import STAFF_ROLES, STREET_ROLES, covers, has_role, require_grant
 
 # Community activities belong to the community: its staff record them, the street reads them.
-ACTIVITY_READ_ROLES = ("community_staff", "street_official")
+ACTIVITY_READ_ROLES = (*STAFF_ROLES, *STREET_ROLES)
 
 
 @require_grant(*ACTIVITY_READ_ROLES)

@@ -19,9 +19,9 @@ from activities.volunteers.models import (Certificate, ServiceRecord, Team, Team
 from kernel.forms import add_service_errors
 from kernel.request_params import id_param, page_param, search_param
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, covers, has_role, require_grant
+from organizations.scope import STAFF_ROLES, STREET_ROLES, covers, has_role, require_grant
 
-READ_ROLES = ("community_staff", "street_official")
+READ_ROLES = (*STAFF_ROLES, *STREET_ROLES)
 # Checks of certificate numbers per address and hour: plenty for whoever holds a few
 # certificates, too few to walk a number space that is already unguessable.
 VERIFY_LIMIT = 30

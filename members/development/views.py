@@ -34,7 +34,10 @@ def index(request):
     if request.user.is_superuser:
         node = Node.objects.active().filter(kind=Node.Kind.STREET).order_by("path").first()
     else:
-        nodes = [node for _path, _role, node in grants_of(request.user)]
+        # A district has no board of its own (its streets' paths are not under it): a district
+        # official starts on the board of one of its streets, listed among the grants.
+        nodes = [node for _path, _role, node in grants_of(request.user)
+                 if node.kind != Node.Kind.DISTRICT]
         node = min(nodes, key=lambda node: node.depth) if nodes else None
     if node is None:
         raise Http404

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kernel.forms import add_service_errors
 from kernel.request_params import year_param
 from organizations.models import Node
-from organizations.scope import STAFF_ROLES, Role, covers, require_grant
+from organizations.scope import STAFF_ROLES, STREET_ROLES, Role, covers, require_grant
 from pairing.zones import services
 from pairing.zones.forms import ClaimForm, ZoneForm
 from pairing.zones.models import Claim, Zone
@@ -21,7 +21,7 @@ def _year(request):
     return year_param(request, "year", timezone.localdate().year)
 
 
-@require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+@require_grant(*STREET_ROLES, Role.COMMUNITY_STAFF)
 def community_zones(request, pk):
     community = get_object_or_404(Node.objects.visible_to(request.user).filter(
         kind=Node.Kind.COMMUNITY), pk=pk)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.defaults import page_not_found
 
 from kernel.forms import saved
-from organizations.scope import Role, require_grant
+from organizations.scope import STREET_ROLES, require_grant
 from portal.inspection_views import street_for_official
 from portal.kiosk import figures, services
 from portal.kiosk.forms import KioskLinkForm
@@ -28,7 +28,7 @@ from portal.kiosk.models import KioskLink
 NEW_LINK_SESSION_KEY = "kiosk_new_link"
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def link_list(request, pk):
     street = street_for_official(request, pk)
     form = KioskLinkForm(request.POST or None)
@@ -56,7 +56,7 @@ def link_list(request, pk):
 
 
 @require_POST
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def link_revoke(request, pk):
     link = get_object_or_404(KioskLink.objects.overseen_by(request.user), pk=pk)
     services.link_revoke(link=link, user=request.user)

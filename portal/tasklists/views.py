@@ -32,7 +32,7 @@ def _flash_errors(request, error):
         messages.error(request, message)
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def task_list(request, pk):
     street = street_for_official(request, pk)
     today = timezone.localdate()
@@ -50,7 +50,7 @@ def task_list(request, pk):
         "street": street, "tasks": tasks, "today": today})
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def task_create(request, pk):
     street = street_for_official(request, pk)
     form = TaskForm(request.POST or None, request.FILES or None, street=street)
@@ -73,7 +73,7 @@ def task_create(request, pk):
         "cancel_url": reverse("tasklists:task_list", args=[street.pk])})
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def task_detail(request, pk):
     task = get_object_or_404(Task.objects.overseen_by(request.user).select_related(
         "street", "issued_by"), pk=pk)
@@ -83,7 +83,7 @@ def task_detail(request, pk):
         "task": task, "items": items, "today": timezone.localdate()})
 
 
-@require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+@require_grant(*STREET_ROLES, Role.COMMUNITY_STAFF)
 def item_list(request):
     """The items the reader may see: a community's to-do list, or the street's view of all."""
     today = timezone.localdate()
@@ -103,7 +103,7 @@ def _task_visible(user, task_id):
             or TaskItem.objects.visible_to(user).filter(task_id=task_id).exists())
 
 
-@require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+@require_grant(*STREET_ROLES, Role.COMMUNITY_STAFF)
 def task_attachment(request, pk):
     task = get_object_or_404(Task, pk=pk)
     if not _task_visible(request.user, task.pk) or not task.attachment:
@@ -111,7 +111,7 @@ def task_attachment(request, pk):
     return serve_file(task.attachment, download_name=task.title)
 
 
-@require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+@require_grant(*STREET_ROLES, Role.COMMUNITY_STAFF)
 def item_detail(request, pk):
     item = get_object_or_404(
         TaskItem.objects.visible_to(request.user)
@@ -177,7 +177,7 @@ def item_report(request, pk):
 
 
 @require_POST
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def item_accept(request, pk):
     item = get_object_or_404(TaskItem.objects.overseen_by(request.user), pk=pk)
     try:
@@ -189,7 +189,7 @@ def item_accept(request, pk):
     return redirect("tasklists:item_detail", pk=item.pk)
 
 
-@require_grant(Role.STREET_OFFICIAL)
+@require_grant(*STREET_ROLES)
 def item_return(request, pk):
     item = get_object_or_404(TaskItem.objects.overseen_by(request.user)
                              .select_related("task"), pk=pk)
@@ -206,7 +206,7 @@ def item_return(request, pk):
     return _item_form_page(request, form, _("退回：%(item)s") % {"item": item}, item)
 
 
-@require_grant(Role.STREET_OFFICIAL, Role.COMMUNITY_STAFF)
+@require_grant(*STREET_ROLES, Role.COMMUNITY_STAFF)
 def event_attachment(request, pk):
     event = get_object_or_404(TaskItemEvent.objects.filter(
         item__in=TaskItem.objects.visible_to(request.user)), pk=pk)

@@ -11,18 +11,26 @@ from typing import Callable
 
 
 def expect(anonymous=302, member=404, secretary=200, staff=200, staff_other=404,
-           official_other=404, official=200, secretary_other=None):
+           official_other=404, official=200, secretary_other=None, district_official=None,
+           district_other=None):
     """Expected statuses; the defaults fit a page about something inside branch B1.
 
     `secretary_other` (the secretary of B2, a sibling branch in the same community) is derived
     unless given: no more than B1's secretary (404 where they get 404), and 404 where an
     outsider of C1 gets 404 (the page is about B1 or C1's records); else the same as B1's
-    secretary (a page of their own, like a list filtered to their branch)."""
+    secretary (a page of their own, like a list filtered to their branch).
+
+    `district_official` (of the district holding street A) and `district_other` (of street B's
+    district) are an official of each street of their district: unless given, they get what
+    street A's and street B's officials get (`with_district_officials`)."""
     statuses = {"anonymous": anonymous, "member": member, "secretary": secretary,
                 "staff": staff, "staff_other": staff_other, "official_other": official_other,
                 "official": official}
-    if secretary_other is not None:
-        statuses["secretary_other"] = secretary_other
+    for name, status in [("secretary_other", secretary_other),
+                         ("district_official", district_official),
+                         ("district_other", district_other)]:
+        if status is not None:
+            statuses[name] = status
     return statuses
 
 
@@ -32,6 +40,11 @@ def with_sibling_secretary(statuses):
     secretary, outsider = statuses["secretary"], statuses["staff_other"]
     derived = 404 if 404 in (secretary, outsider) else secretary
     return {**statuses, "secretary_other": derived}
+
+
+def with_district_officials(statuses):
+    return {"district_official": statuses["official"],
+            "district_other": statuses["official_other"], **statuses}
 
 
 @dataclass
@@ -46,7 +59,7 @@ class Entry:
     setup: Callable = lambda world: None
 
     def __post_init__(self):
-        self.expect = with_sibling_secretary(self.expect)
+        self.expect = with_district_officials(with_sibling_secretary(self.expect))
 
     @property
     def id(self):

@@ -3,6 +3,9 @@ from tests.access import COMMUNITY_READ, COMMUNITY_WRITE, Entry, expect
 
 # Lists filtered by scope: every role with a grant gets the page (their own part of it).
 ANY_GRANT = expect(staff_other=200, official_other=200)
+# District-level pages of street A's district: its district officials only (street A's own
+# officials read their street, not the district).
+DISTRICT = expect(secretary=404, staff=404, official=404, district_official=200)
 # Street-level pages of street A: its officials only.
 STREET = expect(secretary=404, staff=404)
 # Pages of any street official (the form limits the choices to their own street).
@@ -42,7 +45,12 @@ rectification = lambda w: {"pk": w.extra["rectification"].pk}  # noqa: E731
 street = lambda w: {"pk": w.street.pk}  # noqa: E731
 community = lambda w: {"pk": w.community.pk}  # noqa: E731
 
+district = lambda w: {"pk": w.district.pk}  # noqa: E731
+
 ENTRIES = [
+    Entry("dashboards:district", district, expect=DISTRICT, setup=_records),
+    Entry("dashboards:district_report", district, expect=DISTRICT, setup=_records),
+    Entry("dashboards:district_report_xlsx", district, expect=DISTRICT),
     Entry("dashboards:street", street, expect=STREET),
     Entry("dashboards:community", community, expect=COMMUNITY_READ),
     Entry("dashboards:branch", lambda w: {"pk": w.branch.pk}),

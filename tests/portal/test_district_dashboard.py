@@ -1,0 +1,164 @@
+"""The district dashboard and monthly report: each street's figures side by side, linked."""
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from activities.factories import ActivityFactory, ParticipationFactory
+from members.factories import MemberFactory
+from organizations.factories import (BranchFactory, CommunityFactory, DistrictFactory,
+                                     GrantFactory, StreetFactory, UserFactory)
+from organizations.scope import Role
+from portal import district as district_pages
+from portal.factories import InspectionFactory, RectificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def district(world):
+    """城关区 holds street A (world) and street S2; street B belongs to another district."""
+    node = DistrictFactory(name="城关区")
+    world.street.parent = node
+    world.street.save()
+    other = DistrictFactory(name="七里河区")
+    world.other_street.parent = other
+    world.other_street.save()
+    second = StreetFactory(parent=node, name="酒泉路街道党工委")
+    community = CommunityFactory(parent=second)
+    branch = BranchFactory(parent=community)
+    world.extra.update(second=second, second_community=community, second_branch=branch,
+                       other_district=other)
+    world.users["quwei"] = GrantFactory(user=UserFactory(username="quwei"), node=node,
+                                        role=Role.DISTRICT_OFFICIAL).user
+    world.users["quwei_other"] = GrantFactory(user=UserFactory(username="quwei_other"),
+                                              node=other, role=Role.DISTRICT_OFFICIAL).user
+    return node
+
+
+def _add_communities(street, count):
+    for _n in range(count):
+        MemberFactory(branch=BranchFactory(parent=CommunityFactory(parent=street)))
+
+
+def test_figures_per_street_and_totals(world, district):
+    today = timezone.localdate()
+    MemberFactory.create_batch(2, branch=world.extra["second_branch"])
+    ParticipationFactory(activity=ActivityFactory(community=world.extra["second_community"]),
+                         member__branch=world.extra["second_branch"], hours=3)
+    InspectionFactory(point__community=world.community, inspected_on=today)
+    RectificationFactory(inspection__point__community=world.community,
+                         deadline=today - timedelta(days=1))
+    # Another district's street is in no row.
+    InspectionFactory(point__community=world.other_street_community, inspected_on=today)
+    table = district_pages.district_dashboard(district, today)
+    rows = {street.pk: figures for street, figures, _links in table.rows}
+    assert set(rows) == {world.street.pk, world.extra["second"].pk}
+    street_a, second = rows[world.street.pk], rows[world.extra["second"].pk]
+    assert (street_a["members"], second["members"]) == (1, 3)
+    assert (second["activities"], street_a["activities"]) == (1, 0)
+    # The rectification's own (failed) inspection counts too.
+    assert (street_a["inspections"], street_a["failed"], second["inspections"]) == (2, 1, 0)
+    assert (second["hours"], street_a["hours"]) == (3, 0)
+    assert (street_a["open"], street_a["overdue"], second["open"]) == (1, 1, 0)
+    assert (table.totals["members"], table.totals["inspections"], table.totals["hours"]) == (
+        4, 2, 3)
+    assert table.totals["money_total"] == Decimal(0)
+
+
+def test_the_page_links_each_figure_to_the_street_pages(world, district, client_as):
+    response = client_as(world.users["quwei"]).get(reverse("dashboards:district",
+                                                           args=[district.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for street in (world.street, world.extra["second"]):
+        assert reverse("dashboards:street", args=[street.pk]) in html
+        assert reverse("activities:compliance_street", args=[street.pk]) in html
+    assert reverse("dashboards:street", args=[world.other_street.pk]) not in html
+    assert 'id="district-totals"' in html
+
+
+@pytest.mark.parametrize("name", ["dashboards:district", "dashboards:district_report",
+                                  "dashboards:district_report_xlsx"])
+def test_who_opens_the_district_pages(world, district, client_as, name):
+    url = reverse(name, args=[district.pk])
+    expected = {"quwei": 200, "quwei_other": 404, "official": 404, "staff": 404,
+                "superuser": 200}
+    got = {user: client_as(world.users[user]).get(url).status_code for user in expected}
+    assert got == expected
+    other = reverse(name, args=[world.extra["other_district"].pk])
+    assert client_as(world.users["quwei"]).get(other).status_code == 404
+    street = reverse(name, args=[world.street.pk])
+    assert client_as(world.users["quwei"]).get(street).status_code == 404
+
+
+def test_a_district_official_lands_on_the_district_dashboard(world, district, client_as):
+    response = client_as(world.users["quwei"]).get(reverse("home"))
+    assert response.status_code == 200
+    assert reverse("dashboards:district_report", args=[district.pk]) in response.content.decode()
+
+
+def _page_queries(client, url, django_assert_max_num_queries, bound):
+    with django_assert_max_num_queries(bound) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# Two streets: about 16 queries for each street (its panels, or its monthly report: 26), the
+# rest for the session, the streets and the grouped inspections.
+@pytest.mark.parametrize("name, bound", [("dashboards:district", 40),
+                                         ("dashboards:district_report", 60)])
+def test_queries_do_not_grow_with_the_communities(world, district, client_as, name, bound,
+                                                  django_assert_max_num_queries):
+    client = client_as(world.users["quwei"])
+    url = reverse(name, args=[district.pk])
+    client.get(url)  # warm the compliance cache and the session
+    _add_communities(world.extra["second"], 2)
+    two = _page_queries(client, url, django_assert_max_num_queries, bound)
+    _add_communities(world.extra["second"], 2)
+    four = _page_queries(client, url, django_assert_max_num_queries, bound)
+    assert four == two, (two, four)
+
+
+def test_queries_grow_by_a_constant_per_street(world, district, client_as,
+                                               django_assert_max_num_queries):
+    client = client_as(world.users["quwei"])
+    url = reverse("dashboards:district", args=[district.pk])
+    client.get(url)
+    before = _page_queries(client, url, django_assert_max_num_queries, 80)
+    _add_communities(StreetFactory(parent=district), 1)
+    client.get(url)
+    one_more = _page_queries(client, url, django_assert_max_num_queries, 80)
+    _add_communities(StreetFactory(parent=district), 3)
+    client.get(url)
+    two_more = _page_queries(client, url, django_assert_max_num_queries, 80)
+    assert two_more - one_more == one_more - before
+
+
+def test_report_xlsx_holds_each_street_and_the_totals(world, district, client_as):
+    MemberFactory.create_batch(2, branch=world.extra["second_branch"])
+    ActivityFactory(community=world.extra["second_community"])
+    response = client_as(world.users["quwei"]).get(
+        reverse("dashboards:district_report_xlsx", args=[district.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    headers = rows[1]
+    by_street = {row[0]: dict(zip(headers, row)) for row in rows[2:]}
+    assert set(by_street) == {world.street.name, world.extra["second"].name, "合计"}
+    assert by_street[world.extra["second"].name]["党员"] == 2
+    assert by_street[world.street.name]["党员"] == 1
+    assert by_street["合计"]["党员"] == 3
+    assert by_street[world.extra["second"].name]["社区活动"] == 1
+    assert by_street["合计"]["社区"] == 3
+
+
+def test_the_street_dashboard_leads_a_district_official_back_to_the_district(
+        world, district, client_as):
+    back = reverse("dashboards:district", args=[district.pk])
+    url = reverse("dashboards:street", args=[world.street.pk])
+    assert back in client_as(world.users["quwei"]).get(url).content.decode()
+    assert back not in client_as(world.users["official"]).get(url).content.decode()
