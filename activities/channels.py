@@ -77,16 +77,21 @@ class SmsChannel:
 
 
 class WeComChannel:
-    """A text message from the portal's 企业微信 application to the member's linked account."""
+    """A message from the portal's 企业微信 application to the member's linked account: a text,
+    or with WECOM_MESSAGE_TYPE=textcard a card whose 详情 opens the reminder's page (the
+    meeting) at SITE_URL. A reminder without a page is sent as text either way."""
 
     resend_when_stuck = True  # WeCom drops the duplicate (activities/wecom.py)
 
     def send(self, delivery, notification):
-        text = f"【社区党建】{notification.title}"
-        if notification.body:
-            text += f"\n{notification.body}"
+        title = f"【社区党建】{notification.title}"
         try:
-            wecom.send_text(delivery.address, text)
+            if settings.WECOM_MESSAGE_TYPE == "textcard" and notification.url:
+                wecom.send_card(delivery.address, title, notification.body,
+                                settings.SITE_URL + notification.url)
+            else:
+                text = f"{title}\n{notification.body}" if notification.body else title
+                wecom.send_text(delivery.address, text)
         except wecom.WeComRefused as error:
             raise Undeliverable(str(error)) from None
 
