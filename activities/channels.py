@@ -10,17 +10,16 @@ The inbox is the fallback: when a delivery on another channel fails for good, `f
 marks its notification delivered (so it is in the inbox even if its in-app delivery has not
 run yet) and notes the missed channel, which the inbox shows next to it.
 """
-from datetime import datetime, time
-
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import Count, DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities import wecom
 from activities.models import Delivery, Notification, ReminderChannels
+from kernel import sms
 from kernel.sms import SmsRefused, send_sms
 
 IN_APP, EMAIL, SMS, WECOM = "in_app", "email", "sms", "wecom"
@@ -48,12 +47,19 @@ class EmailChannel:
         send_mail(f"【社区党建】{notification.title}", body, None, [delivery.address])
 
 
-def sms_sent_today(recipient_id, now=None):
-    """SMS deliveries sent to this user since midnight (Asia/Shanghai), and claimed ones."""
-    start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
-    return Delivery.objects.filter(recipient_id=recipient_id, channel=SMS).filter(
+@sms.count_sent
+def sms_deliveries_since(user_ids, start):
+    """{user id: SMS deliveries sent to them since `start`, and claimed ones} (kernel.sms adds
+    the other apps' texts: the activation codes)."""
+    return dict(Delivery.objects.filter(recipient_id__in=user_ids, channel=SMS).filter(
         Q(status=Delivery.Status.SENT, sent_at__gte=start)
-        | Q(status=Delivery.Status.SENDING, claimed_at__gte=start)).count()
+        | Q(status=Delivery.Status.SENDING, claimed_at__gte=start))
+        .values("recipient_id").annotate(n=Count("pk")).values_list("recipient_id", "n"))
+
+
+def sms_sent_today(recipient_id, now=None):
+    """Texts sent to this user since midnight (Asia/Shanghai): reminders and activation codes."""
+    return sms.sent_today([recipient_id], now)[recipient_id]
 
 
 class SmsChannel:

@@ -8,4 +8,5 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         # The organization tree counts and checks its members through organizations.occupants.
-        from members import occupants  # noqa: F401
+        # The activation codes sent by SMS count toward SMS_DAILY_CAP (kernel.sms).
+        from members import accounts, occupants  # noqa: F401

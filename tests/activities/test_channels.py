@@ -312,6 +312,22 @@ def test_the_daily_sms_cap_sends_the_rest_to_the_inbox(world, fake_sms, settings
     assert Notification.objects.filter(missed_channels=SMS).count() == 1
 
 
+def test_activation_codes_texted_today_count_toward_the_reminders_cap(world, fake_sms, settings):
+    from members import accounts
+    from members.models import Member
+
+    settings.SMS_DAILY_CAP = 1
+    accounts.codes_issue(members=Member.objects.filter(pk=world.member.pk),
+                         user=world.users["staff"], channel="sms", include_activated=True)
+    assert sms_sent_today(world.users["member"].pk) == 1
+    remind(world, 1)
+    [delivery] = deliveries(SMS)
+    assert not send_delivery(delivery.pk)
+    assert fake_sms.messages == []
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED and "每日短信上限" in delivery.error
+
+
 def test_sms_log_provider_stays_the_default(world, settings, caplog):
     assert settings.SMS_PROVIDER == "log"
     remind(world, 1)
