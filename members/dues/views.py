@@ -189,14 +189,7 @@ def month_close(request, pk):
 def arrears(request, pk):
     branch = _branch(request, pk)
     today = timezone.localdate()
-    rows = []
-    for dues in ledger.load(_members(branch)).values():
-        months = dues.arrears(today)
-        if months:
-            rows.append({"member": dues.member, "months": months,
-                         "amount": sum(dues.due(month) for month in months),
-                         "long": reports.longest_run(months) >= ledger.LONG_ARREARS_MONTHS})
-    rows.sort(key=lambda row: (-len(row["months"]), row["member"].name))
+    rows = reports.arrears(_members(branch), today)
     return render(request, "dues/arrears.html", {
         "branch": branch, "rows": rows, "long_rows": [row for row in rows if row["long"]],
         "long_months": ledger.LONG_ARREARS_MONTHS})
