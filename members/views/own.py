@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.forms import saved
-from members import points, sections, selectors, services
+from members import display, points, sections, selectors, services
 from members.forms import RegistrationForm
 from members.models import Member, Post
 
@@ -98,11 +99,19 @@ def my_points(request):
 @require_POST
 @login_required
 def my_large_text(request):
-    """大字模式 on or off for the signed-in member, switched on their 我的 page."""
-    member = _own_member(request)
-    services.member_large_text_set(member=member, on=request.POST.get("large_text") == "on")
-    if member.large_text:
-        messages.success(request, _("已开启大字模式。"))
+    """大字模式 on or off for the signed-in user: a member switches it on their 我的 page (kept
+    on their record), anyone signed in from the account menu (staff: `DisplayChoice`)."""
+    on = request.POST.get("large_text") == "on"
+    # A user with a member record keeps it there (a member who left: 404, as on 我的).
+    member = _own_member(request) if hasattr(request.user, "member") else None
+    if member is not None:
+        services.member_large_text_set(member=member, on=on)
     else:
-        messages.success(request, _("已关闭大字模式。"))
-    return redirect("members:me")
+        services.user_large_text_set(user=request.user, on=on)
+        request.session[display.SESSION_KEY] = on
+    messages.success(request, _("已开启大字模式。") if on else _("已关闭大字模式。"))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("members:me" if member is not None else "home")
