@@ -19,6 +19,7 @@ from members.dues.forms import (BaseForm, CorrectionForm, ExceptionForm, LedgerI
                                 PaymentForm)
 from members.dues.models import DuesMonthClose, DuesPayment
 from members.models import Member
+from members.views.own import own_member
 from organizations.models import Node
 from organizations.scope import WRITE_ROLES, covers, require_grant
 
@@ -219,10 +220,7 @@ def ledger_export(request, pk):
 
 @login_required
 def mine(request):
-    member = (Member.objects.filter(user=request.user, left_on__isnull=True)
-              .select_related("branch").first())
-    if member is None:
-        raise Http404
+    member = own_member(request, related=("branch",))
     dues = ledger.load_one(member)
     return render(request, "dues/mine.html", {
         "member": member, "dues": dues, "arrears": dues.arrears(),

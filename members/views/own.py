@@ -15,9 +15,14 @@ from members.forms import RegistrationForm
 from members.models import Member, Post
 
 
-def _own_member(request):
+OWN_PAGE_RELATED = ("branch", "group", "grid", "employer_unit")
+
+
+def own_member(request, related=OWN_PAGE_RELATED):
+    """The signed-in user's member record, on the roster, with `related` loaded; 404 for a
+    user with none (staff) and for a member who left. Every app's member pages use this one."""
     member = (Member.objects.filter(user=request.user, left_on__isnull=True)
-              .select_related("branch", "group", "grid", "employer_unit").first())
+              .select_related(*related).first())
     if member is None:
         raise Http404
     return member
@@ -25,7 +30,7 @@ def _own_member(request):
 
 @login_required
 def me(request):
-    member = _own_member(request)
+    member = own_member(request)
     year = timezone.localdate().year
     return render(request, "members/me.html", {
         "member": member, "year": year,
@@ -38,7 +43,7 @@ def me(request):
 
 @login_required
 def my_posts(request):
-    member = _own_member(request)
+    member = own_member(request)
     communities = services.claimable_communities(member)
     return render(request, "members/my_posts.html", {
         "member": member,
@@ -50,7 +55,7 @@ def my_posts(request):
 @require_POST
 @login_required
 def my_claim(request, pk):
-    member = _own_member(request)
+    member = own_member(request)
     post = get_object_or_404(Post.objects.open().filter(
         community__in=services.claimable_communities(member)), pk=pk)
     try:
@@ -64,7 +69,7 @@ def my_claim(request, pk):
 
 @login_required
 def my_registration(request):
-    member = _own_member(request)
+    member = own_member(request)
     street = member.branch.street
     form = RegistrationForm(request.POST or None, street=street,
                             initial={"unit": member.employer_unit, "address": member.address})
@@ -85,7 +90,7 @@ def my_registration(request):
 
 @login_required
 def my_points(request):
-    member = _own_member(request)
+    member = own_member(request)
     year = timezone.localdate().year
     summary = selectors.member_points_summary(member, year)
     return render(request, "members/my_points.html", {
@@ -103,7 +108,7 @@ def my_large_text(request):
     on their record), anyone signed in from the account menu (staff: `DisplayChoice`)."""
     on = request.POST.get("large_text") == "on"
     # A user with a member record keeps it there (a member who left: 404, as on 我的).
-    member = _own_member(request) if hasattr(request.user, "member") else None
+    member = own_member(request) if hasattr(request.user, "member") else None
     if member is not None:
         services.member_large_text_set(member=member, on=on)
     else:
