@@ -2,14 +2,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.forms import saved
+from kernel.request_params import local_path_param
 from members import display, points, sections, selectors, services
 from members.forms import RegistrationForm
 from members.models import Member, Post
@@ -115,8 +115,7 @@ def my_large_text(request):
         services.user_large_text_set(user=request.user, on=on)
         request.session[display.SESSION_KEY] = on
     messages.success(request, _("已开启大字模式。") if on else _("已关闭大字模式。"))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(back)
+    back = local_path_param(request)
+    if back:
+        return HttpResponseRedirect(back)
     return redirect("members:me" if member is not None else "home")

@@ -144,9 +144,11 @@ def test_staff_switch_it_from_the_account_menu_and_come_back_to_the_page(world, 
     assert _large(page) and "关闭大字模式" in page.content.decode()
     assert DisplayChoice.objects.get(user=world.users["staff"]).large_text is True
     assert not Member.objects.filter(large_text=True).exists()  # nobody's record changed
-    # Another site is not a place to go back to.
-    response = client.post(TOGGLE, {"large_text": "off", "next": "https://evil.example/"})
-    assert response["Location"] == "/" and not _large(client.get("/members/"))
+    # Another site, or something that is no path, is not a place to go back to.
+    for back in ("https://evil.example/", "//evil.example/", "home", "/a\x00b\u202e"):
+        response = client.post(TOGGLE, {"large_text": "off", "next": back})
+        assert response["Location"] == "/", back
+    assert not _large(client.get("/members/"))
 
 
 def test_staff_choice_is_remembered_after_logging_out_and_on_another_device(world, client_as):
