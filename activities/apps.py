@@ -8,9 +8,11 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         # Importing reminder_sources, dues_reminders and development_reminders registers them with
-        # activities.reminders, membership with members.lifecycle; the compliance cache follows the writes of meetings, rules,
+        # activities.reminders, membership with members.lifecycle, channels' SMS counter with
+        # kernel.sms (the daily cap); the compliance cache follows the writes of meetings, rules,
         # seats and the tree.
-        from activities import (compliance_cache, development_reminders,  # noqa: F401
-                                dues_reminders, membership, reminder_sources)
+        from activities import (channels, compliance_cache,  # noqa: F401
+                                development_reminders, dues_reminders, membership,
+                                reminder_sources)
 
         compliance_cache.connect()

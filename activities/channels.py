@@ -10,17 +10,16 @@ The inbox is the fallback: when a delivery on another channel fails for good, `f
 marks its notification delivered (so it is in the inbox even if its in-app delivery has not
 run yet) and notes the missed channel, which the inbox shows next to it.
 """
-from datetime import datetime, time
-
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import Count, DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities import wecom
 from activities.models import Delivery, Notification, ReminderChannels
+from kernel import sms
 from kernel.sms import SmsRefused, send_sms
 
 IN_APP, EMAIL, SMS, WECOM = "in_app", "email", "sms", "wecom"
@@ -48,12 +47,19 @@ class EmailChannel:
         send_mail(f"【社区党建】{notification.title}", body, None, [delivery.address])
 
 
-def sms_sent_today(recipient_id, now=None):
-    """SMS deliveries sent to this user since midnight (Asia/Shanghai), and claimed ones."""
-    start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
-    return Delivery.objects.filter(recipient_id=recipient_id, channel=SMS).filter(
+@sms.count_sent
+def sms_deliveries_since(user_ids, start):
+    """{user id: SMS deliveries sent to them since `start`, and claimed ones} (kernel.sms adds
+    the other apps' texts: the activation codes)."""
+    return dict(Delivery.objects.filter(recipient_id__in=user_ids, channel=SMS).filter(
         Q(status=Delivery.Status.SENT, sent_at__gte=start)
-        | Q(status=Delivery.Status.SENDING, claimed_at__gte=start)).count()
+        | Q(status=Delivery.Status.SENDING, claimed_at__gte=start))
+        .values("recipient_id").annotate(n=Count("pk")).values_list("recipient_id", "n"))
+
+
+def sms_sent_today(recipient_id, now=None):
+    """Texts sent to this user since midnight (Asia/Shanghai): reminders and activation codes."""
+    return sms.sent_today([recipient_id], now)[recipient_id]
 
 
 class SmsChannel:
@@ -77,16 +83,21 @@ class SmsChannel:
 
 
 class WeComChannel:
-    """A text message from the portal's 企业微信 application to the member's linked account."""
+    """A message from the portal's 企业微信 application to the member's linked account: a text,
+    or with WECOM_MESSAGE_TYPE=textcard a card whose 详情 opens the reminder's page (the
+    meeting) at SITE_URL. A reminder without a page is sent as text either way."""
 
     resend_when_stuck = True  # WeCom drops the duplicate (activities/wecom.py)
 
     def send(self, delivery, notification):
-        text = f"【社区党建】{notification.title}"
-        if notification.body:
-            text += f"\n{notification.body}"
+        title = f"【社区党建】{notification.title}"
         try:
-            wecom.send_text(delivery.address, text)
+            if settings.WECOM_MESSAGE_TYPE == "textcard" and notification.url:
+                wecom.send_card(delivery.address, title, notification.body,
+                                settings.SITE_URL + notification.url)
+            else:
+                text = f"{title}\n{notification.body}" if notification.body else title
+                wecom.send_text(delivery.address, text)
         except wecom.WeComRefused as error:
             raise Undeliverable(str(error)) from None
 

@@ -93,12 +93,32 @@ def client():
 
 def send_text(wecom_user_id, content):
     """Send `content` to one WeCom account; returns WeCom's msgid. Raises WeComError."""
+    return _send(wecom_user_id, "text", {"content": content})
+
+
+def send_card(wecom_user_id, title, description, url):
+    """A 文本卡片 (textcard): the title, a short description and a 详情 link that opens `url`
+    in WeCom's browser. WeCom cuts nothing itself but refuses a field over its limit, so the
+    fields are cut here (by UTF-8 bytes: 128 for the title, 512 for the description)."""
+    return _send(wecom_user_id, "textcard", {
+        "title": _cut(title, 128), "description": _cut(description or title, 512),
+        "url": url, "btntxt": _("详情")})
+
+
+def _cut(text, limit):
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    return data[:limit - 3].decode(errors="ignore") + "…"
+
+
+def _send(wecom_user_id, msgtype, content):
     if not configured():
         raise WeComRefused(_("企业微信未配置（WECOM_CORP_ID、WECOM_SECRET、WECOM_AGENT_ID）。"))
     wecom = client()
     try:
         try:
-            result = _post(wecom, wecom_user_id, content)
+            result = _post(wecom, wecom_user_id, msgtype, content)
         except WeChatClientException as error:
             if error.errcode not in TOKEN_REJECTED:
                 raise
@@ -106,7 +126,7 @@ def send_text(wecom_user_id, content):
                         error.errcode)
             wecom.session.delete(wecom.access_token_key)
             wecom.fetch_access_token()
-            result = _post(wecom, wecom_user_id, content)
+            result = _post(wecom, wecom_user_id, msgtype, content)
     except APILimitedException as error:
         raise WeComError(f"{error.errcode}: {error.errmsg}") from None
     except WeChatClientException as error:
@@ -122,8 +142,8 @@ def send_text(wecom_user_id, content):
     return result.get("msgid", "")
 
 
-def _post(wecom, wecom_user_id, content):
+def _post(wecom, wecom_user_id, msgtype, content):
     return wecom.post("message/send", data={
-        "touser": wecom_user_id, "msgtype": "text", "agentid": wecom.agent_id,
-        "text": {"content": content}, "safe": 0,
+        "touser": wecom_user_id, "msgtype": msgtype, "agentid": wecom.agent_id,
+        msgtype: content, "safe": 0,
         "enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_CHECK_SECONDS})

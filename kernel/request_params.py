@@ -20,6 +20,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 # ASCII digits only (\d would accept "٣"), and few enough to fit a 64-bit column.
@@ -144,3 +145,14 @@ class DayField(forms.DateField):
     """A date a list, search or report is narrowed by: the portal's calendar only, so a day
     or a month either side of it always exists."""
     default_validators = [validate_day_in_range]
+
+
+def local_path_param(request, name="next"):
+    """A path of this site to go back to (posted or in the query string), or "": no other
+    site, no scheme, no control or invisible characters (a header cannot carry them)."""
+    value = request.POST.get(name) or request.GET.get(name) or ""
+    if (value.startswith("/") and not value.startswith(("//", "/\\")) and len(value) <= 2000
+            and value.isprintable()
+            and url_has_allowed_host_and_scheme(value, allowed_hosts=None)):
+        return value
+    return ""

@@ -11,10 +11,35 @@ own per-number limit) raises `SmsRefused`; anything else (network, throttling of
 the provider's internal errors) raises `SmsError`, which a caller may retry.
 """
 import logging
+from datetime import datetime, time
 
 from django.conf import settings
+from django.utils import timezone
 
 logger = logging.getLogger("activities.sms")
+
+# SMS_DAILY_CAP counts every text a member receives, whichever app sent it; each app counts its
+# own (the reminders' deliveries in activities, the activation codes in members), so the apps
+# register a counter here in their AppConfig.ready: `counter(user_ids, start) -> {user id: n}`.
+_counters = []
+
+
+def count_sent(counter):
+    """Register a counter of the texts an app sent since `start`; returns it (a decorator)."""
+    _counters.append(counter)
+    return counter
+
+
+def sent_today(user_ids, now=None):
+    """{user id: texts sent (or being sent) to them since midnight, Asia/Shanghai}, every app's
+    together; one query per registered counter, whatever the number of users."""
+    start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    user_ids = list(user_ids)
+    totals = dict.fromkeys(user_ids, 0)
+    for counter in _counters:
+        for user_id, count in counter(user_ids, start).items():
+            totals[user_id] = totals.get(user_id, 0) + count
+    return totals
 
 
 class SmsError(Exception):

@@ -33,6 +33,7 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import sms
 from kernel.sms import send_sms
 from members import lifecycle
 from members.models import AccountStatus, ActivationCode, Member, account_status_q
@@ -172,12 +173,37 @@ def codes_issue(*, members, user, channel, reason=ActivationCode.Reason.FIRST, n
     return issued
 
 
+@sms.count_sent
+def codes_texted_since(user_ids, start):
+    """{user id: activation codes issued to them by SMS since `start`} for the daily SMS cap."""
+    return dict(ActivationCode.objects.filter(
+        user_id__in=user_ids, channel=ActivationCode.Channel.SMS, issued_at__gte=start)
+        .values("user_id").annotate(n=Count("pk")).values_list("user_id", "n"))
+
+
+def sms_capped(members, now=None):
+    """The members of `members` (with an account) who already received SMS_DAILY_CAP texts
+    today, reminders and codes together: one more code by SMS is refused, not sent."""
+    user_ids = dict(members.filter(user__isnull=False).values_list("user_id", "pk"))
+    return {user_ids[user_id] for user_id, count in sms.sent_today(user_ids, now).items()
+            if count >= settings.SMS_DAILY_CAP}
+
+
+def sms_cap_message():
+    return _("该党员今天已收到 %(cap)d 条短信（每日上限），请明天再发或打印邀请单。") % {
+        "cap": settings.SMS_DAILY_CAP}
+
+
 def code_reissue(*, member, user, channel, reason, note=""):
-    """A new code for one member (lost slip, forgotten password), with the reason logged."""
+    """A new code for one member (lost slip, forgotten password), with the reason logged.
+    By SMS only under the daily cap: checked before the code is issued, as issuing voids the
+    member's earlier code."""
     if not member.is_active or member.user_id is None or not member.user.is_active:
         raise ValidationError(_("该党员没有可用的账号，请先开通账号。"))
     if reason == ActivationCode.Reason.OTHER and not note.strip():
         raise ValidationError({"note": _("请说明重新发放的原因。")})
+    if channel == ActivationCode.Channel.SMS and sms_capped(Member.objects.filter(pk=member.pk)):
+        raise ValidationError({"channel": sms_cap_message()})
     return codes_issue(members=Member.objects.filter(pk=member.pk), user=user, channel=channel,
                        reason=reason, note=note, include_activated=True)[0][1]
 

@@ -8,4 +8,6 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         # The organization tree counts and checks its members through organizations.occupants.
-        from members import occupants  # noqa: F401
+        # The activation codes sent by SMS count toward SMS_DAILY_CAP (kernel.sms); display
+        # copies a staff user's 大字模式 into the session at login.
+        from members import accounts, display, occupants  # noqa: F401

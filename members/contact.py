@@ -99,4 +99,4 @@ def silent(members, today, months_for, kinds=None, rows=None):
         # Six months after 31 August is 28 February: counted forward from the contact.
         if add_months(day, months_for(member)) <= today:
             found.append(Silence(member, day, recorded=contact >= entered))
-    return sorted(found, key=lambda row: (row.last, row.member.name))
+    return sorted(found, key=lambda row: (row.last, row.member.name_pinyin, row.member.name))

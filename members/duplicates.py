@@ -75,7 +75,7 @@ def suspected_duplicates(members):
         group.on_roll += left_on is None
     return sorted((group for group in groups.values()
                    if group.on_roll > 1 and group.members),
-                  key=lambda group: group.members[0].name)
+                  key=lambda group: (group.members[0].name_pinyin, group.members[0].name))
 
 
 def holders_of(id_number):

@@ -499,6 +499,26 @@ class PointsEntry(models.Model):
         return item_label(self.item)
 
 
+class DisplayChoice(models.Model):
+    """大字模式 of a user with no member record (community staff, officials, secretaries who
+    are not on this portal's roster): a member keeps it on `Member.large_text`.
+
+    Kept on the user, not only in the session: a session ends after SESSION_IDLE_MINUTES idle
+    and at logout, and the choice is for the eyes of the person, not of one visit. The session
+    holds a copy, filled at login (`members.display`), so pages read it without a query."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="display_choice", verbose_name=_("用户"))
+    large_text = models.BooleanField(_("大字模式"), default=False)
+
+    class Meta:
+        verbose_name = _("显示设置")
+        verbose_name_plural = _("显示设置")
+
+    def __str__(self):
+        return str(self.user)
+
+
 class ActivationCodeQuerySet(models.QuerySet):
     def usable(self, now=None):
         return self.filter(used_at__isnull=True, voided_at__isnull=True,

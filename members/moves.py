@@ -263,7 +263,8 @@ def silence_lists(members, today):
     members = members.active()
     # A street's whole roster passes here: only what the list shows.
     rows = list(members.select_related("branch").only(
-        "name", "phone", "category", "created_at", "branch__name", "branch__path"))
+        "name", "name_pinyin", "phone", "category", "created_at", "branch__name",
+        "branch__path"))
     return SilenceLists(
         lost=contact.silent(members, today, lambda member: rules.for_path(
             member.branch.path).lost_contact_months, rows=rows),

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from kernel.paths import community_path_of
 from members import accounts, excel, lifecycle, points
-from members.models import (Member, PointsEntry, Post, PostClaim, PostServiceMonth,
-                            Registration, Transfer)
+from members.models import (DisplayChoice, Member, PointsEntry, Post, PostClaim,
+                            PostServiceMonth, Registration, Transfer)
 from organizations.models import Node
 
 
@@ -71,6 +71,11 @@ def member_leave(*, member, left_on, reason, note=""):
     # Leaving (or moving away, 转出) ends access: the account is kept, but stopped.
     accounts.account_deactivate(member=member)
     return member
+
+
+def user_large_text_set(*, user, on):
+    """大字模式 of a user with no member record, switched from the account menu."""
+    DisplayChoice.objects.update_or_create(user=user, defaults={"large_text": on})
 
 
 def member_large_text_set(*, member, on):

@@ -365,6 +365,19 @@ _wecom = {"WECOM_CORP_ID": WECOM_CORP_ID, "WECOM_SECRET": WECOM_SECRET,
 if any(_wecom.values()) and not all(_wecom.values()):
     raise ImproperlyConfigured("WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID are set together: "
                                "missing " + ", ".join(k for k, v in _wecom.items() if not v))
+# What a WeCom reminder looks like: `text` (the title and body) or `textcard` (a card with the
+# title, the body and a 详情 link to the page, e.g. the meeting): a card needs SITE_URL, as the
+# worker that sends it has no request to take the host name from.
+WECOM_MESSAGE_TYPE = os.environ.get("WECOM_MESSAGE_TYPE", "").strip().lower() or "text"
+if WECOM_MESSAGE_TYPE not in {"text", "textcard"}:
+    raise ImproperlyConfigured(
+        f"WECOM_MESSAGE_TYPE must be text or textcard, not {WECOM_MESSAGE_TYPE!r}")
+# The portal's address as members open it (https://dangjian.example.cn), for links in messages.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
+if WECOM_MESSAGE_TYPE == "textcard" and not SITE_URL:
+    raise ImproperlyConfigured("WECOM_MESSAGE_TYPE=textcard needs SITE_URL (the portal's address)")
 # SMS: `log` (the default) only writes the text to the log; `tencent` sends through Tencent
 # Cloud SMS with the template SMS_TEMPLATE_ID, whose one parameter is the text.
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "").strip().lower() or "log"

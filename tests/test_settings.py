@@ -94,6 +94,9 @@ def test_cache_is_shared_between_processes_unless_told_otherwise():
     ({"SMS_DAILY_CAP": "0"}, "SMS_DAILY_CAP"),
     ({"WECOM_CORP_ID": "ww1", "WECOM_SECRET": "s"}, "WECOM_AGENT_ID"),
     ({"WECOM_API_BASE_URL": "qyapi.weixin.qq.com/cgi-bin/"}, "WECOM_API_BASE_URL"),
+    ({"WECOM_MESSAGE_TYPE": "card"}, "WECOM_MESSAGE_TYPE"),
+    ({"WECOM_MESSAGE_TYPE": "textcard"}, "SITE_URL"),
+    ({"SITE_URL": "dangjian.example.cn"}, "SITE_URL"),
 ])
 def test_a_half_configured_reminder_channel_refuses_to_start(env, named):
     result = _start(env)

@@ -2,7 +2,6 @@
 member's community the 企业微信 link and every delivery with its channel and failure."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -10,14 +9,8 @@ from activities import channels, selectors, services, wecom
 from activities.forms import ReminderChannelsForm, WeComLinkForm
 from kernel.forms import saved
 from members.models import Member
+from members.views.own import own_member
 from organizations.scope import STAFF_ROLES, require_grant
-
-
-def _own_member(request):
-    member = Member.objects.filter(user=request.user, left_on__isnull=True).first()
-    if member is None:
-        raise Http404
-    return member
 
 
 def _link_or_unlink(request, member):
@@ -37,7 +30,7 @@ def _link_or_unlink(request, member):
 
 @login_required
 def my_channels(request):
-    member = _own_member(request)
+    member = own_member(request, related=())
     chosen = channels.channels_of(member)
     available = {"sms": bool(member.phone), "email": bool(request.user.email),
                  "wecom": bool(chosen.wecom_user_id) and wecom.configured()}

@@ -17,7 +17,7 @@ class CandidateAdmin(admin.ModelAdmin):
     list_display = ["name", "branch", "stage", "applied_on", "meeting_on", "approved_on"]
     list_select_related = ["branch"]
     list_filter = ["stage"]
-    search_fields = ["name"]
+    search_fields = ["name", "^name_pinyin", "^name_initials"]
     raw_id_fields = ["branch", "member", "contacts", "introducers"]
 
 

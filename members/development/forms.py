@@ -70,7 +70,7 @@ def _members_of(candidate):
     """Active members of the candidate's community: the service says which are not full."""
     community_path = candidate.branch.path[:candidate.branch.path.rstrip("/").rfind("/") + 1]
     return (Member.objects.active().filter(branch__path__startswith=community_path)
-            .order_by("branch__path", "name"))
+            .order_by("branch__path", "name_pinyin", "name"))
 
 
 class TalkForm(RecordForm):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kernel.paths import path_ids
+from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from kernel.uploads import DocumentUploadField, UploadTo, validate_document
 from members.development.steps import LIMITS, RECORD_CODES, STEP_BY_CODE
 from members.models import Member
@@ -51,8 +52,9 @@ def limits_for(node):
     return Limits().for_path(node.path)
 
 
-class CandidateQuerySet(ScopedQuerySet):
-    # Read and written by the branch's keepers; a person in the pipeline has no login.
+class CandidateQuerySet(NameKeyedQuerySet, ScopedQuerySet):
+    # Read and written by the branch's keepers; a person in the pipeline has no login. Searched
+    # by name, pinyin or initials like the roster (kernel/pinyin.py).
     scope_path = "branch__path"
 
     def under(self, node):
@@ -72,7 +74,7 @@ class CandidateQuerySet(ScopedQuerySet):
             last_review_on=Max("records__done_on", filter=Q(records__code=REVIEW)))
 
 
-class Candidate(models.Model):
+class Candidate(NameKeyed):
     class Stage(models.TextChoices):
         APPLICANT = "applicant", _("入党申请人")
         ACTIVIST = "activist", _("入党积极分子")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from kernel.dates import add_months
 from kernel.forms import add_service_errors
+from kernel.request_params import search_param
 from kernel.uploads import serve_file
 from members.development import forms, ledger, rules, selectors, services
 from members.development.models import Candidate, StepRecord, limits_for
@@ -50,7 +51,9 @@ def board(request, pk):
     if node.kind == Node.Kind.GROUP:
         raise Http404
     data = selectors.board(request.user, node, timezone.localdate())
+    query = search_param(request)
     return render(request, "development/board.html", {
+        "query": query, "found": selectors.search(request.user, node, query) if query else None,
         "node": node, "columns": selectors.COLUMNS, "unit_rows": data.unit_rows,
         "totals": data.totals, "overdue_rows": data.overdue,
         "candidates": data.candidates if node.kind == Node.Kind.BRANCH else [],

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 
 from kernel.dates import first_of_month_after
 from kernel.paths import path_ids
+from kernel.pinyin import name_keys
 from members.dues import ledger
 from members.dues.models import DuesBase, DuesPayment
 from members.models import Member
@@ -21,6 +22,21 @@ def longest_run(months):
         run = run + 1 if previous and first_of_month_after(previous, 1) == month else 1
         best, previous = max(best, run), month
     return best
+
+
+def arrears(members, today):
+    """[{"member", "months", "amount", "long"}] of the `members` owing dues: the most months
+    owed first, then in pinyin order like the roster (the database orders the members; the
+    stable sort by months keeps that order among equals)."""
+    rows = []
+    for dues in ledger.load(members.order_by("name_pinyin", "name", "pk")).values():
+        months = dues.arrears(today)
+        if months:
+            rows.append({"member": dues.member, "months": months,
+                         "amount": sum(dues.due(month) for month in months),
+                         "long": longest_run(months) >= ledger.LONG_ARREARS_MONTHS})
+    rows.sort(key=lambda row: -len(row["months"]))
+    return rows
 
 
 def year_months(year, today):
@@ -50,12 +66,15 @@ def collection(node, year, month, today):
     months = year_months(year, today)
     rows = []
     for (kind, key), group in groups.items():
+        name = names.get(key, "") if kind == "node" else group[key].member.name
         rows.append({
-            "name": names.get(key, "") if kind == "node" else group[key].member.name,
+            "name": name, "sort": name_keys(name)[0] if kind == "node"
+            else group[key].member.name_pinyin,
             "node_id": key if kind == "node" else None,
             "member_id": key if kind == "member" else None,
             "month": ledger.totals(group, [month], today),
             "year": ledger.totals(group, months, today)})
-    rows.sort(key=lambda row: row["name"])
+    # In pinyin order like the roster: the members' stored keys, the nodes' computed (a few).
+    rows.sort(key=lambda row: (row["sort"], row["name"]))
     return {"rows": rows, "total_month": ledger.totals(dues, [month], today),
             "total_year": ledger.totals(dues, months, today)}

@@ -19,6 +19,7 @@ from members.dues.forms import (BaseForm, CorrectionForm, ExceptionForm, LedgerI
                                 PaymentForm)
 from members.dues.models import DuesMonthClose, DuesPayment
 from members.models import Member
+from members.views.own import own_member
 from organizations.models import Node
 from organizations.scope import WRITE_ROLES, covers, require_grant
 
@@ -189,14 +190,7 @@ def month_close(request, pk):
 def arrears(request, pk):
     branch = _branch(request, pk)
     today = timezone.localdate()
-    rows = []
-    for dues in ledger.load(_members(branch)).values():
-        months = dues.arrears(today)
-        if months:
-            rows.append({"member": dues.member, "months": months,
-                         "amount": sum(dues.due(month) for month in months),
-                         "long": reports.longest_run(months) >= ledger.LONG_ARREARS_MONTHS})
-    rows.sort(key=lambda row: (-len(row["months"]), row["member"].name))
+    rows = reports.arrears(_members(branch), today)
     return render(request, "dues/arrears.html", {
         "branch": branch, "rows": rows, "long_rows": [row for row in rows if row["long"]],
         "long_months": ledger.LONG_ARREARS_MONTHS})
@@ -226,10 +220,7 @@ def ledger_export(request, pk):
 
 @login_required
 def mine(request):
-    member = (Member.objects.filter(user=request.user, left_on__isnull=True)
-              .select_related("branch").first())
-    if member is None:
-        raise Http404
+    member = own_member(request, related=("branch",))
     dues = ledger.load_one(member)
     return render(request, "dues/mine.html", {
         "member": member, "dues": dues, "arrears": dues.arrears(),

@@ -4,6 +4,7 @@ The selection is the roster's filter (a branch, a community, any filter, or ever
 user may change), read from the query string and applied to `Member.objects.editable_by`.
 A filter naming a node outside the user's scope answers 404.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import password_validation
@@ -110,9 +111,14 @@ def accounts_print(request):
 @require_grant(*WRITE_ROLES)
 def accounts_sms(request):
     members = _selection(request).qs.filter(phone__regex=accounts.MOBILE_REGEX)
-    issued = accounts.codes_issue(members=members, user=request.user,
+    capped = accounts.sms_capped(members)
+    issued = accounts.codes_issue(members=members.exclude(pk__in=capped), user=request.user,
                                   channel=ActivationCode.Channel.SMS)
     sent = accounts.codes_send_sms(issued=issued, portal_url=activation_url(request))
+    if capped:
+        messages.warning(request, _("%(n)d 名党员今天的短信已达上限（%(cap)d 条），未发送激活码；"
+                                    "请明天再发或打印邀请单。")
+                         % {"n": len(capped), "cap": settings.SMS_DAILY_CAP})
     if sent:
         messages.success(request, _("已向 %(n)d 名党员发送激活码短信；没有手机号的党员请打印邀请单。")
                          % {"n": sent})

@@ -2,21 +2,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.forms import saved
-from members import points, sections, selectors, services
+from kernel.request_params import local_path_param
+from members import display, points, sections, selectors, services
 from members.forms import RegistrationForm
 from members.models import Member, Post
 
 
-def _own_member(request):
+OWN_PAGE_RELATED = ("branch", "group", "grid", "employer_unit")
+
+
+def own_member(request, related=OWN_PAGE_RELATED):
+    """The signed-in user's member record, on the roster, with `related` loaded; 404 for a
+    user with none (staff) and for a member who left. Every app's member pages use this one."""
     member = (Member.objects.filter(user=request.user, left_on__isnull=True)
-              .select_related("branch", "group", "grid", "employer_unit").first())
+              .select_related(*related).first())
     if member is None:
         raise Http404
     return member
@@ -24,7 +30,7 @@ def _own_member(request):
 
 @login_required
 def me(request):
-    member = _own_member(request)
+    member = own_member(request)
     year = timezone.localdate().year
     return render(request, "members/me.html", {
         "member": member, "year": year,
@@ -37,7 +43,7 @@ def me(request):
 
 @login_required
 def my_posts(request):
-    member = _own_member(request)
+    member = own_member(request)
     communities = services.claimable_communities(member)
     return render(request, "members/my_posts.html", {
         "member": member,
@@ -49,7 +55,7 @@ def my_posts(request):
 @require_POST
 @login_required
 def my_claim(request, pk):
-    member = _own_member(request)
+    member = own_member(request)
     post = get_object_or_404(Post.objects.open().filter(
         community__in=services.claimable_communities(member)), pk=pk)
     try:
@@ -63,7 +69,7 @@ def my_claim(request, pk):
 
 @login_required
 def my_registration(request):
-    member = _own_member(request)
+    member = own_member(request)
     street = member.branch.street
     form = RegistrationForm(request.POST or None, street=street,
                             initial={"unit": member.employer_unit, "address": member.address})
@@ -84,7 +90,7 @@ def my_registration(request):
 
 @login_required
 def my_points(request):
-    member = _own_member(request)
+    member = own_member(request)
     year = timezone.localdate().year
     summary = selectors.member_points_summary(member, year)
     return render(request, "members/my_points.html", {
@@ -98,11 +104,18 @@ def my_points(request):
 @require_POST
 @login_required
 def my_large_text(request):
-    """大字模式 on or off for the signed-in member, switched on their 我的 page."""
-    member = _own_member(request)
-    services.member_large_text_set(member=member, on=request.POST.get("large_text") == "on")
-    if member.large_text:
-        messages.success(request, _("已开启大字模式。"))
+    """大字模式 on or off for the signed-in user: a member switches it on their 我的 page (kept
+    on their record), anyone signed in from the account menu (staff: `DisplayChoice`)."""
+    on = request.POST.get("large_text") == "on"
+    # A user with a member record keeps it there (a member who left: 404, as on 我的).
+    member = own_member(request) if hasattr(request.user, "member") else None
+    if member is not None:
+        services.member_large_text_set(member=member, on=on)
     else:
-        messages.success(request, _("已关闭大字模式。"))
-    return redirect("members:me")
+        services.user_large_text_set(user=request.user, on=on)
+        request.session[display.SESSION_KEY] = on
+    messages.success(request, _("已开启大字模式。") if on else _("已关闭大字模式。"))
+    back = local_path_param(request)
+    if back:
+        return HttpResponseRedirect(back)
+    return redirect("members:me" if member is not None else "home")

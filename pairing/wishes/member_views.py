@@ -2,30 +2,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.forms import add_service_errors
 from members.services import claimable_communities
-from members.models import Member
+from members.views.own import own_member
 from pairing.wishes import services
 from pairing.wishes.forms import DoneForm
 from pairing.wishes.models import Wish
 
 
-def _own_member(request):
-    member = Member.objects.filter(user=request.user, left_on__isnull=True).select_related(
-        "branch").first()
-    if member is None:
-        raise Http404
-    return member
-
-
 @login_required
 def my_wishes(request):
-    member = _own_member(request)
+    member = own_member(request, related=("branch",))
     communities = claimable_communities(member)
     return render(request, "wishes/my_wishes.html", {
         "member": member,
@@ -39,7 +30,7 @@ def my_wishes(request):
 @require_POST
 @login_required
 def my_claim(request, pk):
-    member = _own_member(request)
+    member = own_member(request, related=("branch",))
     wish = get_object_or_404(Wish.objects.claimable_by(member, claimable_communities(member)),
                              pk=pk)
     try:
@@ -56,7 +47,7 @@ def my_claim(request, pk):
 def my_wish(request, pk):
     """A wish the member took (or their team was sent): the resident's contact, to do it, and
     the outcome to record."""
-    member = _own_member(request)
+    member = own_member(request, related=("branch",))
     wish = get_object_or_404(Wish.objects.taken_by(member).select_related(
         "community", "grid", "team__leader"), pk=pk)
     form = DoneForm(request.POST or None)

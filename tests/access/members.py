@@ -152,7 +152,9 @@ ENTRIES = [
           expect=expect(member=302, secretary=404, staff=404, official=404)),
     Entry("members:my_registration", expect=MEMBER_OWN),
     Entry("members:my_points", expect=MEMBER_OWN),
-    # 大字模式: the signed-in member's own record, no id in the URL to try.
+    # 大字模式: the signed-in user's own choice (a member's record, anyone else's
+    # DisplayChoice), no id in the URL to try.
     Entry("members:my_large_text", method="post", data=lambda w: {"large_text": "on"},
-          expect=expect(member=302, secretary=404, staff=404, official=404)),
+          expect=expect(member=302, secretary=302, staff=302, staff_other=302, official=302,
+                        official_other=302, secretary_other=302)),
 ]

@@ -109,7 +109,8 @@ class FakeWeCom(FakeServer):
             if self.known_users is not None and message["touser"] not in self.known_users:
                 return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": message["touser"]}
             if message.get("enable_duplicate_check") and any(
-                    (m["touser"], m["text"]) == (message["touser"], message["text"])
+                    (m["touser"], m["msgtype"], m[m["msgtype"]])
+                    == (message["touser"], message["msgtype"], message[message["msgtype"]])
                     for m in self.messages):
                 # WeCom answers ok and does not deliver the same content again
                 return 200, {"errcode": 0, "errmsg": "ok", "msgid": "duplicate"}

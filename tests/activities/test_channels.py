@@ -82,6 +82,44 @@ def test_a_linked_member_gets_one_wecom_message_per_reminder(world, linked, fake
     assert delivery.status == Delivery.Status.SENT
 
 
+def test_with_textcard_the_reminder_is_a_card_linking_the_meeting_page(world, linked, fake_wecom,
+                                                                      settings):
+    settings.WECOM_MESSAGE_TYPE = "textcard"
+    settings.SITE_URL = "https://dangjian.example.cn"
+    [meeting] = remind(world, 1)
+    [delivery] = deliveries(WECOM)
+    assert send_delivery(delivery.pk)
+    assert not send_delivery(delivery.pk)  # sent: a second worker finds nothing to do
+    assert fake_wecom.sends == 1
+    [message] = fake_wecom.messages
+    assert message["msgtype"] == "textcard" and "text" not in message
+    card = message["textcard"]
+    assert meeting.topic in card["title"] and card["title"].startswith("【社区党建】")
+    assert card["description"]
+    assert card["url"] == "https://dangjian.example.cn" + reverse(
+        "activities:meeting_detail", args=[meeting.pk])
+
+
+def test_a_card_cuts_long_fields_to_wecoms_byte_limits(fake_wecom):
+    wecom.send_card("ZhaoDangYuan", "党" * 100, "会" * 400, "https://example.cn/x/")
+    [message] = fake_wecom.messages
+    card = message["textcard"]
+    assert len(card["title"].encode()) <= 128 and card["title"].endswith("…")
+    assert len(card["description"].encode()) <= 512
+
+
+def test_a_reminder_without_a_page_is_sent_as_text_even_with_textcard(world, linked, fake_wecom,
+                                                                      settings):
+    settings.WECOM_MESSAGE_TYPE = "textcard"
+    settings.SITE_URL = "https://dangjian.example.cn"
+    remind(world, 1)
+    Notification.objects.update(url="")
+    [delivery] = deliveries(WECOM)
+    assert send_delivery(delivery.pk)
+    [message] = fake_wecom.messages
+    assert message["msgtype"] == "text"
+
+
 def test_the_token_is_fetched_once_and_shared_through_the_cache(world, linked, fake_wecom):
     remind(world, 3)
     for delivery in deliveries(WECOM):
@@ -272,6 +310,22 @@ def test_the_daily_sms_cap_sends_the_rest_to_the_inbox(world, fake_sms, settings
     assert capped.status == Delivery.Status.FAILED and "每日短信上限" in capped.error
     assert sms_sent_today(world.users["member"].pk) == 2
     assert Notification.objects.filter(missed_channels=SMS).count() == 1
+
+
+def test_activation_codes_texted_today_count_toward_the_reminders_cap(world, fake_sms, settings):
+    from members import accounts
+    from members.models import Member
+
+    settings.SMS_DAILY_CAP = 1
+    accounts.codes_issue(members=Member.objects.filter(pk=world.member.pk),
+                         user=world.users["staff"], channel="sms", include_activated=True)
+    assert sms_sent_today(world.users["member"].pk) == 1
+    remind(world, 1)
+    [delivery] = deliveries(SMS)
+    assert not send_delivery(delivery.pk)
+    assert fake_sms.messages == []
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED and "每日短信上限" in delivery.error
 
 
 def test_sms_log_provider_stays_the_default(world, settings, caplog):

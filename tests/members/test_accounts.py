@@ -338,6 +338,68 @@ def test_reissue_needs_a_reason_and_is_logged(world, client_as):
     assert LogEntry.objects.filter(additional_data__event="activation_codes_issue").exists()
 
 
+def _sms_sent_today(member):
+    """A reminder texted to the member today (a sent SMS delivery of the reminders' loop)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from activities.models import Delivery
+
+    Delivery.objects.create(content_type=ContentType.objects.get_for_model(Member),
+                            object_id=member.pk, recipient_id=member.user_id, kind="test:sms",
+                            channel="sms", address=member.phone, status=Delivery.Status.SENT,
+                            sent_at=timezone.now())
+
+
+def test_a_code_by_sms_counts_toward_the_daily_cap_with_the_reminders(world, client_as, settings):
+    settings.SMS_DAILY_CAP = 2
+    member = _pending_member(world, phone="13844447777")
+    client = client_as(world.users["staff"])
+    url = reverse("members:account_reissue", args=[member.pk])
+    assert client.post(url, {"reason": "forgotten", "channel": "sms"}).status_code == 302
+    _sms_sent_today(member)  # two texts today: a code and a reminder
+    first = ActivationCode.objects.get(member=member)
+    refused = client.post(url, {"reason": "forgotten", "channel": "sms"})
+    assert refused.status_code == 200
+    assert "每日上限" in str(refused.context["form"].errors["channel"])
+    # Refused before issuing: the code sent earlier today still works.
+    assert list(ActivationCode.objects.filter(member=member)) == [first]
+    first.refresh_from_db()
+    assert first.voided_at is None
+    # A slip is not a text: printing is still possible.
+    assert client.post(url, {"reason": "forgotten", "channel": "print"}).status_code == 200
+
+
+def test_bulk_codes_by_sms_skip_the_members_at_the_cap(world, client_as, settings,
+                                                       django_assert_max_num_queries):
+    settings.SMS_DAILY_CAP = 1
+    capped = _pending_member(world, phone="13844448888")
+    fresh = _pending_member(world, phone="13844449999")
+    _sms_sent_today(capped)
+    client = client_as(world.users["staff"])
+    with django_assert_max_num_queries(40):
+        response = client.post(reverse("members:accounts_sms") + f"?branch={world.branch.pk}",
+                               follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "1 名党员今天的短信已达上限" in text
+    assert not ActivationCode.objects.filter(member=capped).exists()
+    assert ActivationCode.objects.filter(member=fresh, channel="sms").exists()
+
+
+def test_sms_capped_counts_codes_and_reminders_of_many_members_in_fixed_queries(
+        world, django_assert_num_queries, settings):
+    settings.SMS_DAILY_CAP = 1
+    members = [_pending_member(world, phone=f"1384444000{index}") for index in range(4)]
+    _sms_sent_today(members[0])
+    accounts.code_reissue(member=members[1], user=world.users["staff"], channel="sms",
+                          reason="forgotten")
+    # One query for the members, one per app's counter (reminders, codes).
+    with django_assert_num_queries(3):
+        capped = accounts.sms_capped(Member.objects.filter(pk__in=[m.pk for m in members]))
+    assert capped == {members[0].pk, members[1].pk}
+
+
 # Scope ----------------------------------------------------------------------------------------
 
 def test_staff_of_another_community_cannot_open_or_reissue_here(world, client_as):

@@ -487,3 +487,55 @@ def test_the_district_demo_gives_every_branch_applicants_and_the_ledger_escapes_
     assert sheet.cell(row=2, column=2).value == "=cmd|x"
     assert sheet.cell(row=2, column=2).data_type == "s"
     assert sheet.max_row == 4  # B1's three, not B2's
+
+
+# Pinyin ---------------------------------------------------------------------------------------
+
+def test_staff_find_a_candidate_by_initials_or_pinyin_in_pinyin_order(world, client_as):
+    # Unicode puts 王中 (中 U+4E2D) before 王安 (安 U+5B89); pinyin puts wangan first.
+    zhong = CandidateFactory(branch=world.branch, name="王中")
+    an = CandidateFactory(branch=world.sibling_branch, name="王安")
+    CandidateFactory(branch=world.branch, name="李娜")
+    CandidateFactory(branch=world.other_branch, name="王外")  # another community's
+    assert (zhong.name_pinyin, zhong.name_initials) == ("wangzhong", "wz")
+    client = client_as(world.users["staff"])
+    url = reverse("development:board", args=[world.community.pk])
+    for typed in ("wang", "Wang An", "wa"):
+        found = client.get(url, {"q": typed}).context["found"]
+        assert [c.name for c in found][:1] == ["王安"], typed
+    assert [c.pk for c in client.get(url, {"q": "wang"}).context["found"]] == [an.pk, zhong.pk]
+    page = client.get(url, {"q": "wz"})
+    assert [c.pk for c in page.context["found"]] == [zhong.pk]
+    assert "王中" in page.content.decode()
+    assert client.get(url, {"q": "ww"}).context["found"] == []  # 王外 is out of scope
+    assert client.get(url).context["found"] is None
+
+
+def test_a_renamed_candidate_and_stored_rows_get_their_keys(world):
+    import importlib
+
+    from django.apps import apps
+
+    candidate = CandidateFactory(branch=world.branch, name="曾小明")
+    assert candidate.name_pinyin == "zengxiaoming"
+    Candidate.objects.filter(pk=candidate.pk).update(name="吕方")
+    candidate.refresh_from_db()
+    assert (candidate.name_pinyin, candidate.name_initials) == ("lvfang", "lf")
+    # Rows stored before the keys existed: the migration fills them.
+    Candidate.objects.filter(pk=candidate.pk).update(name_pinyin="", name_initials="")
+    migration = importlib.import_module(
+        "members.development.migrations.0003_candidate_name_pinyin")
+    migration.fill_name_keys(apps, None)
+    assert Candidate.objects.filter(pk=candidate.pk, name_initials="lf").exists()
+
+
+def test_board_search_queries_do_not_grow_with_matches(world, client_as,
+                                                       django_assert_max_num_queries):
+    for branch in (world.branch, world.sibling_branch, world.other_branch):
+        for index in range(5):
+            CandidateFactory(branch=branch, name=f"张{'一二三四五'[index]}")
+    client = client_as(world.users["official"])
+    url = reverse("development:board", args=[world.street.pk])
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"q": "zh"})
+    assert len(page.context["found"]) == 15

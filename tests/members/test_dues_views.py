@@ -17,6 +17,7 @@ from kernel import xlsx
 from members.dues import services
 from members.dues.models import DuesBase, DuesPayment
 from members.factories import MemberFactory
+from members.models import Member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -221,3 +222,28 @@ def test_arrears_reminders_go_once_to_member_and_secretary(world):
     recipients = sorted(Notification.objects.values_list("recipient__username", "kind"))
     assert recipients == [("dangyuan", "dues_arrears:202610"),
                           ("secretary", "dues_arrears_branch:202610")]
+
+
+def test_arrears_and_the_branch_report_read_in_pinyin_order(world, client_as):
+    # Code points put 张 (5F20) before 赵 (8D75) before 阿 (963F); pinyin puts 阿 first.
+    from members.dues import reports
+
+    with at(2026, 11, 18):
+        members = [world.member] + [MemberFactory(branch=world.branch, name=name)
+                                    for name in ["赵一", "张二", "阿三", "钱多"]]
+        for member in members:
+            services.base_set(member=member, from_month=date(2026, 9, 1), category="employed",
+                              income=D("3000.00"))
+        # 钱多 owes a month more: the most months first, then pinyin.
+        services.base_set(member=members[-1], from_month=date(2026, 8, 1), category="employed",
+                          income=D("3000.00"))
+        expected = ["钱多", "阿三", "张二", "赵党员", "赵一"]
+        rows = reports.arrears(Member.objects.filter(branch=world.branch),
+                               date(2026, 11, 18))
+        assert [row["member"].name for row in rows] == expected
+        page = client_as(world.users["secretary"]).get(
+            f"/dues/branch/{world.branch.pk}/arrears/").content.decode()
+        assert [page.index(name) for name in expected] == sorted(
+            page.index(name) for name in expected)
+        report = reports.collection(world.branch, 2026, date(2026, 11, 1), date(2026, 11, 18))
+        assert [row["name"] for row in report["rows"]] == ["阿三", "钱多", "张二", "赵党员", "赵一"]

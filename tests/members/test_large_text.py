@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members import services
 from members.factories import MemberFactory
-from members.models import Member
+from members.models import DisplayChoice, Member
 from organizations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +71,8 @@ def test_only_the_signed_in_members_own_record_changes(world, client_as):
     neighbour.refresh_from_db()
     assert neighbour.large_text is False
     assert not _large(client_as(neighbour.user).get("/members/me/"))
-    # Staff have no member record to keep it on; the signed-out are sent to log in.
-    assert client_as(world.users["staff"]).post(TOGGLE, {"large_text": "on"}).status_code == 404
+    # Staff keep theirs apart (see below); the signed-out are sent to log in.
+    assert client_as(world.users["staff"]).post(TOGGLE, {"large_text": "on"}).status_code == 302
     response = client_as(None).post(TOGGLE, {"large_text": "on"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not Member.objects.filter(large_text=True).exclude(pk=world.member.pk).exists()
@@ -126,3 +126,45 @@ def test_applying_it_costs_no_query(world, client_as, url):
     before = count()
     Member.objects.filter(user=world.users["member"]).update(large_text=True)
     assert count() == before
+
+
+# Staff: no member record, the choice kept on their user --------------------------------------
+
+def test_staff_switch_it_from_the_account_menu_and_come_back_to_the_page(world, client_as):
+    client = client_as(world.users["staff"])
+    page = client.get("/members/")
+    assert not _large(page)
+    assert 'id="menu-large-text"' in page.content.decode() and "开启大字模式" in \
+        page.content.decode()
+
+    response = client.post(TOGGLE, {"large_text": "on", "next": "/members/?q=zs"})
+
+    assert response.status_code == 302 and response["Location"] == "/members/?q=zs"
+    page = client.get("/members/")
+    assert _large(page) and "关闭大字模式" in page.content.decode()
+    assert DisplayChoice.objects.get(user=world.users["staff"]).large_text is True
+    assert not Member.objects.filter(large_text=True).exists()  # nobody's record changed
+    # Another site, or something that is no path, is not a place to go back to.
+    for back in ("https://evil.example/", "//evil.example/", "home", "/a\x00b\u202e"):
+        response = client.post(TOGGLE, {"large_text": "off", "next": back})
+        assert response["Location"] == "/", back
+    assert not _large(client.get("/members/"))
+
+
+def test_staff_choice_is_remembered_after_logging_out_and_on_another_device(world, client_as):
+    client_as(world.users["staff"]).post(TOGGLE, {"large_text": "on"})
+    phone = Client()
+    phone.force_login(world.users["staff"])
+    assert _large(phone.get("/members/"))
+    # One user's choice is theirs only.
+    assert not _large(client_as(world.users["official"]).get("/members/"))
+
+
+def test_staff_large_text_costs_no_query_per_page(world, client_as):
+    client = client_as(world.users["staff"])
+    with CaptureQueriesContext(connection) as before:
+        client.get("/members/")
+    client.post(TOGGLE, {"large_text": "on"})
+    with CaptureQueriesContext(connection) as after:
+        assert _large(client.get("/members/"))
+    assert len(after) == len(before)

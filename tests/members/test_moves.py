@@ -413,3 +413,13 @@ def test_a_mobile_member_transferred_out_leaves_the_stay_with_the_roster(world, 
     assert stay.ended_on == date(2026, 11, 1)
     page = client_as(world.users["staff"]).get(reverse("members:mobile_list")).content.decode()
     assert "LD-9" not in page
+
+
+def test_the_lost_list_reads_in_pinyin_order_among_equal_silences(world):
+    # Code points put 张 (5F20) before 赵 (8D75) before 阿 (963F); pinyin puts 阿 first.
+    names = ["赵一", "张二", "阿三"]
+    for name in names:
+        entered(MemberFactory(branch=world.branch, name=name), date(2025, 1, 10))
+    entered(world.member, date(2025, 1, 10))
+    lists = moves.silence_lists(Member.objects.filter(branch=world.branch), date(2026, 11, 18))
+    assert [row.member.name for row in lists.lost] == ["阿三", "张二", "赵党员", "赵一"]
