@@ -219,6 +219,7 @@ def load_facts(branches, first, last):
         CommitteeSeat.objects.current(min(last, timezone.localdate()))
         .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True)
         .order_by())
+    rules_of = _rules_resolver(rule_rows)
     groups, founded = defaultdict(list), defaultdict(dict)
     for group_id, branch_id, founded_on in (Node.objects.active()
                                             .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
@@ -228,7 +229,7 @@ def load_facts(branches, first, last):
         founded[branch_id][group_id] = founded_on
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
                                     group_ids=groups[branch.pk],
-                                    rules=resolve_rules(rule_rows, branch),
+                                    rules=rules_of(branch),
                                     founded=_founding_days(branch, founded[branch.pk]))
              for branch in branches}
     held = (Meeting.objects.held().filter(branch_id__in=ids,
@@ -284,9 +285,22 @@ def _founding_days(branch, groups):
     return days
 
 
-def resolve_rules(rule_rows, node):
-    """{code: rule} with the nearest ancestor's rule winning over the shipped default."""
-    return nearest(rule_rows, node.ancestor_ids(), key=lambda rule: rule.kind_id)
+def _rules_resolver(rule_rows):
+    """A function of a branch giving its {code: rule}, the nearest ancestor's rule winning over
+    the shipped default. Resolved once per set of ancestors that hold rules: a street's 500
+    branches share the few sets there are (most often none: the shipped defaults), and each
+    resolve reads every rule row."""
+    rule_nodes = {rule.node_id for rule in rule_rows} - {None}
+    resolved = {}
+
+    def rules_of(branch):
+        # `nearest` ranks only the ancestors that hold rows: the others change nothing.
+        holding = tuple(pk for pk in branch.ancestor_ids() if pk in rule_nodes)
+        if holding not in resolved:
+            resolved[holding] = nearest(rule_rows, holding, key=lambda rule: rule.kind_id)
+        return resolved[holding]
+
+    return rules_of
 
 
 def judge(facts, kinds, span, today, ending_only=False):
