@@ -21,10 +21,11 @@ Everything loads with a fixed number of queries (`load_facts`) and is then judge
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import repeat
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, DateField
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind, MeetingRule, Period
@@ -87,6 +88,17 @@ class Span:
             cache[period] = _windows(self, period)
         return cache[period]
 
+    def ending_windows(self, period, today):
+        """[(window, its last month's place in the span)] for the windows of a rule with this
+        period that end inside the span and have started by `today` (kept like `windows`)."""
+        cache = self.__dict__.setdefault("_ending_windows", {})
+        if (period, today) not in cache:
+            first = self.indexes[0]
+            cache[period, today] = [(window, window.indexes[-1] - first)
+                                    for window in self.windows(period)
+                                    if window.last <= self.last and window.first <= today]
+        return cache[period, today]
+
     def status(self, held, minimum, today):
         if self.first > today:
             return GREY
@@ -132,6 +144,14 @@ class BranchFacts:
     founded: dict = field(default_factory=dict)
 
     def applies(self, code):
+        # Asked for every kind of every branch on each span a street page judges: answered
+        # once per code (the rules, committee and groups do not change after loading).
+        known = self.__dict__.setdefault("_applies_by_code", {})
+        if code not in known:
+            known[code] = self._applies(code)
+        return known[code]
+
+    def _applies(self, code):
         rule = self.rules.get(code)
         if rule is None or rule.minimum == 0:
             return False
@@ -146,18 +166,29 @@ class BranchFacts:
         meetings, else the branch (None); none before the first window after its founding
         (a group's, or its branch's when that is later or the group has no date)."""
         owners = self.group_ids if code == MeetingKind.GROUP_MEETING else (None,)
+        latest = self._latest_founding(code, owners)
+        if latest is None or latest <= window.first:
+            # Every owner existed by then (most windows of most branches): no list to filter.
+            return owners
         return [owner for owner in owners
                 if self.founded.get(owner) is None or self.founded[owner] <= window.first]
+
+    def _latest_founding(self, code, owners):
+        known = self.__dict__.setdefault("_latest_by_code", {})
+        if code not in known:
+            days = [self.founded.get(owner) for owner in owners]
+            known[code] = max((day for day in days if day is not None), default=None)
+        return known[code]
 
     def held(self, owner, code, window):
         months = self.held_by.get((owner, code))
         if not months:
             return 0
-        return sum(months.get(index, 0) for index in window.indexes)
-
-    def count(self, owner, code, index, n):
-        months = self.held_by.setdefault((owner, code), {})
-        months[index] = months.get(index, 0) + n
+        indexes = window.indexes
+        if len(indexes) == 1:
+            return months.get(indexes[0], 0)
+        # map over the range in C: a street's heat map sums some 50,000 windows.
+        return sum(map(months.get, indexes, repeat(0, len(indexes))))
 
 
 def _windows(span, period):
@@ -184,6 +215,7 @@ def load_facts(branches, first, last):
         CommitteeSeat.objects.current(min(last, timezone.localdate()))
         .filter(node_id__in=ids, role__in=COMMITTEE_ROLES).values_list("node_id", flat=True)
         .order_by())
+    rules_of = _rules_resolver(rule_rows)
     groups, founded = defaultdict(list), defaultdict(dict)
     for group_id, branch_id, founded_on in (Node.objects.active()
                                             .filter(kind=Node.Kind.GROUP, parent_id__in=ids)
@@ -193,7 +225,7 @@ def load_facts(branches, first, last):
         founded[branch_id][group_id] = founded_on
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
                                     group_ids=groups[branch.pk],
-                                    rules=resolve_rules(rule_rows, branch),
+                                    rules=rules_of(branch),
                                     founded=_founding_days(branch, founded[branch.pk]))
              for branch in branches}
     held = (Meeting.objects.held().filter(branch_id__in=ids,
@@ -201,17 +233,26 @@ def load_facts(branches, first, last):
                                            starts_at__lt=timezone.make_aware(
                                                datetime.combine(last + timedelta(days=1),
                                                                 time.min)))
-            # The month as a date in the current time zone: a street's year is some 24,000
-            # rows, and a datetime per row cost a time-zone conversion each in Python.
-            .values_list("branch_id", "group_id", "kinds",
-                         TruncMonth("starts_at", output_field=DateField()))
+            # The month as a date in the current time zone, cast to a date by the database:
+            # a street's year is some 25,000 rows, and a datetime (or TruncMonth's own
+            # conversion) per row cost a conversion each in Python. EXTRACT would give the
+            # month's number, but as a numeric that the database groups more slowly.
+            .annotate(month=Cast(TruncMonth("starts_at"), DateField()))
+            .values_list("branch_id", "group_id", "kinds", "month")
             .annotate(n=Count("pk")).order_by())
+    # Some 25,000 rows for a street's year: counted inline, without a call per row.
     for branch_id, group_id, code, month, n in held:
-        index = month_index(month.year, month.month)
-        branch_facts = facts[branch_id]
-        branch_facts.count(None, code, index, n)
+        index = month.year * 12 + month.month - 1  # month_index
+        held_by = facts[branch_id].held_by
+        months = held_by.get((None, code))
+        if months is None:
+            months = held_by[None, code] = {}
+        months[index] = months.get(index, 0) + n
         if group_id:
-            branch_facts.count(group_id, code, index, n)
+            months = held_by.get((group_id, code))
+            if months is None:
+                months = held_by[group_id, code] = {}
+            months[index] = months.get(index, 0) + n
     return kinds, facts
 
 
@@ -240,9 +281,22 @@ def _founding_days(branch, groups):
     return days
 
 
-def resolve_rules(rule_rows, node):
-    """{code: rule} with the nearest ancestor's rule winning over the shipped default."""
-    return nearest(rule_rows, node.ancestor_ids(), key=lambda rule: rule.kind_id)
+def _rules_resolver(rule_rows):
+    """A function of a branch giving its {code: rule}, the nearest ancestor's rule winning over
+    the shipped default. Resolved once per set of ancestors that hold rules: a street's 500
+    branches share the few sets there are (most often none: the shipped defaults), and each
+    resolve reads every rule row."""
+    rule_nodes = {rule.node_id for rule in rule_rows} - {None}
+    resolved = {}
+
+    def rules_of(branch):
+        # `nearest` ranks only the ancestors that hold rows: the others change nothing.
+        holding = tuple(pk for pk in branch.ancestor_ids() if pk in rule_nodes)
+        if holding not in resolved:
+            resolved[holding] = nearest(rule_rows, holding, key=lambda rule: rule.kind_id)
+        return resolved[holding]
+
+    return rules_of
 
 
 def judge(facts, kinds, span, today, ending_only=False):
@@ -307,17 +361,16 @@ def worst_by_month(facts, kinds, span, today):
     `judge(..., ending_only=True)` gives for that month), each window judged once: a street's
     heat map asks this of 500 branches."""
     worst = [GREY] * len(span.indexes)
-    first = span.indexes[0]
     for kind in kinds:
-        if not facts.applies(kind.code):
+        code = kind.code
+        if not facts.applies(code):
             continue
-        rule = facts.rules[kind.code]
-        for window in span.windows(rule.period):
-            if window.last > span.last or window.first > today:
+        rule = facts.rules[code]
+        for window, slot in span.ending_windows(rule.period, today):
+            if worst[slot] == RED:  # nothing is worse: the month's other windows cannot change it
                 continue
-            slot = window.indexes[-1] - first
-            for owner in facts.owners(kind.code, window):
-                status = window.status(facts.held(owner, kind.code, window), rule.minimum, today)
+            for owner in facts.owners(code, window):
+                status = window.status(facts.held(owner, code, window), rule.minimum, today)
                 if SEVERITY[status] > SEVERITY[worst[slot]]:
                     worst[slot] = status
     return worst

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from activities.compliance import (AMBER, GREEN, GREY, RED, Span, branch_compliance, branch_year,
-                                   branches_compliance, street_matrix)
+                                   branches_compliance, load_facts, street_matrix)
 from activities.factories import HeldMeetingFactory, MeetingFactory
 from activities.models import MeetingKind, MeetingRule
 from organizations.factories import BranchFactory, CommunityFactory, GroupFactory, SeatFactory
@@ -111,6 +111,24 @@ def test_community_override_wins_over_default(branch):
     assert (lecture.status, lecture.held, lecture.required) == (AMBER, 1, 2)
     other = BranchFactory(parent=CommunityFactory(parent=community.parent))
     assert branch_compliance(other, Span.year(2026), TODAY)["party_lecture"].required == 4
+
+
+def test_rules_loaded_for_many_branches_are_each_branchs_nearest(branch):
+    # load_facts resolves the rules once per set of ancestors holding rules: branches sharing
+    # a community must still each get their own override.
+    community = branch.parent
+    sibling = BranchFactory(parent=community)
+    other = BranchFactory(parent=CommunityFactory(parent=community.parent))
+    for node, kind in ((community, MeetingKind.PARTY_LECTURE),
+                       (sibling, MeetingKind.PARTY_LECTURE),
+                       (community.parent, MeetingKind.TALK)):
+        MeetingRule.objects.create(node=node, kind_id=kind, period="year", minimum=2)
+    _kinds, facts = load_facts([branch, sibling, other], TODAY, TODAY)
+    assert {pk: branch_facts.rules["party_lecture"].node_id
+            for pk, branch_facts in facts.items()} == {
+        branch.pk: community.pk, sibling.pk: sibling.pk, other.pk: None}
+    assert {branch_facts.rules["talk"].node_id for branch_facts in facts.values()} == {
+        community.parent_id}
 
 
 def test_minimum_zero_means_the_kind_does_not_apply(branch):
