@@ -64,7 +64,8 @@ def test_the_outage_is_real(redis_stopped):
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry.id for entry in ENTRIES])
-def test_every_page_answers_while_redis_is_down(entry, world, client_as, redis_stopped):
+def test_every_page_answers_while_redis_is_down(entry, district_world, client_as, redis_stopped):
+    world = district_world
     mismatches = []
     for role in ROLES:
         entry.setup(world)
