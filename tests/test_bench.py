@@ -252,8 +252,7 @@ def _street_page_queries(scale):
             for name in ("dashboards:street", "activities:compliance_street")}
 
 
-@pytest.mark.django_db(transaction=False)
-def test_a_street_costs_the_same_queries_alone_and_among_streets(db, django_db_blocker):
+def test_a_street_costs_the_same_queries_alone_and_among_streets(db):
     from django.db import transaction
 
     # Seed one scale, count, roll back, then the other: the same first street both times.
