@@ -115,6 +115,14 @@ def seed(context):
         context.street_nodes.append(street)
         for index in range(context.communities):
             _community(context, street, street_index, index, branches_per_community)
+        if street_index:
+            # …and a community staff member on its first community, who assigns and reports
+            # its task items and fixes its rectifications.
+            staff = _user(f"shequ{street_index + 1}", f"社区工作人员{street_index + 1}")
+            first_community = context.community_nodes[-context.communities]
+            Grant.objects.get_or_create(user=staff, node=first_community,
+                                        role=Role.COMMUNITY_STAFF)
+            context.street_staff[street.pk] = staff
     context.street = context.street_nodes[0]
     other = _node(Node.Kind.STREET, "东湖街道党工委", founded_on=date(1999, 7, 1))
     context.other_street = other
@@ -135,6 +143,7 @@ def seed(context):
         Grant.objects.get_or_create(user=user, node=node, role=role)
         context.users[username] = user
     context.street_officials[context.street.pk] = context.users["jiedao"]
+    context.street_staff[context.street.pk] = context.users["shequ"]
     context.users["admin"] = _user("admin", "系统管理员", is_superuser=True, is_staff=True)
     context.users["dangyuan"] = _user("dangyuan", "赵党员")
     context.log(f"组织架构：{len(context.community_nodes)} 个社区，{len(context.branch_nodes)} 个支部")

@@ -28,6 +28,7 @@ class DemoContext:
     street: object = None            # the first street: the demo logins' own
     street_nodes: list = field(default_factory=list)
     street_officials: dict = field(default_factory=dict)    # street pk → its official
+    street_staff: dict = field(default_factory=dict)        # street pk → a community's staff
     other_street: object = None
     community_nodes: list = field(default_factory=list)
     branch_nodes: list = field(default_factory=list)

@@ -35,6 +35,8 @@ def seed_inspections(context):
     # Each street's own official inspects its communities (the demo login the first street's).
     inspectors = {community.pk: context.street_officials.get(community.parent_id, demo_inspector)
                   for community in communities}
+    fixers = {community.pk: context.street_staff.get(community.parent_id, fixer)
+              for community in communities}
     rng, today = context.rng, context.today
     InspectionPoint.objects.bulk_create([
         InspectionPoint(community=community, kind=kind, name=name,
@@ -69,7 +71,8 @@ def seed_inspections(context):
             fixed_on = min(today, inspection.inspected_on + timedelta(
                 days=rng.randint(1, (deadline - inspection.inspected_on).days + 2)))
             rectification.status, rectification.fixed_on = Rectification.Status.FIXED, fixed_on
-            history.append((RectificationEvent.Action.FIXED, fixer, fixed_on))
+            history.append((RectificationEvent.Action.FIXED, fixers[inspection.community_id],
+                            fixed_on))
             if fixed_on < today - timedelta(days=1):
                 rectification.status = Rectification.Status.ACCEPTED
                 rectification.accepted_on = fixed_on + timedelta(days=1)

@@ -236,7 +236,13 @@ def test_the_tiny_city_scale_fills_every_street(city_json):
                                          for key, value in within.items()}).exists()
         assert InspectionPoint.objects.filter(**{f"community__{key}": value
                                                  for key, value in within.items()}).exists()
-        assert Task.objects.filter(street=street).exists()
+        # Each street's task lists are issued by its own official, and its items reported by
+        # a staff member of one of its communities.
+        task = Task.objects.filter(street=street).first()
+        assert task.issued_by.grants.filter(node=street).exists()
+        actors = {event.actor for item in task.items.all() for event in item.events.all()}
+        assert all(actor.grants.filter(node__path__startswith=street.path).exists()
+                   for actor in actors)
     # The demo logins stay on the first street.
     assert bench.BenchData.load().street == min(streets, key=lambda node: node.pk)
 

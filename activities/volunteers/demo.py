@@ -2,8 +2,8 @@
 with Party members and resident volunteers, services recorded from the community's activities,
 a member who left a team, a disbanded team, a corrected record and an issued certificate.
 
-Only the first few communities of each street get them (a benchmark street has hundreds); idempotent: a
-community that already has teams is left alone.
+Only the first few communities of each street get them (a benchmark street has hundreds);
+idempotent: a community that already has teams is left alone.
 """
 from datetime import date, timedelta
 from decimal import Decimal

@@ -18,7 +18,8 @@ def seed(context):
     # Every street issues its own task lists, signed by its own official.
     for street in context.street_nodes or [context.street]:
         official = context.street_officials.get(street.pk, context.users["jiedao"])
-        _street_tasks(context, street, official, staff, context.communities_of(street))
+        _street_tasks(context, street, official, context.street_staff.get(street.pk, staff),
+                      context.communities_of(street))
 
 
 def _street_tasks(context, street, official, staff, communities):
