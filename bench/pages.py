@@ -38,6 +38,11 @@ SCALES = {
     "small": {"communities": 7, "members_per_community": 60, "years": 1},
     # A district: 50 communities, 500 branches, 50,000 members, 5 years of records.
     "district": {"communities": 50, "members_per_community": 1000, "years": 5},
+    # A district of ten such streets: 500 communities, 500,000 members (communities count
+    # per street).
+    "city": {"streets": 10, "communities": 50, "members_per_community": 1000, "years": 5},
+    # For tests: three streets of one community each.
+    "tiny-city": {"streets": 3, "communities": 1, "members_per_community": 20, "years": 1},
 }
 
 
@@ -65,6 +70,7 @@ class BenchData:
     """The seeded objects the pages are opened on, found through the demo logins' grants."""
 
     users: dict
+    district: object
     street: object
     community: object
     branch: object
@@ -75,16 +81,18 @@ class BenchData:
         from members.models import Member
         from organizations.scope import Role
 
+        logins = {"quwei", "jiedao", "shequ", "shuji", "dangyuan", "admin"}
         users = {user.username: user for user in get_user_model().objects.filter(
-            username__in=["jiedao", "shequ", "shuji", "dangyuan", "admin"])}
-        missing = {"jiedao", "shequ", "shuji", "dangyuan", "admin"} - users.keys()
+            username__in=logins)}
+        missing = logins - users.keys()
         if missing:
             raise LookupError(f"演示账号缺失：{', '.join(sorted(missing))}（请先建立演示数据）")
 
         def granted(username, role):
             return users[username].grants.select_related("node").get(role=role).node
 
-        return cls(users=users, street=granted("jiedao", Role.STREET_OFFICIAL),
+        return cls(users=users, district=granted("quwei", Role.DISTRICT_OFFICIAL),
+                   street=granted("jiedao", Role.STREET_OFFICIAL),
                    community=granted("shequ", Role.COMMUNITY_STAFF),
                    branch=granted("shuji", Role.BRANCH_SECRETARY),
                    member=Member.objects.filter(user=users["dangyuan"]).first())
@@ -97,7 +105,7 @@ class Page:
     label: str
     url_name: str
     kwargs: Callable = lambda data: {}
-    user: str = "jiedao"        # a demo login: jiedao, shequ, shuji, dangyuan, admin
+    user: str = "jiedao"        # a demo login: quwei, jiedao, shequ, shuji, dangyuan, admin
     query: str = ""             # e.g. "status=full", for a filtered list
     compare: str = ""           # "app.model" whose admin changelist it is compared with
     # Timed as the first view after a meeting of shequ's community was recorded ("community":
@@ -120,6 +128,7 @@ def admin_changelist(model_label):
     return Page(f"admin {model_label.lower()}", admin_url_name(model_label), user="admin")
 
 
+district = lambda data: {"pk": data.district.pk}  # noqa: E731
 street = lambda data: {"pk": data.street.pk}  # noqa: E731
 community = lambda data: {"pk": data.community.pk}  # noqa: E731
 branch = lambda data: {"pk": data.branch.pk}  # noqa: E731
@@ -155,6 +164,8 @@ PAGES = [
          after_write="community"),
     Page("街道驾驶舱 全部重算（街道干部）", "dashboards:street", street, user="jiedao",
          after_write="all"),
+    Page("区驾驶舱（区委组织部）", "dashboards:district", district, user="quwei"),
+    Page("区月报（区委组织部）", "dashboards:district_report", district, user="quwei"),
     Page("社区驾驶舱（社区工作人员）", "dashboards:community", community, user="shequ"),
     Page("支部驾驶舱（支部书记）", "dashboards:branch", branch, user="shuji"),
     Page("花名册 正式党员（社区工作人员）", "members:roster", user="shequ", query="status=full",
@@ -232,8 +243,11 @@ def pages_to_run(pages=None):
     return REFERENCES + pages + extra
 
 
-def seed(scale, log=print):
-    """Seed the demo data at `scale` in one transaction; returns the seconds it took."""
+def seed(scale, log=print, **overrides):
+    """Seed the demo data at `scale` in one transaction; returns the seconds it took.
+
+    `overrides` (streets, communities, members_per_community, years) replace the scale's own
+    sizes: a street alone and the same street among many, measured side by side."""
     started = perf_counter()
     previous = [started]
 
@@ -242,7 +256,9 @@ def seed(scale, log=print):
         log(f"  [{now - started:7.1f} s, +{now - previous[0]:.1f} s] {text}")
         previous[0] = now
 
-    context = demo.DemoContext(**SCALES[scale], log=timed_log)
+    sizes = {**SCALES[scale], **{key: value for key, value in overrides.items()
+                                 if value is not None}}
+    context = demo.DemoContext(**sizes, log=timed_log)
     with transaction.atomic():
         demo.seed(context)
     seconds = perf_counter() - started

@@ -215,24 +215,35 @@ def seed_registrations(context):
     a fresh database) and the lead calls it again once pairing has seeded.
     """
 
-    units = list(Unit.objects.filter(street=context.street, archived_at__isnull=True)
-                 .order_by("pk")) if context.street else []
-    if not units or Registration.objects.filter(community__in=context.community_nodes).exists():
+    if not context.street or Registration.objects.filter(
+            community__in=context.community_nodes).exists():
+        return
+    registrations, employers = [], []
+    # Street by street: a member registers with a unit and a community of their own street.
+    for street in context.street_nodes or [context.street]:
+        _street_registrations(context, street, registrations, employers)
+    if not registrations:
+        return
+    Member.objects.bulk_update(employers, ["employer_unit"], batch_size=2000)
+    Registration.objects.bulk_create(registrations, batch_size=2000)
+    context.log(f"在职党员报到：{len(registrations)} 条")
+
+
+def _street_registrations(context, street, registrations, employers):
+    units = list(Unit.objects.filter(street=street, archived_at__isnull=True).order_by("pk"))
+    communities = context.communities_of(street)
+    if not units or not communities:
         return
     rng = context.rng
     employed = list(Member.objects.active().filter(
-        category=Member.Category.EMPLOYED, branch__path__startswith=context.street.path,
+        category=Member.Category.EMPLOYED, branch__path__startswith=street.path,
     ).exclude(user__username=DEMO_MEMBER).only("pk", "branch_id", "address"))
-    registrations, employers = [], []
     for member in employed[::2]:
         unit = rng.choice(units)
         member.employer_unit = unit
         employers.append(member)
         registrations.append(Registration(
-            member=member, unit=unit, community=rng.choice(context.community_nodes),
+            member=member, unit=unit, community=rng.choice(communities),
             address=member.address,
             status=Registration.Status.APPROVED if rng.random() < 0.85
             else Registration.Status.PENDING))
-    Member.objects.bulk_update(employers, ["employer_unit"], batch_size=2000)
-    Registration.objects.bulk_create(registrations, batch_size=2000)
-    context.log(f"在职党员报到：{len(registrations)} 条")

@@ -77,7 +77,7 @@ def _units(context, communities):
             label, unit_type, _category, _capacity = UNIT_KINDS[index % len(UNIT_KINDS)]
             round_suffix = "" if index < len(UNIT_KINDS) else f"{index // len(UNIT_KINDS) + 1}部"
             units.append(Unit(
-                street=context.street, name=f"{short}{label}{round_suffix}", unit_type=unit_type,
+                street_id=community.parent_id, name=f"{short}{label}{round_suffix}", unit_type=unit_type,
                 address=f"{short}路{index * 7 + 3}号",
                 party_org_name=f"{short}{label}{round_suffix}党支部",
                 member_count=context.rng.randint(8, 60),

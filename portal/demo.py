@@ -18,15 +18,26 @@ class DemoContext:
     communities: int
     members_per_community: int
     years: int = 1
+    # Streets of the demo district, each with `communities` communities; the demo logins are
+    # on the first.
+    streets: int = 1
     today: date = field(default_factory=timezone.localdate)
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
     log: callable = print
     # Filled by the organizations step and read by later ones.
-    street: object = None
+    street: object = None            # the first street: the demo logins' own
+    street_nodes: list = field(default_factory=list)
+    street_officials: dict = field(default_factory=dict)    # street pk → its official
+    street_staff: dict = field(default_factory=dict)        # street pk → a community's staff
     other_street: object = None
     community_nodes: list = field(default_factory=list)
     branch_nodes: list = field(default_factory=list)
     users: dict = field(default_factory=dict)
+
+    def communities_of(self, street):
+        """The seeded communities of one street (community_nodes holds every street's)."""
+        return [community for community in self.community_nodes
+                if community.parent_id == street.pk]
 
 
 # Each app's steps, in the order their data depends on each other: registrations need

@@ -28,10 +28,15 @@ def seed_inspections(context):
     ensure_ranking_weights(django_apps)
     communities = [community for community in context.community_nodes
                    if not InspectionPoint.objects.filter(community=community).exists()]
-    inspector = context.users.get("jiedao")
-    fixer = context.users.get("shequ") or inspector
-    if not communities or inspector is None:
+    demo_inspector = context.users.get("jiedao")
+    fixer = context.users.get("shequ") or demo_inspector
+    if not communities or demo_inspector is None:
         return
+    # Each street's own official inspects its communities (the demo login the first street's).
+    inspectors = {community.pk: context.street_officials.get(community.parent_id, demo_inspector)
+                  for community in communities}
+    fixers = {community.pk: context.street_staff.get(community.parent_id, fixer)
+              for community in communities}
     rng, today = context.rng, context.today
     InspectionPoint.objects.bulk_create([
         InspectionPoint(community=community, kind=kind, name=name,
@@ -48,7 +53,8 @@ def seed_inspections(context):
             inspections.append(Inspection(
                 point=point, community_id=point.community_id, inspected_on=day,
                 result=Inspection.Result.FAIL if failed else Inspection.Result.PASS,
-                problem=rng.choice(PROBLEMS) if failed else "", inspector=inspector))
+                problem=rng.choice(PROBLEMS) if failed else "",
+                inspector=inspectors[point.community_id]))
     Inspection.objects.bulk_create(inspections, batch_size=2000)
     failures = Inspection.objects.filter(community__in=communities,
                                          result=Inspection.Result.FAIL)
@@ -58,13 +64,15 @@ def seed_inspections(context):
         deadline = inspection.inspected_on + timedelta(days=rng.choice([2, 3, 5]))
         rectification = Rectification(inspection=inspection, community_id=inspection.community_id,
                                       deadline=deadline)
+        inspector = inspectors[inspection.community_id]
         history = [(RectificationEvent.Action.OPENED, inspector, inspection.inspected_on)]
         outcome = rng.random()
         if deadline < today and outcome < 0.8 or deadline >= today and outcome < 0.3:
             fixed_on = min(today, inspection.inspected_on + timedelta(
                 days=rng.randint(1, (deadline - inspection.inspected_on).days + 2)))
             rectification.status, rectification.fixed_on = Rectification.Status.FIXED, fixed_on
-            history.append((RectificationEvent.Action.FIXED, fixer, fixed_on))
+            history.append((RectificationEvent.Action.FIXED, fixers[inspection.community_id],
+                            fixed_on))
             if fixed_on < today - timedelta(days=1):
                 rectification.status = Rectification.Status.ACCEPTED
                 rectification.accepted_on = fixed_on + timedelta(days=1)

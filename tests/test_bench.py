@@ -205,3 +205,66 @@ def test_member_detail_queries_are_pinned(world, client_as, django_assert_num_qu
     with django_assert_num_queries(MEMBER_DETAIL_QUERIES):
         response = client.get(reverse("members:member_detail", args=[world.member.pk]))
     assert response.status_code == 200
+
+
+@pytest.fixture
+def city_json(db, tmp_path):
+    path = tmp_path / "city.json"
+    call_command("bench", scale="tiny-city", json_path=str(path), repeat=1, stdout=io.StringIO())
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_tiny_city_scale_fills_every_street(city_json):
+    from activities.models import Meeting
+    from members.models import Member
+    from organizations.models import Node
+    from portal.models import InspectionPoint
+    from portal.tasklists.models import Task
+
+    assert {row["status"] for row in city_json["pages"]} == {200}
+    assert {row["label"] for row in city_json["pages"]} == \
+        {page.label for page in bench.pages_to_run()}
+    district = bench.BenchData.load().district
+    streets = list(Node.objects.filter(parent=district, kind=Node.Kind.STREET))
+    assert len(streets) == 3
+    for street in streets:
+        within = {"path__startswith": street.path}
+        assert Node.objects.filter(kind=Node.Kind.COMMUNITY, **within).count() == 1
+        assert Member.objects.filter(**{f"branch__{key}": value
+                                        for key, value in within.items()}).count() >= 20
+        assert Meeting.objects.filter(**{f"branch__{key}": value
+                                         for key, value in within.items()}).exists()
+        assert InspectionPoint.objects.filter(**{f"community__{key}": value
+                                                 for key, value in within.items()}).exists()
+        # Each street's task lists are issued by its own official, and its items reported by
+        # a staff member of one of its communities.
+        task = Task.objects.filter(street=street).first()
+        assert task.issued_by.grants.filter(node=street).exists()
+        actors = {event.actor for item in task.items.all() for event in item.events.all()}
+        assert all(actor.grants.filter(node__path__startswith=street.path).exists()
+                   for actor in actors)
+    # The demo logins stay on the first street.
+    assert bench.BenchData.load().street == min(streets, key=lambda node: node.pk)
+
+
+def _street_page_queries(scale):
+    from django.test import Client
+
+    bench.seed(scale, log=lambda text: None)
+    data = bench.BenchData.load()
+    client = Client()
+    client.force_login(data.users["jiedao"])
+    return {name: _queries(client, reverse(name, args=[data.street.pk]))
+            for name in ("dashboards:street", "activities:compliance_street")}
+
+
+def test_a_street_costs_the_same_queries_alone_and_among_streets(db):
+    from django.db import transaction
+
+    # Seed one scale, count, roll back, then the other: the same first street both times.
+    counts = {}
+    for scale in ("tiny", "tiny-city"):
+        with transaction.atomic():
+            counts[scale] = _street_page_queries(scale)
+            transaction.set_rollback(True)
+    assert counts["tiny"] == counts["tiny-city"]

@@ -2,8 +2,8 @@
 with Party members and resident volunteers, services recorded from the community's activities,
 a member who left a team, a disbanded team, a corrected record and an issued certificate.
 
-Only the first few communities get them (a benchmark street has hundreds); idempotent: a
-community that already has teams is left alone.
+Only the first few communities of each street get them (a benchmark street has hundreds);
+idempotent: a community that already has teams is left alone.
 """
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,10 +26,11 @@ def seed(context):
     ensure_team_kinds(TeamKind)
     staff = context.users.get("shequ")
     kinds = {kind.name: kind for kind in TeamKind.objects.filter(node=None)}
-    for community in context.community_nodes[:COMMUNITIES]:
-        if Team.objects.filter(community=community).exists():
-            continue
-        _seed_community(context, community, staff, kinds)
+    for street in context.street_nodes or [context.street]:
+        for community in context.communities_of(street)[:COMMUNITIES]:
+            if Team.objects.filter(community=community).exists():
+                continue
+            _seed_community(context, community, staff, kinds)
 
 
 def _seed_community(context, community, staff, kinds):

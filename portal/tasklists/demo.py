@@ -12,18 +12,26 @@ RUNNING_TASK = "防汛安全隐患排查"
 
 
 def seed(context):
-    official, staff = context.users.get("jiedao"), context.users.get("shequ")
-    if official is None or staff is None or context.street is None:
+    staff = context.users.get("shequ")
+    if context.users.get("jiedao") is None or staff is None or context.street is None:
         return
-    if Task.objects.filter(street=context.street, title=PAST_TASK).exists():
+    # Every street issues its own task lists, signed by its own official.
+    for street in context.street_nodes or [context.street]:
+        official = context.street_officials.get(street.pk, context.users["jiedao"])
+        _street_tasks(context, street, official, context.street_staff.get(street.pk, staff),
+                      context.communities_of(street))
+
+
+def _street_tasks(context, street, official, staff, communities):
+    if Task.objects.filter(street=street, title=PAST_TASK).exists():
         return
     today, now = context.today, timezone.now()
     past = Task.objects.create(
-        street=context.street, title=PAST_TASK, deadline=today - timedelta(days=2),
+        street=street, title=PAST_TASK, deadline=today - timedelta(days=2),
         instructions="对照任务清单逐点整治：清理乱堆乱放、规范非机动车停放、补齐公益广告。",
         issued_by=official, issued_at=now - timedelta(days=10))
     running = Task.objects.create(
-        street=context.street, title=RUNNING_TASK, deadline=today + timedelta(days=7),
+        street=street, title=RUNNING_TASK, deadline=today + timedelta(days=7),
         instructions="排查辖区地下车库、低洼小区的防汛设施，建立隐患台账。",
         issued_by=official, issued_at=now - timedelta(days=1))
     Status, Action = TaskItem.Status, TaskItemEvent.Action
@@ -44,7 +52,7 @@ def seed(context):
          [issued, assigned, reported, (Action.ACCEPTED, official, "", 2)]),
     ]
     events = []
-    for community in context.community_nodes:
+    for community in communities:
         points = list(InspectionPoint.objects.filter(community=community).active()
                       .order_by("pk")[:len(states)])
         for index, (status, fields, history) in enumerate(states):

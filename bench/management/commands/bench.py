@@ -14,7 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(bench.SCALES), default="small",
-                            help="small：一个街道 7 个社区；district：50 个社区、5 万名党员")
+                            help="small：一个街道 7 个社区；district：50 个社区、5 万名党员；"
+                                 "city：10 个街道共 500 个社区、50 万名党员")
+        # A scale's sizes can be overridden: the same street alone and among many streets.
+        parser.add_argument("--streets", type=int, help="街道数量（覆盖规模中的值）")
+        parser.add_argument("--communities", type=int, help="每个街道的社区数量（覆盖规模中的值）")
+        parser.add_argument("--members", type=int, dest="members_per_community",
+                            help="每个社区的党员数量（覆盖规模中的值）")
+        parser.add_argument("--years", type=int, help="记录年数（覆盖规模中的值）")
         parser.add_argument("--json", dest="json_path", required=True,
                             help="测量结果写入的 JSON 文件")
         parser.add_argument("--repeat", type=int, default=20, help="每个页面计时的请求次数")
@@ -30,6 +37,11 @@ class Command(BaseCommand):
 
         if repeat < 1:
             raise CommandError("--repeat 至少为 1。")
+        sizes = {key: options.get(key) for key in
+                 ("streets", "communities", "members_per_community", "years")}
+        if any(value is not None and value < (0 if key == "members_per_community" else 1)
+               for key, value in sizes.items()):
+            raise CommandError("--streets、--communities 和 --years 至少为 1，--members 不能为负数。")
         call_command("migrate", interactive=False, verbosity=0)
         seed_seconds = None
         if Node.objects.exists():
@@ -37,8 +49,10 @@ class Command(BaseCommand):
                 raise CommandError("数据库中已有数据：请换一个空数据库，或加 --reuse 在现有数据上测量。")
             self.stdout.write("使用数据库中已有的数据。")
         else:
-            self.stdout.write(f"建立 {scale} 规模的演示数据：{bench.SCALES[scale]}")
-            seed_seconds = bench.seed(scale, log=self.stdout.write)
+            chosen = {**bench.SCALES[scale],
+                      **{key: value for key, value in sizes.items() if value is not None}}
+            self.stdout.write(f"建立 {scale} 规模的演示数据：{chosen}")
+            seed_seconds = bench.seed(scale, log=self.stdout.write, **sizes)
             self.stdout.write(f"建数据用时 {seed_seconds:.1f} 秒")
         try:
             data = bench.BenchData.load()
@@ -54,6 +68,7 @@ class Command(BaseCommand):
         report = {
             "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "scale": scale if seed_seconds is not None else "reused",
+            "sizes": chosen if seed_seconds is not None else None,
             "seed_seconds": round(seed_seconds, 1) if seed_seconds is not None else None,
             "repeat": repeat, "machine": bench.machine(), "rows": rows, "pages": results,
         }
