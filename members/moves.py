@@ -261,15 +261,19 @@ def silence_lists(members, today):
     """The on-roll `members` (a queryset) silent long enough for each list."""
     rules = MoveRules()
     members = members.active()
-    # A street's whole roster passes here: only what the list shows.
-    rows = list(members.select_related("branch").only(
+    rows = contact.entered(members)
+    by_kind = contact.latest_by_kind(members, today)  # read once for both lists
+    lost = contact.silent(members, today, lambda row: rules.for_path(
+        row.branch_path).lost_contact_months, rows=rows, by_kind=by_kind)
+    article_nine = contact.silent(members, today, lambda row: ARTICLE_NINE_MONTHS,
+                                  kinds={contact.ORGANIZATIONAL_LIFE}, rows=rows, by_kind=by_kind)
+    shown = lost.keys() | article_nine.keys()
+    # Model instances only for the members the lists show, in one query.
+    instances = members.filter(pk__in=shown).select_related("branch").only(
         "name", "name_pinyin", "phone", "category", "created_at", "branch__name",
-        "branch__path"))
-    return SilenceLists(
-        lost=contact.silent(members, today, lambda member: rules.for_path(
-            member.branch.path).lost_contact_months, rows=rows),
-        article_nine=contact.silent(members, today, lambda member: ARTICLE_NINE_MONTHS,
-                                    kinds={contact.ORGANIZATIONAL_LIFE}, rows=rows))
+    ).in_bulk() if shown else {}
+    return SilenceLists(lost=contact.silences(lost, instances),
+                        article_nine=contact.silences(article_nine, instances))
 
 
 def quorum_exclusions(voters, branch, on):
@@ -278,5 +282,4 @@ def quorum_exclusions(voters, branch, on):
     rule = rule_for(branch)
     if not rule.lost_excluded_from_quorum:
         return set()
-    return {row.member.pk for row in contact.silent(
-        voters, on, lambda member: rule.lost_contact_months)}
+    return set(contact.silent(voters, on, lambda row: rule.lost_contact_months))
