@@ -1,5 +1,7 @@
 import json
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -105,6 +107,9 @@ class Command(BaseCommand):
         with override_settings(SECRET_KEY=env["SECRET_KEY"]):
             link, token = services.link_create(street=data.street, label="大屏长时间运行测试",
                                                expires_on=None, user=data.users["jiedao"])
+        # `kill` of a run in the background: leave through the `finally` below, which stops
+        # gunicorn and revokes the link (the browser closes with Playwright).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit("已终止。"))
         collect_static(env)
         host = f"http://127.0.0.1:{port}"
         server = start_gunicorn(port, workers, env)
@@ -270,3 +275,4 @@ class Run:
             f"{sample.minute:>6.1f}{sample.heap_mb:>10.2f}{sample.dom_nodes:>10}"
             f"{sample.elements:>8}{sample.listeners:>10}{sample.charts:>7}{sample.timers:>9}"
             f"{sample.rss_mb:>14.1f}{sample.refreshes:>8}{sample.changes:>7}")
+        self.command.stdout.flush()  # a run in the background logs to a file: a line a minute
