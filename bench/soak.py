@@ -196,6 +196,8 @@ class Changes:
         branch = (Node.objects.active().under(community).of_kind(Node.Kind.BRANCH)
                   .filter(pk__in=Member.objects.active().values("branch_id"))
                   .order_by("?").first())
+        if branch is None:  # no branch with members here: an activity instead
+            return self.activity(community)
         now = timezone.now()
         meeting = services.meeting_plan(
             branch=branch, kinds=MeetingKind.objects.filter(code=MeetingKind.THEME_DAY),

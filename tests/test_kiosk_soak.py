@@ -111,3 +111,25 @@ def test_a_figure_or_a_chart_the_screen_still_shows_from_before_is_reported():
 def test_only_the_update_time_moving_is_no_change():
     assert not soak.changed(FIGURES, {**FIGURES, "updated_at": "10:00:10"})
     assert soak.changed(FIGURES, {**FIGURES, "volunteers": {"totals": {"hours": "1504.0"}}})
+
+
+def test_the_changes_go_through_the_services_and_move_the_screens_figures(world):
+    from activities.models import Meeting
+    from portal.kiosk.figures import screen_figures
+    from portal.models import Rectification
+
+    changes = soak.Changes(world.street, world.users["official"])
+    labels, moved = [], []
+    for _ in range(4):
+        before = soak.as_browser_sees(screen_figures(world.street))
+        labels.append(changes.next())
+        moved.append(soak.changed(before, soak.as_browser_sees(screen_figures(world.street))))
+    # No volunteer team in this street: the third change records an activity's hours instead.
+    assert labels == ["会议 兰新社区第一党支部", "活动 兰新社区党委", "活动 兰新社区党委",
+                      "督查不合格、待整改 兰新社区党委"]
+    assert Meeting.objects.filter(branch=world.branch, status=Meeting.Status.HELD).count() == 1
+    assert Rectification.objects.filter(community=world.community).count() == 1
+    assert moved[1:] == [True, True, True]
+    # The next round moves on to the street's next community, whose branch has no members
+    # to meet: an activity there instead.
+    assert changes.next() == "活动 袁庄社区党委"
