@@ -8,18 +8,32 @@ Such a cell is written as text with Excel's own quote prefix (what Excel stores 
 never calculated, and stays text when edited. The portal writes no formulas of its own.
 
 openpyxl: build with `workbook()`, turn into bytes with `workbook_bytes()`. XlsxWriter (the
-roster, for speed): `XlsxWriterBook`.
+roster, for speed): `XlsxWriterBook`. A view answers with `download(content, filename)`.
 """
 import io
 
 import openpyxl
 import xlsxwriter
 
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def formula_like(value):
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def download(content, filename):
+    """An xlsx attachment that no shared cache keeps (the files hold names and figures); the
+    file name may be Chinese (RFC 5987's UTF-8 form, which every current browser reads)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def workbook():

@@ -1,10 +1,11 @@
 """The district and street dashboards, the community dashboard, the branch view and the monthly
 reports."""
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import xlsx
 from kernel.request_params import month_param
 from organizations.models import Node
 from organizations.scope import STREET_ROLES, Role, grants_of, require_grant
@@ -94,13 +95,8 @@ def monthly_report(request, pk):
 @require_grant()
 def monthly_report_xlsx(request, pk):
     report = _report(request, pk)
-    response = HttpResponse(
-        reports.monthly_report_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"monthly-report-{report.node.pk}-{report.month_start:%Y-%m}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx.download(reports.monthly_report_xlsx(report),
+                         f"monthly-report-{report.node.pk}-{report.month_start:%Y-%m}.xlsx")
 
 
 def _district(request, pk):
@@ -134,10 +130,5 @@ def district_report(request, pk):
 @require_grant(*STREET_ROLES)
 def district_report_xlsx(request, pk):
     report = _district_report(request, pk)
-    response = HttpResponse(
-        district.district_report_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"district-report-{report.district.pk}-{report.month_start:%Y-%m}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx.download(district.district_report_xlsx(report),
+                         f"district-report-{report.district.pk}-{report.month_start:%Y-%m}.xlsx")

@@ -36,3 +36,17 @@ def test_a_service_error_lands_next_to_its_field_or_on_top():
     add_service_errors(form, ValidationError("整体"))  # names no field: points_adjust assumed a dict
     assert form.errors["reason"] == ["太短"]
     assert form.non_field_errors() == ["别处", "整体"]
+
+
+def test_xlsx_download_names_a_chinese_file_and_is_kept_by_no_shared_cache():
+    from urllib.parse import unquote
+
+    from kernel import xlsx
+
+    response = xlsx.download(b"PK", "第一党支部-2026年第4季度-会议记录本.xlsx")
+    assert response["Content-Type"] == xlsx.CONTENT_TYPE
+    assert response["Cache-Control"] == "private, no-store"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=UTF-8''")
+    assert unquote(disposition.split("''", 1)[1]) == "第一党支部-2026年第4季度-会议记录本.xlsx"
+    assert response.content == b"PK"

@@ -1,14 +1,14 @@
 """Compliance pages, month calendars and the quarterly record book."""
 from datetime import date, timedelta
-from urllib.parse import quote
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities import compliance, compliance_cache, record_book, selectors
 from activities.models import Meeting, Period
+from kernel import xlsx
 from kernel.request_params import month_param, year_param
 from organizations.models import Node
 from organizations.scope import require_grant
@@ -103,9 +103,5 @@ def record_book_page(request, pk, year, quarter):
 @require_grant()
 def record_book_xlsx(request, pk, year, quarter):
     branch, span, meetings = _record_book(request, pk, year, quarter)
-    response = HttpResponse(
-        record_book.record_book_workbook(branch, span, meetings),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = quote(f"{branch.name}-{span.label}-{_('会议记录本')}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx.download(record_book.record_book_workbook(branch, span, meetings),
+                         f"{branch.name}-{span.label}-{_('会议记录本')}.xlsx")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kernel import xlsx
 from kernel.dates import add_months
 from kernel.forms import add_service_errors
 from kernel.request_params import search_param
@@ -26,7 +27,6 @@ from organizations.scope import READ_ROLES, WRITE_ROLES, covers, grants_of, requ
 
 readers = require_grant(*READ_ROLES)
 writers = require_grant(*WRITE_ROLES)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @readers
@@ -218,10 +218,7 @@ def export(request, pk):
     candidates = (Candidate.objects.visible_to(request.user).under(node)
                   .select_related("branch", "member").prefetch_related("contacts", "introducers")
                   .order_by("branch__path", "applied_on", "pk"))
-    response = HttpResponse(ledger.export_workbook(candidates), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''development-ledger.xlsx"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx.download(ledger.export_workbook(candidates), "development-ledger.xlsx")
 
 
 IMPORT_SESSION_KEY = "development_import_file"

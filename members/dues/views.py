@@ -4,13 +4,14 @@ write grant over the branch (`covers(..., WRITE_ROLES)`), else 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel import xlsx
 from kernel.dates import first_of_month_after
 from kernel.forms import add_service_errors
 from kernel.request_params import id_param, month_param, parse_month, year_param
@@ -23,7 +24,6 @@ from members.views.own import own_member
 from organizations.models import Node
 from organizations.scope import WRITE_ROLES, covers, require_grant
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _branch(request, pk, write=False):
@@ -212,10 +212,7 @@ def report(request, pk):
 def ledger_export(request, pk):
     branch = _branch(request, pk)
     year = year_param(request, "year", timezone.localdate().year)
-    response = HttpResponse(exports.ledger_workbook(branch, year), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''dues-ledger-{year}.xlsx"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx.download(exports.ledger_workbook(branch, year), f"dues-ledger-{year}.xlsx")
 
 
 @login_required
@@ -235,9 +232,7 @@ IMPORT_KEY = "dues_import_rows"
 
 @require_grant(*WRITE_ROLES)
 def import_template(request):
-    response = HttpResponse(imports.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''dues-ledger-template.xlsx"
-    return response
+    return xlsx.download(imports.template_workbook(), "dues-ledger-template.xlsx")
 
 
 @require_grant(*WRITE_ROLES)

@@ -12,12 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel import xlsx
 from members import excel, services
 from members.forms import ImportForm
 from members.views.roster import filtered_roster
@@ -26,24 +26,16 @@ from organizations.scope import WRITE_ROLES, require_grant
 SESSION_KEY = "member_import_file"
 DONE_KEY = "member_import_done"
 FAILED_KEY = "member_import_failed"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_grant(*WRITE_ROLES)
 def import_template(request):
-    return _xlsx_response(excel.template_workbook(), "member-roster-template.xlsx")
+    return xlsx.download(excel.template_workbook(), "member-roster-template.xlsx")
 
 
 @require_grant(*WRITE_ROLES)
 def import_sample(request):
-    return _xlsx_response(excel.sample_workbook(request.user), "member-roster-sample.xlsx")
+    return xlsx.download(excel.sample_workbook(request.user), "member-roster-sample.xlsx")
 
 
 @require_grant(*WRITE_ROLES)
@@ -170,14 +162,14 @@ def import_failed_rows(request):
             content = stored.read()
     else:
         return redirect("members:import_upload")
-    return _xlsx_response(content, "member-roster-errors.xlsx")
+    return xlsx.download(content, "member-roster-errors.xlsx")
 
 
 @require_grant()
 def export(request):
     members = filtered_roster(request).qs
-    return _xlsx_response(excel.export_workbook(members),
-                          f"member-roster-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx.download(excel.export_workbook(members),
+                         f"member-roster-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @require_POST
@@ -190,4 +182,4 @@ def export_for_import(request):
     filters = {key: value for key, value in request.GET.items() if key not in ("q", "page")}
     content = services.member_export_id_numbers(members=members, user=request.user,
                                                 filters=filters)
-    return _xlsx_response(content, f"member-roster-for-import-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx.download(content, f"member-roster-for-import-{timezone.localdate():%Y%m%d}.xlsx")
