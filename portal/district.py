@@ -148,10 +148,10 @@ class DistrictReport:
 
 
 def district_report(district, month_start, today):
-    report_url = reverse("dashboards:monthly_report", args=[0]).replace("/0/", "/{}/")
+    report_url = path_url("dashboards:monthly_report")
     month = urlencode({"month": f"{month_start:%Y-%m}"})
     rows = [(street, _report_figures(monthly_report(street, month_start, today)),
-             f"{report_url.format(street.pk)}?{month}")
+             f"{report_url(street.pk)}?{month}")
             for street in streets_of(district)]
     return DistrictReport(district, month_start, rows, _totals(rows, REPORT_FIGURES))
 
