@@ -38,11 +38,16 @@ from pathlib import Path
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import Signal
 
 from kernel.paths import community_id_of
 
 TIMEOUT = 24 * 3600
 EVERYWHERE = "all"
+# Sent after the commit that replaced the global version: every street's figures are stale at
+# once. The dashboards compute them again in a worker (portal/tasks.py), so that the first
+# official after a rule change does not wait for every branch of the street to be judged.
+everything_changed = Signal()
 
 
 def _version_key(scope):
@@ -119,8 +124,13 @@ def changed(scope=EVERYWHERE):
     def replace():
         cache.set(key, uuid.uuid4().hex, timeout=None)
 
+    def after_commit():
+        replace()
+        if scope == EVERYWHERE:
+            everything_changed.send(sender=None)
+
     replace()
-    transaction.on_commit(replace)
+    transaction.on_commit(after_commit)
 
 
 def migration_changed(apps, schema_editor):

@@ -10,10 +10,11 @@ import logging
 logger = logging.getLogger(__name__)
 
 
-def queue_task(task, *args):
-    """Send `task(*args)` to the broker; False, logged, when the broker cannot be reached."""
+def queue_task(task, *args, countdown=None):
+    """Send `task(*args)` to the broker (to run `countdown` seconds from now, if given); False,
+    logged, when the broker cannot be reached."""
     try:
-        task.apply_async(args=args, retry=False)
+        task.apply_async(args=args, retry=False, countdown=countdown)
     except Exception as error:  # kombu's OperationalError, redis' or a socket's own errors
         logger.warning("Broker unavailable (%s): %s waits for the next beat tick",
                        error, task.name)

@@ -7,6 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
+        from activities import compliance_cache
         from organizations import login_protection
+        from portal import tasks
 
         login_protection.connect()
+        compliance_cache.everything_changed.connect(tasks.rewarm_soon,
+                                                    dispatch_uid="portal-rewarm")

@@ -15,6 +15,9 @@ STORAGES = {**STORAGES, "staticfiles": {
 MEDIA_ROOT = VAR_DIR / "test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+# Tasks run inline here: a re-warm after every tree change would judge the street in every
+# test that builds one (tests/portal/test_rewarm.py turns it on).
+COMPLIANCE_REWARM_SECONDS = None
 
 
 class InvalidTemplateVariable(str):

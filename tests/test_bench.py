@@ -36,6 +36,7 @@ def test_bench_times_every_page_with_numbers(bench_json):
     assert bench_json["scale"] == "tiny" and bench_json["seed_seconds"] > 0
     assert bench_json["rows"]["community_nodes"] == 2  # the demo's own, and the other street's
     assert bench_json["machine"]["cpus"] >= 1
+    assert bench_json["rewarm_seconds"] > 0
 
 
 def test_bench_refuses_a_database_with_data_unless_reused(bench_json, tmp_path):

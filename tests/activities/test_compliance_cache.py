@@ -299,3 +299,75 @@ def test_a_data_migration_step_replaces_the_version(world):
     assert ask(world.community, counter) == 1
     compliance_cache.migration_changed(None, None)
     assert ask(world.community, counter) == 2
+
+
+@pytest.fixture
+def rewarm(settings, monkeypatch):
+    """Re-warming on, and a spy on load_facts: the branches judged, call by call."""
+    from activities import compliance
+
+    settings.COMPLIANCE_REWARM_SECONDS = 0
+    loaded = []
+    load_facts = compliance.load_facts
+
+    def spy(branches, first, last):
+        loaded.append(len(branches))
+        return load_facts(branches, first, last)
+
+    monkeypatch.setattr(compliance, "load_facts", spy)
+    return loaded
+
+
+def test_after_a_rule_change_a_worker_judges_again_before_the_official_asks(
+        client, world, rewarm, django_capture_on_commit_callbacks):
+    client.force_login(world.users["official"])
+    url = reverse("dashboards:street", args=[world.street.pk])
+    client.get(url)
+    rewarm.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingRule.objects.create(node=world.street, kind_id=MeetingKind.THEME_DAY,
+                                   period=Period.MONTH, minimum=2)
+    assert rewarm, "the worker (inline here) judged the streets again"
+    rewarm.clear()
+    response = client.get(url)
+    assert response.status_code == 200 and rewarm == []
+
+
+def test_a_burst_of_changes_queues_one_warm_and_a_meeting_none(
+        world, rewarm, monkeypatch, django_capture_on_commit_callbacks):
+    from portal import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "queue_task",
+                        lambda task, *args, countdown=None: queued.append(countdown) or True)
+    with django_capture_on_commit_callbacks(execute=True):
+        HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    assert queued == []     # one community's figures: computed on its next view
+    rule = MeetingRule.objects.create(node=world.street, kind_id=MeetingKind.THEME_DAY,
+                                      period=Period.MONTH, minimum=2)
+    for minimum in (3, 4, 5):
+        rule.minimum = minimum
+        with django_capture_on_commit_callbacks(execute=True):
+            rule.save()
+    assert queued == [0]
+    tasks.warm_dashboards.apply()       # the run clears the mark: the next change queues again
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingRule.objects.filter(node=world.street).delete()
+    assert queued == [0, 0]
+
+
+def test_a_stopped_broker_does_not_fail_the_rule_change(
+        world, rewarm, monkeypatch, django_capture_on_commit_callbacks):
+    from portal import tasks
+
+    def stopped(self, *args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(tasks.warm_dashboards.__class__, "apply_async", stopped)
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingRule.objects.create(node=world.street, kind_id=MeetingKind.THEME_DAY,
+                                   period=Period.MONTH, minimum=2)
+    assert rewarm == []
+    # Nothing stays pending: the next change tries the broker again.
+    from django.core.cache import cache
+    assert cache.get(tasks.REWARM_PENDING_KEY) is None
