@@ -19,7 +19,7 @@ from organizations.rules import NodeRule, PathChains, nearest
 
 
 class DevelopmentRule(NodeRule):
-    """A number of a time rule of the 细则 (steps.LIMITS), overridable per street or community."""
+    """A number of a time rule of the 细则 (steps.LIMITS), overridable per district, street or community."""
 
     code = models.CharField(_("规则"), max_length=32,
                             choices=[(code, label) for code, (_v, label) in LIMITS.items()])
