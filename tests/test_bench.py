@@ -268,3 +268,54 @@ def test_a_street_costs_the_same_queries_alone_and_among_streets(db):
             counts[scale] = _street_page_queries(scale)
             transaction.set_rollback(True)
     assert counts["tiny"] == counts["tiny-city"]
+
+
+def _source_queries(**sizes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from activities import reminders
+
+    bench.seed("tiny-city", log=lambda text: None, **sizes)
+    now, measured = timezone.now(), {}
+    for name, source in reminders.SOURCES.items():
+        with CaptureQueriesContext(connection) as captured:
+            found = len(list(source.scan(now)))
+        measured[name] = (len(captured), found)
+    return measured
+
+
+def test_each_reminder_source_costs_the_same_queries_at_two_sizes(db):
+    from django.db import transaction
+
+    measured = {}
+    for size, streets, communities in (("small", 2, 1), ("large", 4, 2)):
+        with transaction.atomic():
+            measured[size] = _source_queries(streets=streets, communities=communities)
+            transaction.set_rollback(True)
+    small, large = measured["small"], measured["large"]
+    assert sum(found for _queries, found in large.values()) > \
+        sum(found for _queries, found in small.values()) > 0
+    # A source may ask once more when it finds something (e.g. whom to tell), never per row:
+    # compared where both sizes found something or both found nothing.
+    compared = [name for name in small if bool(small[name][1]) == bool(large[name][1])]
+    assert len(compared) >= len(small) - 3
+    assert {name: small[name][0] for name in compared} == \
+        {name: large[name][0] for name in compared}
+
+
+@pytest.mark.parametrize("reuse", [False, True])
+def test_bench_reminders_reports_each_scan_and_rolls_back(db, reuse):
+    from activities.models import Notification
+    from members.models import Member
+
+    if reuse:
+        bench.seed("tiny", log=lambda text: None)
+    before = Member.objects.count(), Notification.objects.count()
+    out = io.StringIO()
+    call_command("bench_reminders", members=30, meetings=10, branches=3, reuse=reuse, stdout=out)
+    text = out.getvalue()
+    assert "first scan:" in text and "second scan (nothing new):" in text
+    assert "source meeting_upcoming:" in text
+    assert (Member.objects.count(), Notification.objects.count()) == before

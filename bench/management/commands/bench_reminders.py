@@ -1,4 +1,6 @@
-"""Benchmark one reminder scan: `python manage.py bench_reminders` (rolled back unless --keep)."""
+"""Benchmark the reminder scan: `python manage.py bench_reminders` seeds members and upcoming
+meetings of its own; `--reuse` scans the data already there (a `bench --scale city` database).
+Either way everything is rolled back unless --keep."""
 import time
 from datetime import date, timedelta
 
@@ -24,13 +26,20 @@ class Command(BaseCommand):
         parser.add_argument("--branches", type=int, default=500)
         parser.add_argument("--attendees", type=int, default=5, help="每次会议的参会人数")
         parser.add_argument("--keep", action="store_true", help="保留生成的数据（默认回滚）")
+        parser.add_argument("--reuse", action="store_true",
+                            help="不生成数据，扫描数据库中已有的数据（如 bench --scale city）")
 
-    def handle(self, *args, members, meetings, branches, attendees, keep, **options):
+    def handle(self, *args, members, meetings, branches, attendees, keep, reuse, **options):
         with transaction.atomic():
-            started = time.perf_counter()
-            member_ids = self._seed(members, meetings, branches, attendees)
-            self.stdout.write(f"seeded {len(member_ids)} members, {meetings} upcoming meetings "
-                              f"in {time.perf_counter() - started:.1f} s")
+            if reuse:
+                self.stdout.write(f"reusing {Member.objects.count()} members, "
+                                  f"{Meeting.objects.filter(starts_at__gt=timezone.now()).count()}"
+                                  f" upcoming meetings")
+            else:
+                started = time.perf_counter()
+                member_ids = self._seed(members, meetings, branches, attendees)
+                self.stdout.write(f"seeded {len(member_ids)} members, {meetings} upcoming "
+                                  f"meetings in {time.perf_counter() - started:.1f} s")
             now = timezone.now()
             for name, source in reminders.SOURCES.items():
                 with CaptureQueriesContext(connection) as queries:
