@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from activities.reminders import Reminder, register, reminder_text
 from kernel.paths import path_ids
-from members.development.models import Candidate, Limits
+from members.development.models import Candidate, Limits, limits_for
 from members.development.rules import NOTICE_DAYS, dues
 from organizations.models import Grant
 from organizations.scope import Role
@@ -84,7 +84,7 @@ def _is_current(name):
         candidate = next(iter(_candidates([candidate_id])), None)
         if candidate is None:
             return False
-        items = dues(candidate, Limits().for_path(candidate.branch.path), timezone.localdate(now))
+        items = dues(candidate, limits_for(candidate.branch), timezone.localdate(now))
         return any(item.code == code and f"{item.due_on:%Y%m%d}" == kind.rsplit(":", 1)[1]
                    for item in items)
     return is_current

@@ -13,10 +13,10 @@ from activities import compliance
 from activities.models import Attendance, Meeting, ReminderRule
 from activities.reminders import Reminder, register, reminder_text
 from kernel.dates import add_months
-from kernel.paths import path_ids
 from members import moves
 from members.models import Member, TransferOut
 from organizations.models import CommitteeSeat, Grant, Node
+from organizations.rules import PathChains
 from organizations.scope import Role
 
 STAMP = "%Y%m%d%H%M"
@@ -29,20 +29,25 @@ def _stamp(moment):
     return moment.astimezone(dt_timezone.utc).strftime(STAMP)
 
 
-def lead_times():
-    """(default leads, {node id: leads}) from the reminder rules; a node's rows replace the
-    default."""
-    defaults, overrides = set(), defaultdict(set)
-    for node_id, lead in ReminderRule.objects.values_list("node_id", "lead_minutes"):
-        (defaults if node_id is None else overrides[node_id]).add(lead)
-    return defaults, overrides
+class LeadTimes:
+    """The reminder rules, read once: `for_path(path)` is the lead times of the nearest node
+    holding rows (the district, the street, …), whose rows replace the default as a whole."""
 
+    def __init__(self):
+        self.defaults, self.overrides = set(), defaultdict(set)
+        for node_id, lead in ReminderRule.objects.values_list("node_id", "lead_minutes"):
+            (self.defaults if node_id is None else self.overrides[node_id]).add(lead)
+        self.chains = PathChains(self.overrides)
 
-def _leads_for(path, defaults, overrides):
-    for node_id in reversed(path_ids(path)):
-        if node_id in overrides:
-            return overrides[node_id]
-    return defaults
+    def longest(self):
+        return max([*self.defaults, *(lead for leads in self.overrides.values() for lead in leads)],
+                   default=0)
+
+    def for_path(self, path):
+        for node_id in reversed(self.chains(path)):
+            if node_id in self.overrides:
+                return self.overrides[node_id]
+        return self.defaults
 
 
 def _meeting_is_current(meeting_id, kind, now):
@@ -58,9 +63,8 @@ def upcoming_meetings(now):
     A meeting planned late gets one reminder, not one per lead time it already passed; the
     kind carries the start time, so moving the meeting arms fresh reminders.
     """
-    defaults, overrides = lead_times()
-    longest = max([*defaults, *(lead for leads in overrides.values() for lead in leads)],
-                  default=0)
+    lead_times = LeadTimes()
+    longest = lead_times.longest()
     if not longest:
         return []
     window = Q(meeting__status=Meeting.Status.PLANNED, meeting__starts_at__gt=now,
@@ -79,7 +83,7 @@ def upcoming_meetings(now):
     prepared = {}
     for meeting_id, user_id, starts_at, path, topic, place in rows.iterator(chunk_size=5000):
         if meeting_id not in prepared:
-            due = [lead for lead in _leads_for(path, defaults, overrides)
+            due = [lead for lead in lead_times.for_path(path)
                    if starts_at - timedelta(minutes=lead) <= now]
             prepared[meeting_id] = due and (
                 f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}",

@@ -581,7 +581,7 @@ class ActivationCode(models.Model):
 
 class MoveRule(NodeRule):
     """The time rules of moving members, as data: the default row ships with the portal, a
-    street or community row overrides it."""
+    district, street or community row overrides it (the nearest wins)."""
 
     receipt_due_days = models.PositiveSmallIntegerField(
         _("回执期限（天）"), default=90,

@@ -12,34 +12,44 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.normalize import normalize_id_number, normalize_name
-from kernel.paths import path_ids, street_path_of
+from kernel.paths import street_path_of
 from members import contact, duplicates, services
 from members.models import (ContactRecord, Member, MobileStay, MoveRule, TransferIn,
                             TransferOut)
-from organizations.rules import nearest
+from organizations.rules import PathChains, nearest
 
 
 # --- The rules -------------------------------------------------------------------------------
 
 class MoveRules:
-    """The move rules of many nodes from one query: `for_path(path)` is the nearest row, or the
-    shipped values when no row exists (a flushed test database)."""
+    """The move rules of many nodes from one query (a second for the streets' districts when a
+    row sits on a node): `for_path(path)` is the nearest row, a district's between the
+    default and the street's, or the shipped values when no row exists (a flushed test
+    database)."""
 
     def __init__(self):
         self.rows = None
         self.cache = {}
 
     def for_path(self, path):
+        if path not in self.cache:
+            self._read()
+            self.cache[path] = self.for_ancestors(self.chains(path))
+        return self.cache[path]
+
+    def for_ancestors(self, ancestor_ids):
+        self._read()
+        return nearest(self.rows, ancestor_ids, key=lambda row: None).get(None) or MoveRule()
+
+    def _read(self):
         if self.rows is None:  # read when first asked: an empty list asks nothing
             self.rows = list(MoveRule.objects.all())
-        if path not in self.cache:
-            self.cache[path] = nearest(self.rows, path_ids(path), key=lambda row: None).get(
-                None) or MoveRule()
-        return self.cache[path]
+            self.chains = PathChains(row.node_id for row in self.rows)
 
 
 def rule_for(node):
-    return MoveRules().for_path(node.path)
+    # The node at hand knows its district: no street → district map to read.
+    return MoveRules().for_ancestors(node.ancestor_ids())
 
 
 def history(member):

@@ -5,6 +5,8 @@ The most specific row wins: the one on the nearest ancestor (or the node itself)
 from django.db import models
 from django.db.models import Q
 
+from kernel.paths import path_ids
+
 
 class NodeRule(models.Model):
     """Base for rule tables: `node` empty means the default shipped with the portal."""
@@ -33,6 +35,33 @@ def nearest(rows, ancestor_ids, key):
         if current is None or rank > current[0]:
             chosen[key(row)] = (rank, row)
     return {k: row for k, (rank, row) in chosen.items()}
+
+
+class PathChains:
+    """`Node.ancestor_ids()` for readers that hold paths, not nodes (a reminder scan, a ledger
+    of many branches): the path's ids with its street's district first, so a rule row on a
+    district sits between the default and the street's.
+
+    The district is outside the paths (kernel/paths.py); the street → district map is read once
+    per instance, when first asked, and only for the districts among `rule_node_ids` (the nodes
+    the reader's rule rows sit on): a reader whose rows are all defaults reads nothing more."""
+
+    def __init__(self, rule_node_ids):
+        self.rule_node_ids = {pk for pk in rule_node_ids if pk is not None}
+        self.district_of = None
+
+    def __call__(self, path):
+        ids = path_ids(path)
+        if self.district_of is None:
+            self.district_of = self._load() if self.rule_node_ids else {}
+        district_id = self.district_of.get(ids[0]) if ids else None
+        return [district_id, *ids] if district_id else ids
+
+    def _load(self):
+        from organizations.models import Node  # models.py builds on NodeRule above
+
+        return dict(Node.objects.filter(kind=Node.Kind.STREET, district_id__in=self.rule_node_ids)
+                    .values_list("pk", "district_id"))
 
 
 def _candidates(rows, node):

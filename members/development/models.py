@@ -9,18 +9,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kernel.paths import path_ids
 from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from kernel.uploads import DocumentUploadField, UploadTo, validate_document
 from members.development.steps import LIMITS, RECORD_CODES, STEP_BY_CODE
 from members.models import Member
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
-from organizations.rules import NodeRule, nearest
+from organizations.rules import NodeRule, PathChains, nearest
 
 
 class DevelopmentRule(NodeRule):
-    """A number of a time rule of the 细则 (steps.LIMITS), overridable per street or community."""
+    """A number of a time rule of the 细则 (steps.LIMITS), overridable per district, street or community."""
 
     code = models.CharField(_("规则"), max_length=32,
                             choices=[(code, label) for code, (_v, label) in LIMITS.items()])
@@ -37,19 +36,25 @@ class DevelopmentRule(NodeRule):
 
 
 class Limits:
-    """The time limits for the candidates of many branches, from one query of the rule rows."""
+    """The time limits for the candidates of many branches, from one query of the rule rows
+    (a second for the streets' districts when a row sits on a node)."""
 
     def __init__(self):
         self.rows = list(DevelopmentRule.objects.all())
+        self.chains = PathChains(row.node_id for row in self.rows)
 
     def for_path(self, path):
-        chosen = nearest(self.rows, path_ids(path), key=lambda row: row.code)
+        return self.for_ancestors(self.chains(path))
+
+    def for_ancestors(self, ancestor_ids):
+        chosen = nearest(self.rows, ancestor_ids, key=lambda row: row.code)
         return {code: chosen[code].value if code in chosen else default
                 for code, (default, _label) in LIMITS.items()}
 
 
 def limits_for(node):
-    return Limits().for_path(node.path)
+    # The node at hand knows its district: no street → district map to read.
+    return Limits().for_ancestors(node.ancestor_ids())
 
 
 class CandidateQuerySet(NameKeyedQuerySet, ScopedQuerySet):

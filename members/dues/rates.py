@@ -5,9 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from kernel.paths import path_ids
 from members.dues import defaults
 from members.dues.models import INCOME_CATEGORIES, DuesCategory, DuesRate, DuesRounding
+from organizations.rules import PathChains
 
 HUNDRED = Decimal("100")
 FEN = Decimal("0.01")
@@ -27,8 +27,9 @@ class Amount:
 
 
 class RateBook:
-    """Every rate row and rounding row, loaded once (two queries), answering for any node:
-    a node's own tiers for a category replace its ancestors' and the default ones, as a whole."""
+    """Every rate row and rounding row, loaded once (two queries, a third for the streets'
+    districts when a row sits on a node), answering for any node: a node's own tiers for a
+    category replace its ancestors' (its district's too) and the default ones, as a whole."""
 
     def __init__(self):
         self.rates = {}
@@ -38,12 +39,13 @@ class RateBook:
         for tiers in self.rates.values():
             tiers.sort(key=lambda tier: (tier.up_to is None, tier.up_to or 0))
         self.rounding = dict(DuesRounding.objects.values_list("node_id", "unit"))
+        self.chains = PathChains([*(node_id for node_id, _c in self.rates), *self.rounding])
         self._cache = {}
 
     def for_path(self, path):
         """(tiers by category, rounding unit) for the node at `path`."""
         if path not in self._cache:
-            chain = [*reversed(path_ids(path)), None]
+            chain = [*reversed(self.chains(path)), None]
             tiers = {}
             for category in DuesCategory.values:
                 found = next((self.rates[(node_id, category)] for node_id in chain
