@@ -146,7 +146,7 @@
       if (!rows) { return null; }
       return base({
         color: [GREEN, AMBER, RED, STATUS_COLOURS.grey],
-        xAxis: valueAxis(t("branches", "党支部")),
+        xAxis: valueAxis(""),  // the card's title says what is counted
         yAxis: { type: "category", inverse: true, data: pluck(rows, "street"), axisLabel: TEXT },
         series: ["green", "amber", "red", "grey"].map(function (status) {
           return { name: t("status_" + status, status), type: "bar", stack: "total",
