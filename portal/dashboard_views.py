@@ -99,7 +99,7 @@ def monthly_report_xlsx(request, pk):
                          f"monthly-report-{report.node.pk}-{report.month_start:%Y-%m}.xlsx")
 
 
-def _district(request, pk):
+def district_for_official(request, pk):
     """A district its officials oversee (officials of its streets read only their street)."""
     return get_object_or_404(Node.objects.overseen_by(request.user).filter(
         kind=Node.Kind.DISTRICT), pk=pk)
@@ -107,11 +107,11 @@ def _district(request, pk):
 
 @require_grant(*STREET_ROLES)
 def district_dashboard(request, pk):
-    return render_district_dashboard(request, _district(request, pk))
+    return render_district_dashboard(request, district_for_official(request, pk))
 
 
 def _district_report(request, pk):
-    node = _district(request, pk)
+    node = district_for_official(request, pk)
     today = timezone.localdate()
     month_start = month_param(request, "month", today.replace(day=1))
     if month_start > today:

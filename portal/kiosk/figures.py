@@ -7,15 +7,23 @@ passed through whole, so a field a panel gains later (a member's name, a link) n
 the screen unless it is added here. No panel that lists people or free text (rectification
 problems, pending claims) is used, and the weekly ranking of communities only when the street's
 减负 setting shows it to everyone (the default shows it to the street's officials only).
+
+A district's screen puts its streets side by side: each street's figures are those its own
+screen shows (`street_figures`, the copies above), reduced to a row of counts, and the district's
+are their sums. So nothing reaches the district's screen that a street's screen would not show,
+and each street costs the same constant number of queries as its own screen.
 """
+import math
 from decimal import Decimal
 
 from django.utils import timezone
 
+from organizations.models import Node
 from organizations.streetsettings import rules as street_rules
 from organizations.streetsettings.models import Audience, Key
 from portal import dashboards
 from portal.compliance_panels import compliance_panel
+from portal.district import STATUSES, streets_of
 from portal.volunteer_panels import volunteers_panel
 from portal.wish_panels import wishes_panel
 from portal.work_panels import activities_panel, contributions_panel
@@ -37,9 +45,13 @@ def _number(value):
 
 
 def screen_figures(street, today=None):
-    today = today or timezone.localdate()
-    scope = dashboards.street_scope(street, today)
     functions = SCREEN_PANELS + ([dashboards.ranking_panel] if ranking_on_screen(street) else [])
+    return street_figures(street, today or timezone.localdate(), functions)
+
+
+def street_figures(street, today, functions):
+    """The copied figures of the street's panels among `functions`."""
+    scope = dashboards.street_scope(street, today)
     panels = {panel.key: panel.data for panel in dashboards.build_panels(scope, functions)}
     communities = [community.name for community in scope.communities]
     figures = {
@@ -118,3 +130,72 @@ def _ranking(data):
 COPIERS = {"members": _members, "branches": _branches, "compliance": _compliance,
            "inspections": _inspections, "activities": _activities, "volunteers": _volunteers,
            "contributions": _contributions, "wishes": _wishes, "ranking": _ranking}
+
+
+def node_figures(node):
+    """What the screen of a link's node shows: a district's, or a street's."""
+    if node.kind == Node.Kind.DISTRICT:
+        return district_figures(node)
+    return screen_figures(node)
+
+
+# The figures of a street's row that the district's totals add up: all of them but its name.
+ROW_FIGURES = ["communities", "branches", "members", "full", "probationary", *STATUSES,
+               "red_branches", "inspections", "passed", "failed", "open", "activities", "hours",
+               "volunteers", "teams", "volunteer_hours", "wishes_received", "wishes_done",
+               "wishes_open"]
+
+
+def district_figures(district, today=None):
+    """The district's streets side by side (no ranking: the weekly ranking ranks a street's
+    communities, and only each street decides whether it is public) and added up."""
+    today = today or timezone.localdate()
+    copied = [street_figures(street, today, SCREEN_PANELS) for street in streets_of(district)]
+    rows = [_street_row(figures) for figures in copied]
+    return {
+        "district": district.name,
+        "today": today.isoformat(),
+        "updated_at": timezone.localtime().strftime("%H:%M:%S"),
+        "streets": rows,
+        "totals": {key: _sum(row[key] for row in rows) for key in ROW_FIGURES},
+        "contributions": {"year": today.year, "kinds": _kinds_added_up(copied)},
+    }
+
+
+def _sum(values):
+    """Counts stay integers; hours and amounts (floats once copied) lose the float noise."""
+    values = [value or 0 for value in values]
+    if all(isinstance(value, int) for value in values):
+        return sum(values)
+    return round(math.fsum(values), 2)
+
+
+def _street_row(figures):
+    """A street's line of the district screen, read from what the street's screen shows."""
+    compliance, inspections = figures["compliance"], figures["inspections"]["totals"]
+    statuses = {status: sum(row[status] for row in compliance["summary"]) if compliance else 0
+                for status in STATUSES}
+    activities, volunteers = figures["activities"]["totals"], figures["volunteers"]["totals"]
+    return {"street": figures["street"], "communities": len(figures["communities"]),
+            "branches": figures["branches"]["total"], "members": figures["members"]["total"],
+            "full": figures["members"]["full"],
+            "probationary": figures["members"]["probationary"], **statuses,
+            "red_branches": compliance["red_branches"] if compliance else 0,
+            "inspections": inspections["total"],
+            "passed": inspections["total"] - inspections["failed"],
+            "failed": inspections["failed"], "open": inspections["open"],
+            "activities": activities["activities"], "hours": activities["hours"],
+            "volunteers": volunteers["volunteers"], "teams": volunteers["teams"],
+            "volunteer_hours": volunteers["hours"],
+            "wishes_received": figures["wishes"]["received"],
+            "wishes_done": figures["wishes"]["done"], "wishes_open": figures["wishes"]["open"]}
+
+
+def _kinds_added_up(copied):
+    """The co-building kinds of every street, in the streets' own order of kinds."""
+    kinds = {}
+    for figures in copied:
+        for kind in figures["contributions"]["kinds"]:
+            added = kinds.setdefault(kind["label"], {**kind, "total": []})
+            added["total"].append(kind["total"])
+    return [{**kind, "total": _sum(kind["total"])} for kind in kinds.values()]

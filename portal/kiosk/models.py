@@ -1,5 +1,5 @@
-"""大屏 links: a street official hands a screen in the 党群服务中心 a link that shows the street's
-figures without a login. The link's token is shown once, when it is created; only its keyed
+"""大屏 links: a street (or district) official hands a screen in the 党群服务中心 a link that shows
+the street's (or the district's) figures without a login. The link's token is shown once, when it is created; only its keyed
 hash is stored, so neither the database nor the audit trail can give it back."""
 import hashlib
 import hmac
@@ -25,7 +25,10 @@ def token_hash(token):
 
 
 class KioskLinkQuerySet(ScopedQuerySet):
-    """The street's links: its officials create, list and revoke them; nobody else sees them."""
+    """A street's or a district's links: its officials create, list and revoke them; nobody else
+    sees them. A district's path is a prefix of none of its streets' (kernel/paths), so a street
+    official never reaches the district's links, while a district official (whose grant
+    `grants_of` expands to every street) reaches both."""
 
     scope_path = "node__path"
     secretaries_write = False
@@ -37,9 +40,14 @@ class KioskLinkQuerySet(ScopedQuerySet):
             models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today))
 
 
+# The nodes a screen shows: a street, or a district with its streets side by side.
+KINDS = [Node.Kind.STREET, Node.Kind.DISTRICT]
+
+
 class KioskLink(models.Model):
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="kiosk_links",
-                             verbose_name=_("街道"), limit_choices_to={"kind": Node.Kind.STREET})
+                             verbose_name=_("街道或区"),
+                             limit_choices_to={"kind__in": KINDS})
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     label = models.CharField(_("名称"), max_length=60,
                              help_text=_("例如：党群服务中心一楼大屏"))

@@ -16,12 +16,13 @@ SEEN_EVERY = timedelta(minutes=5)
 
 
 @transaction.atomic
-def link_create(*, street, label, expires_on, user):
-    """A new link and its token, which the caller shows once: only the hash is kept."""
+def link_create(*, node, label, expires_on, user):
+    """A new link to the screen of `node` (a street or a district) and its token, which the
+    caller shows once: only the hash is kept."""
     if expires_on is not None and expires_on < timezone.localdate():
         raise ValidationError({"expires_on": _("有效期不能早于今天。")})
     token = new_token()
-    link = KioskLink.objects.create(node=street, token_hash=token_hash(token), label=label,
+    link = KioskLink.objects.create(node=node, token_hash=token_hash(token), label=label,
                                     expires_on=expires_on, created_by=user)
     return link, token
 

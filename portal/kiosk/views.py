@@ -1,9 +1,10 @@
-"""大屏: the street officials' page of kiosk links, and the screen those links open.
+"""大屏: the officials' page of kiosk links, and the screen those links open.
 
-The management pages are the street's officials' (another street's official, staff, members and
-visitors get 404). The screen and its figures need no login: the token in the path is the key,
-and an unknown, revoked or expired token is a 404. Both answer GET only, are never cached or
-indexed, and send no referrer (the token must not leak through a link or a log).
+A street's links page is the street's officials', a district's the district's (another street's
+or district's official, the district's street officials, staff, members and visitors get 404).
+The screen and its figures need no login: the token in the path is the key, and an unknown,
+revoked or expired token is a 404. Both answer GET only, are never cached or indexed, and send
+no referrer (the token must not leak through a link or a log).
 """
 from functools import wraps
 
@@ -18,7 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.defaults import page_not_found
 
 from kernel.forms import saved
+from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant
+from portal.compliance_panels import STATUS_LABELS
+from portal.dashboard_views import district_for_official
 from portal.inspection_views import street_for_official
 from portal.kiosk import figures, services
 from portal.kiosk.forms import KioskLinkForm
@@ -28,20 +32,33 @@ from portal.kiosk.models import KioskLink
 NEW_LINK_SESSION_KEY = "kiosk_new_link"
 
 
+# The links page of a node, and its dashboard (the way back), by the node's kind.
+LINKS_PAGE = {Node.Kind.STREET: "kiosk:link_list", Node.Kind.DISTRICT: "kiosk:district_link_list"}
+DASHBOARD = {Node.Kind.STREET: "dashboards:street", Node.Kind.DISTRICT: "dashboards:district"}
+
+
 @require_grant(*STREET_ROLES)
 def link_list(request, pk):
-    street = street_for_official(request, pk)
+    return _link_list(request, street_for_official(request, pk))
+
+
+@require_grant(*STREET_ROLES)
+def district_link_list(request, pk):
+    return _link_list(request, district_for_official(request, pk))
+
+
+def _link_list(request, node):
     form = KioskLinkForm(request.POST or None)
     if request.method == "POST":
         created = saved(form, lambda: services.link_create(
-            street=street, label=form.cleaned_data["label"],
+            node=node, label=form.cleaned_data["label"],
             expires_on=form.cleaned_data["expires_on"], user=request.user))
         if created:
             link, token = created
             request.session[NEW_LINK_SESSION_KEY] = [link.pk, token]
             messages.success(request, _("已创建大屏链接“%(label)s”。") % {"label": link.label})
-            return redirect("kiosk:link_list", pk=street.pk)
-    links = (KioskLink.objects.overseen_by(request.user).filter(node=street)
+            return redirect(LINKS_PAGE[node.kind], pk=node.pk)
+    links = (KioskLink.objects.overseen_by(request.user).filter(node=node)
              .select_related("created_by", "revoked_by"))
     new_link = None
     pending = (request.session.pop(NEW_LINK_SESSION_KEY, None) if request.method == "GET"
@@ -51,18 +68,20 @@ def link_list(request, pk):
         if any(link.pk == link_pk for link in links):
             new_link = request.build_absolute_uri(reverse("kiosk:screen", args=[token]))
     return render(request, "kiosk/links.html", {
-        "street": street, "form": form, "links": links, "new_link": new_link,
+        "node": node, "form": form, "links": links, "new_link": new_link,
+        "dashboard_url": reverse(DASHBOARD[node.kind], args=[node.pk]),
         "today": timezone.localdate()})
 
 
 @require_POST
 @require_grant(*STREET_ROLES)
 def link_revoke(request, pk):
-    link = get_object_or_404(KioskLink.objects.overseen_by(request.user), pk=pk)
+    link = get_object_or_404(KioskLink.objects.overseen_by(request.user).select_related("node"),
+                             pk=pk)
     services.link_revoke(link=link, user=request.user)
     messages.success(request, _("已撤销大屏链接“%(label)s”，使用它的屏幕将不再显示数据。")
                      % {"label": link.label})
-    return redirect("kiosk:link_list", pk=link.node_id)
+    return redirect(LINKS_PAGE[link.node.kind], pk=link.node_id)
 
 
 def _private(response):
@@ -89,15 +108,19 @@ def kiosk_response(view):
 
 @kiosk_response
 def screen(request, link, token):
-    return render(request, "kiosk/screen.html", {
-        "link": link, "street": link.node,
-        "figures": figures.screen_figures(link.node),
-        "figures_url": reverse("kiosk:figures", args=[token]),
-        "refresh_seconds": settings.KIOSK_REFRESH_SECONDS,
-        "labels": {"branches": _("党支部")}})
+    """A street's screen, or a district's with its streets side by side."""
+    context = {"node": link.node, "figures": figures.node_figures(link.node),
+               "figures_url": reverse("kiosk:figures", args=[token]),
+               "refresh_seconds": settings.KIOSK_REFRESH_SECONDS}
+    if link.node.kind == Node.Kind.DISTRICT:
+        return render(request, "kiosk/district_screen.html", {**context, "labels": {
+            "branches": _("党支部"), "full": _("正式党员"), "probationary": _("预备党员"),
+            **{f"status_{status}": str(label) for status, label in STATUS_LABELS.items()}}})
+    return render(request, "kiosk/screen.html", {**context, "street": link.node,
+                                                 "labels": {"branches": _("党支部")}})
 
 
 @kiosk_response
 def screen_figures(request, link, _token):
-    return JsonResponse(figures.screen_figures(link.node),
+    return JsonResponse(figures.node_figures(link.node),
                         json_dumps_params={"ensure_ascii": False})

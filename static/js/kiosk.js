@@ -1,5 +1,5 @@
-/* 大屏: draws the street's figures, then fetches them again every data-refresh-seconds and
-   updates the page in place. One chart instance per element for the page's life (setOption
+/* 大屏: draws the street's (or the district's) figures, then fetches them again every
+   data-refresh-seconds and updates the page in place. One chart instance per element for the page's life (setOption
    replaces its option), one timer at a time (the next fetch is scheduled only when the last
    one is done), DOM nodes replaced, never added up. A failed fetch keeps the last figures and
    shows the "update failed" marker; a 404 means the link was revoked: the page reloads into it. */
@@ -54,6 +54,10 @@
   function valueAxis(name) {
     return { type: "value", name: name, minInterval: 1, nameTextStyle: TEXT,
              axisLabel: { color: TEXT.color }, splitLine: { lineStyle: { color: "#24305a" } } };
+  }
+
+  function pluck(rows, key) {
+    return rows.map(function (row) { return row[key]; });
   }
 
   var BUILDERS = {
@@ -136,6 +140,60 @@
         }]
       });
     },
+    // A district's screen: its streets side by side (figures.streets, one row per street).
+    street_compliance: function (figures) {
+      var rows = figures.streets;
+      if (!rows) { return null; }
+      return base({
+        color: [GREEN, AMBER, RED, STATUS_COLOURS.grey],
+        xAxis: valueAxis(""),  // the card's title says what is counted
+        yAxis: { type: "category", inverse: true, data: pluck(rows, "street"), axisLabel: TEXT },
+        series: ["green", "amber", "red", "grey"].map(function (status) {
+          return { name: t("status_" + status, status), type: "bar", stack: "total",
+                   data: pluck(rows, status) };
+        })
+      });
+    },
+    street_members: function (figures) {
+      var rows = figures.streets;
+      if (!rows) { return null; }
+      return base({
+        color: PALETTE, xAxis: categoryAxis(pluck(rows, "street")),
+        yAxis: valueAxis(t("people", "人")),
+        series: [
+          { name: t("full", "正式党员"), type: "bar", stack: "total", data: pluck(rows, "full") },
+          { name: t("probationary", "预备党员"), type: "bar", stack: "total",
+            data: pluck(rows, "probationary") }
+        ]
+      });
+    },
+    street_activities: function (figures) {
+      var rows = figures.streets;
+      if (!rows) { return null; }
+      return base({
+        color: [PALETTE[0], PALETTE[1]],
+        xAxis: categoryAxis(pluck(rows, "street")),
+        yAxis: [valueAxis(t("times", "次")),
+                Object.assign(valueAxis(t("hour_unit", "小时")), { splitLine: { show: false } })],
+        series: [
+          { name: t("activities", "活动次数"), type: "bar", data: pluck(rows, "activities") },
+          { name: t("hours", "志愿服务时长（小时）"), type: "line", yAxisIndex: 1,
+            data: pluck(rows, "hours") }
+        ]
+      });
+    },
+    street_inspections: function (figures) {
+      var rows = figures.streets;
+      if (!rows) { return null; }
+      return base({
+        color: [GREEN, RED],
+        xAxis: categoryAxis(pluck(rows, "street")), yAxis: valueAxis(t("times", "次")),
+        series: [
+          { name: t("passed", "合格"), type: "bar", stack: "total", data: pluck(rows, "passed") },
+          { name: t("failed", "不合格"), type: "bar", stack: "total", data: pluck(rows, "failed") }
+        ]
+      });
+    },
     branches: function (figures) {
       if (!figures.branches) { return null; }
       var rows = figures.branches.per_community;
@@ -171,6 +229,23 @@
     }));
   }
 
+  // The district's table of streets: the same cells in the same order, replaced on each draw.
+  var STREET_CELLS = ["street", "communities", "branches", "members", "red_branches",
+                      "wishes_done"];
+  function drawStreets(figures) {
+    var body = document.querySelector("#kiosk-streets tbody");
+    if (!body) { return; }
+    body.replaceChildren.apply(body, (figures.streets || []).map(function (row) {
+      var line = document.createElement("tr");
+      line.append.apply(line, STREET_CELLS.map(function (key) {
+        var cell = document.createElement(key === "street" ? "th" : "td");
+        cell.textContent = format(row[key]);
+        return cell;
+      }));
+      return line;
+    }));
+  }
+
   function draw(figures) {
     root.querySelectorAll("[data-figure]").forEach(function (element) {
       element.textContent = format(lookup(figures, element.dataset.figure));
@@ -182,6 +257,7 @@
       element.hidden = !!lookup(figures, element.dataset.needsNot);
     });
     drawContributions(figures);
+    drawStreets(figures);
     if (typeof echarts === "undefined") { return; }
     root.querySelectorAll("[data-kiosk-chart]").forEach(function (element) {
       var key = element.dataset.kioskChart;

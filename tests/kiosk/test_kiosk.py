@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(world, **kwargs):
-    return services.link_create(street=world.street, label=kwargs.pop("label", "一楼大屏"),
+    return services.link_create(node=world.street, label=kwargs.pop("label", "一楼大屏"),
                                 expires_on=kwargs.pop("expires_on", None),
                                 user=world.users["official"])
 
@@ -234,7 +234,7 @@ def test_the_screen_and_figures_hold_no_personal_data_of_the_demo_street(client)
                                                        log=lambda text: None))
     StreetSetting.objects.update_or_create(node=context.street, key=Key.WEEKLY_RANKING,
                                            defaults={"value": Audience.EVERYONE})
-    link, token = services.link_create(street=context.street, label="大屏", expires_on=None,
+    link, token = services.link_create(node=context.street, label="大屏", expires_on=None,
                                        user=context.users["jiedao"])
     page = client.get(_screen(token)).content.decode()
     data = client.get(_figures(token)).content.decode()

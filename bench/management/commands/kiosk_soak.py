@@ -105,7 +105,7 @@ class Command(BaseCommand):
         data = BenchData.load()
         # gunicorn runs with the run's own SECRET_KEY, which the token's hash is keyed with.
         with override_settings(SECRET_KEY=env["SECRET_KEY"]):
-            link, token = services.link_create(street=data.street, label="大屏长时间运行测试",
+            link, token = services.link_create(node=data.street, label="大屏长时间运行测试",
                                                expires_on=None, user=data.users["jiedao"])
         # `kill` of a run in the background: leave through the `finally` below, which stops
         # gunicorn and revokes the link (the browser closes with Playwright).
