@@ -1,7 +1,7 @@
 """The district (区委) pages: every street of a district side by side, and its monthly report.
 
 Each street's figures are those of the street's own pages, computed by the same functions (the
-dashboard panels, `reports.monthly_report`): a street costs a constant number of queries
+dashboard panels, `reports.month_records` of the monthly report): a street costs a constant number of queries
 whatever its number of communities, and the inspections and rectifications of all the streets
 are counted in one grouped query each.
 """
@@ -19,14 +19,16 @@ from kernel.xlsx import workbook_bytes
 from organizations.models import Node
 from pairing.selectors import KIND_TOTALS
 from portal.compliance_panels import STATUS_LABELS, compliance_panel
-from portal.dashboards import build_panels, members_panel, street_scope
+from portal.dashboards import (branches_panel, build_panels, inspections_panel, members_panel,
+                               street_scope)
 from portal.models import Inspection, Rectification
 from portal.panel_types import path_url
-from portal.reports import _header, monthly_report
+from portal.reports import _header, month_records, report_scope
 from portal.work_panels import activities_panel, contributions_panel
 
 STATUSES = (GREEN, AMBER, RED, GREY)
 DASHBOARD_PANELS = [members_panel, compliance_panel, activities_panel, contributions_panel]
+REPORT_FIGURE_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel]
 # The figures of a row that the totals row adds up.
 DASHBOARD_FIGURES = ["members", *STATUSES, "activities", "hours", *KIND_TOTALS,
                      "inspections", "failed", "open", "overdue"]
@@ -115,18 +117,20 @@ def district_dashboard(district, today):
     return DistrictTable(district, rows, _totals(rows, DASHBOARD_FIGURES))
 
 
-def _report_figures(report):
-    """A street's line of the district report, read from the street's own monthly report."""
-    inspections = report.panel("inspections").data["totals"]
-    return {"communities": len(report.panel("members").data["rows"]),
-            "branches": report.panel("branches").data["total"],
-            "members": report.panel("members").data["totals"]["total"],
-            **_compliance_counts(report.panel("compliance")),
+def _report_figures(street, month_start, today):
+    """A street's line of the district report: the figures of the street's own monthly report,
+    from the same panels and records, counted rather than listed."""
+    scope = report_scope(street, month_start, today)
+    panels = {panel.key: panel for panel in build_panels(scope, REPORT_FIGURE_PANELS)}
+    inspections = panels["inspections"].data["totals"]
+    return {"communities": len(panels["members"].data["rows"]),
+            "branches": panels["branches"].data["total"],
+            "members": panels["members"].data["totals"]["total"],
+            **_compliance_counts(panels.get("compliance")),
             "inspections": inspections["total"], "failed": inspections["failed"],
             "open": inspections["open"], "overdue": inspections["overdue"],
-            "meetings": len(report.meetings), "activities": len(report.activities),
-            "contributions": len(report.contributions),
-            "rectifications": len(report.rectifications)}
+            **{name: records.count()
+               for name, records in month_records(scope, month_start).items()}}
 
 
 @dataclass
@@ -150,7 +154,7 @@ class DistrictReport:
 def district_report(district, month_start, today):
     report_url = path_url("dashboards:monthly_report")
     month = urlencode({"month": f"{month_start:%Y-%m}"})
-    rows = [(street, _report_figures(monthly_report(street, month_start, today)),
+    rows = [(street, _report_figures(street, month_start, today),
              f"{report_url(street.pk)}?{month}")
             for street in streets_of(district)]
     return DistrictReport(district, month_start, rows, _totals(rows, REPORT_FIGURES))

@@ -47,43 +47,62 @@ class MonthlyReport:
         return next((panel for panel in self.panels if panel.key == key), None)
 
 
-def monthly_report(node, month_start, today):
-    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+def month_end_of(month_start):
+    return (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def report_scope(node, month_start, today):
+    """The dashboard scope a month's report is computed in: figures held by the month's end."""
     if node.kind == Node.Kind.STREET:
         communities = list(Node.objects.active().filter(parent=node, kind=Node.Kind.COMMUNITY)
                            .order_by("sort_order", "name"))
     else:
         communities = [node]
-    scope = DashboardScope(node=node, communities=communities, today=min(month_end, today),
-                           street=None)
-    rectifications = list(
-        Rectification.objects.filter(community__in=communities)
-        .filter(Q(inspection__inspected_on__gte=month_start,
-                  inspection__inspected_on__lte=month_end)
-                | (Q(inspection__inspected_on__lt=month_start)
-                   & ~Q(status=Rectification.Status.ACCEPTED)))
-        .select_related("community", "inspection__point")
-        .order_by("community__sort_order", "community__name", "deadline", "pk"))
+    return DashboardScope(node=node, communities=communities,
+                          today=min(month_end_of(month_start), today), street=None)
+
+
+def month_records(scope, month_start):
+    """The month's rectifications (and the older ones still open), meetings, activities and
+    contributions of the scope, unordered: the report lists them, the district report counts
+    them."""
+    month_end = month_end_of(month_start)
+    communities = scope.communities
     span = Span.of(Period.MONTH, month_start)
+    return {
+        "rectifications": Rectification.objects.filter(community__in=communities).filter(
+            Q(inspection__inspected_on__gte=month_start, inspection__inspected_on__lte=month_end)
+            | (Q(inspection__inspected_on__lt=month_start)
+               & ~Q(status=Rectification.Status.ACCEPTED))),
+        "meetings": Meeting.objects.filter(branch__path__startswith=scope.node.path,
+                                           starts_at__gte=span.starts_at(),
+                                           starts_at__lt=span.ends_before()),
+        "activities": CommunityActivity.objects.filter(
+            community__in=communities, held_on__gte=month_start, held_on__lte=month_end),
+        "contributions": Contribution.objects.filter(
+            community__in=communities, given_on__gte=month_start, given_on__lte=month_end),
+    }
+
+
+def monthly_report(node, month_start, today):
+    scope = report_scope(node, month_start, today)
+    records = month_records(scope, month_start)
+    rectifications = list(
+        records["rectifications"].select_related("community", "inspection__point")
+        .order_by("community__sort_order", "community__name", "deadline", "pk"))
     meetings = list(
-        Meeting.objects.filter(branch__path__startswith=node.path,
-                               starts_at__gte=span.starts_at(), starts_at__lt=span.ends_before())
-        .select_related("branch", "group").prefetch_related("kinds")
+        records["meetings"].select_related("branch", "group").prefetch_related("kinds")
         .annotate(present=Count("attendances",
                                 filter=Q(attendances__status=Attendance.Status.PRESENT)))
         .order_by("starts_at", "pk"))
     activities = list(
-        CommunityActivity.objects.filter(community__in=communities, held_on__gte=month_start,
-                                         held_on__lte=month_end)
-        .select_related("community")
-        .annotate(members=Count("participations"))
-        .order_by("held_on", "pk"))
+        records["activities"].select_related("community")
+        .annotate(members=Count("participations")).order_by("held_on", "pk"))
     contributions = list(
-        Contribution.objects.filter(community__in=communities, given_on__gte=month_start,
-                                    given_on__lte=month_end)
-        .select_related("community", "unit").order_by("given_on", "pk"))
-    return MonthlyReport(node, month_start, month_end, build_panels(scope, REPORT_PANELS),
-                         rectifications, meetings, activities, contributions)
+        records["contributions"].select_related("community", "unit").order_by("given_on", "pk"))
+    return MonthlyReport(node, month_start, month_end_of(month_start),
+                         build_panels(scope, REPORT_PANELS), rectifications, meetings,
+                         activities, contributions)
 
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -1,6 +1,6 @@
 """The district dashboard and monthly report: each street's figures side by side, linked."""
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -162,3 +162,29 @@ def test_the_street_dashboard_leads_a_district_official_back_to_the_district(
     url = reverse("dashboards:street", args=[world.street.pk])
     assert back in client_as(world.users["quwei"]).get(url).content.decode()
     assert back not in client_as(world.users["official"]).get(url).content.decode()
+
+
+def test_each_report_line_counts_what_the_street_report_lists(world, district):
+    from activities.factories import HeldMeetingFactory
+    from pairing.factories import ContributionFactory
+    from portal.reports import monthly_report
+
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    # Within the month whatever the moment the suite runs at (its first minute included).
+    HeldMeetingFactory(branch=world.branch, starts_at=timezone.make_aware(
+        datetime.combine(month_start, time(0, 1))))
+    ActivityFactory(community=world.community, held_on=today)
+    ContributionFactory(community=world.community, given_on=today)
+    RectificationFactory(inspection__point__community=world.community,
+                         inspection__inspected_on=today, deadline=today)
+    report = district_pages.district_report(district, month_start, today)
+    line = next(figures for street, figures, _url in report.rows if street == world.street)
+    street = monthly_report(world.street, month_start, today)
+    assert (line["meetings"], line["activities"], line["contributions"],
+            line["rectifications"]) == (len(street.meetings), len(street.activities),
+                                        len(street.contributions), len(street.rectifications))
+    assert line["meetings"] >= 1 and line["activities"] == line["contributions"] == 1
+    assert line["rectifications"] == 1
+    assert line["members"] == street.panel("members").data["totals"]["total"]
+    assert line["branches"] == street.panel("branches").data["total"]
