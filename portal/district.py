@@ -1,9 +1,9 @@
 """The district (区委) pages: every street of a district side by side, and its monthly report.
 
 Each street's figures are those of the street's own pages, computed by the same functions (the
-dashboard panels, `reports.month_records` of the monthly report): a street costs a constant number of queries
-whatever its number of communities, and the inspections and rectifications of all the streets
-are counted in one grouped query each.
+dashboard panels, the monthly report's `reports.month_records`): a street costs a constant
+number of queries whatever its number of communities, and the inspections and rectifications of
+all the streets are counted in one grouped query each.
 """
 from dataclasses import dataclass
 from datetime import date
