@@ -197,18 +197,25 @@ def test_after_a_meeting_the_street_dashboard_judges_only_its_community_again(
     assert loaded == [{world.other_community.pk}]
 
 
-def test_after_the_nightly_warm_up_the_street_pages_judge_no_branch(client, world, monkeypatch):
+@pytest.fixture
+def loaded(monkeypatch):
+    """A spy on load_facts: the number of branches judged, call by call."""
     from activities import compliance
-    from portal.celery import app
 
-    loaded = []
+    calls = []
     load_facts = compliance.load_facts
 
     def spy(branches, first, last):
-        loaded.append(len(branches))
+        calls.append(len(branches))
         return load_facts(branches, first, last)
 
     monkeypatch.setattr(compliance, "load_facts", spy)
+    return calls
+
+
+def test_after_the_nightly_warm_up_the_street_pages_judge_no_branch(client, world, loaded):
+    from portal.celery import app
+
     app.loader.import_default_modules()     # what a worker does when it starts
     entry = app.conf.beat_schedule["portal-warm-dashboards"]
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
@@ -302,19 +309,9 @@ def test_a_data_migration_step_replaces_the_version(world):
 
 
 @pytest.fixture
-def rewarm(settings, monkeypatch):
-    """Re-warming on, and a spy on load_facts: the branches judged, call by call."""
-    from activities import compliance
-
+def rewarm(settings, loaded):
+    """Re-warming on; the branches judged, call by call."""
     settings.COMPLIANCE_REWARM_SECONDS = 0
-    loaded = []
-    load_facts = compliance.load_facts
-
-    def spy(branches, first, last):
-        loaded.append(len(branches))
-        return load_facts(branches, first, last)
-
-    monkeypatch.setattr(compliance, "load_facts", spy)
     return loaded
 
 
