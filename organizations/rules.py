@@ -14,7 +14,7 @@ class NodeRule(models.Model):
     node = models.ForeignKey(
         "organizations.Node", null=True, blank=True, on_delete=models.CASCADE,
         related_name="+", verbose_name="适用组织",
-        help_text="留空为全局默认；设在街道或社区上则覆盖默认。",
+        help_text="留空为全局默认；设在区委、街道、社区或支部上则覆盖上一级。",
     )
 
     class Meta:
