@@ -1,4 +1,4 @@
-"""Load test: three daily journeys against a portal on this machine (loopback only).
+"""Load test: four daily journeys against a portal on this machine (loopback only).
 
 Run it through `python manage.py loadtest`, which starts gunicorn on 127.0.0.1, tells this file
 which nodes to open (BENCH_* variables) and prints the summary. Every user logs in through the
@@ -36,6 +36,8 @@ def _ids(name):
 COMMUNITY = _ids("BENCH_COMMUNITY")          # the staff user's community
 BRANCHES = _ids("BENCH_BRANCHES")            # that community's branches
 STREET_COMMUNITIES = _ids("BENCH_STREET_COMMUNITIES")  # every community of the official's street
+DISTRICT = _ids("BENCH_DISTRICT")            # the district official's district
+DISTRICT_STREETS = _ids("BENCH_DISTRICT_STREETS")  # its streets
 
 
 # Several servers behind one imagined balancer (manage.py multihost); empty: Locust's --host.
@@ -197,6 +199,26 @@ class StreetOfficial(PortalUser):
     @task(1)
     def home(self):
         self.client.get("/", name="工作台")
+
+
+class DistrictOfficial(PortalUser):
+    """Compares the district's streets, drills down into one, reads the month's report."""
+
+    weight = 1
+    username = "quwei"
+
+    @task(3)
+    def district(self):
+        self.client.get(f"/dashboard/district/{DISTRICT[0]}/", name="区驾驶舱")
+
+    @task(2)
+    def street(self):
+        self.client.get(f"/dashboard/street/{random.choice(DISTRICT_STREETS)}/",
+                        name="街道驾驶舱（区委组织部）")
+
+    @task(1)
+    def report(self):
+        self.client.get(f"/dashboard/district/{DISTRICT[0]}/report/", name="区月报")
 
 
 class CommunityStaff(PortalUser):

@@ -320,3 +320,14 @@ def test_bench_reminders_reports_each_scan_and_rolls_back(db, reuse):
     assert "first scan:" in text and "second scan (nothing new):" in text
     assert "source meeting_upcoming:" in text
     assert (Member.objects.count(), Notification.objects.count()) == before
+
+
+def test_the_load_test_tells_the_district_journey_its_district_and_streets(bench_json, tmp_path):
+    from bench.management.commands.loadtest import server_env
+
+    data = bench.BenchData.load()
+    env = server_env(1, 3, str(tmp_path / "run"))
+    assert env["BENCH_DISTRICT"] == str(data.district.pk)
+    streets = {int(pk) for pk in env["BENCH_DISTRICT_STREETS"].split(",")}
+    assert data.street.pk in streets
+    assert streets == set(data.district.children.values_list("pk", flat=True))

@@ -79,6 +79,7 @@ def server_env(low, high, csv_prefix):
         raise CommandError(f"{error}：先运行 manage.py bench 或 seed_demo。") from None
     streets_communities = data.street.children.filter(archived_at__isnull=True)
     branches = data.community.children.filter(archived_at__isnull=True)
+    district_streets = data.district.children.filter(archived_at__isnull=True)
     Path(csv_prefix).parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("_stats.csv", "_summary.json"):
         Path(f"{csv_prefix}{suffix}").unlink(missing_ok=True)
@@ -95,6 +96,9 @@ def server_env(low, high, csv_prefix):
         "BENCH_BRANCHES": ",".join(str(pk) for pk in branches.values_list("pk", flat=True)),
         "BENCH_STREET_COMMUNITIES": ",".join(
             str(pk) for pk in streets_communities.values_list("pk", flat=True)),
+        "BENCH_DISTRICT": str(data.district.pk),
+        "BENCH_DISTRICT_STREETS": ",".join(
+            str(pk) for pk in district_streets.values_list("pk", flat=True)),
     }
 
 
