@@ -334,6 +334,8 @@ COMPLIANCE_REWARM_SECONDS = env_int("COMPLIANCE_REWARM_SECONDS", 5)
 DELIVERY_STUCK_MAX_ATTEMPTS = env_int("DELIVERY_STUCK_MAX_ATTEMPTS", 3, minimum=1)
 # How often a 大屏 (portal/kiosk) fetches the street's figures again.
 KIOSK_REFRESH_SECONDS = env_int("KIOSK_REFRESH_SECONDS", 60, minimum=5)
+# How long a district's 大屏 shows each page of its table of streets.
+KIOSK_PAGE_SECONDS = env_int("KIOSK_PAGE_SECONDS", 10, minimum=3)
 
 # Celery's worker and beat log through LOGGING too (JSON, scrubbed) instead of their own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -113,9 +113,12 @@ def screen(request, link, token):
                "figures_url": reverse("kiosk:figures", args=[token]),
                "refresh_seconds": settings.KIOSK_REFRESH_SECONDS}
     if link.node.kind == Node.Kind.DISTRICT:
-        return render(request, "kiosk/district_screen.html", {**context, "labels": {
-            "branches": _("党支部"), "full": _("正式党员"), "probationary": _("预备党员"),
-            **{f"status_{status}": str(label) for status, label in STATUS_LABELS.items()}}})
+        labels = {"branches": _("党支部"), "full": _("正式党员"), "probationary": _("预备党员"),
+                  # kiosk.js fills in the page of the table of streets, and their number.
+                  "page": _("第 %(page)s/%(pages)s 页"),
+                  **{f"status_{status}": str(label) for status, label in STATUS_LABELS.items()}}
+        return render(request, "kiosk/district_screen.html", {
+            **context, "page_seconds": settings.KIOSK_PAGE_SECONDS, "labels": labels})
     return render(request, "kiosk/screen.html", {**context, "street": link.node,
                                                  "labels": {"branches": _("党支部")}})
 

@@ -2,7 +2,9 @@
    data-refresh-seconds and updates the page in place. One chart instance per element for the page's life (setOption
    replaces its option), one timer at a time (the next fetch is scheduled only when the last
    one is done), DOM nodes replaced, never added up. A failed fetch keeps the last figures and
-   shows the "update failed" marker; a 404 means the link was revoked: the page reloads into it. */
+   shows the "update failed" marker; a 404 means the link was revoked: the page reloads into it.
+   A district's table of streets shows a page of them at a time, turned every
+   data-page-seconds. */
 (function () {
   "use strict";
   var root = document.getElementById("kiosk");
@@ -12,9 +14,11 @@
   var STATUS_COLOURS = { green: GREEN, amber: AMBER, red: RED, grey: "#3a4466" };
   var STATUS_INDEX = ["grey", "green", "amber", "red"];
   var intervalMs = Math.max(1, parseInt(root.dataset.refreshSeconds, 10) || 60) * 1000;
+  var pageMs = Math.max(1, parseInt(root.dataset.pageSeconds, 10) || 10) * 1000;
   var stale = document.getElementById("kiosk-stale");
   var charts = {};
   var timer = null;
+  var shown = null;  // the figures on the screen, drawn again to a new size
 
   function json(id) {
     var element = document.getElementById(id);
@@ -58,6 +62,27 @@
 
   function pluck(rows, key) {
     return rows.map(function (row) { return row[key]; });
+  }
+
+  // A district's streets along the bottom of its four charts, in the same order in each. A
+  // district has up to ~25 streets: when their names do not fit side by side, each is written
+  // top to bottom, the way Chinese signs are, without the suffix every street's name shares,
+  // in a size that fits the width of one bar.
+  var STREET_SUFFIX = /(街道)?(党工委)?$/;
+  var AXES_WIDTH = 110;  // the value axes' labels and the grid's margins, roughly
+  function streetAxis(rows, width) {
+    var names = pluck(rows, "street");
+    var slot = (width - AXES_WIDTH) / Math.max(1, names.length);
+    var longest = Math.max.apply(null, names.map(function (name) { return name.length; }));
+    var axisLabel = { color: TEXT.color, fontSize: 14, interval: 0 };
+    if (longest * axisLabel.fontSize * 1.1 > slot) {
+      axisLabel.fontSize = Math.max(10, Math.min(15, Math.floor(slot * 0.75)));
+      axisLabel.lineHeight = axisLabel.fontSize + 1;
+      axisLabel.formatter = function (name) {
+        return name.replace(STREET_SUFFIX, "").split("").join("\n");
+      };
+    }
+    return { type: "category", data: names, axisLabel: axisLabel };
   }
 
   var BUILDERS = {
@@ -141,24 +166,24 @@
       });
     },
     // A district's screen: its streets side by side (figures.streets, one row per street).
-    street_compliance: function (figures) {
+    street_compliance: function (figures, width) {
       var rows = figures.streets;
       if (!rows) { return null; }
       return base({
         color: [GREEN, AMBER, RED, STATUS_COLOURS.grey],
-        xAxis: valueAxis(""),  // the card's title says what is counted
-        yAxis: { type: "category", inverse: true, data: pluck(rows, "street"), axisLabel: TEXT },
+        xAxis: streetAxis(rows, width),
+        yAxis: valueAxis(""),  // the card's title says what is counted
         series: ["green", "amber", "red", "grey"].map(function (status) {
           return { name: t("status_" + status, status), type: "bar", stack: "total",
                    data: pluck(rows, status) };
         })
       });
     },
-    street_members: function (figures) {
+    street_members: function (figures, width) {
       var rows = figures.streets;
       if (!rows) { return null; }
       return base({
-        color: PALETTE, xAxis: categoryAxis(pluck(rows, "street")),
+        color: PALETTE, xAxis: streetAxis(rows, width),
         yAxis: valueAxis(t("people", "人")),
         series: [
           { name: t("full", "正式党员"), type: "bar", stack: "total", data: pluck(rows, "full") },
@@ -167,12 +192,12 @@
         ]
       });
     },
-    street_activities: function (figures) {
+    street_activities: function (figures, width) {
       var rows = figures.streets;
       if (!rows) { return null; }
       return base({
         color: [PALETTE[0], PALETTE[1]],
-        xAxis: categoryAxis(pluck(rows, "street")),
+        xAxis: streetAxis(rows, width),
         yAxis: [valueAxis(t("times", "次")),
                 Object.assign(valueAxis(t("hour_unit", "小时")), { splitLine: { show: false } })],
         series: [
@@ -182,12 +207,12 @@
         ]
       });
     },
-    street_inspections: function (figures) {
+    street_inspections: function (figures, width) {
       var rows = figures.streets;
       if (!rows) { return null; }
       return base({
         color: [GREEN, RED],
-        xAxis: categoryAxis(pluck(rows, "street")), yAxis: valueAxis(t("times", "次")),
+        xAxis: streetAxis(rows, width), yAxis: valueAxis(t("times", "次")),
         series: [
           { name: t("passed", "合格"), type: "bar", stack: "total", data: pluck(rows, "passed") },
           { name: t("failed", "不合格"), type: "bar", stack: "total", data: pluck(rows, "failed") }
@@ -232,9 +257,10 @@
   // The district's table of streets: the same cells in the same order, replaced on each draw.
   var STREET_CELLS = ["street", "communities", "branches", "members", "red_branches",
                       "wishes_done"];
+  var streetTable = document.getElementById("kiosk-streets");
   function drawStreets(figures) {
-    var body = document.querySelector("#kiosk-streets tbody");
-    if (!body) { return; }
+    if (!streetTable) { return; }
+    var body = streetTable.tBodies[0];
     body.replaceChildren.apply(body, (figures.streets || []).map(function (row) {
       var line = document.createElement("tr");
       line.append.apply(line, STREET_CELLS.map(function (key) {
@@ -244,6 +270,38 @@
       }));
       return line;
     }));
+    paginateStreets();
+  }
+
+  // A kiosk has no mouse to scroll with: the table shows as many streets as its card holds and
+  // the pages take turns every data-page-seconds. The page shown is kept across refreshes (a
+  // district that lost streets only brings it back to its new last page). Every row stays in
+  // the table, the ones of other pages hidden, so a page turn adds and removes nothing.
+  var streetPage = 0, streetPages = 1, streetsPerPage = 1;
+  var pageMarker = document.getElementById("kiosk-streets-page");
+  function paginateStreets() {
+    var rows = Array.prototype.slice.call(streetTable.tBodies[0].rows);
+    rows.forEach(function (row) { row.hidden = false; });
+    if (rows.length) {
+      var room = streetTable.parentElement.getBoundingClientRect().height -
+                 streetTable.tHead.getBoundingClientRect().height;
+      streetsPerPage = Math.max(1, Math.floor(room / rows[0].getBoundingClientRect().height));
+    }
+    streetPages = Math.max(1, Math.ceil(rows.length / streetsPerPage));
+    streetPage = Math.min(streetPage, streetPages - 1);
+    showStreetPage();
+  }
+  function showStreetPage() {
+    Array.prototype.forEach.call(streetTable.tBodies[0].rows, function (row, index) {
+      row.hidden = Math.floor(index / streetsPerPage) !== streetPage;
+    });
+    pageMarker.hidden = streetPages < 2;
+    pageMarker.textContent = t("page", "第 %(page)s/%(pages)s 页")
+      .replace("%(page)s", streetPage + 1).replace("%(pages)s", streetPages);
+  }
+  function turnStreetPage() {
+    streetPage = (streetPage + 1) % streetPages;
+    showStreetPage();
   }
 
   function draw(figures) {
@@ -258,10 +316,15 @@
     });
     drawContributions(figures);
     drawStreets(figures);
+    drawCharts(figures);
+    shown = figures;
+  }
+
+  function drawCharts(figures) {
     if (typeof echarts === "undefined") { return; }
     root.querySelectorAll("[data-kiosk-chart]").forEach(function (element) {
       var key = element.dataset.kioskChart;
-      var option = BUILDERS[key](figures);
+      var option = BUILDERS[key](figures, element.clientWidth);
       if (!option || element.offsetParent === null) { return; }
       if (!charts[key]) {
         charts[key] = echarts.init(element, "dark", {
@@ -312,6 +375,9 @@
   setInterval(tick, 15000);
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (key) { charts[key].resize(); });
+    drawCharts(shown);  // the street axis' labels depend on the width
+    if (streetTable) { paginateStreets(); }
   });
+  if (streetTable) { setInterval(turnStreetPage, pageMs); }
   schedule();
 }());
