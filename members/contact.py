@@ -2,8 +2,11 @@
 
 The contact comes from several places, some kept by apps above members (activities keeps the
 meetings and their QR check-ins), so each place registers a *source* here with `@source(kind)`:
-a function `(members, until) -> {member id: date}` giving, for the members of the queryset
-`members`, the latest contact on or before `until`, in one query. The kinds:
+a function `(members, until, since=None) -> {member id: date}` giving, for the members of the
+queryset `members`, the latest contact on or before `until`, in one query. With `since` (a date),
+only the contacts on or after it: the latest within the window, and no entry for a member
+without one. The 失联 lists ask first for the few months that can still keep a member off them,
+not for years of meetings (see `silent_lists`). The kinds:
 
 - ORGANIZATIONAL_LIFE: taking part in the branch's organizational life (a meeting attended or
   checked in to). Registered by activities (`activities/membership.py`).
@@ -18,7 +21,7 @@ A member never contacted counts from the day their record was entered: the porta
 of earlier contact, and a roster imported today is not six months silent.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
@@ -39,14 +42,15 @@ def source(kind):
     return register
 
 
-def latest_by_kind(members, until, kinds=None):
+def latest_by_kind(members, until, kinds=None, since=None):
     """{kind: {member id: date of the latest contact of that kind on or before `until`}} over
-    the sources of `kinds` (all if None); one query per source."""
+    the sources of `kinds` (all if None), only from `since` on if given; one query per
+    source."""
     found = {}
     for kind, read in _sources:
         if kinds is not None and kind not in kinds:
             continue
-        merge_latest(found.setdefault(kind, {}), read(members, until))
+        merge_latest(found.setdefault(kind, {}), read(members, until, since=since))
     return found
 
 
@@ -69,22 +73,24 @@ def latest(members, until, kinds=None, by_kind=None):
 
 
 @source(CONTACT)
-def recorded_contacts(members, until):
+def recorded_contacts(members, until, since=None):
     from members.models import ContactRecord
 
-    return dict(ContactRecord.objects.filter(member__in=members.values("pk"),
-                                             contacted_on__lte=until)
-                .values("member_id").annotate(last=Max("contacted_on"))
+    rows = ContactRecord.objects.filter(member__in=members.values("pk"), contacted_on__lte=until)
+    if since is not None:
+        rows = rows.filter(contacted_on__gte=since)
+    return dict(rows.values("member_id").annotate(last=Max("contacted_on"))
                 .values_list("member_id", "last"))
 
 
 @source(CONTACT)
-def transfer_letters(members, until):
+def transfer_letters(members, until, since=None):
     from members.models import TransferIn
 
-    return dict(TransferIn.objects.filter(member__in=members.values("pk"),
-                                          received_on__lte=until)
-                .values("member_id").annotate(last=Max("received_on"))
+    rows = TransferIn.objects.filter(member__in=members.values("pk"), received_on__lte=until)
+    if since is not None:
+        rows = rows.filter(received_on__gte=since)
+    return dict(rows.values("member_id").annotate(last=Max("received_on"))
                 .values_list("member_id", "last"))
 
 
