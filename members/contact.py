@@ -121,24 +121,64 @@ def entered(members):
             for pk, created_at, path in members.values_list("pk", "created_at", "branch__path")]
 
 
-def silent(members, today, months_for, kinds=None, rows=None, by_kind=None):
+# Above this many members a second reading by id costs more than reading everyone (and an
+# older SQLite refuses statements with more than 999 parameters).
+LONGEST_ID_LIST = 900
+
+
+def silent(members, today, months_for, kinds=None, rows=None):
     """{member id: (last day, recorded)} of the `members` (a queryset; `rows`, their [Entered]
-    if at hand) whose latest contact of `kinds` is `months_for(entered)` months or more before
-    `today`. The record's entry date stands in when it is later than every contact (see the
-    module's note); `recorded` is False then. `by_kind`: what `latest_by_kind` read for these
-    members and `today`, if at hand."""
+    if at hand) whose latest contact of `kinds` (all if None) is `months_for(entered)` months
+    or more before `today`. The record's entry date stands in when it is later than every
+    contact (see the module's note); `recorded` is False then."""
+    return silent_lists(members, today, [(months_for, kinds)], rows)[0]
+
+
+def silent_lists(members, today, lists, rows=None):
+    """What `silent` answers for each `(months_for, kinds)` of `lists`, reading each source at
+    most twice for them all.
+
+    First only the contacts since the earliest day one can still keep a member off a list:
+    months, where the sources hold years. A member with a contact since then has their latest
+    one among them. The others are silent, unless entered since then (the entry stands in for
+    anything older): only for those few the sources are read again, without the window, for
+    the date the list shows."""
     rows = entered(members) if rows is None else rows
-    last = latest(members, today, kinds, by_kind)
-    found = {}
+    rows = [row for row in rows if row.entered <= today]  # the others were not on the roster
+    months = [{row.pk: months_for(row) for row in rows} for months_for, _ in lists]
+    if not rows:
+        return [{} for _ in lists]
+    since = min(counting_from(today, max(by_member.values())) for by_member in months)
+    read_kinds = (None if any(kinds is None for _, kinds in lists)
+                  else set().union(*(kinds for _, kinds in lists)))
+    window = latest_by_kind(members, today, read_kinds, since=since)
+    last = [latest(members, today, kinds, window) for _, kinds in lists]
+    older = {row.pk for row in rows if row.entered < since
+             and any(row.pk not in dates for dates in last)}
+    if older:
+        again = members.filter(pk__in=older) if len(older) <= LONGEST_ID_LIST else members
+        everything = latest_by_kind(again, today, read_kinds)
+        for (_, kinds), dates in zip(lists, last):
+            merge_latest(dates, latest(again, today, kinds, everything))
+    found = [{} for _ in lists]
     for row in rows:
-        if row.entered > today:
-            continue  # not on the roster then
-        contact = last.get(row.pk) or date.min
-        day = max(contact, row.entered)
-        # Six months after 31 August is 28 February: counted forward from the contact.
-        if add_months(day, months_for(row)) <= today:
-            found[row.pk] = (day, contact >= row.entered)
+        for dates, by_member, silent_ones in zip(last, months, found):
+            contact = dates.get(row.pk) or date.min
+            day = max(contact, row.entered)
+            # Six months after 31 August is 28 February: counted forward from the contact.
+            if add_months(day, by_member[row.pk]) <= today:
+                silent_ones[row.pk] = (day, contact >= row.entered)
     return found
+
+
+def counting_from(today, months):
+    """The earliest day a contact keeps a member off a list of `months` on `today`: the day
+    after the last one that `add_months` brings to `today` or before (on 28 February, six months:
+    1 September, since 29, 30 and 31 August all come to 28 February)."""
+    day = add_months(today, -months)  # always brought to `today` or before: a start
+    while add_months(day, months) <= today:
+        day += timedelta(days=1)
+    return day
 
 
 def silences(found, instances):
