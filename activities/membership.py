@@ -6,6 +6,8 @@ old one's. Leaving: the calendar address stops and invitations to meetings not y
 Returning: invited again to the branch's meetings still to come. The member's pages show the
 next meetings and the appraisals (registered with `members.sections`).
 """
+from datetime import datetime, time
+
 from django.db.models import Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -64,22 +66,26 @@ def appraisals(member):
     return selectors.appraisal_grades_for(member)
 
 
-def _latest_meeting_day(members, until, statuses):
-    rows = (Attendance.objects.filter(member__in=members.values("pk"), status__in=statuses,
-                                      meeting__starts_at__date__lte=until)
-            .values("member_id").annotate(last=Max(TruncDate("meeting__starts_at")))
-            .values_list("member_id", "last"))
-    return dict(rows)
+def _latest_meeting_day(members, until, since, statuses):
+    rows = Attendance.objects.filter(member__in=members.values("pk"), status__in=statuses,
+                                     meeting__starts_at__date__lte=until)
+    if since is not None:
+        # The instant the local day begins, not `__date__gte`: the meetings' starts_at index
+        # then narrows five years of meetings to the window.
+        rows = rows.filter(meeting__starts_at__gte=timezone.make_aware(
+            datetime.combine(since, time.min)))
+    return dict(rows.values("member_id").annotate(last=Max(TruncDate("meeting__starts_at")))
+                .values_list("member_id", "last"))
 
 
 @contact.source(contact.ORGANIZATIONAL_LIFE)
-def meetings_attended(members, until):
+def meetings_attended(members, until, since=None):
     """The last meeting a member attended (signed in, QR check-in or by staff): the member's
     organizational life, and a contact (members/contact.py)."""
-    return _latest_meeting_day(members, until, [Attendance.Status.PRESENT])
+    return _latest_meeting_day(members, until, since, [Attendance.Status.PRESENT])
 
 
 @contact.source(contact.CONTACT)
-def leave_asked(members, until):
+def leave_asked(members, until, since=None):
     """A leave asked for a meeting: the member was in touch, though not at the meeting."""
-    return _latest_meeting_day(members, until, [Attendance.Status.EXCUSED])
+    return _latest_meeting_day(members, until, since, [Attendance.Status.EXCUSED])

@@ -271,12 +271,11 @@ def silence_lists(members, today):
     """The on-roll `members` (a queryset) silent long enough for each list."""
     rules = MoveRules()
     members = members.active()
-    rows = contact.entered(members)
-    by_kind = contact.latest_by_kind(members, today)  # read once for both lists
-    lost = contact.silent(members, today, lambda row: rules.for_path(
-        row.branch_path).lost_contact_months, rows=rows, by_kind=by_kind)
-    article_nine = contact.silent(members, today, lambda row: ARTICLE_NINE_MONTHS,
-                                  kinds={contact.ORGANIZATIONAL_LIFE}, rows=rows, by_kind=by_kind)
+    # Both lists from one reading of the sources.
+    lost, article_nine = contact.silent_lists(members, today, [
+        (lambda row: rules.for_path(row.branch_path).lost_contact_months, None),
+        (lambda row: ARTICLE_NINE_MONTHS, {contact.ORGANIZATIONAL_LIFE}),
+    ])
     shown = lost.keys() | article_nine.keys()
     # Model instances only for the members the lists show, in one query.
     instances = members.filter(pk__in=shown).select_related("branch").only(

@@ -161,6 +161,9 @@ def _last_payments(payments):
 
 
 @contact.source(contact.DUES)
-def payments_as_contact(members, until):
+def payments_as_contact(members, until, since=None):
     """A payment is contact with the branch: the 失联 list counts it (members/contact.py)."""
-    return _last_payments(_payments().filter(member__in=members.values("pk"), paid_on__lte=until))
+    payments = _payments().filter(member__in=members.values("pk"), paid_on__lte=until)
+    if since is not None:
+        payments = payments.filter(paid_on__gte=since)
+    return _last_payments(payments)

@@ -375,10 +375,12 @@ def test_another_community_s_and_a_sibling_branch_s_records_are_404(world, clien
 
 # --- Query counts ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["transfer_out_list", "transfer_in_list", "mobile_list",
-                                  "lost_list"])
+# The lost list reads each contact source (meetings, leaves, recorded contacts, letters in, dues
+# payments) twice: the months that can end a silence, then all of it for the silent only.
+@pytest.mark.parametrize("name, most", [("transfer_out_list", 15), ("transfer_in_list", 15),
+                                        ("mobile_list", 15), ("lost_list", 20)])
 def test_move_lists_run_a_fixed_number_of_queries(world, client_as,
-                                                  django_assert_max_num_queries, name):
+                                                  django_assert_max_num_queries, name, most):
     numbers = iter(range(5000, 5100))
 
     def add(n):
@@ -395,9 +397,7 @@ def test_move_lists_run_a_fixed_number_of_queries(world, client_as,
 
     client = client_as(world.users["staff"])
     add(2)
-    # The lost list reads one query per contact source (meetings, check-ins, leaves, recorded
-    # contacts, letters in, dues payments): 15 at most for any of the lists.
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(most) as few:
         assert client.get(reverse(f"members:{name}")).status_code == 200
     add(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
