@@ -8,6 +8,7 @@ standing above the first one.
 """
 import json
 from dataclasses import asdict, dataclass
+from itertools import zip_longest
 from datetime import timedelta
 from decimal import Decimal
 from statistics import mean
@@ -23,10 +24,16 @@ RSS_TOLERANCE = 1.5
 WARMUP_MINUTES = 2
 WINDOW_MINUTES = 10
 
-# Figures on the screen that are not counts: the street's name, the day, the time of the update.
-NOT_COMPARED = {"street", "today", "updated_at"}
-# Charts whose series are plain lists of numbers, compared after each change.
-COMPARED_CHARTS = {"members", "activities", "inspections"}
+# Figures on the screen that are not counts: the street's or district's name, the day, the time
+# of the update.
+NOT_COMPARED = {"street", "district", "today", "updated_at"}
+# A district's per-street charts: each series is one figure of every street's row, in order.
+DISTRICT_CHARTS = {"street_compliance": ["green", "amber", "red", "grey"],
+                   "street_members": ["full", "probationary"],
+                   "street_activities": ["activities", "hours"],
+                   "street_inspections": ["passed", "failed"]}
+# The cells of a row of the district's table of streets (kiosk.js's STREET_CELLS).
+STREET_CELLS = ["street", "communities", "branches", "members", "red_branches", "wishes_done"]
 
 
 @dataclass
@@ -125,6 +132,9 @@ def _series_numbers(series):
 
 def expected_series(figures):
     """The series data kiosk.js puts in each compared chart."""
+    if "streets" in figures:  # a district's screen
+        return {key: [[row[field] for row in figures["streets"]] for field in fields]
+                for key, fields in DISTRICT_CHARTS.items()}
     found = {}
     if figures.get("members"):
         found["members"] = [s["data"] for s in figures["members"]["chart"]["series"]]
@@ -137,11 +147,20 @@ def expected_series(figures):
     return found
 
 
+def expected_table(figures):
+    """The cells of a district's table of streets, row by row (None for a street's screen)."""
+    if "streets" not in figures:
+        return None
+    return [[row[cell] for cell in STREET_CELLS] for row in figures["streets"]]
+
+
 def differences(screen, figures):
     """What the screen shows that the figures do not, as Chinese lines ([] when it agrees).
 
-    screen: {"figures": {data-figure path: text}, "charts": {key: [series data]}} read from the
-    page; figures: as_browser_sees(screen_figures(street)).
+    screen: {"figures": {data-figure path: text}, "charts": {key: [series data]},
+    "table": [[cell text]]} read from the page; figures: as_browser_sees(node_figures(node)).
+    The district's table is read whole, the rows of the pages not shown included: they hold
+    what the screen shows when their page's turn comes, and a refresh redraws them all.
     """
     found = []
     for path, text in sorted(screen["figures"].items()):
@@ -154,6 +173,14 @@ def differences(screen, figures):
         shown = screen["charts"].get(key)
         if shown is not None and _series_numbers(shown) != _series_numbers(series):
             found.append(f"图表 {key}：屏幕 {shown}，应为 {series}")
+    table = expected_table(figures)
+    if table is not None:
+        shown = screen.get("table", [])
+        if len(shown) != len(table):
+            found.append(f"街道表格：屏幕 {len(shown)} 行，应为 {len(table)} 行")
+        for shown_row, row in zip(shown, table):
+            if [_number(cell) for cell in shown_row] != [_number(cell) for cell in row]:
+                found.append(f"街道表格 {row[0]}：屏幕 {shown_row}，应为 {row}")
     return found
 
 
@@ -164,18 +191,31 @@ def changed(before, after):
     return strip(before) != strip(after)
 
 
+def in_turn(groups):
+    """The items of several lists taking turns: the first of each, then the second of each, …
+    (a shorter list drops out when it runs out)."""
+    return [item for items in zip_longest(*groups) for item in items if item is not None]
+
+
 class Changes:
     """The changes of a run, in turn: a meeting recorded as held, a community activity with a
     member's volunteer hours, a volunteer team's service at that activity, a failed inspection
     that opens a rectification. Each goes through the service the views use, in the street's
-    communities in turn, so the figures (三会一课, activities, hours, inspections) move."""
+    communities in turn, so the figures (三会一课, activities, hours, inspections) move.
 
-    def __init__(self, street, official):
+    For a district the communities of its streets take turns street by street, so that every
+    street's row of the district's screen moves, not only the first one's."""
+
+    def __init__(self, node, official):
         from organizations.models import Node
+        from portal.district import streets_of
 
-        self.street, self.official = street, official
-        self.communities = list(Node.objects.active().under(street)
-                                .of_kind(Node.Kind.COMMUNITY).order_by("path"))
+        self.official = official
+        self.district = node.kind == Node.Kind.DISTRICT
+        streets = streets_of(node) if self.district else [node]
+        self.places = in_turn([[(street, community) for community in Node.objects.active()
+                                .under(street).of_kind(Node.Kind.COMMUNITY).order_by("path")]
+                               for street in streets])
         self.count = 0
         self.last_activity = None
 
@@ -183,9 +223,10 @@ class Changes:
         """Make the next change; returns its Chinese label."""
         steps = [self.meeting, self.activity, self.volunteer_hours, self.rectification]
         step = steps[self.count % len(steps)]
-        community = self.communities[(self.count // len(steps)) % len(self.communities)]
+        street, community = self.places[(self.count // len(steps)) % len(self.places)]
         self.count += 1
-        return step(community)
+        label = step(community)
+        return f"{street.name}：{label}" if self.district else label
 
     def meeting(self, community):
         from activities import services

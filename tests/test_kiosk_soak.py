@@ -133,3 +133,83 @@ def test_the_changes_go_through_the_services_and_move_the_screens_figures(world)
     # The next round moves on to the street's next community, whose branch has no members
     # to meet: an activity there instead.
     assert changes.next() == "活动 袁庄社区党委"
+
+
+def test_lists_take_turns_and_a_shorter_one_drops_out():
+    assert soak.in_turn([["a1", "a2", "a3"], ["b1"], ["c1", "c2"]]) == [
+        "a1", "b1", "c1", "a2", "c2", "a3"]
+    assert soak.in_turn([["a1", "a2"]]) == ["a1", "a2"]
+
+
+def street_row(name, **figures):
+    row = {"street": name, "communities": 2, "branches": 5, "members": 1234, "full": 1200,
+           "probationary": 34, "green": 3, "amber": 1, "red": 1, "grey": 0, "red_branches": 1,
+           "passed": 4, "failed": 1, "activities": 3, "hours": 6.5, "wishes_done": 2}
+    return {**row, **figures}
+
+
+DISTRICT = {"district": "城关区", "updated_at": "10:00:00", "today": "2026-12-05",
+            "streets": [street_row("光明路街道党工委"), street_row("东湖街道党工委", members=80)],
+            "totals": {"members": 1314, "volunteer_hours": 1502.5}}
+
+
+def district_screen():
+    """What the district's screen shows of DISTRICT; the second row is on the table's second
+    page (hidden), and is read all the same."""
+    return {"figures": {"district": "城关区", "updated_at": "09:59:50", "streets.length": "2",
+                        "totals.members": "1,314", "totals.volunteer_hours": "1,502.5"},
+            "charts": {"street_compliance": [[3, 3], [1, 1], [1, 1], [0, 0]],
+                       "street_members": [[1200, 1200], [34, 34]],
+                       "street_activities": [[3, 3], [6.5, 6.5]],
+                       "street_inspections": [[4, 4], [1, 1]]},
+            "table": [["光明路街道党工委", "2", "5", "1,234", "1", "2"],
+                      ["东湖街道党工委", "2", "5", "80", "1", "2"]]}
+
+
+def test_the_district_screen_agrees_tiles_charts_and_every_row_of_its_table():
+    assert soak.differences(district_screen(), DISTRICT) == []
+
+
+def test_a_stale_row_on_a_page_not_shown_a_missing_row_or_a_stale_street_chart_is_reported():
+    shown = district_screen()
+    shown["table"][1][3] = "79"
+    shown["charts"]["street_activities"] = [[3, 2], [6.5, 4.5]]
+    assert soak.differences(shown, DISTRICT) == [
+        "图表 street_activities：屏幕 [[3, 2], [6.5, 4.5]]，应为 [[3, 3], [6.5, 6.5]]",
+        "街道表格 东湖街道党工委：屏幕 ['东湖街道党工委', '2', '5', '79', '1', '2']，"
+        "应为 ['东湖街道党工委', 2, 5, 80, 1, 2]"]
+    shown = district_screen()
+    shown["table"].pop()
+    assert soak.differences(shown, DISTRICT) == ["街道表格：屏幕 1 行，应为 2 行"]
+
+
+def test_a_districts_changes_take_turns_street_by_street_and_move_each_streets_row(
+        district_world):
+    from portal.kiosk.figures import district_figures
+
+    world = district_world
+    world.other_street.parent = world.district  # 东湖街道 joins 城关区: two streets
+    world.other_street.save()
+    district = world.district
+    changes = soak.Changes(district, world.users["district_official"])
+
+    def rows():
+        figures = soak.as_browser_sees(district_figures(district))
+        return {row["street"]: row for row in figures["streets"]}
+
+    labels, moved = [], []
+    for _ in range(8):
+        before = rows()
+        labels.append(changes.next())
+        after = rows()
+        moved.append({street for street in after if after[street] != before[street]})
+    # The streets in the district's order (东湖 first); the district official records in each
+    # (a failed inspection included); 东湖社区 has no branch with members and no volunteer team:
+    # activities instead of the meeting and the team's service.
+    assert labels == ["东湖街道党工委：活动 东湖社区党委", "东湖街道党工委：活动 东湖社区党委",
+                      "东湖街道党工委：活动 东湖社区党委", "东湖街道党工委：督查不合格、待整改 东湖社区党委",
+                      "光明路街道党工委：会议 兰新社区第一党支部", "光明路街道党工委：活动 兰新社区党委",
+                      "光明路街道党工委：活动 兰新社区党委", "光明路街道党工委：督查不合格、待整改 兰新社区党委"]
+    assert moved[:4] == [{"东湖街道党工委"}] * 4 and moved[5:] == [{"光明路街道党工委"}] * 3
+    # 东湖 has no other community: 光明路's second one comes next (a meeting, but no members).
+    assert changes.next() == "光明路街道党工委：活动 袁庄社区党委"

@@ -49,7 +49,12 @@ READ_SCREEN = """() => {
     const chart = window.echarts && echarts.getInstanceByDom(element);
     if (chart) { charts[element.dataset.kioskChart] = chart.getOption().series.map((s) => s.data); }
   });
-  return {figures, charts};
+  // A district's table of streets, every row: the ones on the pages not shown are hidden, and
+  // textContent reads them all the same.
+  const rows = document.querySelectorAll("#kiosk-streets tbody tr");
+  const table = Array.from(rows, (row) => Array.from(row.cells, (cell) => cell.textContent));
+  const hidden = Array.from(rows).filter((row) => row.hidden).length;
+  return {figures, charts, table, hidden};
 }"""
 
 COUNTS = """() => ({
@@ -62,7 +67,8 @@ COUNTS = """() => ({
 
 
 class Command(BaseCommand):
-    help = ("大屏长时间运行测试：启动 gunicorn，用 Chromium 以 1920×1080 打开街道大屏，按间隔修改数据库"
+    help = ("大屏长时间运行测试：启动 gunicorn，用 Chromium 以 1920×1080 打开街道大屏（--district："
+            "区级大屏），按间隔修改数据库"
             "（会议、活动、志愿服务时长、督查整改），检查每次改动后屏幕显示新数据，每分钟记录 JS 堆、"
             "DOM 节点、图表实例、定时器和 gunicorn 内存，最后判断有无整页重载、泄漏和刷新失败。")
 
@@ -74,10 +80,13 @@ class Command(BaseCommand):
                             help="每隔多少秒修改一次数据库（不少于刷新间隔的 2 倍）")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn 工作进程数")
         parser.add_argument("--port", type=int, default=8770)
+        parser.add_argument("--district", action="store_true",
+                            help="测试区级大屏：演示区（quwei 的区）的链接，改动轮流在区内各街道")
         parser.add_argument("--json", dest="json_path", default="",
                             help="结果 JSON 路径（默认 var/soak/kiosk-soak-<时间>.json）")
 
-    def handle(self, *args, minutes, refresh, change_every, workers, port, json_path, **options):
+    def handle(self, *args, minutes, refresh, change_every, workers, port, json_path, district,
+               **options):
         if not 1 <= minutes <= 240:
             raise CommandError("--minutes 取 1–240。")
         if refresh < 5:
@@ -103,10 +112,12 @@ class Command(BaseCommand):
         from portal.kiosk import services
 
         data = BenchData.load()
+        node, official = ((data.district, data.users["quwei"]) if district
+                          else (data.street, data.users["jiedao"]))
         # gunicorn runs with the run's own SECRET_KEY, which the token's hash is keyed with.
         with override_settings(SECRET_KEY=env["SECRET_KEY"]):
-            link, token = services.link_create(node=data.street, label="大屏长时间运行测试",
-                                               expires_on=None, user=data.users["jiedao"])
+            link, token = services.link_create(node=node, label="大屏长时间运行测试",
+                                               expires_on=None, user=official)
         # `kill` of a run in the background: leave through the `finally` below, which stops
         # gunicorn and revokes the link (the browser closes with Playwright).
         signal.signal(signal.SIGTERM, lambda *_: sys.exit("已终止。"))
@@ -115,14 +126,15 @@ class Command(BaseCommand):
         server = start_gunicorn(port, workers, env)
         try:
             wait_until_up(f"{host}/accounts/login/", server)
-            self.stdout.write(f"gunicorn：{workers} 个工作进程，{host}；大屏每 {refresh} 秒刷新，"
-                              f"每 {change_every} 秒改一次数据，共 {minutes} 分钟")
-            result = Run(self, server, data, f"{host}/kiosk/screen/{token}/",
+            self.stdout.write(f"gunicorn：{workers} 个工作进程，{host}；{node.name}的大屏每 "
+                              f"{refresh} 秒刷新，每 {change_every} 秒改一次数据，共 {minutes} 分钟")
+            result = Run(self, server, node, official, f"{host}/kiosk/screen/{token}/",
                          minutes, refresh, change_every).go()
         finally:
             stop(server)
-            services.link_revoke(link=link, user=data.users["jiedao"])
-        result["settings"] = {"minutes": minutes, "refresh": refresh,
+            services.link_revoke(link=link, user=official)
+        result["settings"] = {"node": node.name, "district": district,
+                              "minutes": minutes, "refresh": refresh,
                               "change_every": change_every, "workers": workers,
                               "tolerance": soak.TOLERANCE, "rss_tolerance": soak.RSS_TOLERANCE,
                               "warmup_minutes": soak.WARMUP_MINUTES,
@@ -155,12 +167,12 @@ class Run:
     HEADER = (f"{'分钟':>5}{'JS堆MB':>9}{'DOM节点':>9}{'元素':>7}{'监听器':>8}{'图表':>6}"
               f"{'定时器':>7}{'gunicorn MB':>13}{'刷新':>7}{'改动':>6}")
 
-    def __init__(self, command, server, data, url, minutes, refresh, change_every):
-        self.command, self.server, self.data, self.url = command, server, data, url
+    def __init__(self, command, server, node, official, url, minutes, refresh, change_every):
+        self.command, self.server, self.node, self.url = command, server, node, url
         self.minutes, self.refresh, self.change_every = minutes, refresh, change_every
         self.samples, self.checks = [], []
         self.failed_refreshes, self.stale_checks, self.navigations = 0, 0, 0
-        self.changes = soak.Changes(data.street, data.users["jiedao"])
+        self.changes = soak.Changes(node, official)
 
     def go(self):
         from playwright.sync_api import sync_playwright
@@ -233,9 +245,9 @@ class Run:
             self.navigations += 1
 
     def screen_figures(self):
-        from portal.kiosk.figures import screen_figures
+        from portal.kiosk.figures import node_figures
 
-        return soak.as_browser_sees(screen_figures(self.data.street))
+        return soak.as_browser_sees(node_figures(self.node))
 
     def change_and_check(self):
         """One change; the screen must show the new figures after the next refresh (or the
@@ -249,14 +261,17 @@ class Run:
             self.page.wait_for_function(
                 f"() => parseInt(document.getElementById('kiosk').dataset.refreshes, 10) >= {wanted}",
                 timeout=(2 * self.refresh + 40) * 1000)
-            found = soak.differences(self.page.evaluate(READ_SCREEN), after)
+            screen = self.page.evaluate(READ_SCREEN)
+            found = soak.differences(screen, after)
             if not found:
                 break
         if found:
             self.stale_checks += 1
             self.command.stdout.write(self.command.style.ERROR(f"  {label}：{'；'.join(found)}"))
+        # hidden_rows: the district's table rows compared while on a page not shown.
         self.checks.append({"at": timezone.localtime().strftime("%H:%M:%S"), "change": label,
-                            "moved": soak.changed(before, after), "differences": found})
+                            "moved": soak.changed(before, after), "differences": found,
+                            "hidden_rows": screen["hidden"]})
 
     def sample(self, minute):
         self.cdp.send("HeapProfiler.collectGarbage")
