@@ -329,22 +329,31 @@ def account_reopen(*, member):
 
 def activation_rates(members):
     """{branch id: {"total", "active", "pending", "none", "disabled", "no_phone"}} of the
-    members on the roll in `members`, in one grouped query. `total` leaves out the members
-    marked 不使用手机: they are served by proxy check-in, not counted as failures."""
-    rows = (members.active().order_by().values("branch_id").annotate(
+    members on the roll in `members`. `total` leaves out the members marked 不使用手机: they
+    are served by proxy check-in, not counted as failures.
+
+    Two grouped queries rather than one joined to the users: a street's members are counted
+    from the index `member_on_roll_accounts` alone, and only the few disabled accounts (the
+    partial index `members_inactive_user`) are looked up among the users. Joined, PostgreSQL
+    read all 440,000 users of a city for each street."""
+    on_roll = members.active().order_by()
+    phone = Q(no_smartphone=False)
+    rows = on_roll.values("branch_id").annotate(
         all=Count("pk"),
         no_phone=Count("pk", filter=Q(no_smartphone=True)),
-        active=Count("pk", filter=Q(no_smartphone=False) & account_status_q(AccountStatus.ACTIVE)),
-        pending=Count("pk", filter=Q(no_smartphone=False)
-                      & account_status_q(AccountStatus.PENDING)),
-        disabled=Count("pk", filter=Q(no_smartphone=False)
-                       & account_status_q(AccountStatus.DISABLED)),
-    ))
+        with_user=Count("pk", filter=phone & Q(user__isnull=False)),
+        activated=Count("pk", filter=phone & Q(user__isnull=False,
+                                                account_activated_at__isnull=False)))
+    disabled = {row["branch_id"]: row for row in on_roll.filter(
+        phone, account_status_q(AccountStatus.DISABLED)).values("branch_id").annotate(
+            n=Count("pk"), activated=Count("pk", filter=Q(account_activated_at__isnull=False)))}
     rates = {}
     for row in rows:
+        off = disabled.get(row["branch_id"], {"n": 0, "activated": 0})
         total = row["all"] - row["no_phone"]
+        active = row["activated"] - off["activated"]
+        pending = row["with_user"] - row["activated"] - (off["n"] - off["activated"])
         rates[row["branch_id"]] = {
-            "total": total, "active": row["active"], "pending": row["pending"],
-            "disabled": row["disabled"], "none": total - row["active"] - row["pending"]
-            - row["disabled"], "no_phone": row["no_phone"]}
+            "total": total, "active": active, "pending": pending, "disabled": off["n"],
+            "none": total - row["with_user"], "no_phone": row["no_phone"]}
     return rates

@@ -166,6 +166,11 @@ class Member(NameKeyed):
             models.Index(fields=["branch", "category", "status"],
                          include=["id", "employer_unit"],
                          condition=models.Q(left_on__isnull=True), name="member_on_roll_counts"),
+            # And their accounts (members/accounts.activation_rates).
+            models.Index(fields=["branch"],
+                         include=["id", "no_smartphone", "account_activated_at", "user"],
+                         condition=models.Q(left_on__isnull=True),
+                         name="member_on_roll_accounts"),
         ]
 
     def __str__(self):

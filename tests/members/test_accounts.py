@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.factories import MeetingFactory
 from activities.models import Attendance, CalendarFeed, Meeting
@@ -618,3 +619,30 @@ def test_the_accounts_page_and_the_slips_cost_the_same_queries_for_any_number(wo
         assert response.content.decode().count('class="slip-code"') == n
         counts.append((len(page), len(slips)))
     assert counts[0] == counts[1]
+
+
+def test_activation_rates_count_each_member_by_their_account_status(world):
+    """Every combination of phone, login, activation and disabled login, counted per branch
+    as the members' own `account_status` says (the rates no longer join the users)."""
+    from organizations.factories import UserFactory
+
+    combos = [(no_phone, has_user, activated, active)
+              for no_phone in (False, True) for has_user in (False, True)
+              for activated in (False, True) for active in (False, True)
+              if has_user or (not activated and active)]
+    for index, (no_phone, has_user, activated, active) in enumerate(combos):
+        for branch in (world.branch, world.other_branch):
+            MemberFactory(branch=branch, no_smartphone=no_phone,
+                          user=UserFactory(is_active=active) if has_user else None,
+                          account_activated_at=timezone.now() if activated else None)
+    MemberFactory(branch=world.branch, left_on=timezone.localdate())  # off the roll
+    rates = accounts.activation_rates(Member.objects.all())
+    for branch in (world.branch, world.other_branch):
+        on_roll = [member for member in Member.objects.active().filter(branch=branch)]
+        expected = {"total": sum(not m.no_smartphone for m in on_roll),
+                    "no_phone": sum(m.no_smartphone for m in on_roll)}
+        for status in AccountStatus.values:
+            expected[status] = sum(not m.no_smartphone and m.account_status == status
+                                   for m in on_roll)
+        assert rates[branch.pk] == expected
+    assert rates[world.branch.pk]["disabled"] >= 2 and rates[world.branch.pk]["pending"] >= 1

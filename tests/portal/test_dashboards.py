@@ -51,9 +51,9 @@ def _queries(client, street, official):
 # the panel's facts: its branches, 1), open rectifications, activities and hours (2), volunteer
 # teams, volunteers and hours (1), posts, claims, employed members by unit (by community: with
 # the members panel), registrations, contributions, the navigation's member link, account
-# activation by branch (1), the street's settings (whether the ranking is shown), and the
-# month's residents' wishes (1).
-STREET_DASHBOARD_QUERIES = 38
+# activation by branch and the disabled accounts among them (2), the street's settings (whether
+# the ranking is shown), and the month's residents' wishes (1).
+STREET_DASHBOARD_QUERIES = 39
 # Once the 三会一课 figures are cached: the branches to judge and the facts (6) and the rate's
 # branches (1) are not read, the meeting kinds are (1).
 STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 7 + 1
@@ -168,9 +168,9 @@ def _community_with(branches):
 # task items, this week's work (5), its branches (shared by the panels), 三会一课 (6), members,
 # inspections, rectifications, activities and hours (2), volunteer teams, volunteers and hours
 # (1), posts, claims, employed members by unit, registrations, contributions, the navigation's
-# member link, account activation (1), the street's settings (whether the ranking button is
-# shown), and the month's residents' wishes (1).
-COMMUNITY_DASHBOARD_QUERIES = 37
+# member link, account activation and the disabled accounts (2), the street's settings (whether
+# the ranking button is shown), and the month's residents' wishes (1).
+COMMUNITY_DASHBOARD_QUERIES = 38
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
 # (branches, members, 三会一课 6, inspections 2, activities 2, service 4, contributions, residents'
 # wishes), the month's meetings (and their kinds), activities and contributions.
