@@ -14,22 +14,13 @@ from organizations.factories import BranchFactory, CommunityFactory, StreetFacto
 from portal.kiosk import figures as kiosk_figures
 from portal.kiosk import services
 from portal.kiosk.models import KioskLink
+from tests.kiosk import links
 
 pytestmark = pytest.mark.django_db
 
 
-def _create(world, **kwargs):
-    return services.link_create(node=world.district, label=kwargs.pop("label", "区委大屏"),
-                                expires_on=kwargs.pop("expires_on", None),
-                                user=world.users["district_official"])
-
-
-def _screen(token):
-    return reverse("kiosk:screen", args=[token])
-
-
-def _figures(token):
-    return reverse("kiosk:figures", args=[token])
+def _create(world, label="区委大屏", expires_on=None):
+    return links.create(world.district, world.users["district_official"], label, expires_on)
 
 
 def _links(district):
@@ -64,11 +55,11 @@ def test_a_district_official_creates_a_link_that_opens_the_district_screen(distr
     token = page.split("/kiosk/screen/")[1].split("/")[0]
 
     client.logout()
-    screen = client.get(_screen(token))
+    screen = client.get(links.screen(token))
     assert screen.status_code == 200 and "no-store" in screen["Cache-Control"]
     html = screen.content.decode()
     assert 'id="kiosk-streets"' in html and "城关区" in html and "区委一楼大屏" not in html
-    data = client.get(_figures(token)).json()
+    data = client.get(links.figures(token)).json()
     assert data["district"] == "城关区"
     assert [row["street"] for row in data["streets"]] == [world.street.name]
     # Street B is in another district: not on this screen.
@@ -101,21 +92,21 @@ def test_street_officials_and_another_district_cannot_manage_the_districts_links
     assert response.status_code == 302 and response["Location"] == _links(world.district)
     link.refresh_from_db()
     assert link.revoked_by == world.users["district_official"]
-    assert client_as(None).get(_figures(token)).status_code == 404
+    assert client_as(None).get(links.figures(token)).status_code == 404
 
 
 def test_revoked_and_expired_district_links_answer_404(district_world, client):
     world = district_world
     link, token = _create(world)
     expired, expired_token = _create(world, expires_on=timezone.localdate())
-    assert client.get(_figures(expired_token)).status_code == 200  # through its last day
+    assert client.get(links.figures(expired_token)).status_code == 200  # through its last day
     KioskLink.objects.filter(pk=expired.pk).update(
         expires_on=timezone.localdate() - timedelta(days=1))
-    assert client.get(_screen(token)).status_code == 200
+    assert client.get(links.screen(token)).status_code == 200
     services.link_revoke(link=link, user=world.users["district_official"])
     for bad in (token, expired_token):
-        assert client.get(_screen(bad)).status_code == 404
-        assert client.get(_figures(bad)).status_code == 404
+        assert client.get(links.screen(bad)).status_code == 404
+        assert client.get(links.figures(bad)).status_code == 404
 
 
 def test_each_street_is_shown_as_its_own_screen_shows_it_and_the_district_adds_them_up(
@@ -127,7 +118,7 @@ def test_each_street_is_shown_as_its_own_screen_shows_it_and_the_district_adds_t
     MemberFactory(branch=world.other_street_community.children.first()
                   or BranchFactory(parent=world.other_street_community))  # district B's
     _link, token = _create(world)
-    data = client.get(_figures(token)).json()
+    data = client.get(links.figures(token)).json()
     streets = [kiosk_figures.screen_figures(street) for street in (world.street, second)]
     assert [row["street"] for row in data["streets"]] == [world.street.name, second.name]
     for row, street in zip(data["streets"], streets):
@@ -157,9 +148,9 @@ def test_the_figures_cost_a_bounded_number_of_queries_per_street_whatever_its_co
     _link, token = _create(world)
 
     def count_queries(streets):
-        client.get(_figures(token))  # the 三会一课 statuses are cached from now on
+        client.get(links.figures(token))  # the 三会一课 statuses are cached from now on
         with django_assert_num_queries(FIXED + PER_STREET * streets):
-            response = client.get(_figures(token))
+            response = client.get(links.figures(token))
         assert len(response.json()["streets"]) == streets
         return response.json()
 
@@ -186,8 +177,8 @@ def test_no_personal_data_on_the_district_screen(district_world, client):
         branch = BranchFactory(parent=street.children.first())
         MemberFactory(branch=branch, name=name, phone=phone, id_number=id_number)
     _link, token = _create(world)
-    page = client.get(_screen(token)).content.decode()
-    data = client.get(_figures(token)).content.decode()
+    page = client.get(links.screen(token)).content.decode()
+    data = client.get(links.figures(token)).content.decode()
     assert json.loads(data)["totals"]["members"] == 4
     for text in (page, data):
         for person in people:
@@ -209,8 +200,8 @@ def test_the_district_screen_of_the_demo_shows_nobodys_data(client):
     district = Node.objects.get(kind=Node.Kind.DISTRICT)
     _link, token = services.link_create(node=district, label="大屏", expires_on=None,
                                         user=context.users["quwei"])
-    page = client.get(_screen(token)).content.decode()
-    data = client.get(_figures(token)).content.decode()
+    page = client.get(links.screen(token)).content.decode()
+    data = client.get(links.figures(token)).content.decode()
     assert len(json.loads(data)["streets"]) == 2 and json.loads(data)["totals"]["members"] > 0
     personal = set()
     for model, fields in [(Member, ["name", "phone", "id_number"]),

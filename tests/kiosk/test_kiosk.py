@@ -20,22 +20,13 @@ from portal import dashboards
 from portal.kiosk import figures as kiosk_figures
 from portal.kiosk import services
 from portal.kiosk.models import KioskLink, token_hash
+from tests.kiosk import links
 
 pytestmark = pytest.mark.django_db
 
 
-def _create(world, **kwargs):
-    return services.link_create(node=world.street, label=kwargs.pop("label", "一楼大屏"),
-                                expires_on=kwargs.pop("expires_on", None),
-                                user=world.users["official"])
-
-
-def _screen(token):
-    return reverse("kiosk:screen", args=[token])
-
-
-def _figures(token):
-    return reverse("kiosk:figures", args=[token])
+def _create(world, label="一楼大屏", expires_on=None):
+    return links.create(world.street, world.users["official"], label, expires_on)
 
 
 def test_an_official_creates_a_link_shown_once_that_opens_the_screen(world, client_as, client):
@@ -57,7 +48,7 @@ def test_an_official_creates_a_link_shown_once_that_opens_the_screen(world, clie
     assert entry.actor == world.users["official"] and "token_hash" not in entry.changes_dict
 
     client.logout()
-    response = client.get(_screen(token))
+    response = client.get(links.screen(token))
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
@@ -65,7 +56,7 @@ def test_an_official_creates_a_link_shown_once_that_opens_the_screen(world, clie
     assert not response.cookies, "the screen needs no session and sets no cookie"
     # The label is the officials' note, not the screen's.
     assert "党群服务中心一楼" not in response.content.decode()
-    data = client.get(_figures(token))
+    data = client.get(links.figures(token))
     assert data.status_code == 200 and data["Content-Type"] == "application/json"
     assert data["X-Robots-Tag"] == "noindex, nofollow" and "no-store" in data["Cache-Control"]
     assert data.json()["street"] == world.street.name
@@ -78,10 +69,10 @@ def test_revoked_unknown_and_expired_tokens_answer_404(world, client):
     _expired, expired_token = _create(world, expires_on=timezone.localdate())
     KioskLink.objects.filter(pk=_expired.pk).update(
         expires_on=timezone.localdate() - timedelta(days=1))
-    assert client.get(_screen(token)).status_code == 200
+    assert client.get(links.screen(token)).status_code == 200
     services.link_revoke(link=link, user=world.users["official"])
     for bad in [token, expired_token, "x" * 43, token[:-1], "①②", "a" * 200]:
-        for url in (_screen(bad), _figures(bad)):
+        for url in (links.screen(bad), links.figures(bad)):
             response = client.get(url)
             assert response.status_code == 404, url
             assert response["X-Robots-Tag"] == "noindex, nofollow", url
@@ -90,13 +81,13 @@ def test_revoked_unknown_and_expired_tokens_answer_404(world, client):
 
 def test_a_link_lasts_through_its_last_day(world, client):
     _link, token = _create(world, expires_on=timezone.localdate())
-    assert client.get(_figures(token)).status_code == 200
+    assert client.get(links.figures(token)).status_code == 200
 
 
 def test_the_screen_answers_get_only(world, client):
     _link, token = _create(world)
-    assert client.post(_screen(token)).status_code == 405
-    assert client.post(_figures(token)).status_code == 405
+    assert client.post(links.screen(token)).status_code == 405
+    assert client.post(links.figures(token)).status_code == 405
 
 
 def test_the_official_revokes_a_link_and_another_streets_official_cannot(world, client_as):
@@ -119,7 +110,7 @@ def test_the_official_revokes_a_link_and_another_streets_official_cannot(world, 
     assert link.revoked_at is not None and link.revoked_by == world.users["official"]
     page = official.get(reverse("kiosk:link_list", args=[world.street.pk])).content.decode()
     assert "已撤销" in page
-    assert official.get(_figures(token)).status_code == 404
+    assert official.get(links.figures(token)).status_code == 404
 
 
 def test_an_expiry_in_the_past_is_refused_next_to_the_field(world, client_as):
@@ -145,7 +136,7 @@ def test_the_screen_shows_the_dashboards_own_figures(world, client):
     MemberFactory(branch=world.other_street_community.children.first()
                   or BranchFactory(parent=world.other_street_community))
     _link, token = _create(world)
-    data = client.get(_figures(token)).json()
+    data = client.get(links.figures(token)).json()
     scope = dashboards.street_scope(world.street, timezone.localdate())
     members = dashboards.members_panel(scope).data
     assert data["members"]["total"] == members["totals"]["total"] == Member.objects.filter(
@@ -178,12 +169,12 @@ def _keys(value):
 def test_the_weekly_ranking_is_on_the_screen_only_when_the_street_shows_it_to_everyone(world,
                                                                                        client):
     _link, token = _create(world)
-    assert client.get(_figures(token)).json()["ranking"] is None  # default: officials only
+    assert client.get(links.figures(token)).json()["ranking"] is None  # default: officials only
     for audience, shown in [(Audience.COMMUNITIES, False), (Audience.EVERYONE, True),
                             (Audience.NOBODY, False)]:
         StreetSetting.objects.update_or_create(node=world.street, key=Key.WEEKLY_RANKING,
                                                defaults={"value": audience})
-        ranking = client.get(_figures(token)).json()["ranking"]
+        ranking = client.get(links.figures(token)).json()["ranking"]
         assert (ranking is not None) == shown == kiosk_figures.ranking_on_screen(world.street)
         if shown:
             assert set(ranking["communities"]) == {"兰新社区党委", "袁庄社区党委"}
@@ -199,13 +190,13 @@ def test_the_figures_cost_the_same_queries_for_two_or_five_communities(world, cl
                                                                        django_assert_num_queries):
     _link, token = _create(world)
     MemberFactory(branch=world.other_branch)
-    client.get(_figures(token))  # the 三会一课 statuses are cached from now on
+    client.get(links.figures(token))  # the 三会一课 statuses are cached from now on
     with django_assert_num_queries(QUERIES):
-        assert client.get(_figures(token)).status_code == 200
+        assert client.get(links.figures(token)).status_code == 200
     _add_community(world, 3)
-    client.get(_figures(token))
+    client.get(links.figures(token))
     with django_assert_num_queries(QUERIES):
-        assert len(client.get(_figures(token)).json()["communities"]) == 5
+        assert len(client.get(links.figures(token)).json()["communities"]) == 5
 
 
 # The link and its last visit (2); the communities, the 减负 setting, the branches and the
@@ -215,14 +206,14 @@ QUERIES = 14
 
 def test_last_seen_is_written_at_most_every_five_minutes(world, client, _fixed_clock):
     link, token = _create(world)
-    client.get(_figures(token))
+    client.get(links.figures(token))
     link.refresh_from_db()
     first = link.last_seen_at
-    client.get(_figures(token))
+    client.get(links.figures(token))
     link.refresh_from_db()
     assert link.last_seen_at == first
     _fixed_clock.shift(timedelta(minutes=6))
-    client.get(_figures(token))
+    client.get(links.figures(token))
     link.refresh_from_db()
     assert link.last_seen_at > first
 
@@ -236,8 +227,8 @@ def test_the_screen_and_figures_hold_no_personal_data_of_the_demo_street(client)
                                            defaults={"value": Audience.EVERYONE})
     link, token = services.link_create(node=context.street, label="大屏", expires_on=None,
                                        user=context.users["jiedao"])
-    page = client.get(_screen(token)).content.decode()
-    data = client.get(_figures(token)).content.decode()
+    page = client.get(links.screen(token)).content.decode()
+    data = client.get(links.figures(token)).content.decode()
     assert json.loads(data)["members"]["total"] > 0 and json.loads(data)["ranking"]
     personal = set()
     for model, fields in [(Member, ["name", "phone", "id_number"]),
