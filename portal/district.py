@@ -19,16 +19,15 @@ from kernel.xlsx import workbook_bytes
 from organizations.models import Node
 from pairing.selectors import KIND_TOTALS
 from portal.compliance_panels import STATUS_LABELS, compliance_panel
-from portal.dashboards import (branches_panel, build_panels, inspections_panel, members_panel,
-                               street_scope)
+from portal.dashboards import branches_panel, build_panels, inspections_panel, street_scope
 from portal.models import Inspection, Rectification
 from portal.panel_types import path_url
 from portal.reports import _header, month_records, report_scope
-from portal.work_panels import activities_panel, contributions_panel
+from portal.work_panels import activities_panel, contributions_panel, members_on_roll
 
 STATUSES = (GREEN, AMBER, RED, GREY)
-DASHBOARD_PANELS = [members_panel, compliance_panel, activities_panel, contributions_panel]
-REPORT_FIGURE_PANELS = [members_panel, branches_panel, compliance_panel, inspections_panel]
+DASHBOARD_PANELS = [compliance_panel, activities_panel, contributions_panel]
+REPORT_FIGURE_PANELS = [branches_panel, compliance_panel, inspections_panel]
 # The figures of a row that the totals row adds up.
 DASHBOARD_FIGURES = ["members", *STATUSES, "activities", "hours", *KIND_TOTALS,
                      "inspections", "failed", "open", "overdue"]
@@ -96,7 +95,7 @@ def district_dashboard(district, today):
         scope = street_scope(street, today)
         panels = {panel.key: panel for panel in build_panels(scope, DASHBOARD_PANELS)}
         activities = panels["activities"].data["totals"]
-        values = {"members": panels["members"].data["totals"]["total"],
+        values = {"members": members_on_roll(scope),
                   **_compliance_counts(panels.get("compliance")),
                   "activities": activities["activities"], "hours": activities["hours"],
                   **panels["contributions"].data["totals"], **inspections[street.pk]}
@@ -123,9 +122,9 @@ def _report_figures(street, month_start, today):
     scope = report_scope(street, month_start, today)
     panels = {panel.key: panel for panel in build_panels(scope, REPORT_FIGURE_PANELS)}
     inspections = panels["inspections"].data["totals"]
-    return {"communities": len(panels["members"].data["rows"]),
+    return {"communities": len(scope.communities),
             "branches": panels["branches"].data["total"],
-            "members": panels["members"].data["totals"]["total"],
+            "members": members_on_roll(scope),
             **_compliance_counts(panels.get("compliance")),
             "inspections": inspections["total"], "failed": inspections["failed"],
             "open": inspections["open"], "overdue": inspections["overdue"],

@@ -106,6 +106,17 @@ def member_counts(scope):
     return scope.memo["member_counts"]
 
 
+def members_on_roll(scope):
+    """The members panel's total (the members on the roll in the scope's communities), for the
+    pages that show no more of it: counted from the index without grouping by category and
+    status or looking up registrations, which for each street of a district cost ~70 ms."""
+    if "member_counts" in scope.memo:
+        return sum(row["n"] for row in scope.memo["member_counts"])
+    communities = {community.pk for community in scope.communities}
+    branch_ids = [branch.pk for branch in scope.branches() if branch.parent_id in communities]
+    return Member.objects.active().filter(branch_id__in=branch_ids).count()
+
+
 UNITS_SHOWN = 15
 
 

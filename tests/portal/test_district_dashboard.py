@@ -188,3 +188,25 @@ def test_each_report_line_counts_what_the_street_report_lists(world, district):
     assert line["rectifications"] == 1
     assert line["members"] == street.panel("members").data["totals"]["total"]
     assert line["branches"] == street.panel("branches").data["total"]
+
+
+def test_each_street_counts_the_members_its_own_dashboard_counts(world, district):
+    from portal.dashboards import build_panels, members_panel, street_scope
+    from portal.work_panels import members_on_roll
+
+    today = timezone.localdate()
+    archived_branch = BranchFactory(parent=world.community, archived_at=timezone.now())
+    MemberFactory(branch=archived_branch)
+    archived_community = CommunityFactory(parent=world.street, archived_at=timezone.now())
+    MemberFactory(branch=BranchFactory(parent=archived_community))
+    MemberFactory(branch=world.branch, left_on=today)
+    MemberFactory.create_batch(2, branch=world.branch)
+    for street in (world.street, world.extra["second"]):
+        [panel] = build_panels(street_scope(street, today), [members_panel])
+        assert members_on_roll(street_scope(street, today)) == panel.data["totals"]["total"]
+    table = district_pages.district_dashboard(district, today)
+    report = district_pages.district_report(district, today.replace(day=1), today)
+    for rows in (table.rows, report.rows):
+        figures = next(values for street, values, _links in rows if street == world.street)
+        [panel] = build_panels(street_scope(world.street, today), [members_panel])
+        assert figures["members"] == panel.data["totals"]["total"] >= 3
