@@ -80,7 +80,9 @@ def assert_escaped(response, what):
 
 
 @pytest.mark.parametrize("target", PAGES, ids=[page_id(target) for target in PAGES])
-def test_nasty_values_give_no_server_error_and_stay_escaped(target, world, client_as):
+def test_nasty_values_give_no_server_error_and_stay_escaped(target, district_world, client_as):
+    # The district's pages (its 大屏 among them) need a district.
+    world = district_world
     entry, role = target
     entry.setup(world)
     page_url = reverse(entry.name, kwargs=entry.kwargs(world))
@@ -106,7 +108,9 @@ def test_nasty_values_give_no_server_error_and_stay_escaped(target, world, clien
         assert_escaped(client.get(page_url, entry.data(world)), f"the sweep of {page_url}")
 
 
-def test_the_sweep_covers_the_forms_of_the_portal(world, client_as):
+def test_the_sweep_covers_the_forms_of_the_portal(district_world, client_as):
+    # The district's pages (its 大屏 among them) need a district.
+    world = district_world
     """Guards the sweep itself: it must find the forms staff use every day."""
     swept = set()
     for entry, role in PAGES:
