@@ -5,6 +5,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# The suite runs on every CPU (pytest-xdist, at most 4 workers: portal/settings_test.py gives
+# each its own var/ folder and Redis databases); TEST_JOBS=0 runs it in this one process.
+# `--dist load` hands out tests in pytest-django's order, so in each worker the tests that
+# empty the database (browser, transaction=True) still run after those that expect the rows
+# the migrations ship (`--dist loadfile` would interleave them and fail the latter).
+TEST_JOBS ?= $(shell n=$$(nproc); echo $$(( n > 4 ? 4 : n )))
+XDIST = $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist load)
 
 .PHONY: run test test-fast test-calendar browser migrate messages clean-var
 
@@ -30,14 +37,14 @@ run: migrate
 # The whole suite; the browser tests need Debian's Chromium (CI installs it).
 test: $(VENV)/.installed
 	@if [ -x /usr/bin/chromium ]; then \
-	  $(BIN)/pytest $(PYTEST_ARGS); \
+	  $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	else \
 	  echo "Chromium is not installed: running all but the browser tests (apt-get install -y chromium fonts-wqy-microhei)"; \
-	  $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
+	  $(BIN)/pytest $(XDIST) -m "not browser" $(PYTEST_ARGS); \
 	fi
 
 test-fast: $(VENV)/.installed
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) -m "not browser" $(PYTEST_ARGS)
 
 # The date-dependent tests again at each moment of .ci/calendar-moments (the suite itself runs
 # at one fixed moment: tests/conftest.py), one moment per CPU at a time (CALENDAR_JOBS).
@@ -45,7 +52,7 @@ test-calendar: $(VENV)/.installed
 	PYTEST_ARGS="$(PYTEST_ARGS)" .ci/calendar
 
 browser: $(VENV)/.installed
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) -m browser $(PYTEST_ARGS)
 
 # Refresh the English catalogue after changing user-facing strings (msgids are Chinese).
 messages: $(VENV)/.installed

@@ -2,6 +2,30 @@
 import os
 import sys
 
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _worker_redis_url(url, worker):
+    """redis://host:port/3 → database 3 + 4 × worker: two pytest-xdist workers that both flush
+    the cache before each test, or both run a Celery worker, must not share a database."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + 4 * worker
+    return urlunsplit(parts._replace(path=f"/{database % 16}"))
+
+
+# pytest-xdist (`make test` runs the suite on every CPU): each worker has its own var/ folder
+# and Redis databases, as each moment of .ci/calendar does; pytest-django already gives each
+# its own test database.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker:
+    _index = int(_worker.removeprefix("gw"))
+    _var = Path(os.environ.get("PORTAL_VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
+    os.environ["PORTAL_VAR_DIR"] = str(_var / "xdist" / _worker)
+    for _name in ("CACHE_URL", "CELERY_BROKER_URL"):
+        if os.environ.get(_name, "").startswith(("redis://", "rediss://")):
+            os.environ[_name] = _worker_redis_url(os.environ[_name], _index)
+
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 # One process; tests/conftest.py empties it before each test.
 os.environ.setdefault("CACHE_URL", "locmem://")
