@@ -20,6 +20,12 @@ def bench_json(db, tmp_path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture
+def bench_data(db):
+    """The tiny scale seeded, for the tests that need its data and not its timings."""
+    bench.seed("tiny", log=lambda text: None)
+
+
 def test_bench_times_every_page_with_numbers(bench_json):
     expected = {page.label for page in bench.pages_to_run()}
     measured = {row["label"]: row for row in bench_json["pages"]}
@@ -39,7 +45,7 @@ def test_bench_times_every_page_with_numbers(bench_json):
     assert bench_json["rewarm_seconds"] > 0
 
 
-def test_bench_refuses_a_database_with_data_unless_reused(bench_json, tmp_path):
+def test_bench_refuses_a_database_with_data_unless_reused(bench_data, tmp_path):
     path = tmp_path / "again.json"
     with pytest.raises(CommandError):
         call_command("bench", scale="tiny", json_path=str(path), repeat=1)
@@ -139,7 +145,7 @@ def test_the_load_test_needs_the_demo_logins(db):
         call_command("loadtest", users=1, seconds=1)
 
 
-def test_a_page_that_fails_names_itself(bench_json):
+def test_a_page_that_fails_names_itself(bench_data):
     data = bench.BenchData.load()
     broken = bench.Page("坏页面", "organizations:node_detail", lambda data: {"pk": "x"})
     with pytest.raises(Exception, match="坏页面"):
@@ -322,7 +328,7 @@ def test_bench_reminders_reports_each_scan_and_rolls_back(db, reuse):
     assert (Member.objects.count(), Notification.objects.count()) == before
 
 
-def test_the_load_test_tells_the_district_journey_its_district_and_streets(bench_json, tmp_path):
+def test_the_load_test_tells_the_district_journey_its_district_and_streets(bench_data, tmp_path):
     from bench.management.commands.loadtest import server_env
 
     data = bench.BenchData.load()
