@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from activities.reminders import Reminder, register, reminder_text
+from activities.reminders import Reminder, register, reminder_text, shared
 from kernel.paths import path_ids
 from members.development.models import Candidate, Limits, limits_for
 from members.development.rules import NOTICE_DAYS, dues
@@ -52,22 +52,29 @@ def _candidates(ids=None):
     return list(rows if ids is None else rows.filter(pk__in=ids))
 
 
+def _judged(today):
+    """[(candidate, its deadlines)] for every candidate in the pipeline: the four sources of one
+    scan share them (`shared`)."""
+    limits = Limits()
+    return [(candidate, dues(candidate, limits.for_path(candidate.branch.path), today))
+            for candidate in _candidates()]
+
+
 def _reminders(name, now):
     code, notice, title, body = SOURCES[name]
     today = timezone.localdate(now)
-    limits = Limits()
+    judged = shared(("development", today), lambda: _judged(today))
     found = []
-    candidates = _candidates()
     due = {}
-    for candidate in candidates:
-        for item in dues(candidate, limits.for_path(candidate.branch.path), today):
+    for candidate, items in judged:
+        for item in items:
             reached = (item.overdue if notice is None
                        else today >= item.due_on - timedelta(days=notice))
             if item.code == code and reached:
                 due[candidate.pk] = item.due_on
     if not due:
         return []
-    chosen = [candidate for candidate in candidates if candidate.pk in due]
+    chosen = [candidate for candidate, _items in judged if candidate.pk in due]
     recipients = _recipients(chosen)
     for candidate in chosen:
         for user_id in recipients[candidate.pk]:

@@ -418,6 +418,42 @@ def test_a_missing_report_and_an_overdue_approval_are_reminded(world):
         datetime(2026, 8, 11, 9, tzinfo=SHANGHAI), "development_approval_overdue")
 
 
+def test_one_scan_judges_the_candidates_once_for_the_four_sources(world):
+    """The four 发展党员 sources of one scan share one reading of the pipeline; each finds what
+    it finds alone, and the next scan reads afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.development_reminders import SOURCES as DEVELOPMENT
+    from activities.models import Notification
+    from activities.reminders import scan
+
+    CandidateFactory(branch=world.branch, applied_on=date(2026, 1, 31))
+    CandidateFactory(branch=world.branch, stage="voted", meeting_on=date(2025, 11, 10))
+    now = datetime(2026, 2, 21, 9, tzinfo=SHANGHAI)
+    alone = set()
+    for source in DEVELOPMENT:
+        alone |= _reminded(now, source)
+        Notification.objects.all().delete()
+    assert {kind.split(":")[0] for _user, kind in alone} == {
+        "development_talk_due", "development_approval_overdue"}
+
+    def reads_of_the_pipeline(queries):
+        return sum('FROM "development_candidate"' in query["sql"] for query in queries)
+
+    with CaptureQueriesContext(connection) as one:
+        scan(now, sources=["development_talk_due"])
+    Notification.objects.all().delete()
+    with CaptureQueriesContext(connection) as four:
+        scan(now, sources=list(DEVELOPMENT))
+    assert reads_of_the_pipeline(four) == reads_of_the_pipeline(one) > 0
+    assert {(row.recipient.username, row.kind) for row in Notification.objects.all()} == alone
+
+    CandidateFactory(branch=world.branch, applied_on=date(2026, 2, 1))
+    assert ("secretary", "development_talk_due:20260301") in _reminded(
+        datetime(2026, 2, 22, 9, tzinfo=SHANGHAI), "development_talk_due")
+
+
 def test_registering_an_application_through_the_form(world, client_as):
     from members.factories import make_id_number
 
