@@ -152,7 +152,12 @@ class Candidate(NameKeyed):
         """The stage of the 细则: after the approval, read from the roster."""
         if self.stage == self.Stage.APPROVED and self.member_id:
             return self.member.get_status_display()
-        return self.get_stage_display()
+        # Not get_stage_display(), which rebuilds the choices for each call: a street's board
+        # names hundreds of candidates.
+        return STAGE_LABELS.get(self.stage, self.stage)
+
+
+STAGE_LABELS = dict(Candidate.Stage.choices)
 
 
 class StepRecordQuerySet(ScopedQuerySet):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from kernel import xlsx
 from kernel.dates import add_months
 from kernel.forms import add_service_errors
-from kernel.request_params import search_param
+from kernel.request_params import page_param, search_param
 from kernel.uploads import serve_file
 from members.development import forms, ledger, rules, selectors, services
 from members.development.models import Candidate, StepRecord, limits_for
@@ -45,6 +46,10 @@ def index(request):
     return redirect("development:board", node.pk)
 
 
+# A street's board can hold hundreds of late items; its table shows them a page at a time.
+OVERDUE_PAGE_SIZE = 50
+
+
 @readers
 def board(request, pk):
     node = get_object_or_404(Node.objects.visible_to(request.user), pk=pk)
@@ -52,10 +57,11 @@ def board(request, pk):
         raise Http404
     data = selectors.board(request.user, node, timezone.localdate())
     query = search_param(request)
+    overdue = Paginator(data.overdue, OVERDUE_PAGE_SIZE).get_page(page_param(request))
     return render(request, "development/board.html", {
         "query": query, "found": selectors.search(request.user, node, query) if query else None,
         "node": node, "columns": selectors.COLUMNS, "unit_rows": data.unit_rows,
-        "totals": data.totals, "overdue_rows": data.overdue,
+        "totals": data.totals, "overdue_rows": overdue.object_list, "page": overdue,
         "candidates": data.candidates if node.kind == Node.Kind.BRANCH else [],
         "parent_visible": bool(node.parent_id) and covers(request.user, node.parent_path),
         "can_write": covers(request.user, node.path, WRITE_ROLES)

@@ -324,6 +324,32 @@ def test_the_board_counts_each_stage_and_names_the_overdue(world, client_as):
     assert "谈话已逾期" in page.content.decode()
 
 
+def test_the_overdue_items_of_a_long_board_come_a_page_at_a_time(world, client_as, monkeypatch):
+    from members.development import views
+
+    monkeypatch.setattr(views, "OVERDUE_PAGE_SIZE", 2)
+    for name, applied in (("逾期甲", date(2026, 8, 1)), ("逾期乙", date(2026, 8, 2)),
+                          ("逾期丙", date(2026, 8, 3))):
+        CandidateFactory(branch=world.branch, applied_on=applied, name=name)
+    client = client_as(world.users["official"])
+    url = reverse("development:board", args=[world.street.pk])
+
+    def overdue(query=""):
+        page = client.get(url + query)
+        assert page.status_code == 200
+        return [candidate.name for candidate in page.context["overdue_rows"]], page
+
+    names, page = overdue()
+    assert names == ["逾期甲", "逾期乙"]
+    html = page.content.decode()
+    assert "1 / 2" in html and "page=2" in html and ">3</span>" in html
+    assert overdue("?page=2")[0] == ["逾期丙"]
+    assert overdue("?page=99")[0] == ["逾期丙"]
+    assert overdue("?page=x%00")[0] == overdue("?page=-1")[0] == ["逾期甲", "逾期乙"]
+    names, page = overdue("?q=逾期&page=2")
+    assert names == ["逾期丙"] and "q=%E9%80%BE%E6%9C%9F&page=1" in page.content.decode()
+
+
 @pytest.mark.parametrize("node", ["street", "community", "branch"])
 def test_board_queries_do_not_grow_with_candidates(world, client_as,
                                                    django_assert_max_num_queries, node):
