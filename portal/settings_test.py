@@ -16,9 +16,11 @@ def _worker_redis_url(url, worker):
 
 # pytest-xdist (`make test` runs the suite on every CPU): each worker has its own var/ folder
 # and Redis databases, as each moment of .ci/calendar does; pytest-django already gives each
-# its own test database.
+# its own test database. Once per worker: a process the worker starts (a Celery worker, a
+# manage.py command) inherits the environment and must keep the worker's folder and databases.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _worker:
+if _worker and os.environ.get("PORTAL_XDIST_WORKER") != _worker:
+    os.environ["PORTAL_XDIST_WORKER"] = _worker
     _index = int(_worker.removeprefix("gw"))
     _var = Path(os.environ.get("PORTAL_VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
     os.environ["PORTAL_VAR_DIR"] = str(_var / "xdist" / _worker)

@@ -101,3 +101,31 @@ def test_cache_is_shared_between_processes_unless_told_otherwise():
 def test_a_half_configured_reminder_channel_refuses_to_start(env, named):
     result = _start(env)
     assert result.returncode != 0 and named in result.stderr
+
+
+def test_each_xdist_worker_has_its_own_folder_and_redis_databases_and_keeps_them_in_children():
+    """portal/settings_test.py: worker gw1 moves database 3 to 7 and var/ to var/xdist/gw1; a
+    process that worker starts (a Celery worker of tests/activities/test_services.py) inherits
+    the moved values and must not move them again."""
+    script = ("import os; from django.conf import settings; "
+              "print(settings.CACHE_URL, settings.CELERY_BROKER_URL, settings.VAR_DIR, "
+              "os.environ['CACHE_URL'])")
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PORTAL_VAR_DIR", "PORTAL_XDIST_WORKER")}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings_test", "PYTEST_XDIST_WORKER": "gw1",
+                "CACHE_URL": "redis://127.0.0.1:6379/3",
+                "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"})
+
+    def settings_seen(environment):
+        result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT,
+                                capture_output=True, text=True, env=environment)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1].split()
+
+    cache, broker, var, inherited = settings_seen(env)
+    assert (cache, broker) == ("redis://127.0.0.1:6379/7", "redis://127.0.0.1:6379/4")
+    assert Path(var) == ROOT / "var" / "xdist" / "gw1"
+    # What the worker's children inherit: the moved values, with the marker that they moved.
+    child = {**env, "CACHE_URL": inherited, "CELERY_BROKER_URL": broker, "PORTAL_VAR_DIR": var,
+             "PORTAL_XDIST_WORKER": "gw1"}
+    assert settings_seen(child)[:3] == [cache, broker, var]
