@@ -61,7 +61,10 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
+        # A click waits only for the navigation to start: until the next page has loaded, a
+        # tap can reach a page whose scripts have not run yet.
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
     return sign_in
 

@@ -79,7 +79,8 @@ def _member_context(browser, viewport):
 
 def _switch_large_text_on(page, live_server):
     _open(page, f"{live_server.url}/members/me/")
-    page.click("#large-text-form button[value=on]")
+    with page.expect_navigation():
+        page.click("#large-text-form button[value=on]")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => document.documentElement.classList.contains('large-text')")
 
@@ -113,7 +114,7 @@ def test_the_menu_opens_with_taps_alone(browser, live_server, login, demo):
     login(page, "dangyuan")
     _open(page, f"{live_server.url}/members/me/")
     assert not page.is_visible("text=退出登录")
-    page.tap(".navbar-toggler")
+    _open_menu(page)
     page.locator("#mainnav .dropdown-toggle").tap()
     page.wait_for_selector("#mainnav .dropdown-menu button[type=submit]", state="visible")
     with page.expect_navigation():
@@ -122,8 +123,15 @@ def test_the_menu_opens_with_taps_alone(browser, live_server, login, demo):
     context.close()
 
 
-def _switch_to_english(page):
+def _open_menu(page):
+    """Tap the phone's menu button and wait until Bootstrap has opened the menu: a test that goes
+    on to tap inside it then fails here, saying why, if the menu did not open."""
     page.tap(".navbar-toggler")
+    page.wait_for_selector("#mainnav.show:not(.collapsing)", state="visible")
+
+
+def _switch_to_english(page):
+    _open_menu(page)
     with page.expect_navigation():
         page.locator(".language-switch button[value='en']").tap()
     assert page.evaluate("() => document.documentElement.lang") == "en"

@@ -24,7 +24,8 @@ def switch_language(page, live_server, code):
     page.goto(f"{live_server.url}/")
     button = page.locator(f".language-switch button[value='{code}']")
     if button.count():
-        button.click()
+        with page.expect_navigation():
+            button.click()
         page.wait_for_load_state("networkidle")
 
 
