@@ -11,7 +11,7 @@ from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from members.validators import mask_id_number, validate_id_number, validate_phone
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
-from organizations.scope import READ_ROLES, scope_q
+from organizations.scope import READ_ROLES, scope_q, with_own
 
 ETHNIC_GROUPS = [
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -49,7 +49,8 @@ class MemberQuerySet(NameKeyedQuerySet, ScopedQuerySet):
         # A member sees their own record through the login link, not through a node.
         if not user.is_authenticated:
             return self.none()
-        return self.filter(scope_q(user, self.scope_path, READ_ROLES) | Q(user=user))
+        return self.filter(with_own(user, scope_q(user, self.scope_path, READ_ROLES),
+                                    Q(user=user)))
 
     def active(self):
         return self.filter(left_on__isnull=True)

@@ -9,7 +9,7 @@ A district official's grant is on a district node, which lies outside the paths 
 every other function here (and the whole scope vocabulary) reads a district official as an
 official of each of those streets.
 """
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -40,11 +40,12 @@ def grants_of(user):
     if cached is None:
         from organizations.models import Grant, Node
 
-        cached = [
-            (grant.node.path, grant.role, grant.node)
-            for grant in Grant.objects.filter(user=user, node__archived_at__isnull=True)
-            .select_related("node").order_by("node__path")
-        ]
+        grants = list(Grant.objects.filter(user=user, node__archived_at__isnull=True)
+                      .select_related("node").order_by("node__path")
+                      # The branch of the user's own member record, if any (see `with_own`).
+                      .annotate(own_path=F("user__member__branch__path")))
+        user._own_member_path = grants[0].own_path if grants else None
+        cached = [(grant.node.path, grant.role, grant.node) for grant in grants]
         district_roles = {node.pk: role for _path, role, node in cached
                           if node.kind == Node.Kind.DISTRICT}
         if district_roles:
@@ -81,6 +82,23 @@ def scope_q(user, path_lookup, roles=READ_ROLES):
     for path in paths:
         query |= Q(**{f"{path_lookup}__startswith": path})
     return query
+
+
+def with_own(user, scoped, own, roles=READ_ROLES):
+    """`scoped` (a `scope_q`), or also the user's own records (`own`, a Q through their member
+    record) when that record may lie outside the scope.
+
+    Most staff and secretaries are members of a branch they hold a grant on, and officials have
+    no member record at all: for them `own` adds no row, and leaving it out spares PostgreSQL an
+    OR across two tables, which it can only answer by reading the whole table (at city scale
+    every one of 500,000 members for each roster page)."""
+    if user.is_superuser or not user.is_authenticated:
+        return scoped
+    grants_of(user)  # reads the own record's path along with the grants
+    own_path, paths = user._own_member_path, granted_paths(user, roles)
+    if paths and (own_path is None or any(own_path.startswith(path) for path in paths)):
+        return scoped
+    return scoped | own
 
 
 def covers(user, path, roles=READ_ROLES):

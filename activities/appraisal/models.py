@@ -19,7 +19,7 @@ from activities.models import Participation as ActivityParticipation
 from kernel.uploads import DocumentUploadField, UploadTo, validate_document
 from organizations.models import ScopedQuerySet
 from organizations.rules import NodeRule
-from organizations.scope import scope_q
+from organizations.scope import scope_q, with_own
 
 Grade = Attendance.Grade
 
@@ -223,7 +223,8 @@ class CommitmentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # Members read and keep their own commitments through their member record.
         if user.is_authenticated and not user.is_superuser:
-            return self.filter(scope_q(user, self.scope_path) | Q(member__user=user))
+            return self.filter(with_own(user, scope_q(user, self.scope_path),
+                                        Q(member__user=user)))
         return super().visible_to(user)
 
     def of_community(self, community, year):
@@ -263,8 +264,8 @@ class CommitmentRecordQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         if user.is_authenticated and not user.is_superuser:
-            return self.filter(scope_q(user, self.scope_path)
-                               | Q(commitment__member__user=user))
+            return self.filter(with_own(user, scope_q(user, self.scope_path),
+                                        Q(commitment__member__user=user)))
         return super().visible_to(user)
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from members.factories import MemberFactory
 from members.models import Member
-from organizations.factories import UserFactory
+from organizations.factories import BranchFactory, UserFactory
 from organizations.models import Grant, Grid, Node
 
 
@@ -67,6 +67,41 @@ def test_members_see_only_their_own_record(world):
     assert list(Member.objects.visible_to(world.users["member"])) == [world.member]
     assert Member.objects.visible_to(world.users["staff"]).count() == 2
     assert not Member.objects.visible_to(world.users["staff_other"]).exists()
+
+
+def _reads_the_user_column(queryset):
+    return '"user_id"' in str(queryset.query).split(" WHERE ")[1]
+
+
+@pytest.mark.parametrize("own_branch, scope_only", [
+    ("branch", True),  # a secretary who is a member of the branch they keep
+    ("other_branch", False),  # the same secretary, a member in another community
+    (None, True),  # no member record at all: nothing of their own to add
+])
+def test_a_users_own_record_is_added_to_the_scope_only_when_the_scope_misses_it(
+        world, own_branch, scope_only, django_assert_num_queries):
+    """Member.visible_to is "in my scope, or my own record"; the OR is left out when the scope
+    already holds the record, since on PostgreSQL it makes every roster read the whole table.
+    Knowing where the record lies costs no query: it comes with the grants."""
+    secretary = world.users["secretary"]
+    own = MemberFactory(branch=getattr(world, own_branch), user=secretary) if own_branch else None
+    MemberFactory(branch=world.branch)
+    with django_assert_num_queries(2):  # the grants, with the own record's branch; the rows
+        visible = set(Member.objects.visible_to(secretary))
+    in_branch = set(Member.objects.filter(branch=world.branch))
+    assert visible == in_branch | ({own} if own else set())
+    assert _reads_the_user_column(Member.objects.visible_to(secretary)) != scope_only
+
+
+def test_members_without_a_grant_and_district_officials_keep_their_own_record(district_world):
+    world = district_world
+    assert not _reads_the_user_column(Member.objects.visible_to(world.users["official"]))
+    # A district official who is a member in another district's street.
+    elsewhere = MemberFactory(branch=BranchFactory(parent=world.other_street_community),
+                              user=world.users["district_official"])
+    visible = Member.objects.visible_to(world.users["district_official"])
+    assert elsewhere in visible and world.member in visible
+    assert list(Member.objects.visible_to(world.users["member"])) == [world.member]
 
 
 def test_street_officials_read_but_do_not_write_member_records(world):
