@@ -16,7 +16,7 @@ from activities.defaults import SHIPPED_KIND_NAMES
 from kernel.uploads import ImageUploadField, UploadTo, validate_image
 from organizations.models import BulkWriteSignallingQuerySet, Node, ScopedQuerySet
 from organizations.rules import NodeRule
-from organizations.scope import READ_ROLES, scope_q
+from organizations.scope import READ_ROLES, below_streets, scope_q
 
 
 class Period(models.TextChoices):
@@ -106,10 +106,17 @@ class MeetingQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        # Both halves as subqueries on this table's own columns: an OR of a path on a joined
-        # table with a subquery makes PostgreSQL read every meeting before it can sort.
         branches = Node.objects.filter(scope_q(user, "path", READ_ROLES)).values("pk")
-        invited = Attendance.objects.filter(member__user=user).values("meeting_id")
+        invited = Attendance.objects.filter(member__user=user).values("meeting_id").order_by()
+        if below_streets(user):
+            # A community's or a branch's meetings are a few hundred among a city's million:
+            # listed by id. The OR below would have PostgreSQL walk the date index through
+            # most of the city's meetings to fill one page.
+            kept = Meeting.objects.filter(branch__in=branches).values("pk").order_by()
+            return self.filter(pk__in=kept.union(invited))
+        # A street's or a district's are a large share: both halves as subqueries on this
+        # table's own columns, so PostgreSQL walks the date index and stops after a page (an OR
+        # of a path on a joined table with a subquery made it read every meeting first).
         return self.filter(Q(branch__in=branches) | Q(pk__in=invited))
 
     def held(self):
