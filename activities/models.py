@@ -16,7 +16,7 @@ from activities.defaults import SHIPPED_KIND_NAMES
 from kernel.uploads import ImageUploadField, UploadTo, validate_image
 from organizations.models import BulkWriteSignallingQuerySet, Node, ScopedQuerySet
 from organizations.rules import NodeRule
-from organizations.scope import READ_ROLES, below_streets, scope_q
+from organizations.scope import READ_ROLES, STREET_ROLES, has_role, scope_q
 
 
 class Period(models.TextChoices):
@@ -108,7 +108,7 @@ class MeetingQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
             return self.all()
         branches = Node.objects.filter(scope_q(user, "path", READ_ROLES)).values("pk")
         invited = Attendance.objects.filter(member__user=user).values("meeting_id").order_by()
-        if below_streets(user):
+        if not has_role(user, *STREET_ROLES):
             # A community's or a branch's meetings are a few hundred among a city's million:
             # listed by id. The OR below would have PostgreSQL walk the date index through
             # most of the city's meetings to fill one page.

@@ -101,13 +101,6 @@ def with_own(user, scoped, own, roles=READ_ROLES):
     return scoped | own
 
 
-def below_streets(user, roles=READ_ROLES):
-    """Whether every grant of `roles` the user holds is on a community or lower: a scope that
-    holds a small share of a district's rows, which some querysets list by id."""
-    return all(node.kind not in (node.Kind.STREET, node.Kind.DISTRICT)
-               for _path, role, node in grants_of(user) if role in roles)
-
-
 def covers(user, path, roles=READ_ROLES):
     """Whether a node path lies inside the user's scope for these roles."""
     if user.is_superuser:
