@@ -66,7 +66,18 @@ def appraisals(member):
     return selectors.appraisal_grades_for(member)
 
 
-def _latest_meeting_day(members, until, since, statuses):
+# The attendance that is contact, and the kind of contact each status is.
+CONTACT_KINDS = {Attendance.Status.PRESENT: contact.ORGANIZATIONAL_LIFE,
+                 Attendance.Status.EXCUSED: contact.CONTACT}
+
+
+@contact.sources(*CONTACT_KINDS.values())
+def meeting_contacts(members, until, since=None, kinds=tuple(CONTACT_KINDS.values())):
+    """{kind: {member id: day}}: the last meeting a member attended (signed in, QR check-in or
+    by staff), their organizational life; the last meeting they asked leave for, a contact:
+    they were in touch, though not at the meeting. Both from one reading of the attendance,
+    which for a street's 50,000 members costs some 0.4 s (members/contact.py)."""
+    statuses = {status: kind for status, kind in CONTACT_KINDS.items() if kind in kinds}
     rows = Attendance.objects.filter(member__in=members.values("pk"), status__in=statuses,
                                      meeting__starts_at__date__lte=until)
     if since is not None:
@@ -74,18 +85,12 @@ def _latest_meeting_day(members, until, since, statuses):
         # then narrows five years of meetings to the window.
         rows = rows.filter(meeting__starts_at__gte=timezone.make_aware(
             datetime.combine(since, time.min)))
-    return dict(rows.values("member_id").annotate(last=Max(TruncDate("meeting__starts_at")))
-                .values_list("member_id", "last"))
-
-
-@contact.source(contact.ORGANIZATIONAL_LIFE)
-def meetings_attended(members, until, since=None):
-    """The last meeting a member attended (signed in, QR check-in or by staff): the member's
-    organizational life, and a contact (members/contact.py)."""
-    return _latest_meeting_day(members, until, since, [Attendance.Status.PRESENT])
-
-
-@contact.source(contact.CONTACT)
-def leave_asked(members, until, since=None):
-    """A leave asked for a meeting: the member was in touch, though not at the meeting."""
-    return _latest_meeting_day(members, until, since, [Attendance.Status.EXCUSED])
+    day = TruncDate("meeting__starts_at")
+    rows = rows.values("member_id").annotate(**{
+        status: Max(day, filter=Q(status=status)) for status in statuses})
+    found = {kind: {} for kind in statuses.values()}
+    for row in rows:
+        for status, kind in statuses.items():
+            if row[status] is not None:
+                found[kind][row["member_id"]] = row[status]
+    return found

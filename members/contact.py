@@ -6,7 +6,9 @@ a function `(members, until, since=None) -> {member id: date}` giving, for the m
 queryset `members`, the latest contact on or before `until`, in one query. With `since` (a date),
 only the contacts on or after it: the latest within the window, and no entry for a member
 without one. The 失联 lists ask first for the few months that can still keep a member off them,
-not for years of meetings (see `silent_lists`). The kinds:
+not for years of meetings (see `silent_lists`). A place that finds several kinds in the same
+rows registers one function for them with `@sources(*kinds)`: it is asked for the `kinds`
+wanted and answers {kind: {member id: date}}, still in one query. The kinds:
 
 - ORGANIZATIONAL_LIFE: taking part in the branch's organizational life (a meeting attended or
   checked in to). Registered by activities (`activities/membership.py`).
@@ -37,7 +39,15 @@ _sources = []
 
 def source(kind):
     def register(read):
-        _sources.append((kind, read))
+        _sources.append(((kind,), lambda members, until, since, kinds: {
+            kind: read(members, until, since=since)}))
+        return read
+    return register
+
+
+def sources(*kinds):
+    def register(read):
+        _sources.append((kinds, read))
         return read
     return register
 
@@ -47,10 +57,13 @@ def latest_by_kind(members, until, kinds=None, since=None):
     the sources of `kinds` (all if None), only from `since` on if given; one query per
     source."""
     found = {}
-    for kind, read in _sources:
-        if kinds is not None and kind not in kinds:
+    for read_kinds, read in _sources:
+        wanted = [kind for kind in read_kinds if kinds is None or kind in kinds]
+        if not wanted:
             continue
-        merge_latest(found.setdefault(kind, {}), read(members, until, since=since))
+        dates = read(members, until, since=since, kinds=wanted)
+        for kind in wanted:
+            merge_latest(found.setdefault(kind, {}), dates.get(kind, {}))
     return found
 
 

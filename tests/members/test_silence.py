@@ -6,6 +6,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,7 +189,8 @@ def test_only_the_silent_are_read_again_without_the_window(world, street, monkey
         readings.append((set(members.values_list("pk", flat=True)), since))
         return {}
 
-    monkeypatch.setattr(contact, "_sources", [*contact._sources, (contact.CONTACT, spy)])
+    monkeypatch.setattr(contact, "_sources", list(contact._sources))
+    contact.source(contact.CONTACT)(spy)
     lists = moves.silence_lists(Member.objects.filter(branch=branch), today)
     everyone = {world.member.pk, recent.pk, before.pk, never.pk, just_entered.pk}
     assert readings[0] == (everyone, since)
@@ -233,3 +236,20 @@ def test_the_street_list_runs_as_many_queries_for_more_members(world, client_as,
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(reverse("members:lost_list"))
     assert len(page.context["lists"].lost) == 8 * 6
+
+
+def test_a_meeting_attended_and_a_leave_asked_come_from_one_reading(world):
+    today = timezone.localdate()
+    contacts = Contacts()
+    came, asked_leave = MemberFactory(branch=world.branch), MemberFactory(branch=world.branch)
+    contacts.add("meeting", came, today - timedelta(days=3))
+    contacts.add("leave", asked_leave, today - timedelta(days=5))
+    members = Member.objects.filter(pk__in=[came.pk, asked_leave.pk])
+    with CaptureQueriesContext(connection) as read:
+        found = contact.latest_by_kind(members, today)
+    assert found[contact.ORGANIZATIONAL_LIFE] == {came.pk: today - timedelta(days=3)}
+    assert found[contact.CONTACT] == {asked_leave.pk: today - timedelta(days=5)}
+    assert sum("activities_attendance" in query["sql"] for query in read.captured_queries) == 1
+    # Asked for organizational life alone, the leave is not read.
+    only = contact.latest_by_kind(members, today, {contact.ORGANIZATIONAL_LIFE})
+    assert only == {contact.ORGANIZATIONAL_LIFE: {came.pk: today - timedelta(days=3)}}
