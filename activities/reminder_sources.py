@@ -67,29 +67,32 @@ def upcoming_meetings(now):
     longest = lead_times.longest()
     if not longest:
         return []
-    window = Q(meeting__status=Meeting.Status.PLANNED, meeting__starts_at__gt=now,
-               meeting__starts_at__lte=now + timedelta(minutes=longest))
-    rows = (Attendance.objects.filter(window, member__user__isnull=False,
-                                      member__left_on__isnull=True)
-            .exclude(status=Attendance.Status.EXCUSED)
-            .values_list("meeting_id", "member__user_id", "meeting__starts_at",
-                         "meeting__branch__path", "meeting__topic", "meeting__place"))
-    found = []
+    meetings = Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gt=now,
+                                      starts_at__lte=now + timedelta(minutes=longest))
     # Per meeting, not per attendee: reverse(), gettext and time formatting per row would
     # dominate a scan of 10,000 reminders.
     meeting_url = reverse("activities:meeting_list") + "{}/"
     title = gettext_noop("会议提醒：%(topic)s")
     body = gettext_noop("%(when)s 在 %(place)s 召开“%(topic)s”，请准时参加。")
     prepared = {}
-    for meeting_id, user_id, starts_at, path, topic, place in rows.iterator(chunk_size=5000):
-        if meeting_id not in prepared:
-            due = [lead for lead in lead_times.for_path(path)
-                   if starts_at - timedelta(minutes=lead) <= now]
-            prepared[meeting_id] = due and (
+    for meeting_id, starts_at, path, topic, place in meetings.values_list(
+            "pk", "starts_at", "branch__path", "topic", "place"):
+        due = [lead for lead in lead_times.for_path(path)
+               if starts_at - timedelta(minutes=lead) <= now]
+        if due:
+            prepared[meeting_id] = (
                 f"meeting_upcoming:{min(due)}:{_stamp(starts_at)}",
                 reminder_text(title, body, topic=topic, when=starts_at, place=place),
                 meeting_url.format(meeting_id))
-        if prepared[meeting_id]:
+    if not prepared:
+        return []
+    # The attendees apart: the meeting's text once, not with each of its 30 invitations.
+    rows = (Attendance.objects.filter(meeting__in=meetings, member__user__isnull=False,
+                                      member__left_on__isnull=True)
+            .exclude(status=Attendance.Status.EXCUSED).values_list("meeting_id", "member__user_id"))
+    found = []
+    for meeting_id, user_id in rows.iterator(chunk_size=5000):
+        if meeting_id in prepared:
             kind, text, url = prepared[meeting_id]
             found.append(Reminder(Meeting, meeting_id, user_id, kind, url=url, **text))
     return found
@@ -184,12 +187,12 @@ def probation_ending(now):
         ends_on = member.probation_ends_on
         if not today <= ends_on <= last:
             continue
+        text = reminder_text(gettext_noop("%(name)s的预备期将于 %(day)s 届满"),
+                             gettext_noop("请提前准备转正申请，并及时召开支部党员大会讨论。"),
+                             name=member.name, day=ends_on)
         for user_id in secretaries[member.branch_id] | ({member.user_id} - {None}):
-            found.append(Reminder(
-                Member, member.pk, user_id, f"probation_ending:{ends_on:%Y%m%d}",
-                **reminder_text(gettext_noop("%(name)s的预备期将于 %(day)s 届满"),
-                                gettext_noop("请提前准备转正申请，并及时召开支部党员大会讨论。"),
-                                name=member.name, day=ends_on)))
+            found.append(Reminder(Member, member.pk, user_id,
+                                  f"probation_ending:{ends_on:%Y%m%d}", **text))
     return found
 
 

@@ -16,6 +16,7 @@ back the deliveries whose worker died after claiming them, or marks them failed.
 import contextvars
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Callable, Optional
 
@@ -24,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
 from activities.channels import CHANNELS, Undeliverable, addresses_for, fall_back
@@ -63,27 +64,49 @@ def reminder_text(title, body="", **params):
         else:
             stored[name] = value if isinstance(value, (int, float)) else str(value)
     message = {"title": title, "body": body, "params": stored}
-    return {"title": render_message(message, "title"), "body": render_message(message, "body"),
-            "message": message}
+    locale = _locale()
+    return {"title": render_message(message, "title", locale),
+            "body": render_message(message, "body", locale), "message": message}
 
 
-def render_message(message, part):
-    """The title or body of a stored message in the active language."""
+def _locale():
+    return get_language(), timezone.get_current_timezone_name()
+
+
+def render_message(message, part, locale=None):
+    """The title or body of a stored message in the active language (`locale`, the active
+    language and time zone if already at hand: a scan renders thousands)."""
     msgid = message.get(part) or ""
     if not msgid:
         return ""
+    language, zone = locale or _locale()
     values = {}
     for name, value in (message.get("params") or {}).items():
-        if isinstance(value, dict) and "datetime" in value:
-            value = formats.date_format(timezone.localtime(datetime.fromisoformat(
-                value["datetime"])), "DATETIME_FORMAT")
-        elif isinstance(value, dict) and "date" in value:
-            value = formats.date_format(date.fromisoformat(value["date"]))
+        if isinstance(value, dict) and ("datetime" in value or "date" in value):
+            kind = "datetime" if "datetime" in value else "date"
+            value = _shown(kind, value[kind], language, zone)
         values[name] = value
     try:
-        return gettext(msgid) % values
+        return _translated(msgid, language) % values
     except (KeyError, TypeError, ValueError):  # a msgid changed since: its Chinese text
         return msgid % values if values else msgid
+
+
+@lru_cache(maxsize=1024)
+def _translated(msgid, language):
+    # A scan renders the same few msgids for thousands of reminders; `gettext` looks the
+    # active language up again each time.
+    return gettext(msgid)
+
+
+@lru_cache(maxsize=4096)
+def _shown(kind, iso, language, zone):
+    """A stored date or time in the active language's format, in the current time zone (both in
+    the key): a scan formats the same few days for thousands of reminders."""
+    if kind == "datetime":
+        return formats.date_format(timezone.localtime(datetime.fromisoformat(iso)),
+                                   "DATETIME_FORMAT")
+    return formats.date_format(date.fromisoformat(iso))
 
 
 @dataclass(frozen=True)

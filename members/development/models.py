@@ -42,9 +42,13 @@ class Limits:
     def __init__(self):
         self.rows = list(DevelopmentRule.objects.all())
         self.chains = PathChains(row.node_id for row in self.rows)
+        self.cache = {}
 
     def for_path(self, path):
-        return self.for_ancestors(self.chains(path))
+        # A city's pipeline holds some 15,000 candidates in 5,000 branches.
+        if path not in self.cache:
+            self.cache[path] = self.for_ancestors(self.chains(path))
+        return self.cache[path]
 
     def for_ancestors(self, ancestor_ids):
         chosen = nearest(self.rows, ancestor_ids, key=lambda row: row.code)

@@ -423,7 +423,12 @@ def test_the_talk_due_is_reminded_to_the_secretary_and_the_staff(world):
     assert _reminded(datetime(2026, 2, 20, 9, tzinfo=SHANGHAI), source) == set()
     assert _reminded(datetime(2026, 2, 21, 9, tzinfo=SHANGHAI), source) == {
         ("secretary", f"{source}:20260228"), ("staff", f"{source}:20260228")}
+    from activities.models import Notification
     from activities.reminders import SOURCES
+
+    # Each names the candidate and links to their page (built without reverse() per row).
+    assert {(row.url, row.title) for row in Notification.objects.all()} == {
+        (applicant.get_absolute_url(), f"{applicant.name}的入党谈话应于 2026年2月28日 前进行")}
 
     is_current = SOURCES[source].is_current
     assert is_current(applicant.pk, f"{source}:20260228", datetime(2026, 2, 22, tzinfo=SHANGHAI))
