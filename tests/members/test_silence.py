@@ -253,3 +253,12 @@ def test_a_meeting_attended_and_a_leave_asked_come_from_one_reading(world):
     # Asked for organizational life alone, the leave is not read.
     only = contact.latest_by_kind(members, today, {contact.ORGANIZATIONAL_LIFE})
     assert only == {contact.ORGANIZATIONAL_LIFE: {came.pk: today - timedelta(days=3)}}
+
+
+def test_a_record_entered_just_after_midnight_counts_from_that_local_day(world):
+    member = MemberFactory(branch=world.branch)
+    # 00:30 on 1 March in Shanghai is still 28 February in UTC.
+    Member.objects.filter(pk=member.pk).update(
+        created_at=datetime(2026, 3, 1, 0, 30, tzinfo=SHANGHAI))
+    [row] = contact.entered(Member.objects.filter(pk=member.pk))
+    assert row.entered == date(2026, 3, 1)
