@@ -3,7 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind,
-                               Participation)
+                               Participation, Period)
 from kernel.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
 from kernel.uploads import validate_image
 from members.models import Member
@@ -91,6 +91,15 @@ class MeetingForm(forms.ModelForm):
     def meeting_fields(self):
         names = ["group", "topic", "starts_at", "ends_at", "place", "host", "recorder"]
         return {name: self.cleaned_data[name] for name in names}
+
+
+class MeetingRuleForm(forms.Form):
+    """A level's own frequency for one meeting kind (activities.frequency checks it against the
+    levels above)."""
+
+    period = forms.ChoiceField(label=_("周期"), choices=Period.choices)
+    minimum = forms.IntegerField(label=_("最少次数"), min_value=0, max_value=99,
+                                 help_text=_("每个周期至少召开的次数。"))
 
 
 class CancelForm(forms.Form):

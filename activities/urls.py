@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities.views import channels, community, meetings, overview, personal
+from activities.views import channels, community, meetings, overview, personal, rules
 
 app_name = "activities"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("communities/<int:pk>/compliance/", overview.compliance_community,
          name="compliance_community"),
     path("streets/<int:pk>/compliance/", overview.compliance_street, name="compliance_street"),
+    path("nodes/<int:pk>/meeting-rules/", rules.rule_list, name="meeting_rules"),
+    path("nodes/<int:pk>/meeting-rules/<str:code>/", rules.rule_edit,
+         name="meeting_rule_edit"),
+    path("nodes/<int:pk>/meeting-rules/<str:code>/clear/", rules.rule_clear,
+         name="meeting_rule_clear"),
     path("nodes/<int:pk>/calendar/", overview.calendar_month, name="calendar"),
     path("branches/<int:pk>/record-book/<int:year>/<int:quarter>/", overview.record_book_page,
          name="record_book"),

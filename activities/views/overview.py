@@ -11,7 +11,7 @@ from activities.models import Meeting, Period
 from kernel import xlsx
 from kernel.request_params import month_param, year_param
 from organizations.models import Node
-from organizations.scope import require_grant
+from organizations.scope import STREET_ROLES, has_role, require_grant
 
 
 def _node(request, pk, kinds):
@@ -63,6 +63,7 @@ def compliance_street(request, pk):
     rows = compliance_cache.street_months(street, year, today)
     return render(request, "activities/compliance_street.html", {
         "street": street, "year": year, "months": months, "rows": rows,
+        "sets_rules": has_role(request.user, *STREET_ROLES),
         "years": range(today.year, today.year - 5, -1)})
 
 

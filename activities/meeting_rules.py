@@ -1,0 +1,104 @@
+"""三会一课 frequencies set by the officials above the branches: a district's for its streets, a
+street's for its communities, or a street's for one community. The shipped defaults follow the
+支部工作条例 (docs/RULES.md); a level may ask more of the branches below it, never less: a
+locality adds stricter rules, and a laxer one would show a branch green that the 条例 finds
+behind. The portal's administrator (Django admin) is not held to this.
+
+Saving or clearing a row goes through the model, so the compliance figures are recomputed
+(activities.compliance_cache listens to MeetingRule)."""
+from dataclasses import dataclass
+from operator import attrgetter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from activities.compliance import MONTHS_IN
+from activities.models import MeetingKind, MeetingRule
+from organizations.rules import nearest, rules_for
+
+KIND = attrgetter("kind_id")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One kind's rule as a node sees it: the row that applies (None: not required), whether it
+    is the node's own, and what the levels above ask (the row that would apply without it)."""
+
+    kind: MeetingKind
+    rule: MeetingRule | None
+    above: MeetingRule | None
+    own: bool
+
+    @property
+    def text(self):
+        return describe(self.rule)
+
+    @property
+    def above_text(self):
+        return describe(self.above)
+
+    @property
+    def below_above(self):
+        """The node's own row asks less than the levels above: set before they tightened."""
+        return self.own and asks_less(self.rule.period, self.rule.minimum, self.above)
+
+
+def asks_less(period, minimum, above):
+    """Whether `minimum` meetings per `period` ask less than the rule `above`: fewer meetings a
+    year, or a longer period (four a year may all fall in December, one a quarter may not)."""
+    if above is None or above.minimum == 0:
+        return False
+    if MONTHS_IN[period] > MONTHS_IN[above.period]:
+        return True
+    # minimum / months < above.minimum / above months, without fractions.
+    return minimum * MONTHS_IN[above.period] < above.minimum * MONTHS_IN[period]
+
+
+def describe(rule):
+    """"每季度至少 1 次", "不作要求"."""
+    if rule is None or rule.minimum == 0:
+        return _("不作要求")
+    return _("%(period)s至少 %(minimum)s 次") % {"period": rule.get_period_display(),
+                                              "minimum": rule.minimum}
+
+
+def requirements(node):
+    """Every meeting kind's Requirement for `node`, in the kinds' order. Two queries."""
+    ancestor_ids = node.ancestor_ids()
+    rows = list(MeetingRule.objects.filter(Q(node__isnull=True) | Q(node_id__in=ancestor_ids))
+                .select_related("node"))
+    applying = nearest(rows, ancestor_ids, key=KIND)
+    above = nearest([row for row in rows if row.node_id != node.pk], ancestor_ids, key=KIND)
+    return [Requirement(kind=kind, rule=applying.get(kind.pk), above=above.get(kind.pk),
+                        own=kind.pk in applying and applying[kind.pk].node_id == node.pk)
+            for kind in MeetingKind.objects.order_by("sort_order")]
+
+
+@transaction.atomic
+def rule_set(*, node, kind, period, minimum):
+    """The node's own row for `kind`; refused (on the field at fault) when it asks less than
+    the levels above."""
+    above = _above(node, kind)
+    if MONTHS_IN.get(period) is None:
+        raise ValidationError({"period": _("请选择周期。")})
+    if asks_less(period, minimum, above):
+        field = "period" if MONTHS_IN[period] > MONTHS_IN[above.period] else "minimum"
+        raise ValidationError({field: _(
+            "不能低于上级的要求（%(above)s）：本级只能提高频次，不能降低。") % {
+                "above": describe(above)}})
+    rule, _created = MeetingRule.objects.update_or_create(
+        node=node, kind=kind, defaults={"period": period, "minimum": minimum})
+    return rule
+
+
+def rule_clear(*, node, kind):
+    """Drop the node's own row: the levels above apply again."""
+    for rule in MeetingRule.objects.filter(node=node, kind=kind):
+        rule.delete()  # one by one, so the compliance figures hear of it
+
+
+def _above(node, kind):
+    rows = MeetingRule.objects.filter(kind=kind).exclude(node=node)
+    return rules_for(rows, node, key=KIND).get(kind.pk)

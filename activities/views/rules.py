@@ -1,0 +1,78 @@
+"""The 三会一课 frequency pages: a district's or a street's officials set what the branches
+below them must hold (activities.meeting_rules), for their whole level or for one community."""
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities import meeting_rules
+from activities.forms import MeetingRuleForm
+from activities.models import MeetingKind
+from kernel.forms import saved
+from organizations.models import Node
+from organizations.scope import STREET_ROLES, require_grant
+
+LEVELS = (Node.Kind.DISTRICT, Node.Kind.STREET, Node.Kind.COMMUNITY)
+BELOW = {Node.Kind.DISTRICT: Node.Kind.STREET, Node.Kind.STREET: Node.Kind.COMMUNITY}
+
+
+def _node(request, pk):
+    # A street's officials oversee their street and its communities; a district's the district,
+    # its streets and their communities. Nobody sets rules for a level above their own.
+    return get_object_or_404(Node.objects.overseen_by(request.user).filter(kind__in=LEVELS),
+                             pk=pk)
+
+
+@require_grant(*STREET_ROLES)
+def rule_list(request, pk):
+    node = _node(request, pk)
+    return render(request, "activities/meeting_rules.html", {
+        "node": node, "requirements": meeting_rules.requirements(node),
+        # The levels below, each with its own page: a street may ask more of one community.
+        "below": (node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
+                  if node.kind in BELOW else ())})
+
+
+@require_grant(*STREET_ROLES)
+def rule_edit(request, pk, code):
+    node = _node(request, pk)
+    requirement = _requirement(node, code)
+    current = requirement.rule
+    form = MeetingRuleForm(request.POST or None, initial={
+        "period": current.period if current else "month",
+        "minimum": current.minimum if current else 1})
+
+    def save():
+        return meeting_rules.rule_set(node=node, kind=requirement.kind,
+                                  period=form.cleaned_data["period"],
+                                  minimum=form.cleaned_data["minimum"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已保存%(kind)s的频次要求，对%(node)s以下各支部生效。") % {
+            "kind": requirement.kind.label, "node": node.name})
+        return redirect("activities:meeting_rules", pk=node.pk)
+    return render(request, "form_page.html", {
+        "form": form, "cancel_url": reverse("activities:meeting_rules", args=[node.pk]),
+        "title": _("%(kind)s频次：%(node)s") % {"kind": requirement.kind.label,
+                                               "node": node.name},
+        "intro": _("上级的要求：%(above)s。本级只能提高频次，不能降低。") % {
+            "above": meeting_rules.describe(requirement.above)}})
+
+
+@require_POST
+@require_grant(*STREET_ROLES)
+def rule_clear(request, pk, code):
+    node = _node(request, pk)
+    requirement = _requirement(node, code)
+    meeting_rules.rule_clear(node=node, kind=requirement.kind)
+    messages.success(request, _("已恢复上级对%(kind)s的要求：%(above)s。") % {
+        "kind": requirement.kind.label, "above": meeting_rules.describe(requirement.above)})
+    return redirect("activities:meeting_rules", pk=node.pk)
+
+
+def _requirement(node, code):
+    for requirement in meeting_rules.requirements(node):
+        if requirement.kind.code == code:
+            return requirement
+    raise Http404
