@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from activities.meeting_rules import LEAD_CHOICES, MAX_LEADS, lead_label
 from activities.models import (Attendance, CommunityActivity, Meeting, MeetingKind,
                                Participation, Period)
 from kernel.forms import MemberChoiceField, MemberMultipleChoiceField, ModelMultipleChoiceField
@@ -100,6 +101,21 @@ class MeetingRuleForm(forms.Form):
     period = forms.ChoiceField(label=_("周期"), choices=Period.choices)
     minimum = forms.IntegerField(label=_("最少次数"), min_value=0, max_value=99,
                                  help_text=_("每个周期至少召开的次数。"))
+
+
+class ReminderLeadsForm(forms.Form):
+    """When a level's attendees are reminded of a meeting: the offered lead times, plus any the
+    level holds already (an administrator may have set another)."""
+
+    leads = forms.TypedMultipleChoiceField(label=_("提前提醒"), coerce=int, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, current=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["leads"]
+        field.choices = [(minutes, lead_label(minutes))
+                         for minutes in sorted({*LEAD_CHOICES, *current}, reverse=True)]
+        field.help_text = _("会前向参会党员发送提醒的时间，最多选 %(n)s 个。") % {"n": MAX_LEADS}
 
 
 class CancelForm(forms.Form):

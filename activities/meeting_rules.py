@@ -1,11 +1,17 @@
-"""三会一课 frequencies set by the officials above the branches: a district's for its streets, a
-street's for its communities, or a street's for one community. The shipped defaults follow the
-支部工作条例 (docs/RULES.md); a level may ask more of the branches below it, never less: a
-locality adds stricter rules, and a laxer one would show a branch green that the 条例 finds
-behind. The portal's administrator (Django admin) is not held to this.
+"""The meeting rules a level sets for the branches below it: a district's officials for their
+streets, a street's for its communities, or a street's for one community.
 
-Saving or clearing a row goes through the model, so the compliance figures are recomputed
-(activities.compliance_cache listens to MeetingRule)."""
+三会一课 frequencies: the shipped defaults follow the 支部工作条例 (docs/RULES.md); a level may
+ask more of the branches below it, never less: a locality adds stricter rules, and a laxer one
+would show a branch green that the 条例 finds behind. The portal's administrator (Django admin)
+is not held to this. Saving or clearing a row goes through the model, so the compliance figures
+are recomputed (activities.compliance_cache listens to MeetingRule).
+
+Reminder lead times: when attendees are reminded of a meeting. A level's set replaces the one
+above as a whole (activities.reminder_sources.LeadTimes); at most three, so that a member is not
+reminded of one meeting all week (减负).
+"""
+from collections import defaultdict
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -13,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.compliance import MONTHS_IN
-from activities.models import MeetingKind, MeetingRule
+from activities.models import MeetingKind, MeetingRule, ReminderRule
 from organizations.rules import nearest, rules_for
 
 KIND = attrgetter("kind_id")
@@ -102,3 +109,65 @@ def rule_clear(*, node, kind):
 def _above(node, kind):
     rows = MeetingRule.objects.filter(kind=kind).exclude(node=node)
     return rules_for(rows, node, key=KIND).get(kind.pk)
+
+
+# The lead times offered, in minutes: a week, three days, a day, two hours, an hour, half an hour.
+LEAD_CHOICES = (7 * 24 * 60, 3 * 24 * 60, 24 * 60, 2 * 60, 60, 30)
+MAX_LEADS = 3
+
+
+@dataclass(frozen=True)
+class Leads:
+    """The lead times a node's meetings are reminded at, longest first, and where they are set:
+    `source` is the node holding them (None: the default), `own` when that is the node itself."""
+
+    minutes: tuple
+    source: object
+    own: bool
+
+    @property
+    def labels(self):
+        return [lead_label(minutes) for minutes in self.minutes]
+
+
+def lead_label(minutes):
+    """"3 天前", "2 小时前", "30 分钟前"."""
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return ngettext("%(n)s 天前", "%(n)s 天前", days) % {"n": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)s 小时前", "%(n)s 小时前", hours) % {"n": hours}
+    return ngettext("%(n)s 分钟前", "%(n)s 分钟前", minutes) % {"n": minutes}
+
+
+def leads_of(node):
+    """The Leads that apply to `node`: the set on the nearest level holding one. One query."""
+    ancestor_ids = node.ancestor_ids()
+    sets, holders = defaultdict(list), {}
+    for rule in ReminderRule.objects.filter(
+            Q(node__isnull=True) | Q(node_id__in=ancestor_ids)).select_related("node"):
+        sets[rule.node_id].append(rule.lead_minutes)
+        holders[rule.node_id] = rule.node
+    holder = next((pk for pk in reversed(ancestor_ids) if pk in sets), None)
+    return Leads(minutes=tuple(sorted(sets[holder], reverse=True)), source=holders.get(holder),
+                 own=holder == node.pk)
+
+
+@transaction.atomic
+def leads_set(*, node, minutes):
+    """The node's own lead times (replacing its earlier set, not adding to it)."""
+    minutes = sorted(set(minutes), reverse=True)
+    if not minutes:
+        raise ValidationError({"leads": _("请至少选择一个提醒时间；不需要单独设置时请恢复上级设置。")})
+    if len(minutes) > MAX_LEADS:
+        raise ValidationError({"leads": _("最多选择 %(n)s 个提醒时间，以免反复打扰党员。") % {
+            "n": MAX_LEADS}})
+    ReminderRule.objects.filter(node=node).exclude(lead_minutes__in=minutes).delete()
+    for lead in minutes:
+        ReminderRule.objects.get_or_create(node=node, lead_minutes=lead)
+
+
+def leads_clear(*, node):
+    """Drop the node's own lead times: the level above's apply again."""
+    ReminderRule.objects.filter(node=node).delete()

@@ -1,5 +1,6 @@
-"""The 三会一课 frequency pages: a district's or a street's officials set what the branches
-below them must hold (activities.meeting_rules), for their whole level or for one community."""
+"""The meeting rules pages: a district's or a street's officials set how often the branches below
+them must meet and when attendees are reminded (activities.meeting_rules), for their whole level
+or for one community."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import meeting_rules
-from activities.forms import MeetingRuleForm
+from activities.forms import MeetingRuleForm, ReminderLeadsForm
 from activities.models import MeetingKind
 from kernel.forms import saved
 from organizations.models import Node
@@ -30,6 +31,7 @@ def rule_list(request, pk):
     node = _node(request, pk)
     return render(request, "activities/meeting_rules.html", {
         "node": node, "requirements": meeting_rules.requirements(node),
+        "leads": meeting_rules.leads_of(node),
         # The levels below, each with its own page: a street may ask more of one community.
         "below": (node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
                   if node.kind in BELOW else ())})
@@ -68,6 +70,35 @@ def rule_clear(request, pk, code):
     meeting_rules.rule_clear(node=node, kind=requirement.kind)
     messages.success(request, _("已恢复上级对%(kind)s的要求：%(above)s。") % {
         "kind": requirement.kind.label, "above": meeting_rules.describe(requirement.above)})
+    return redirect("activities:meeting_rules", pk=node.pk)
+
+
+@require_grant(*STREET_ROLES)
+def reminders_edit(request, pk):
+    node = _node(request, pk)
+    leads = meeting_rules.leads_of(node)
+    # Bound on every POST: one with every box unticked carries no field at all.
+    form = ReminderLeadsForm(request.POST if request.method == "POST" else None,
+                             current=leads.minutes,
+                             initial={"leads": list(leads.minutes)})
+
+    def save():
+        return meeting_rules.leads_set(node=node, minutes=form.cleaned_data["leads"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已保存会议提醒时间，对%(node)s以下各支部的会议生效。") % {
+            "node": node.name})
+        return redirect("activities:meeting_rules", pk=node.pk)
+    return render(request, "form_page.html", {
+        "form": form, "cancel_url": reverse("activities:meeting_rules", args=[node.pk]),
+        "title": _("会议提醒时间：%(node)s") % {"node": node.name}})
+
+
+@require_POST
+@require_grant(*STREET_ROLES)
+def reminders_clear(request, pk):
+    node = _node(request, pk)
+    meeting_rules.leads_clear(node=node)
+    messages.success(request, _("已恢复上级的会议提醒时间。"))
     return redirect("activities:meeting_rules", pk=node.pk)
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from activities import compliance_cache, meeting_rules
 from activities.compliance import GREEN, RED, Span, branches_compliance
 from activities.factories import HeldMeetingFactory
-from activities.models import MeetingKind, MeetingRule
+from activities.models import MeetingKind, MeetingRule, ReminderRule
+from activities.reminder_sources import LeadTimes
 from organizations.factories import CommunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,14 +171,17 @@ def test_a_district_sits_between_the_default_and_its_streets(district_world, cli
 def test_scope_by_id(world, client_as, role, node, reached):
     node = getattr(world, node)
     client = client_as(world.users[role])
-    for url in (_url("meeting_rules", node), _url("meeting_rule_edit", node, "theme_day")):
+    for url in (_url("meeting_rules", node), _url("meeting_rule_edit", node, "theme_day"),
+                _url("meeting_reminders", node)):
         assert client.get(url).status_code == (200 if reached else 404), url
-    response = client.post(_url("meeting_rule_edit", node, "theme_day"),
-                           {"period": "month", "minimum": "5"})
-    assert response.status_code == (302 if reached else 404)
-    response = client.post(_url("meeting_rule_clear", node, "theme_day"))
-    assert response.status_code == (302 if reached else 404)
+    for url, data in [(_url("meeting_rule_edit", node, "theme_day"),
+                       {"period": "month", "minimum": "5"}),
+                      (_url("meeting_rule_clear", node, "theme_day"), {}),
+                      (_url("meeting_reminders", node), {"leads": ["60"]}),
+                      (_url("meeting_reminders_clear", node), {})]:
+        assert client.post(url, data).status_code == (302 if reached else 404), url
     assert not MeetingRule.objects.filter(node=node).exists()
+    assert not ReminderRule.objects.filter(node=node).exists()
 
 
 def test_district_scope_by_id(district_world, client_as):
@@ -229,4 +233,62 @@ def test_the_dashboards_link_to_the_page(district_world, client_as):
         world.users["staff"]).get(compliance).content.decode()
     assert _url("meeting_rules", world.street) in client_as(
         world.users["official"]).get(compliance).content.decode()
+
+
+
+def _leads(node):
+    return meeting_rules.leads_of(node).minutes
+
+
+def test_a_street_chooses_when_attendees_are_reminded(world, client_as):
+    assert _leads(world.community) == (4320, 120)  # the default: 3 days and 2 hours
+    client = client_as(world.users["official"])
+    response = client.post(_url("meeting_reminders", world.street), {"leads": ["1440", "60"]})
+    assert response.status_code == 302
+    # The reminder scan reads the same rows: the branch's meetings, not another street's.
+    lead_times = LeadTimes()
+    assert lead_times.for_path(world.branch.path) == {1440, 60}
+    assert lead_times.for_path(world.other_street_community.path) == {4320, 120}
+    page = client.get(_url("meeting_rules", world.community)).content.decode()
+    assert "1 天前、1 小时前" in page and world.street.name in page
+    # Saving again replaces the set, it does not add to it.
+    client.post(_url("meeting_reminders", world.street), {"leads": ["30"]})
+    assert _leads(world.branch) == (30,)
+    client.post(_url("meeting_reminders_clear", world.street))
+    assert _leads(world.branch) == (4320, 120)
+    assert not ReminderRule.objects.filter(node=world.street).exists()
+
+
+@pytest.mark.parametrize("leads", [[], ["10080", "4320", "1440", "60"], ["abc"], ["45"]])
+def test_too_many_none_or_unknown_lead_times_are_refused(world, client_as, leads):
+    meeting_rules.leads_set(node=world.street, minutes=[60])
+    response = client_as(world.users["official"]).post(_url("meeting_reminders", world.street),
+                                                        {"leads": leads})
+    assert response.status_code == 200
+    assert "leads" in response.context["form"].errors
+    assert _leads(world.branch) == (60,)
+
+
+def test_a_lead_time_set_in_the_admin_is_offered_and_kept(world, client_as):
+    ReminderRule.objects.create(node=world.street, lead_minutes=90)
+    client = client_as(world.users["official"])
+    page = client.get(_url("meeting_reminders", world.street)).content.decode()
+    assert "90 分钟前" in page
+    client.post(_url("meeting_reminders", world.street), {"leads": ["90", "1440"]})
+    assert _leads(world.branch) == (1440, 90)
+
+
+def test_a_district_sets_lead_times_for_its_streets(district_world, client_as):
+    world = district_world
+    client_as(world.users["district_official"]).post(_url("meeting_reminders", world.district),
+                                                     {"leads": ["10080"]})
+    assert _leads(world.community) == (10080,)
+    assert LeadTimes().for_path(world.branch.path) == {10080}
+    assert _leads(world.other_street) == (4320, 120)
+    # A street official cannot change the district's, only their own.
+    official = client_as(world.users["official"])
+    assert official.post(_url("meeting_reminders", world.district),
+                         {"leads": ["30"]}).status_code == 404
+    assert official.post(_url("meeting_reminders_clear", world.district)).status_code == 404
+    assert _leads(world.branch) == (10080,)
 
