@@ -4,11 +4,13 @@ A street's figures (the dashboard's heat map and red branches, the ranking's com
 the street compliance page) judge some 500 branches over a year of meetings: about half a
 second at district scale, for pages officials open every morning. They are cached community by
 community under two *versions*: the community's, which a change of one of its meetings
-replaces, and a global one, which a change of a meeting kind, a rule, a committee seat or the
-tree's shape (a node added, moved, archived, restored, deleted or given a founding date)
+replaces, and a global one, which a change of a meeting kind, a default rule, a committee seat
+or the tree's shape (a node added, moved, archived, restored, deleted or given a founding date)
 replaces (the receivers below; these are rare). So a meeting recorded in one community has the
 next street page judge that community's ten branches again, not the street's five hundred, and
-no entry is read after a write it does not reflect.
+no entry is read after a write it does not reflect. A rule set on a district, a street or a
+community (officials do it on a page) replaces the versions of the communities under it only:
+one street raising a frequency leaves the other streets' figures cached.
 
 A version is replaced at once (the writing request sees its own change) and again right after
 the commit: figures another request read from before the commit were stored under the version
@@ -37,17 +39,19 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal
 
-from kernel.paths import community_id_of
+from kernel.paths import community_id_of, path_ids
 
 TIMEOUT = 24 * 3600
 EVERYWHERE = "all"
-# Sent after the commit that replaced the global version: every street's figures are stale at
-# once. The dashboards compute them again in a worker (portal/tasks.py), so that the first
+# Sent after the commit that replaced the global version (`street_ids` None: every street's
+# figures are stale at once) or the versions of the communities under a rule (`street_ids`: their
+# streets). The dashboards compute them again in a worker (portal/tasks.py), so that the first
 # official after a rule change does not wait for every branch of the street to be judged.
-everything_changed = Signal()
+figures_changed = Signal()
 
 
 def _version_key(scope):
@@ -119,15 +123,21 @@ def street_months(street, year, today):
 
 def changed(scope=EVERYWHERE):
     """Replace a community's version (its id) or, by default, the global one."""
-    key = _version_key(scope)
+    _replace([scope], street_ids=None if scope == EVERYWHERE else ())
+
+
+def _replace(scopes, street_ids):
+    """Replace these versions now and after the commit; then have a worker warm `street_ids`
+    (None: every street; empty: none, the next page computes what it shows)."""
+    keys = [_version_key(scope) for scope in scopes]
 
     def replace():
-        cache.set(key, uuid.uuid4().hex, timeout=None)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
     def after_commit():
         replace()
-        if scope == EVERYWHERE:
-            everything_changed.send(sender=None)
+        if street_ids is None or street_ids:
+            figures_changed.send(sender=None, street_ids=street_ids)
 
     replace()
     transaction.on_commit(after_commit)
@@ -165,6 +175,39 @@ def _kinds_changed(sender, instance, action, reverse, **kwargs):
 
 def _structure_changed(sender, **kwargs):
     changed()
+
+
+def _rule_saving(sender, instance, raw=False, **kwargs):
+    # A row moved to another node (the admin allows it) leaves stale figures where it was.
+    instance._compliance_was_on = set() if instance.pk is None or raw else set(
+        sender.objects.filter(pk=instance.pk).values_list("node_id", flat=True))
+
+
+def _rule_changed(sender, instance, **kwargs):
+    nodes = {instance.node_id, *getattr(instance, "_compliance_was_on", ())}
+    if None in nodes:  # a default: every branch without a rule of its own
+        changed()
+        return
+    communities, streets = _under(nodes)
+    if communities:
+        _replace(communities, street_ids=sorted(streets))
+
+
+def _under(node_ids):
+    """The ids of the communities at or under these nodes (a district's: its streets'), and of
+    their streets."""
+    from organizations.models import Node
+
+    wanted = Q(pk__in=[])
+    for pk, kind, path in Node.objects.filter(pk__in=node_ids).values_list("pk", "kind", "path"):
+        if kind == Node.Kind.DISTRICT:
+            wanted |= Q(district_id=pk)
+        elif kind == Node.Kind.STREET:
+            wanted |= Q(path__startswith=path)
+        else:
+            wanted |= Q(pk=community_id_of(path))
+    rows = Node.objects.filter(wanted, kind=Node.Kind.COMMUNITY).values_list("pk", "path")
+    return [pk for pk, _path in rows], {path_ids(path)[0] for _pk, path in rows}
 
 
 # What of a node the figures depend on (`district_id`: rules set on a district, through
@@ -206,10 +249,12 @@ def connect():
 
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_meeting_changed, sender=Meeting, dispatch_uid=f"compliance-{name}")
-        for model in (MeetingKind, MeetingRule, CommitteeSeat):
+        signal.connect(_rule_changed, sender=MeetingRule, dispatch_uid=f"compliance-rule-{name}")
+        for model in (MeetingKind, CommitteeSeat):
             signal.connect(_structure_changed, sender=model,
                            dispatch_uid=f"compliance-{model.__name__}-{name}")
     pre_save.connect(_meeting_saving, sender=Meeting, dispatch_uid="compliance-meeting-saving")
+    pre_save.connect(_rule_saving, sender=MeetingRule, dispatch_uid="compliance-rule-saving")
     pre_save.connect(_node_saving, sender=Node, dispatch_uid="compliance-node-saving")
     post_save.connect(_node_saved, sender=Node, dispatch_uid="compliance-node-saved")
     post_delete.connect(_structure_changed, sender=Node, dispatch_uid="compliance-node-delete")

@@ -28,7 +28,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path, reverse
 
-from activities import compliance_cache
+from activities import compliance_cache, meeting_rules
+from activities.models import MeetingKind, MeetingRule
 from portal import demo
 
 SCALES = {
@@ -110,7 +111,8 @@ class Page:
     compare: str = ""           # "app.model" whose admin changelist it is compared with
     # Timed as the first view after a meeting of shequ's community was recorded ("community":
     # that community's cached 三会一课 figures are computed anew for every request) or after a
-    # rule changed or the day began ("all": every community's are).
+    # rule changed or the day began ("all": every community's are), or after a street's
+    # officials saved a rule of their street ("street rule": that street's communities are).
     after_write: str = ""
 
     def url(self, data):
@@ -167,6 +169,8 @@ PAGES = [
     Page("区驾驶舱（区委组织部）", "dashboards:district", district, user="quwei"),
     Page("区驾驶舱 全部重算（区委组织部）", "dashboards:district", district, user="quwei",
          after_write="all"),
+    Page("区驾驶舱 一个街道改规则后（区委组织部）", "dashboards:district", district, user="quwei",
+         after_write="street rule"),
     Page("区月报（区委组织部）", "dashboards:district_report", district, user="quwei"),
     Page("社区驾驶舱（社区工作人员）", "dashboards:community", community, user="shequ"),
     Page("支部驾驶舱（支部书记）", "dashboards:branch", branch, user="shuji"),
@@ -297,6 +301,14 @@ def _write(page, data):
         compliance_cache.changed(data.community.pk)
     elif page.after_write == "all":
         compliance_cache.changed()
+    elif page.after_write == "street rule":
+        # Saved and dropped in turn, as the street's page does; the same as the default, so
+        # the figures stay what they were.
+        kind = MeetingKind.objects.get(code=MeetingKind.THEME_DAY)
+        if MeetingRule.objects.filter(node=data.street, kind=kind).exists():
+            meeting_rules.rule_clear(node=data.street, kind=kind)
+        else:
+            meeting_rules.rule_set(node=data.street, kind=kind, period="month", minimum=1)
 
 
 def time_rewarm():

@@ -12,5 +12,4 @@ class PortalConfig(AppConfig):
         from portal import tasks
 
         login_protection.connect()
-        compliance_cache.everything_changed.connect(tasks.rewarm_soon,
-                                                    dispatch_uid="portal-rewarm")
+        compliance_cache.figures_changed.connect(tasks.rewarm_soon, dispatch_uid="portal-rewarm")

@@ -12,29 +12,43 @@ from portal import dashboards, health
 REWARM_PENDING_KEY = "compliance:rewarm-pending"
 
 
+def _pending_key(street_id=None):
+    return REWARM_PENDING_KEY if street_id is None else f"{REWARM_PENDING_KEY}:{street_id}"
+
+
 @shared_task(**RETRY)
-def warm_dashboards():
+def warm_dashboards(street_ids=None):
     """Beat, just after midnight: the figures cached by day are computed for the new one. Also
-    queued a few seconds after a change that makes every street's figures stale (a rule, a
-    meeting kind, the tree's shape): see `rewarm_soon`."""
-    # A change made while this runs queues another run rather than being missed.
-    cache.delete(REWARM_PENDING_KEY)
-    today = timezone.localdate()
+    queued a few seconds after a change that makes the figures of every street (a default rule,
+    a meeting kind, the tree's shape) or of some (a rule set on a district or a street: their
+    `street_ids`) stale: see `rewarm_soon`."""
     streets = Node.objects.active().filter(kind=Node.Kind.STREET)
+    if street_ids is not None:
+        streets = streets.filter(pk__in=street_ids)
+    streets = list(streets)
+    # A change made while this runs queues another run rather than being missed.
+    cache.delete_many([_pending_key()] if street_ids is None
+                      else [_pending_key(street.pk) for street in streets])
+    today = timezone.localdate()
     for street in streets:
         dashboards.warm(street, today)
     return len(streets)
 
 
-def rewarm_soon(**kwargs):
-    """Receiver of `compliance_cache.everything_changed`: warm the dashboards once the writes
-    have settled. One run is pending at a time, so a burst of changes (an import of the tree,
-    each node a change) queues one warm, not one per row."""
+def rewarm_soon(street_ids=None, **kwargs):
+    """Receiver of `compliance_cache.figures_changed`: warm the dashboards of these streets
+    (None: all) once the writes have settled. One run per street is pending at a time, so a
+    burst of changes (an import of the tree, each node a change; an official raising several
+    frequencies) queues one warm, not one per row."""
     delay = settings.COMPLIANCE_REWARM_SECONDS
-    if delay is None or not cache.add(REWARM_PENDING_KEY, True, timeout=delay + 300):
+    if delay is None:
         return
-    if not queue_task(warm_dashboards, countdown=delay):
-        cache.delete(REWARM_PENDING_KEY)
+    wanted = [None] if street_ids is None else list(street_ids)
+    fresh = [pk for pk in wanted if cache.add(_pending_key(pk), True, timeout=delay + 300)]
+    if not fresh:
+        return
+    if not queue_task(warm_dashboards, None if street_ids is None else fresh, countdown=delay):
+        cache.delete_many([_pending_key(pk) for pk in fresh])
 
 
 @shared_task(ignore_result=True)

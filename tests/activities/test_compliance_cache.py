@@ -72,13 +72,14 @@ def test_only_the_communities_without_a_fresh_value_are_computed(world):
     assert asked == [sorted(ids), [world.community.pk]]
 
 
-@pytest.mark.parametrize("write", ["rule", "seat", "node", "kind"])
-def test_rules_seats_the_tree_and_kinds_change_every_street(world, write):
+@pytest.mark.parametrize("write", ["default rule", "seat", "node", "kind"])
+def test_default_rules_seats_the_tree_and_kinds_change_every_street(world, write):
     counter, other = Counter(), Counter()
     ask(world.community, counter), ask(world.other_street_community, other)
-    if write == "rule":
-        MeetingRule.objects.create(node=world.other_street, kind_id=MeetingKind.THEME_DAY,
-                                   period=Period.QUARTER, minimum=1)
+    if write == "default rule":
+        rule = MeetingRule.objects.get(node=None, kind_id=MeetingKind.THEME_DAY)
+        rule.minimum = 2
+        rule.save()
     elif write == "seat":
         SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
     elif write == "node":
@@ -88,6 +89,80 @@ def test_rules_seats_the_tree_and_kinds_change_every_street(world, write):
         kind.sort_order += 1
         kind.save()
     assert (ask(world.community, counter), ask(world.other_street_community, other)) == (2, 2)
+
+
+def _asked(world, *communities):
+    """Ask each community's figures, each with its own counter; `again()` asks once more and
+    says how often each was computed since the first ask."""
+    counters = {name: Counter() for name in communities}
+
+    def asked():
+        for name, counter in counters.items():
+            ask(getattr(world, name), counter)
+        return {name: counter.calls for name, counter in counters.items()}
+
+    first = asked()
+    return lambda: {name: calls - first[name] for name, calls in asked().items()}
+
+
+def _rule(node, minimum=2):
+    return MeetingRule.objects.create(node=node, kind_id=MeetingKind.THEME_DAY,
+                                      period=Period.MONTH, minimum=minimum)
+
+
+@pytest.mark.parametrize("on, recomputed", [
+    ("street", {"community", "other_community"}),
+    ("community", {"community"}),
+    ("branch", {"community"}),
+    ("other_street", {"other_street_community"}),
+])
+def test_a_rule_on_a_node_changes_the_communities_under_it_only(world, on, recomputed):
+    again = _asked(world, "community", "other_community", "other_street_community")
+    _rule(getattr(world, on))
+    assert {name for name, computed in again().items() if computed} == recomputed
+
+
+def test_a_rule_on_a_district_changes_its_streets_only(district_world):
+    world = district_world
+    again = _asked(world, "community", "other_community", "other_street_community")
+    rule = _rule(world.district)
+    assert again() == {"community": 1, "other_community": 1, "other_street_community": 0}
+    rule.delete()
+    assert again() == {"community": 2, "other_community": 2, "other_street_community": 0}
+
+
+def test_a_rule_moved_to_another_node_changes_both_places(world):
+    rule = _rule(world.street)
+    again = _asked(world, "community", "other_street_community")
+    rule.node = world.other_street
+    rule.save()
+    assert again() == {"community": 1, "other_street_community": 1}
+    # A default moved onto a street (the admin allows it) leaves every branch without it.
+    again = _asked(world, "community", "other_street_community")
+    default = MeetingRule.objects.get(node=None, kind_id=MeetingKind.TALK)
+    default.node = world.other_street
+    default.save()
+    assert again() == {"community": 1, "other_street_community": 1}
+
+
+def test_the_worker_is_asked_to_warm_the_streets_a_rule_reaches(
+        world, django_capture_on_commit_callbacks):
+    sent = []
+
+    def receiver(street_ids, **kwargs):
+        sent.append(street_ids)
+
+    compliance_cache.figures_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _rule(world.community)
+        with django_capture_on_commit_callbacks(execute=True):
+            MeetingRule.objects.filter(node=None, kind_id="talk").get().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    finally:
+        compliance_cache.figures_changed.disconnect(receiver)
+    assert sent == [[world.street.pk], None]
 
 
 def test_figures_read_before_a_write_commits_are_not_served_after_it(
@@ -336,7 +411,7 @@ def test_a_burst_of_changes_queues_one_warm_and_a_meeting_none(
 
     queued = []
     monkeypatch.setattr(tasks, "queue_task",
-                        lambda task, *args, countdown=None: queued.append(countdown) or True)
+                        lambda task, *args, countdown=None: queued.append(args) or True)
     with django_capture_on_commit_callbacks(execute=True):
         HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
     assert queued == []     # one community's figures: computed on its next view
@@ -346,11 +421,19 @@ def test_a_burst_of_changes_queues_one_warm_and_a_meeting_none(
         rule.minimum = minimum
         with django_capture_on_commit_callbacks(execute=True):
             rule.save()
-    assert queued == [0]
-    tasks.warm_dashboards.apply()       # the run clears the mark: the next change queues again
+    street = [world.street.pk]
+    assert queued == [(street,)]
+    # Another street's change queues its own warm; a default's, every street's.
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingRule.objects.create(node=world.other_street, kind_id=MeetingKind.TALK,
+                                   period=Period.QUARTER, minimum=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingRule.objects.filter(node=None, kind_id=MeetingKind.TALK).update(minimum=2)
+    assert queued[1:] == [([world.other_street.pk],), (None,)]
+    tasks.warm_dashboards.apply(args=[street])  # the run clears the mark: the next change queues
     with django_capture_on_commit_callbacks(execute=True):
         MeetingRule.objects.filter(node=world.street).delete()
-    assert queued == [0, 0]
+    assert queued[3:] == [(street,)]
 
 
 def test_a_stopped_broker_does_not_fail_the_rule_change(
