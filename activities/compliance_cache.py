@@ -123,19 +123,21 @@ def street_months(street, year, today):
 
 def changed(scope=EVERYWHERE):
     """Replace a community's version (its id) or, by default, the global one."""
-    _replace([scope], street_ids=None if scope == EVERYWHERE else ())
+    _replace(lambda: ([scope], None if scope == EVERYWHERE else ()))
 
 
-def _replace(scopes, street_ids):
-    """Replace these versions now and after the commit; then have a worker warm `street_ids`
-    (None: every street; empty: none, the next page computes what it shows)."""
-    keys = [_version_key(scope) for scope in scopes]
-
+def _replace(reach):
+    """Replace versions now and after the commit; then have a worker warm streets. `reach()`
+    says which: (scopes, street ids: None for every street, empty for none, the next page
+    computing what it shows). Asked again after the commit: a community moved under a rule's
+    street by a transaction that committed in between is reached too."""
     def replace():
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        scopes, street_ids = reach()
+        cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, timeout=None)
+        return street_ids
 
     def after_commit():
-        replace()
+        street_ids = replace()
         if street_ids is None or street_ids:
             figures_changed.send(sender=None, street_ids=street_ids)
 
@@ -188,14 +190,12 @@ def _rule_changed(sender, instance, **kwargs):
     if None in nodes:  # a default: every branch without a rule of its own
         changed()
         return
-    communities, streets = _under(nodes)
-    if communities:
-        _replace(communities, street_ids=sorted(streets))
+    _replace(lambda: _under(nodes))
 
 
 def _under(node_ids):
     """The ids of the communities at or under these nodes (a district's: its streets'), and of
-    their streets."""
+    their streets, sorted."""
     from organizations.models import Node
 
     wanted = Q(pk__in=[])
@@ -207,7 +207,7 @@ def _under(node_ids):
         else:
             wanted |= Q(pk=community_id_of(path))
     rows = Node.objects.filter(wanted, kind=Node.Kind.COMMUNITY).values_list("pk", "path")
-    return [pk for pk, _path in rows], {path_ids(path)[0] for _pk, path in rows}
+    return [pk for pk, _path in rows], sorted({path_ids(path)[0] for _pk, path in rows})
 
 
 # What of a node the figures depend on (`district_id`: rules set on a district, through

@@ -95,8 +95,8 @@ class MeetingForm(forms.ModelForm):
 
 
 class MeetingRuleForm(forms.Form):
-    """A level's own frequency for one meeting kind (activities.frequency checks it against the
-    levels above)."""
+    """A level's own frequency for one meeting kind (activities.meeting_rules checks it against
+    the levels above)."""
 
     period = forms.ChoiceField(label=_("周期"), choices=Period.choices)
     minimum = forms.IntegerField(label=_("最少次数"), min_value=0, max_value=99,

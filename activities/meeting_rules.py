@@ -13,7 +13,6 @@ reminded of one meeting all week (减负).
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,20 +22,24 @@ from django.utils.translation import ngettext
 
 from activities.compliance import MONTHS_IN
 from activities.models import MeetingKind, MeetingRule, ReminderRule
-from organizations.rules import nearest, rules_for
-
-KIND = attrgetter("kind_id")
+from organizations.models import Node
+from organizations.scope import Role, covers, grants_of
 
 
 @dataclass(frozen=True)
 class Requirement:
     """One kind's rule as a node sees it: the row that applies (None: not required), whether it
-    is the node's own, and what the levels above ask (the row that would apply without it)."""
+    is the node's own, and the rows of the levels above (nearest first, the default last)."""
 
     kind: MeetingKind
     rule: MeetingRule | None
-    above: MeetingRule | None
+    above_rows: tuple
     own: bool
+
+    @property
+    def above(self):
+        """The row that would apply without the node's own."""
+        return self.above_rows[0] if self.above_rows else None
 
     @property
     def text(self):
@@ -48,8 +51,9 @@ class Requirement:
 
     @property
     def below_above(self):
-        """The node's own row asks less than the levels above: set before they tightened."""
-        return self.own and asks_less(self.rule.period, self.rule.minimum, self.above)
+        """The node's own row asks less than a level above: set before that level tightened."""
+        return self.own and first_stricter(self.rule.period, self.rule.minimum,
+                                           self.above_rows) is not None
 
 
 def asks_less(period, minimum, above):
@@ -63,6 +67,13 @@ def asks_less(period, minimum, above):
     return minimum * MONTHS_IN[above.period] < above.minimum * MONTHS_IN[period]
 
 
+def first_stricter(period, minimum, rows):
+    """The first of `rows` that `minimum` per `period` asks less than, else None. Every level
+    above counts, not only the nearest: a street's row kept from before its district tightened
+    must not let a community below it fall short of the district."""
+    return next((row for row in rows if asks_less(period, minimum, row)), None)
+
+
 def describe(rule):
     """"每季度至少 1 次", "不作要求"."""
     if rule is None or rule.minimum == 0:
@@ -71,26 +82,45 @@ def describe(rule):
                                               "minimum": rule.minimum}
 
 
-def requirements(node):
-    """Every meeting kind's Requirement for `node`, in the kinds' order. Two queries."""
+def requirements(node, kinds=None):
+    """Every meeting kind's Requirement for `node` (or these kinds'), in the kinds' order. Two
+    queries."""
     ancestor_ids = node.ancestor_ids()
-    rows = list(MeetingRule.objects.filter(Q(node__isnull=True) | Q(node_id__in=ancestor_ids))
-                .select_related("node"))
-    applying = nearest(rows, ancestor_ids, key=KIND)
-    above = nearest([row for row in rows if row.node_id != node.pk], ancestor_ids, key=KIND)
-    return [Requirement(kind=kind, rule=applying.get(kind.pk), above=above.get(kind.pk),
-                        own=kind.pk in applying and applying[kind.pk].node_id == node.pk)
-            for kind in MeetingKind.objects.order_by("sort_order")]
+    depth = {pk: index for index, pk in enumerate(ancestor_ids)}
+    kinds = list(MeetingKind.objects.order_by("sort_order") if kinds is None else kinds)
+    rows = sorted(MeetingRule.objects.filter(Q(node__isnull=True) | Q(node_id__in=ancestor_ids),
+                                             kind__in=kinds).select_related("node"),
+                  key=lambda row: depth.get(row.node_id, -1), reverse=True)
+    found = []
+    for kind in kinds:
+        own = [row for row in rows if row.kind_id == kind.pk and row.node_id == node.pk]
+        above = tuple(row for row in rows if row.kind_id == kind.pk and row.node_id != node.pk)
+        found.append(Requirement(kind=kind, rule=(own or above or [None])[0], above_rows=above,
+                                 own=bool(own)))
+    return found
+
+
+def sets_rules_of(user, node):
+    """Whether `user` sets the meeting rules of `node`: a district's officials their district's,
+    a street's officials their street's and its communities'. A district's officials read a
+    street's rules but do not set them: a row on the street would be the street's own, which the
+    street's officials could then lower; the district asks more of all its streets at once."""
+    if user.is_superuser:
+        return True
+    if node.kind == Node.Kind.DISTRICT:
+        return any(role == Role.DISTRICT_OFFICIAL and granted.pk == node.pk
+                   for _path, role, granted in grants_of(user))
+    return covers(user, node.path, {Role.STREET_OFFICIAL})
 
 
 @transaction.atomic
 def rule_set(*, node, kind, period, minimum):
     """The node's own row for `kind`; refused (on the field at fault) when it asks less than
-    the levels above."""
-    above = _above(node, kind)
+    a level above."""
     if MONTHS_IN.get(period) is None:
         raise ValidationError({"period": _("请选择周期。")})
-    if asks_less(period, minimum, above):
+    above = first_stricter(period, minimum, requirements(node, [kind])[0].above_rows)
+    if above is not None:
         field = "period" if MONTHS_IN[period] > MONTHS_IN[above.period] else "minimum"
         raise ValidationError({field: _(
             "不能低于上级的要求（%(above)s）：本级只能提高频次，不能降低。") % {
@@ -101,14 +131,11 @@ def rule_set(*, node, kind, period, minimum):
 
 
 def rule_clear(*, node, kind):
-    """Drop the node's own row: the levels above apply again."""
-    for rule in MeetingRule.objects.filter(node=node, kind=kind):
+    """Drop the node's own row: the levels above apply again. Whether there was one."""
+    rules = list(MeetingRule.objects.filter(node=node, kind=kind))
+    for rule in rules:
         rule.delete()  # one by one, so the compliance figures hear of it
-
-
-def _above(node, kind):
-    rows = MeetingRule.objects.filter(kind=kind).exclude(node=node)
-    return rules_for(rows, node, key=KIND).get(kind.pk)
+    return bool(rules)
 
 
 # The lead times offered, in minutes: a week, three days, a day, two hours, an hour, half an hour.

@@ -20,15 +20,14 @@ def _pending_key(street_id=None):
 def warm_dashboards(street_ids=None):
     """Beat, just after midnight: the figures cached by day are computed for the new one. Also
     queued a few seconds after a change that makes the figures of every street (a default rule,
-    a meeting kind, the tree's shape) or of some (a rule set on a district or a street: their
-    `street_ids`) stale: see `rewarm_soon`."""
+    a meeting kind, the tree's shape) or of some (a rule set on a district, a street or a
+    community: their `street_ids`) stale: see `rewarm_soon`."""
     streets = Node.objects.active().filter(kind=Node.Kind.STREET)
     if street_ids is not None:
         streets = streets.filter(pk__in=street_ids)
-    streets = list(streets)
     # A change made while this runs queues another run rather than being missed.
     cache.delete_many([_pending_key()] if street_ids is None
-                      else [_pending_key(street.pk) for street in streets])
+                      else [_pending_key(pk) for pk in street_ids])
     today = timezone.localdate()
     for street in streets:
         dashboards.warm(street, today)
@@ -43,6 +42,8 @@ def rewarm_soon(street_ids=None, **kwargs):
     delay = settings.COMPLIANCE_REWARM_SECONDS
     if delay is None:
         return
+    if street_ids is not None and cache.get(_pending_key()):
+        return  # every street's warm is queued already
     wanted = [None] if street_ids is None else list(street_ids)
     fresh = [pk for pk in wanted if cache.add(_pending_key(pk), True, timeout=delay + 300)]
     if not fresh:

@@ -21,9 +21,17 @@ BELOW = {Node.Kind.DISTRICT: Node.Kind.STREET, Node.Kind.STREET: Node.Kind.COMMU
 
 def _node(request, pk):
     # A street's officials oversee their street and its communities; a district's the district,
-    # its streets and their communities. Nobody sets rules for a level above their own.
-    return get_object_or_404(Node.objects.overseen_by(request.user).filter(kind__in=LEVELS),
-                             pk=pk)
+    # its streets and their communities. Nobody reads the rules of a level above their own.
+    return get_object_or_404(
+        Node.objects.overseen_by(request.user).active().filter(kind__in=LEVELS), pk=pk)
+
+
+def _set_node(request, pk):
+    """The node, if the user sets its rules (meeting_rules.sets_rules_of), else 404."""
+    node = _node(request, pk)
+    if not meeting_rules.sets_rules_of(request.user, node):
+        raise Http404
+    return node
 
 
 @require_grant(*STREET_ROLES)
@@ -32,6 +40,7 @@ def rule_list(request, pk):
     return render(request, "activities/meeting_rules.html", {
         "node": node, "requirements": meeting_rules.requirements(node),
         "leads": meeting_rules.leads_of(node),
+        "editable": meeting_rules.sets_rules_of(request.user, node),
         # The levels below, each with its own page: a street may ask more of one community.
         "below": (node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
                   if node.kind in BELOW else ())})
@@ -39,10 +48,10 @@ def rule_list(request, pk):
 
 @require_grant(*STREET_ROLES)
 def rule_edit(request, pk, code):
-    node = _node(request, pk)
+    node = _set_node(request, pk)
     requirement = _requirement(node, code)
     current = requirement.rule
-    form = MeetingRuleForm(request.POST or None, initial={
+    form = MeetingRuleForm(request.POST if request.method == "POST" else None, initial={
         "period": current.period if current else "month",
         "minimum": current.minimum if current else 1})
 
@@ -65,17 +74,20 @@ def rule_edit(request, pk, code):
 @require_POST
 @require_grant(*STREET_ROLES)
 def rule_clear(request, pk, code):
-    node = _node(request, pk)
+    node = _set_node(request, pk)
     requirement = _requirement(node, code)
-    meeting_rules.rule_clear(node=node, kind=requirement.kind)
-    messages.success(request, _("已恢复上级对%(kind)s的要求：%(above)s。") % {
-        "kind": requirement.kind.label, "above": meeting_rules.describe(requirement.above)})
+    if meeting_rules.rule_clear(node=node, kind=requirement.kind):
+        messages.success(request, _("已恢复上级对%(kind)s的要求：%(above)s。") % {
+            "kind": requirement.kind.label, "above": meeting_rules.describe(requirement.above)})
+    else:
+        messages.info(request, _("本级没有单独设置%(kind)s的要求。") % {
+            "kind": requirement.kind.label})
     return redirect("activities:meeting_rules", pk=node.pk)
 
 
 @require_grant(*STREET_ROLES)
 def reminders_edit(request, pk):
-    node = _node(request, pk)
+    node = _set_node(request, pk)
     leads = meeting_rules.leads_of(node)
     # Bound on every POST: one with every box unticked carries no field at all.
     form = ReminderLeadsForm(request.POST if request.method == "POST" else None,
@@ -96,14 +108,11 @@ def reminders_edit(request, pk):
 @require_POST
 @require_grant(*STREET_ROLES)
 def reminders_clear(request, pk):
-    node = _node(request, pk)
+    node = _set_node(request, pk)
     meeting_rules.leads_clear(node=node)
     messages.success(request, _("已恢复上级的会议提醒时间。"))
     return redirect("activities:meeting_rules", pk=node.pk)
 
 
 def _requirement(node, code):
-    for requirement in meeting_rules.requirements(node):
-        if requirement.kind.code == code:
-            return requirement
-    raise Http404
+    return meeting_rules.requirements(node, [get_object_or_404(MeetingKind, code=code)])[0]

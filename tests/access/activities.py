@@ -106,15 +106,18 @@ ENTRIES = [
     Entry("activities:compliance_community", community, expect=COMMUNITY_READ),
     Entry("activities:compliance_street", lambda w: {"pk": w.street.pk},
           expect=expect(secretary=404, staff=404)),
-    # 三会一课 frequencies: the officials over the level (a street's, its district's).
+    # Meeting rules: read by the officials over the level (a street's, its district's), set by
+    # the level's own (a district's officials set the district's, not a street's).
     Entry("activities:meeting_rules", community, expect=expect(secretary=404, staff=404)),
     Entry("activities:meeting_rules", lambda w: {"pk": w.district.pk},
           expect=expect(secretary=404, staff=404, official=404, district_official=200)),
     Entry("activities:meeting_rule_edit", lambda w: {"pk": w.street.pk, "code": "theme_day"},
-          expect=expect(secretary=404, staff=404)),
+          expect=expect(secretary=404, staff=404, district_official=404)),
     Entry("activities:meeting_rule_clear", lambda w: {"pk": w.street.pk, "code": "theme_day"},
-          method="post", expect=expect(secretary=404, staff=404, official=302)),
-    Entry("activities:meeting_reminders", community, expect=expect(secretary=404, staff=404)),
+          method="post", expect=expect(secretary=404, staff=404, official=302,
+                                       district_official=404)),
+    Entry("activities:meeting_reminders", community,
+          expect=expect(secretary=404, staff=404, district_official=404)),
     Entry("activities:meeting_reminders_clear", lambda w: {"pk": w.district.pk}, method="post",
           expect=expect(secretary=404, staff=404, official=404, district_official=302)),
     Entry("activities:calendar", branch),

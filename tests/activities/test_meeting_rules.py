@@ -227,10 +227,7 @@ def test_the_dashboards_link_to_the_page(district_world, client_as):
     district = client_as(world.users["district_official"]).get(
         reverse("dashboards:district", args=[world.district.pk])).content.decode()
     assert _url("meeting_rules", world.district) in district
-    # Community staff read the street's compliance page without the link.
     compliance = reverse("activities:compliance_street", args=[world.street.pk])
-    assert _url("meeting_rules", world.street) not in client_as(
-        world.users["staff"]).get(compliance).content.decode()
     assert _url("meeting_rules", world.street) in client_as(
         world.users["official"]).get(compliance).content.decode()
 
@@ -292,3 +289,58 @@ def test_a_district_sets_lead_times_for_its_streets(district_world, client_as):
     assert official.post(_url("meeting_reminders_clear", world.district)).status_code == 404
     assert _leads(world.branch) == (10080,)
 
+
+
+def test_a_district_official_reads_a_streets_rules_but_leaves_them_to_its_officials(
+        district_world, client_as):
+    """A row the district set on a street would be the street's own, which the street's
+    officials could then clear or lower: the district asks more on its own page instead."""
+    world = district_world
+    client = client_as(world.users["district_official"])
+    page = client.get(_url("meeting_rules", world.street)).content.decode()
+    assert 'id="read-only"' in page
+    assert _url("meeting_rule_edit", world.street, "theme_day") not in page
+    assert _url("meeting_reminders", world.street) not in page
+    for url in (_url("meeting_rule_edit", world.street, "theme_day"),
+                _url("meeting_reminders", world.community)):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"period": "month", "minimum": "5",
+                                 "leads": ["60"]}).status_code == 404
+    assert client.post(_url("meeting_rule_clear", world.street, "theme_day")).status_code == 404
+    assert not MeetingRule.objects.filter(node__in=[world.street, world.community]).exists()
+    own = client.get(_url("meeting_rules", world.district)).content.decode()
+    assert 'id="read-only"' not in own
+    assert _url("meeting_rule_edit", world.district, "theme_day") in own
+
+
+def test_every_level_above_counts_not_only_the_nearest(district_world, client_as):
+    world = district_world
+    kind = MeetingKind.objects.get(pk=MeetingKind.THEME_DAY)
+    meeting_rules.rule_set(node=world.street, kind=kind, period="month", minimum=1)
+    meeting_rules.rule_set(node=world.district, kind=kind, period="month", minimum=4)
+    # The street's row, kept from before the district tightened, is flagged…
+    assert _theme_day(world.street).below_above
+    # …and does not let a community below it fall short of the district.
+    response = client_as(world.users["official"]).post(
+        _url("meeting_rule_edit", world.community, "theme_day"),
+        {"period": "month", "minimum": "2"})
+    assert response.context["form"].errors["minimum"] == [
+        "不能低于上级的要求（每月至少 4 次）：本级只能提高频次，不能降低。"]
+    meeting_rules.rule_set(node=world.community, kind=kind, period="month", minimum=4)
+    assert not _theme_day(world.community).below_above
+
+
+def test_an_archived_community_has_no_rules_page(world, client_as):
+    world.other_community.archived_at = timezone.now()
+    world.other_community.save()
+    client = client_as(world.users["official"])
+    assert client.get(_url("meeting_rules", world.other_community)).status_code == 404
+    assert client.post(_url("meeting_rule_edit", world.other_community, "theme_day"),
+                       {"period": "month", "minimum": "2"}).status_code == 404
+
+
+def test_clearing_a_rule_the_level_never_set_says_so(world, client_as):
+    response = client_as(world.users["official"]).post(
+        _url("meeting_rule_clear", world.street, "theme_day"), follow=True)
+    assert "本级没有单独设置主题党日的要求。" in response.content.decode()
+    assert MeetingRule.objects.filter(node=None, kind_id="theme_day").exists()
