@@ -11,7 +11,6 @@ Reminder lead times: when attendees are reminded of a meeting. A level's set rep
 above as a whole (activities.reminder_sources.LeadTimes); at most three, so that a member is not
 reminded of one meeting all week (减负).
 """
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.utils.translation import ngettext
 
 from activities.compliance import MONTHS_IN
 from activities.models import MeetingKind, MeetingRule, ReminderRule
+from activities.reminder_sources import LeadTimes
 from organizations.models import Node
 from organizations.scope import Role, covers, grants_of
 
@@ -169,15 +169,10 @@ def lead_label(minutes):
 
 
 def leads_of(node):
-    """The Leads that apply to `node`: the set on the nearest level holding one. One query."""
-    ancestor_ids = node.ancestor_ids()
-    sets, holders = defaultdict(list), {}
-    for rule in ReminderRule.objects.filter(
-            Q(node__isnull=True) | Q(node_id__in=ancestor_ids)).select_related("node"):
-        sets[rule.node_id].append(rule.lead_minutes)
-        holders[rule.node_id] = rule.node
-    holder = next((pk for pk in reversed(ancestor_ids) if pk in sets), None)
-    return Leads(minutes=tuple(sorted(sets[holder], reverse=True)), source=holders.get(holder),
+    """The Leads that apply to `node`, as the reminder scan resolves them (LeadTimes)."""
+    holder, minutes = LeadTimes().held_for(node.path)
+    return Leads(minutes=tuple(sorted(minutes, reverse=True)),
+                 source=Node.objects.filter(pk=holder).first() if holder else None,
                  own=holder == node.pk)
 
 

@@ -44,10 +44,14 @@ class LeadTimes:
                    default=0)
 
     def for_path(self, path):
+        return self.held_for(path)[1]
+
+    def held_for(self, path):
+        """(the id of the node holding the lead times, None for the default; the lead times)."""
         for node_id in reversed(self.chains(path)):
             if node_id in self.overrides:
-                return self.overrides[node_id]
-        return self.defaults
+                return node_id, self.overrides[node_id]
+        return None, self.defaults
 
 
 def _meeting_is_current(meeting_id, kind, now):

@@ -57,8 +57,8 @@ def rule_edit(request, pk, code):
 
     def save():
         return meeting_rules.rule_set(node=node, kind=requirement.kind,
-                                  period=form.cleaned_data["period"],
-                                  minimum=form.cleaned_data["minimum"])
+                                      period=form.cleaned_data["period"],
+                                      minimum=form.cleaned_data["minimum"])
     if request.method == "POST" and saved(form, save):
         messages.success(request, _("已保存%(kind)s的频次要求，对%(node)s以下各支部生效。") % {
             "kind": requirement.kind.label, "node": node.name})
