@@ -12,9 +12,7 @@ no entry is read after a write it does not reflect. A rule set on a district, a 
 community (officials do it on a page) replaces the versions of the communities under it only:
 one street raising a frequency leaves the other streets' figures cached.
 
-A version is replaced at once (the writing request sees its own change) and again right after
-the commit: figures another request read from before the commit were stored under the version
-of that moment, which nobody asks for once the commit's replacement is made.
+The versions, and why they are replaced again after the commit, are kernel/community_cache.py's.
 
 What the figures depend on is `INPUT_MODELS` (and of a node, `NODE_FIELDS`): the tables
 `compliance.load_facts` reads. tests/activities/test_compliance_cache.py records the tables and
@@ -27,26 +25,19 @@ input models send `organizations.models.bulk_written`, which replaces the global
 themselves. A data migration that touches an input (historical models have no custom querysets)
 ends with `migrations.RunPython(compliance_cache.migration_changed, migrations.RunPython.noop)`.
 
-Every key also holds `code_version()`, a digest of the code that computes the figures (this
-module, `activities/compliance.py` and the module of each `compute`): a deploy with changed
-code never reads pickles the old code stored.
+Every key also holds a digest of the code that computes the figures (this module,
+`activities/compliance.py` and the module of each `compute`): a deploy with changed code never
+reads pickles the old code stored.
 """
-import hashlib
-import sys
-import uuid
-from functools import cache as memoize
-from pathlib import Path
-
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal
 
+from kernel.community_cache import EVERYWHERE, CommunityCache
 from kernel.paths import community_id_of, path_ids
 
-TIMEOUT = 24 * 3600
-EVERYWHERE = "all"
+CACHE = CommunityCache("compliance", ["activities.compliance_cache", "activities.compliance"])
 # Sent after the commit that replaced the global version (`street_ids` None: every street's
 # figures are stale at once) or the versions of the communities under a rule (`street_ids`: their
 # streets). The dashboards compute them again in a worker (portal/tasks.py), so that the first
@@ -54,58 +45,10 @@ EVERYWHERE = "all"
 figures_changed = Signal()
 
 
-def _version_key(scope):
-    return f"compliance:version:{scope}"
-
-
-def _versions(scopes):
-    keys = [_version_key(scope) for scope in scopes]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return [found[key] for key in keys]
-
-
-@memoize
-def _source_digest(module_name):
-    module = sys.modules.get(module_name)
-    path = getattr(module, "__file__", None)
-    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12] if path else module_name
-
-
-def code_version(compute=None):
-    """A digest of the code the cached figures come from."""
-    modules = [__name__, "activities.compliance", getattr(compute, "__module__", None)]
-    return hashlib.sha1(repr([_source_digest(name) for name in modules if name])
-                        .encode()).hexdigest()[:12]
-
-
 def cached_by_community(name, parts, community_ids, compute):
-    """{community id: value} for these communities. A community's value is what `compute`
-    returned for it under the same name and parts at the same versions; the communities without
-    one are passed to a single call of `compute(ids)`, which returns {id: value} (an id it
-    leaves out has the value None). `parts` must name everything else the values depend on."""
-    community_ids = list(community_ids)
-    global_version, *versions = _versions([EVERYWHERE, *community_ids])
-    if global_version is None or None in versions:  # the cache is down (kernel/cache.py)
-        computed = compute(community_ids)
-        return {pk: computed.get(pk) for pk in community_ids}
-    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    code = code_version(compute)
-    keys = {pk: f"compliance:{name}:{code}:{pk}:{global_version}:{version}:{digest}"
-            for pk, version in zip(community_ids, versions)}
-    found = cache.get_many(list(keys.values()))
-    values = {pk: found[key][0] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in community_ids if pk not in values]
-    if missing:
-        computed = compute(missing)
-        fresh = {pk: computed.get(pk) for pk in missing}
-        # Wrapped, so that a None value is cached too.
-        cache.set_many({keys[pk]: (value,) for pk, value in fresh.items()}, TIMEOUT)
-        values.update(fresh)
-    return values
+    """{community id: value} for these communities, computed by `compute(missing ids)` where the
+    cache holds no fresh value (kernel.community_cache.CommunityCache.get)."""
+    return CACHE.get(name, parts, community_ids, compute)
 
 
 def street_months(street, year, today):
@@ -133,7 +76,7 @@ def _replace(reach):
     street by a transaction that committed in between is reached too."""
     def replace():
         scopes, street_ids = reach()
-        cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, timeout=None)
+        CACHE.renew(scopes)
         return street_ids
 
     def after_commit():

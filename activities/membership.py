@@ -10,12 +10,14 @@ from datetime import datetime, time
 
 from django.db.models import Max, Q
 from django.db.models.functions import TruncDate
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from activities import selectors
 from activities.models import Attendance, CalendarFeed, Meeting
-from members import contact, lifecycle
+from members import contact, contact_cache, lifecycle
 from members.sections import section
+from organizations.models import bulk_written
 
 
 def future_invitations_withdraw(*, member, branch=None, now=None):
@@ -96,3 +98,28 @@ def meeting_contacts(members, until, since=None, kinds=tuple(CONTACT_KINDS.value
             if day is not None:
                 dates[member_id] = day
     return found
+
+
+# The 失联 lists cached per community (members/contact_cache.py) follow the attendance, and the
+# day of the meetings it was taken at.
+contact_cache.listen(Attendance, ["member", "meeting", "status"])
+
+
+def _meeting_saving(sender, instance, raw=False, **kwargs):
+    instance._contact_starts_at = None if instance.pk is None or raw else (
+        sender.objects.filter(pk=instance.pk).values_list("starts_at", flat=True).first())
+
+
+def _meeting_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not created and not raw and instance._contact_starts_at != instance.starts_at:
+        contact_cache.members_changed(instance.attendances.values_list("member_id", flat=True))
+
+
+def _meetings_bulk_written(sender, fields=None, **kwargs):
+    if fields is not None and "starts_at" in fields:
+        contact_cache.changed()
+
+
+pre_save.connect(_meeting_saving, sender=Meeting, dispatch_uid="contact-meeting-saving")
+post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="contact-meeting-saved")
+bulk_written.connect(_meetings_bulk_written, sender=Meeting, dispatch_uid="contact-meetings")

@@ -231,6 +231,8 @@ class Attendance(models.Model):
     on_behalf_reason = models.CharField(_("代签原因"), max_length=200, blank=True)
     grade = models.CharField(_("评议等次"), max_length=20, choices=Grade.choices, blank=True)
 
+    objects = BulkWriteSignallingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("出席记录")
         verbose_name_plural = _("出席记录")

@@ -30,6 +30,7 @@ from django.urls import include, path, reverse
 
 from activities import compliance_cache, meeting_rules
 from activities.models import MeetingKind, MeetingRule
+from members import contact_cache
 from portal import demo
 
 SCALES = {
@@ -113,6 +114,8 @@ class Page:
     # that community's cached 三会一课 figures are computed anew for every request) or after a
     # rule changed or the day began ("all": every community's are), or after a street's
     # officials saved a rule of their street ("street rule": that street's communities are).
+    # The 失联 lists: after a contact recorded in shequ's community ("contact": its lists are
+    # judged anew) or a move rule changed or the day began ("contact all": every community's).
     after_write: str = ""
 
     def url(self, data):
@@ -185,6 +188,10 @@ PAGES = [
     Page("流动党员（社区工作人员）", "members:mobile_list", user="shequ"),
     Page("失联党员（支部书记）", "members:lost_list", user="shuji"),
     Page("失联党员（街道干部）", "members:lost_list", user="jiedao"),
+    Page("失联党员 刚记录联系后（街道干部）", "members:lost_list", user="jiedao",
+         after_write="contact"),
+    Page("失联党员 全部重算（街道干部）", "members:lost_list", user="jiedao",
+         after_write="contact all"),
     Page("会议列表（支部书记）", "activities:meeting_list", user="shuji",
          compare="activities.meeting"),
     Page("会议列表（街道干部）", "activities:meeting_list", user="jiedao",
@@ -301,6 +308,10 @@ def _write(page, data):
         compliance_cache.changed(data.community.pk)
     elif page.after_write == "all":
         compliance_cache.changed()
+    elif page.after_write == "contact":
+        contact_cache.CACHE.renew([data.community.pk])
+    elif page.after_write == "contact all":
+        contact_cache.changed()
     elif page.after_write == "street rule":
         # Saved and dropped in turn, as the street's page does; the same as the default, so
         # the figures stay what they were.

@@ -9,5 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         # The organization tree counts and checks its members through organizations.occupants.
         # The activation codes sent by SMS count toward SMS_DAILY_CAP (kernel.sms); display
-        # copies a staff user's 大字模式 into the session at login.
-        from members import accounts, display, occupants  # noqa: F401
+        # copies a staff user's 大字模式 into the session at login. The 失联 lists' cache follows
+        # the writes of members, contacts, transfers, the move rules and the tree.
+        from members import accounts, contact_cache, display, occupants  # noqa: F401
+        contact_cache.connect()

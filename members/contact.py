@@ -197,5 +197,6 @@ def counting_from(today, months):
 def silences(found, instances):
     """[Silence] of `found` (what `silent` answered), with `instances` {id: member}, the
     longest silent first."""
-    return sorted((Silence(instances[pk], *found[pk]) for pk in found),
+    # A member the cache still lists may have left the scope since (members/contact_cache.py).
+    return sorted((Silence(instances[pk], *found[pk]) for pk in found if pk in instances),
                   key=lambda row: (row.last, row.member.name_pinyin, row.member.name))

@@ -9,7 +9,7 @@ from kernel.dates import add_months
 from kernel.normalize import normalize_id_number, normalize_name
 from kernel.pinyin import NameKeyed, NameKeyedQuerySet
 from members.validators import mask_id_number, validate_id_number, validate_phone
-from organizations.models import ScopedQuerySet
+from organizations.models import BulkWriteSignallingQuerySet, ScopedQuerySet
 from organizations.rules import NodeRule
 from organizations.scope import READ_ROLES, scope_q, with_own
 
@@ -42,7 +42,7 @@ def account_status_q(status):
     }[status]
 
 
-class MemberQuerySet(NameKeyedQuerySet, ScopedQuerySet):
+class MemberQuerySet(BulkWriteSignallingQuerySet, NameKeyedQuerySet, ScopedQuerySet):
     scope_path = "branch__path"
 
     def visible_to(self, user):
@@ -598,6 +598,8 @@ class MoveRule(NodeRule):
         _("失联党员不计入应到人数"), default=True,
         help_text=_("党员大会计算应到会人数时，不计失联党员。"))
 
+    objects = BulkWriteSignallingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("党员流动规则")
         verbose_name_plural = _("党员流动规则")
@@ -646,7 +648,7 @@ class TransferOut(models.Model):
         return f"{self.member} → {self.destination}"
 
 
-class TransferInQuerySet(ScopedQuerySet):
+class TransferInQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     scope_path = "to_branch__path"
 
 
@@ -720,7 +722,7 @@ class MobileStay(models.Model):
         return f"{self.member} · {self.destination}"
 
 
-class ContactRecordQuerySet(ScopedQuerySet):
+class ContactRecordQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     scope_path = "member__branch__path"
 
 

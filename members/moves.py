@@ -2,21 +2,26 @@
 list (docs/RULES.md, "Moving members"). Writes are functions named <entity>_<action>, each one
 transaction; the roster's own leave, restore and transfer do the moving.
 """
+import operator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.normalize import normalize_id_number, normalize_name
-from kernel.paths import street_path_of
-from members import contact, duplicates, services
+from kernel.paths import community_id_of, street_path_of
+from members import contact, contact_cache, duplicates, services
 from members.models import (ContactRecord, Member, MobileStay, MoveRule, TransferIn,
                             TransferOut)
+from organizations.models import Node
 from organizations.rules import PathChains, nearest
+from organizations.scope import grants_of
 
 
 # --- The rules -------------------------------------------------------------------------------
@@ -269,13 +274,86 @@ ARTICLE_NINE_MONTHS = 6
 
 def silence_lists(members, today):
     """The on-roll `members` (a queryset) silent long enough for each list."""
-    rules = MoveRules()
     members = members.active()
-    # Both lists from one reading of the sources.
-    lost, article_nine = contact.silent_lists(members, today, [
+    return _shown(members, *_silent(members, today))
+
+
+def silence_lists_of(user, today):
+    """What `silence_lists` answers for the members `user` may read, the members of the whole
+    communities in their scope from the cache (members/contact_cache.py): a street official's
+    lists judge again only the communities written to since they were computed."""
+    members = Member.objects.visible_to(user).active()
+    communities, rest = whole_communities(user)
+    if not communities:
+        return _shown(members, *_silent(members, today))
+    cached = silent_by_community(communities, today)
+    lost, article_nine = _silent(rest.active(), today) if rest is not None else ({}, {})
+    for community_lost, community_article_nine in cached.values():
+        lost.update(community_lost)
+        article_nine.update(community_article_nine)
+    return _shown(members, lost, article_nine)
+
+
+def _silent(members, today, rows=None):
+    """({member id: (last day, recorded)} of the lost, the same of art. 9's) of the on-roll
+    `members`: both lists from one reading of the sources."""
+    rules = MoveRules()
+    return contact.silent_lists(members, today, [
         (lambda row: rules.for_path(row.branch_path).lost_contact_months, None),
         (lambda row: ARTICLE_NINE_MONTHS, {contact.ORGANIZATIONAL_LIFE}),
-    ])
+    ], rows)
+
+
+def silent_by_community(community_ids, today):
+    """{community id: what `_silent` answers for its on-roll members}, from the cache where it
+    holds them (the worker computes every street's at midnight: portal/dashboards.py)."""
+    return contact_cache.CACHE.get("silence", (today,), community_ids, lambda missing: (
+        _silent_by_community(missing, today)))
+
+
+def _silent_by_community(community_ids, today):
+    paths = Node.objects.filter(pk__in=community_ids).values_list("path", flat=True)
+    members = Member.objects.active().filter(_under(paths, "branch__path"))
+    rows = contact.entered(members)
+    lost, article_nine = _silent(members, today, rows)
+    found = {pk: ({}, {}) for pk in community_ids}
+    for row in rows:
+        community = found[community_id_of(row.branch_path)]
+        for silent, kept in zip((lost, article_nine), community):
+            if row.pk in silent:
+                kept[row.pk] = silent[row.pk]
+    return found
+
+
+def whole_communities(user):
+    """([ids of the communities wholly in the user's scope], a queryset of the other members
+    they may read, None if there are none). Officials read whole streets, community staff a
+    whole community; a secretary's branch, and a member record of one's own outside the grants,
+    are the rest."""
+    if user.is_superuser or not user.is_authenticated:
+        return [], None
+    grants = grants_of(user)
+    whole = [path for path, _role, node in grants
+             if node.kind in (Node.Kind.STREET, Node.Kind.COMMUNITY)]
+    if not whole:
+        return [], None
+    communities = list(Node.objects.filter(_under(whole, "path"), kind=Node.Kind.COMMUNITY)
+                       .values_list("pk", flat=True))
+    outside = [path for path, _role, node in grants
+               if node.kind in (Node.Kind.BRANCH, Node.Kind.GROUP)] + [user._own_member_path]
+    outside = [path for path in outside
+               if path is not None and not any(path.startswith(done) for done in whole)]
+    if not outside:
+        return communities, None
+    return communities, Member.objects.visible_to(user).filter(_under(outside, "branch__path"))
+
+
+def _under(paths, lookup):
+    return reduce(operator.or_, (Q(**{f"{lookup}__startswith": path}) for path in paths),
+                  Q(pk__in=[]))
+
+
+def _shown(members, lost, article_nine):
     shown = lost.keys() | article_nine.keys()
     # Model instances only for the members the lists show, in one query.
     instances = members.filter(pk__in=shown).select_related("branch").only(

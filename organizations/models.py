@@ -18,7 +18,9 @@ from organizations.scope import (READ_ROLES, STAFF_ROLES, STREET_ROLES, WRITE_RO
 
 # Sent after a write that bypasses the model signals (`update()`, `bulk_create()`,
 # `bulk_update()`) on a model whose queryset derives from `BulkWriteSignallingQuerySet`: caches
-# of figures computed from those rows (activities.compliance_cache) listen to it.
+# of figures computed from those rows (activities.compliance_cache, members.contact_cache) listen
+# to it. `fields`: the fields written (None: whole rows); `objs`: the instances written (None
+# for an `update()`, which does not know its rows).
 bulk_written = Signal()
 
 
@@ -33,12 +35,13 @@ class BulkWriteSignallingQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        bulk_written.send(sender=self.model, fields=None)
+        bulk_written.send(sender=self.model, fields=None, objs=created)
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)  # read twice
         rows = super().bulk_update(objs, fields, *args, **kwargs)
-        bulk_written.send(sender=self.model, fields=tuple(fields))
+        bulk_written.send(sender=self.model, fields=tuple(fields), objs=objs)
         return rows
 
 

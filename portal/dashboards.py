@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from activities import compliance_cache
+from members import moves
 from members.models import Member
 from organizations.models import Node
 from portal.account_panels import accounts_panel
@@ -210,11 +211,15 @@ BRANCH_PANELS = [week_tasks_panel, week_work_panel, compliance_panel, members_pa
 
 def warm(street, today):
     """Compute and cache what a street's pages judge of 三会一课 on `today` (the dashboard's
-    panel and ranking, the street compliance page), so the first official of the day does not
-    wait for 500 branches to be judged."""
+    panel and ranking, the street compliance page) and its 失联 lists, so the first official of
+    the day does not wait for 500 branches and 50,000 members to be judged."""
     scope = street_scope(street, today)
     build_panels(scope, [compliance_panel, ranking_panel])
     compliance_cache.street_months(street, today.year, today)
+    # The 失联 lists cover every community the official reads, archived ones too.
+    moves.silent_by_community(Node.objects.filter(
+        path__startswith=street.path, kind=Node.Kind.COMMUNITY).values_list("pk", flat=True),
+        today)
 
 
 def build_panels(scope, panel_functions):

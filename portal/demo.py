@@ -10,6 +10,7 @@ from datetime import date
 from django.utils import timezone
 
 from activities import compliance_cache
+from members import contact_cache
 from organizations.demo import DEMO_PASSWORD  # noqa: F401  (seed_demo prints it)
 
 
@@ -69,4 +70,5 @@ def seed(context):
         getattr(importlib.import_module(module_name), function_name)(context)
     # The steps insert in bulk, past the signals that keep cached figures fresh.
     compliance_cache.changed()
+    contact_cache.changed()
     return context

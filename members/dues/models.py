@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import ScopedQuerySet
+from organizations.models import BulkWriteSignallingQuerySet, ScopedQuerySet
 from organizations.rules import NodeRule
 
 
@@ -138,7 +138,7 @@ class DuesException(models.Model):
         return self.from_month <= month and (self.until_month is None or month <= self.until_month)
 
 
-class DuesPaymentQuerySet(DuesQuerySet):
+class DuesPaymentQuerySet(BulkWriteSignallingQuerySet, DuesQuerySet):
     scope_path = "branch__path"
 
 

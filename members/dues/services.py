@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import contact
+from members import contact, contact_cache
 from members.dues import ledger
 from members.dues.models import (INCOME_CATEGORIES, DuesBase, DuesException, DuesMonthClose,
                                  DuesPayment)
@@ -167,3 +167,6 @@ def payments_as_contact(members, until, since=None):
     if since is not None:
         payments = payments.filter(paid_on__gte=since)
     return _last_payments(payments)
+
+
+contact_cache.listen(DuesPayment, ["member", "paid_on", "kind", "voids", "corrects"])

@@ -136,7 +136,7 @@ def mobile_end(request, pk):
 @require_grant()
 def lost_list(request):
     today = timezone.localdate()
-    lists = moves.silence_lists(Member.objects.visible_to(request.user), today)
+    lists = moves.silence_lists_of(request.user, today)
     return render(request, "members/moves_lost.html", {
         "lists": lists, "today": today, "tab": "lost", "article_nine_months":
         moves.ARTICLE_NINE_MONTHS})

@@ -391,7 +391,7 @@ def test_changed_code_never_reads_the_old_figures(world, monkeypatch):
     counter = Counter()
     assert ask(world.community, counter) == 1
     assert ask(world.community, counter) == 1
-    monkeypatch.setattr(compliance_cache, "code_version", lambda compute=None: "newcode")
+    monkeypatch.setattr(compliance_cache.CACHE, "code_version", lambda compute=None: "newcode")
     assert ask(world.community, counter) == 2
 
 

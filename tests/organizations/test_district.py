@@ -167,9 +167,9 @@ def test_a_district_rule_or_a_street_changing_district_refreshes_the_cached_figu
     assert _cached_calls(world.community, calls) == 3
     # Its descendants' district follows in one bulk UPDATE, which also announces itself.
     from activities import compliance_cache
-    before = compliance_cache._versions([compliance_cache.EVERYWHERE])
+    before = compliance_cache.CACHE.versions([compliance_cache.EVERYWHERE])
     Node.objects.filter(pk=world.branch.pk).update(district_id=d1.pk)
-    assert compliance_cache._versions([compliance_cache.EVERYWHERE]) != before
+    assert compliance_cache.CACHE.versions([compliance_cache.EVERYWHERE]) != before
 
 
 def test_district_settings_apply_to_its_streets_unless_a_street_decided(

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from activities import compliance_cache
+from members import contact_cache
 from portal.management.commands.backup import DATABASE_MEMBER, MEDIA_MEMBER
 
 
@@ -47,6 +48,7 @@ def load_database(dump):
         call_command("loaddata", str(dump), verbosity=0)
     # loaddata saves raw rows, past the signals that keep cached figures fresh.
     compliance_cache.changed()
+    contact_cache.changed()
 
 
 def _set_constraints(mode):

@@ -1,0 +1,95 @@
+"""Values cached community by community under versions, so that a write computes again only
+what it could change (activities/compliance_cache.py: the 三会一课 figures; members/
+contact_cache.py: the 失联 lists).
+
+A family of cached values (its `name`) keeps two kinds of *version*: one per community, which a
+write touching that community replaces, and a global one, which a write that may touch every
+community replaces. An entry is stored under both versions of the moment, so once either is
+replaced nobody asks for it again and it expires. A version is replaced at once (the writing
+request sees its own change) and again right after the commit: a value another request computed
+from before the commit was stored under the version of that moment, which nobody asks for once
+the commit's replacement is made.
+
+Every key also holds a digest of the code that computes the values (the family's modules and the
+module of each `compute`): a deploy with changed code never reads pickles the old code stored.
+"""
+import hashlib
+import sys
+import uuid
+from functools import cache as memoize
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db import transaction
+
+TIMEOUT = 24 * 3600
+EVERYWHERE = "all"
+
+
+@memoize
+def _source_digest(module_name):
+    module = sys.modules.get(module_name)
+    path = getattr(module, "__file__", None)
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12] if path else module_name
+
+
+class CommunityCache:
+    def __init__(self, name, modules):
+        self.name = name
+        self.modules = tuple(modules)
+
+    def _version_key(self, scope):
+        return f"{self.name}:version:{scope}"
+
+    def versions(self, scopes):
+        keys = [self._version_key(scope) for scope in scopes]
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, uuid.uuid4().hex, timeout=None)
+                found[key] = cache.get(key)
+        return [found[key] for key in keys]
+
+    def code_version(self, compute=None):
+        """A digest of the code the cached values come from."""
+        modules = [__name__, *self.modules, getattr(compute, "__module__", None)]
+        return hashlib.sha1(repr([_source_digest(name) for name in modules if name])
+                            .encode()).hexdigest()[:12]
+
+    def get(self, kind, parts, community_ids, compute):
+        """{community id: value} for these communities. A community's value is what `compute`
+        returned for it under the same kind and parts at the same versions; the communities
+        without one are passed to a single call of `compute(ids)`, which returns {id: value} (an
+        id it leaves out has the value None). `parts` must name everything else the values
+        depend on."""
+        community_ids = list(community_ids)
+        global_version, *versions = self.versions([EVERYWHERE, *community_ids])
+        if global_version is None or None in versions:  # the cache is down (kernel/cache.py)
+            computed = compute(community_ids)
+            return {pk: computed.get(pk) for pk in community_ids}
+        digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+        code = self.code_version(compute)
+        keys = {pk: f"{self.name}:{kind}:{code}:{pk}:{global_version}:{version}:{digest}"
+                for pk, version in zip(community_ids, versions)}
+        found = cache.get_many(list(keys.values()))
+        values = {pk: found[key][0] for pk, key in keys.items() if key in found}
+        missing = [pk for pk in community_ids if pk not in values]
+        if missing:
+            computed = compute(missing)
+            fresh = {pk: computed.get(pk) for pk in missing}
+            # Wrapped, so that a None value is cached too.
+            cache.set_many({keys[pk]: (value,) for pk, value in fresh.items()}, TIMEOUT)
+            values.update(fresh)
+        return values
+
+    def renew(self, scopes):
+        """New versions for these scopes (community ids, or EVERYWHERE)."""
+        cache.set_many({self._version_key(scope): uuid.uuid4().hex for scope in scopes},
+                       timeout=None)
+
+    def replace(self, reach):
+        """Renew the versions of the scopes `reach()` returns now and again after the commit.
+        `reach` is asked again after the commit: a member moved into a community by a
+        transaction that committed in between is reached too."""
+        self.renew(reach())
+        transaction.on_commit(lambda: self.renew(reach()))
