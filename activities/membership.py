@@ -10,7 +10,7 @@ from datetime import datetime, time
 
 from django.db.models import Max, Q
 from django.db.models.functions import TruncDate
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from activities import selectors
@@ -102,7 +102,8 @@ def meeting_contacts(members, until, since=None, kinds=tuple(CONTACT_KINDS.value
 
 # The 失联 lists cached per community (members/contact_cache.py) follow the attendance, and the
 # day of the meetings it was taken at.
-contact_cache.listen(Attendance, ["member", "meeting", "status"])
+contact_cache.listen(Attendance, ["member", "meeting", "status"],
+                     is_contact=lambda row: row.status in CONTACT_KINDS)
 
 
 def _meeting_saving(sender, instance, raw=False, **kwargs):
@@ -115,6 +116,12 @@ def _meeting_saved(sender, instance, created=False, raw=False, **kwargs):
         contact_cache.members_changed(instance.attendances.values_list("member_id", flat=True))
 
 
+def _meeting_deleting(sender, instance, **kwargs):
+    # Its attendance goes with it: the lists renewed once here, not row by row.
+    contact_cache.members_changed(instance.attendances.filter(
+        status__in=CONTACT_KINDS).values_list("member_id", flat=True))
+
+
 def _meetings_bulk_written(sender, fields=None, **kwargs):
     if fields is not None and "starts_at" in fields:
         contact_cache.changed()
@@ -122,4 +129,5 @@ def _meetings_bulk_written(sender, fields=None, **kwargs):
 
 pre_save.connect(_meeting_saving, sender=Meeting, dispatch_uid="contact-meeting-saving")
 post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="contact-meeting-saved")
+pre_delete.connect(_meeting_deleting, sender=Meeting, dispatch_uid="contact-meeting-deleting")
 bulk_written.connect(_meetings_bulk_written, sender=Meeting, dispatch_uid="contact-meetings")

@@ -14,14 +14,16 @@ Every key also holds a digest of the code that computes the values (the family's
 module of each `compute`): a deploy with changed code never reads pickles the old code stored.
 """
 import hashlib
+import logging
 import sys
 import uuid
 from functools import cache as memoize
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
+logger = logging.getLogger(__name__)
 TIMEOUT = 24 * 3600
 EVERYWHERE = "all"
 
@@ -35,8 +37,10 @@ def _source_digest(module_name):
 
 class CommunityCache:
     def __init__(self, name, modules):
+        """`modules`: the names of the modules the values are computed by, or a function
+        returning them (for modules registered later)."""
         self.name = name
-        self.modules = tuple(modules)
+        self.modules = modules
 
     def _version_key(self, scope):
         return f"{self.name}:version:{scope}"
@@ -52,7 +56,8 @@ class CommunityCache:
 
     def code_version(self, compute=None):
         """A digest of the code the cached values come from."""
-        modules = [__name__, *self.modules, getattr(compute, "__module__", None)]
+        modules = self.modules() if callable(self.modules) else self.modules
+        modules = [__name__, *modules, getattr(compute, "__module__", None)]
         return hashlib.sha1(repr([_source_digest(name) for name in modules if name])
                             .encode()).hexdigest()[:12]
 
@@ -91,5 +96,13 @@ class CommunityCache:
         """Renew the versions of the scopes `reach()` returns now and again after the commit.
         `reach` is asked again after the commit: a member moved into a community by a
         transaction that committed in between is reached too."""
+        def committed():
+            try:
+                self.renew(reach())
+            except DatabaseError:  # the write committed: not a reason to fail its request
+                logger.exception("Asked again after the commit: every %s value renewed",
+                                 self.name)
+                self.renew([EVERYWHERE])
+
         self.renew(reach())
-        transaction.on_commit(lambda: self.renew(reach()))
+        transaction.on_commit(committed)

@@ -40,16 +40,21 @@ _sources = []
 def source(kind):
     def register(read):
         _sources.append(((kind,), lambda members, until, since, kinds: {
-            kind: read(members, until, since=since)}))
+            kind: read(members, until, since=since)}, read.__module__))
         return read
     return register
 
 
 def sources(*kinds):
     def register(read):
-        _sources.append((kinds, read))
+        _sources.append((kinds, read, read.__module__))
         return read
     return register
+
+
+def source_modules():
+    """The modules the sources were registered from (their code decides the lists)."""
+    return sorted({module for _kinds, _read, module in _sources})
 
 
 def latest_by_kind(members, until, kinds=None, since=None):
@@ -57,7 +62,7 @@ def latest_by_kind(members, until, kinds=None, since=None):
     the sources of `kinds` (all if None), only from `since` on if given; one query per
     source."""
     found = {}
-    for read_kinds, read in _sources:
+    for read_kinds, read, _module in _sources:
         wanted = [kind for kind in read_kinds if kinds is None or kind in kinds]
         if not wanted:
             continue

@@ -5,8 +5,10 @@ A street official's lists judge the street's 50,000 members against every source
 community under the versions of kernel/community_cache.py, and the day: a contact recorded, a
 meeting's attendance taken, a dues payment, a member entered, moved or gone replaces the version
 of the member's community only, so the next look judges that community's thousand members
-again, not the street's fifty thousand. A change of the move rules (the months) or of the tree's
-paths replaces the global version. The worker computes the day's lists of every street just
+again, not the street's fifty thousand (an invitation to a meeting is no contact and replaces
+nothing). A change of the move rules (the months), of the tree's paths (a node moved or added)
+or of a street's district replaces the global version, as do bulk writes whose rows are gone
+by the time they announce themselves (`update()`) or are too many to ask about (`MOST_ROWS`). The worker computes the day's lists of every street just
 after midnight along with the dashboards (portal/dashboards.py `warm`).
 
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
@@ -18,12 +20,17 @@ the dues app its payments. Writes that bypass the model signals (`update()`, `bu
 migration that touches an input ends with `migrations.RunPython(contact_cache.migration_changed,
 migrations.RunPython.noop)`.
 """
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from kernel.community_cache import EVERYWHERE, CommunityCache
 from kernel.paths import community_id_of
+from members import contact
 
-CACHE = CommunityCache("contact", ["members.contact_cache", "members.contact", "members.moves"])
+# The code the lists come from: these modules and every source's (members/contact.py).
+CACHE = CommunityCache("contact", lambda: [
+    "members.contact_cache", "members.contact", "members.moves", "kernel.dates",
+    *contact.source_modules()])
 
 INPUT_MODELS = ("members.Member", "members.ContactRecord", "members.TransferIn",
                 "members.MoveRule", "dues.DuesPayment", "activities.Attendance",
@@ -69,12 +76,21 @@ def _changed_where(rows, path_lookup, ids):
             pk__in=ids).values_list(path_lookup, flat=True)}))
 
 
-def listen(model, fields):
+def listen(model, fields, is_contact=lambda row: True):
     """Follow the writes of an input `model` whose rows (with a `member`) are contact of a
     member: a row saved or deleted, or written in bulk where one of `fields` (names of the
-    model's fields) changed, makes the lists of the rows' members' communities stale."""
-    def written(sender, instance, raw=False, **kwargs):
-        if not raw:  # loaddata: the command that loads says what changed
+    model's fields) changed, makes the lists of the rows' members' communities stale.
+    `is_contact(row)`: whether a row created or deleted is one the lists read (an invitation to
+    a meeting is not; a row changed may have been one)."""
+    def saved(sender, instance, created=False, raw=False, **kwargs):
+        # raw: loaddata; the command that loads says what changed.
+        if not raw and (is_contact(instance) or not created):
+            members_changed([instance.member_id])
+
+    def deleted(sender, instance, origin=None, **kwargs):
+        # Deleted along with another model's row (a meeting's attendance): that row's own
+        # receiver renews the lists, once for all of them.
+        if is_contact(instance) and _deleted_itself(origin, model):
             members_changed([instance.member_id])
 
     def bulk_written(sender, fields=None, objs=None, **kwargs):
@@ -83,16 +99,25 @@ def listen(model, fields):
         if objs is None:  # an update(): which rows it reached is gone
             changed()
         else:
-            members_changed(row.member_id for row in objs)
+            members_changed(row.member_id for row in objs if fields is not None
+                            or is_contact(row))
 
     from organizations.models import bulk_written as bulk_signal
 
     watched = {name.removesuffix("_id") for name in fields}
     label = model._meta.label
-    post_save.connect(written, sender=model, weak=False, dispatch_uid=f"contact-save-{label}")
-    post_delete.connect(written, sender=model, weak=False, dispatch_uid=f"contact-del-{label}")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"contact-save-{label}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"contact-del-{label}")
     bulk_signal.connect(bulk_written, sender=model, weak=False,
                         dispatch_uid=f"contact-bulk-{label}")
+
+
+def _deleted_itself(origin, model):
+    """Whether a delete started at `model`'s own rows (`origin`: what `delete()` was called
+    on), not at another model's they went with."""
+    if isinstance(origin, QuerySet):
+        return origin.model is model
+    return origin is None or isinstance(origin, model)
 
 
 def _member_saving(sender, instance, raw=False, **kwargs):
@@ -122,19 +147,11 @@ def _members_bulk_written(sender, fields=None, objs=None, **kwargs):
         branches_changed({member.branch_id for member in objs})
 
 
-def _node_saving(sender, instance, raw=False, **kwargs):
-    instance._contact_path = None if instance.pk is None or raw else (
-        sender.objects.filter(pk=instance.pk).values_list("path", flat=True).first())
-
-
-def _node_saved(sender, instance, created=False, raw=False, **kwargs):
-    # A new node has no members yet; a moved one takes its members to another community.
-    if not created and not raw and getattr(instance, "_contact_path", None) != instance.path:
-        changed()
-
-
 def _nodes_bulk_written(sender, fields=None, **kwargs):
-    if fields is None or "path" in fields:
+    # `Node.save` writes paths (a move: the subtree follows) and districts (a street moved to
+    # another district: its move rules may change) with update(). A new node's path comes the
+    # same way, and renews every community's lists too: nodes are added seldom.
+    if fields is None or {"path", "district_id"} & set(fields):
         changed()
 
 
@@ -150,8 +167,6 @@ def connect():
     post_save.connect(_member_saved, sender=Member, dispatch_uid="contact-member-saved")
     post_delete.connect(_member_deleted, sender=Member, dispatch_uid="contact-member-deleted")
     bulk_written.connect(_members_bulk_written, sender=Member, dispatch_uid="contact-members")
-    pre_save.connect(_node_saving, sender=Node, dispatch_uid="contact-node-saving")
-    post_save.connect(_node_saved, sender=Node, dispatch_uid="contact-node-saved")
     post_delete.connect(_everything_changed, sender=Node, dispatch_uid="contact-node-deleted")
     bulk_written.connect(_nodes_bulk_written, sender=Node, dispatch_uid="contact-nodes")
     for signal, name in ((post_save, "save"), (post_delete, "delete"), (bulk_written, "bulk")):

@@ -219,7 +219,7 @@ def warm(street, today):
     # The 失联 lists cover every community the official reads, archived ones too.
     moves.silent_by_community(Node.objects.filter(
         path__startswith=street.path, kind=Node.Kind.COMMUNITY).values_list("pk", flat=True),
-        today)
+        today, [street.path])
 
 
 def build_panels(scope, panel_functions):

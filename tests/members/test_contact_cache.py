@@ -74,9 +74,9 @@ def computed(monkeypatch):
     calls = []
     judge = moves._silent_by_community
 
-    def spy(community_ids, day):
+    def spy(community_ids, day, paths=None):
         calls.append(sorted(community_ids))
-        return judge(community_ids, day)
+        return judge(community_ids, day, paths)
 
     monkeypatch.setattr(moves, "_silent_by_community", spy)
     return calls
@@ -232,7 +232,8 @@ def test_an_official_with_grants_and_a_record_outside_the_street(world):
     for member in (own, far, world.member):
         entered(member, today() - timedelta(days=400))
     official = type(official).objects.get(pk=official.pk)  # grants read anew
-    communities, rest = moves.whole_communities(official)
+    communities, whole, rest = moves.whole_communities(official)
+    assert whole == [world.street.path]
     assert sorted(communities) == sorted([world.community.pk, world.other_community.pk])
     assert set(rest.values_list("pk", flat=True)) == {own.pk, far.pk}
     lost, _ = _same_as_afresh(official)
@@ -259,3 +260,81 @@ def test_the_cache_listens_to_every_table_the_lists_read(world, silent):
 def test_the_table_check_can_fail():
     assert _tables([{"sql": 'SELECT 1 FROM "members_member" INNER JOIN "organizations_node" '
                             'ON 1'}]) == {"members_member", "organizations_node"}
+
+
+def test_a_street_read_by_its_path_gives_what_its_communities_give(world, silent):
+    other = MemberFactory(branch=world.other_branch)
+    entered(other, today() - timedelta(days=400))
+    ids = [world.community.pk, world.other_community.pk]
+    by_street = moves._silent_by_community(ids, today(), [world.street.path])
+    assert by_street == moves._silent_by_community(ids, today())
+    assert set(by_street[world.other_community.pk][0]) == {other.pk}
+
+
+def test_a_member_restored_is_on_the_lists_again(world, silent):
+    from members import services
+
+    services.member_leave(member=silent, left_on=today(), reason=Member.LeaveReason.DECEASED)
+    assert ids_of(world.users["official"]) == (set(), set())
+    services.member_restore(member=Member.objects.get(pk=silent.pk), user=world.users["staff"])
+    assert ids_of(world.users["official"]) == ({silent.pk}, {silent.pk})
+
+
+def test_a_member_moved_in_is_on_the_new_communitys_lists(world, silent):
+    staff_other = world.users["staff_other"]
+    assert ids_of(staff_other) == (set(), set())
+    _save(Member.objects.get(pk=silent.pk), branch=world.other_branch, group=None)
+    assert ids_of(staff_other) == ({silent.pk}, {silent.pk})
+    assert ids_of(world.users["staff"]) == (set(), set())
+
+
+def test_a_street_moved_to_another_district_follows_its_move_rules(district_world, silent):
+    world = district_world
+    MoveRule.objects.create(node=world.other_district, lost_contact_months=36)
+    official = world.users["official"]
+    assert ids_of(official) == ({silent.pk}, {silent.pk})
+    world.street.parent = world.other_district
+    world.street.save()
+    assert ids_of(official) == (set(), {silent.pk})
+
+
+def test_the_versions_are_renewed_again_after_the_commit(
+        world, silent, django_capture_on_commit_callbacks):
+    """A look taken by another request between the write and its commit read the rows before
+    the write, and stored them under the version of that moment: not served after the commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        ContactRecord.objects.create(member=silent, contacted_on=today(), way="电话")
+        during = contact_cache.CACHE.versions([world.community.pk])
+    assert contact_cache.CACHE.versions([world.community.pk]) != during
+
+
+def test_a_meeting_deleted_takes_its_attendance_off_in_queries_not_by_row(world, silent):
+    """The meeting's own receiver renews the lists once; its attendance rows, deleted with it,
+    ask nothing each (the communities are read from the members' branch paths)."""
+    counts = []
+    for size in (1, 4):
+        meeting = held(silent, today() - timedelta(days=10)).meeting
+        for member in MemberFactory.create_batch(size - 1, branch=world.branch):
+            AttendanceFactory(meeting=meeting, member=member, status=Attendance.Status.PRESENT)
+        assert silent.pk not in ids_of(world.users["official"])[0]
+        with CaptureQueriesContext(connection) as captured:
+            meeting.delete()
+        counts.append(sum('"organizations_node"."path"' in query["sql"]
+                          for query in captured.captured_queries))
+        assert silent.pk in ids_of(world.users["official"])[0]
+    assert counts[0] == counts[1]
+
+
+def test_an_invitation_is_no_contact_and_leaves_the_lists_cached(world, silent, computed):
+    ids_of(world.users["official"])
+    meeting = MeetingFactory(branch=world.branch, starts_at=moment(today() + timedelta(days=3)))
+    Attendance.objects.bulk_create([Attendance(meeting=meeting, member=silent)])
+    Attendance.objects.create(meeting=meeting, member=MemberFactory(branch=world.branch))
+    computed.clear()
+    ids_of(world.users["official"])
+    assert computed in ([], [[world.community.pk]])  # the new member's entry renews it once
+
+
+def test_the_code_of_every_source_is_in_the_key():
+    modules = contact_cache.CACHE.modules()
+    assert {"activities.membership", "members.dues.services", "members.contact"} <= set(modules)
