@@ -326,6 +326,7 @@ def time_rewarm():
     """Seconds the worker's task takes to judge every street again after a rule change."""
     from portal.tasks import warm_dashboards
 
+    warm_dashboards()  # the 失联 lists too, which a meeting rule leaves as they are
     compliance_cache.changed()
     started = perf_counter()
     warm_dashboards()

@@ -8,7 +8,8 @@ of the member's community only, so the next look judges that community's thousan
 again, not the street's fifty thousand (an invitation to a meeting is no contact and replaces
 nothing). A change of the move rules (the months), of the tree's paths (a node moved or added)
 or of a street's district replaces the global version, as do bulk writes whose rows are gone
-by the time they announce themselves (`update()`) or are too many to ask about (`MOST_ROWS`). The worker computes the day's lists of every street just
+by the time they announce themselves (`update()`) or are too many to ask about (`MOST_ROWS`);
+a worker then computes every street's lists again (`lists_changed`). The worker computes the day's lists of every street just
 after midnight along with the dashboards (portal/dashboards.py `warm`).
 
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
@@ -20,8 +21,10 @@ the dues app its payments. Writes that bypass the model signals (`update()`, `bu
 migration that touches an input ends with `migrations.RunPython(contact_cache.migration_changed,
 migrations.RunPython.noop)`.
 """
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
 
 from kernel.community_cache import EVERYWHERE, CommunityCache
 from kernel.paths import community_id_of
@@ -39,9 +42,16 @@ INPUT_MODELS = ("members.Member", "members.ContactRecord", "members.TransferIn",
 MEMBER_FIELDS = ("branch_id", "left_on", "created_at")
 
 
+# Sent after the commit that made every community's lists stale: a worker computes them again
+# (portal/tasks.py `rewarm_soon`), so the first official after a move rule changed or a node was
+# added does not wait for the whole street to be judged.
+lists_changed = Signal()
+
+
 def changed():
     """Every community's lists are stale."""
     CACHE.replace(lambda: [EVERYWHERE])
+    transaction.on_commit(lambda: lists_changed.send(sender=None))
 
 
 def migration_changed(apps, schema_editor):

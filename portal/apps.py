@@ -8,8 +8,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from activities import compliance_cache
+        from members import contact_cache
         from organizations import login_protection
         from portal import tasks
 
         login_protection.connect()
         compliance_cache.figures_changed.connect(tasks.rewarm_soon, dispatch_uid="portal-rewarm")
+        contact_cache.lists_changed.connect(tasks.rewarm_soon, dispatch_uid="portal-rewarm-lost")

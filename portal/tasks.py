@@ -20,8 +20,9 @@ def _pending_key(street_id=None):
 def warm_dashboards(street_ids=None):
     """Beat, just after midnight: the figures cached by day are computed for the new one. Also
     queued a few seconds after a change that makes the figures of every street (a default rule,
-    a meeting kind, the tree's shape) or of some (a rule set on a district, a street or a
-    community: their `street_ids`) stale: see `rewarm_soon`."""
+    a meeting kind, the tree's shape; for the 失联 lists a move rule, a node added, a large
+    import) or of some (a rule set on a district, a street or a community: their `street_ids`)
+    stale: see `rewarm_soon`."""
     streets = Node.objects.active().filter(kind=Node.Kind.STREET)
     if street_ids is not None:
         streets = streets.filter(pk__in=street_ids)
@@ -35,8 +36,8 @@ def warm_dashboards(street_ids=None):
 
 
 def rewarm_soon(street_ids=None, **kwargs):
-    """Receiver of `compliance_cache.figures_changed`: warm the dashboards of these streets
-    (None: all) once the writes have settled. One run per street is pending at a time, so a
+    """Receiver of `compliance_cache.figures_changed` and `contact_cache.lists_changed`: warm
+    the dashboards (and 失联 lists) of these streets (None: all) once the writes have settled. One run per street is pending at a time, so a
     burst of changes (an import of the tree, each node a change; an official raising several
     frequencies) queues one warm, not one per row."""
     delay = settings.COMPLIANCE_REWARM_SECONDS

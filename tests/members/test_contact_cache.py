@@ -338,3 +338,18 @@ def test_an_invitation_is_no_contact_and_leaves_the_lists_cached(world, silent, 
 def test_the_code_of_every_source_is_in_the_key():
     modules = contact_cache.CACHE.modules()
     assert {"activities.membership", "members.dues.services", "members.contact"} <= set(modules)
+
+
+def test_after_a_move_rule_change_a_worker_judges_again_before_the_official_asks(
+        client, world, silent, computed, settings, django_capture_on_commit_callbacks):
+    settings.COMPLIANCE_REWARM_SECONDS = 0
+    client.force_login(world.users["official"])
+    client.get(reverse("members:lost_list"))
+    computed.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        MoveRule.objects.filter(node__isnull=True).update(lost_contact_months=36)
+    assert computed, "the worker (inline here) judged the streets again"
+    computed.clear()
+    response = client.get(reverse("members:lost_list"))
+    assert response.status_code == 200 and computed == []
+    assert ids_of(world.users["official"]) == (set(), {silent.pk})
