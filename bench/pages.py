@@ -192,6 +192,7 @@ PAGES = [
          after_write="contact"),
     Page("失联党员 全部重算（街道干部）", "members:lost_list", user="jiedao",
          after_write="contact all"),
+    Page("失联党员（区委组织部）", "members:lost_list", user="quwei"),
     Page("会议列表（支部书记）", "activities:meeting_list", user="shuji",
          compare="activities.meeting"),
     Page("会议列表（街道干部）", "activities:meeting_list", user="jiedao",
