@@ -1,7 +1,7 @@
 """The 失联 lists cached community by community, fresh after every write that could change them.
 
 A street official's lists judge the street's 50,000 members against every source of contact
-(members/contact.py): 0.7–0.9 s at district scale, for each look at the page. They are cached per
+(members/contact.py): 1.0–1.1 s at city scale, for each look at the page. They are cached per
 community under the versions of kernel/community_cache.py, and the day: a contact recorded, a
 meeting's attendance taken, a dues payment, a member entered, moved or gone replaces the version
 of the member's community only, so the next look judges that community's thousand members
@@ -9,8 +9,8 @@ again, not the street's fifty thousand (an invitation to a meeting is no contact
 nothing). A change of the move rules (the months), of the tree's paths (a node moved or added)
 or of a street's district replaces the global version, as do bulk writes whose rows are gone
 by the time they announce themselves (`update()`) or are too many to ask about (`MOST_ROWS`);
-a worker then computes every street's lists again (`lists_changed`). The worker computes the day's lists of every street just
-after midnight along with the dashboards (portal/dashboards.py `warm`).
+a worker then computes every street's lists again (`lists_changed`), as it does for the new
+day just after midnight, along with the dashboards (portal/dashboards.py `warm`).
 
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
 tests/members/test_contact_cache.py records the tables `moves.silence_lists` queries and fails
@@ -32,8 +32,8 @@ from members import contact
 
 # The code the lists come from: these modules and every source's (members/contact.py).
 CACHE = CommunityCache("contact", lambda: [
-    "members.contact_cache", "members.contact", "members.moves", "kernel.dates",
-    *contact.source_modules()])
+    "members.contact_cache", "members.contact", "members.moves", "members.models",
+    "organizations.rules", "kernel.dates", "kernel.paths", *contact.source_modules()])
 
 INPUT_MODELS = ("members.Member", "members.ContactRecord", "members.TransferIn",
                 "members.MoveRule", "dues.DuesPayment", "activities.Attendance",
@@ -92,10 +92,17 @@ def listen(model, fields, is_contact=lambda row: True):
     model's fields) changed, makes the lists of the rows' members' communities stale.
     `is_contact(row)`: whether a row created or deleted is one the lists read (an invitation to
     a meeting is not; a row changed may have been one)."""
+    def saving(sender, instance, raw=False, update_fields=None, **kwargs):
+        # A row given to another member (the admin allows it) leaves the first one's list stale.
+        instance._contact_member_was = None if (
+            instance.pk is None or raw or (update_fields is not None
+                                           and "member" not in update_fields)) else (
+            sender.objects.filter(pk=instance.pk).values_list("member_id", flat=True).first())
+
     def saved(sender, instance, created=False, raw=False, **kwargs):
         # raw: loaddata; the command that loads says what changed.
         if not raw and (is_contact(instance) or not created):
-            members_changed([instance.member_id])
+            members_changed([instance.member_id, getattr(instance, "_contact_member_was", None)])
 
     def deleted(sender, instance, origin=None, **kwargs):
         # Deleted along with another model's row (a meeting's attendance): that row's own
@@ -104,9 +111,11 @@ def listen(model, fields, is_contact=lambda row: True):
             members_changed([instance.member_id])
 
     def bulk_written(sender, fields=None, objs=None, **kwargs):
-        if fields is not None and not watched & {name.removesuffix("_id") for name in fields}:
+        written = None if fields is None else {name.removesuffix("_id") for name in fields}
+        if written is not None and not watched & written:
             return
-        if objs is None:  # an update(): which rows it reached is gone
+        # An update() does not know its rows; a bulk_update of `member`, their members before.
+        if objs is None or (written is not None and "member" in written):
             changed()
         else:
             members_changed(row.member_id for row in objs if fields is not None
@@ -116,6 +125,7 @@ def listen(model, fields, is_contact=lambda row: True):
 
     watched = {name.removesuffix("_id") for name in fields}
     label = model._meta.label
+    pre_save.connect(saving, sender=model, weak=False, dispatch_uid=f"contact-saving-{label}")
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"contact-save-{label}")
     post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"contact-del-{label}")
     bulk_signal.connect(bulk_written, sender=model, weak=False,

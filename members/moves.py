@@ -337,9 +337,9 @@ def _silent_by_community(community_ids, today, paths=None):
 
 def whole_communities(user):
     """([ids of the communities wholly in the user's scope], [the paths of the grants holding
-    them], a queryset of the other members they may read, None if there are none). Officials read whole streets, community staff a
-    whole community; a secretary's branch, and a member record of one's own outside the grants,
-    are the rest."""
+    them], a queryset of the other members they may read, None if there are none). Officials
+    read whole streets, community staff a whole community; a secretary's branch, and a member
+    record of one's own outside the grants, are the rest."""
     if user.is_superuser or not user.is_authenticated:
         return [], [], None
     grants = grants_of(user)

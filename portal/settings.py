@@ -328,8 +328,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # A delivery claimed this long ago and never finished lost its worker: it goes back to pending
 # until it has been tried this many times, then it is marked failed.
 DELIVERY_STUCK_MINUTES = env_int("DELIVERY_STUCK_MINUTES", 15, minimum=1)
-# Seconds after a rule change (or another change that makes every street's 三会一课 figures
-# stale) at which a worker computes the dashboards again (portal/tasks.py rewarm_soon).
+# Seconds after a rule change (or another change that makes every street's 三会一课 figures or
+# 失联 lists stale) at which a worker computes them again (portal/tasks.py rewarm_soon).
 COMPLIANCE_REWARM_SECONDS = env_int("COMPLIANCE_REWARM_SECONDS", 5)
 DELIVERY_STUCK_MAX_ATTEMPTS = env_int("DELIVERY_STUCK_MAX_ATTEMPTS", 3, minimum=1)
 # How often a 大屏 (portal/kiosk) fetches the street's figures again.

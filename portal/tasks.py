@@ -20,8 +20,8 @@ def _pending_key(street_id=None):
 def warm_dashboards(street_ids=None):
     """Beat, just after midnight: the figures cached by day are computed for the new one. Also
     queued a few seconds after a change that makes the figures of every street (a default rule,
-    a meeting kind, the tree's shape; for the 失联 lists a move rule, a node added, a large
-    import) or of some (a rule set on a district, a street or a community: their `street_ids`)
+    a meeting kind, the tree's shape; for the 失联 lists a move rule, a node added, a bulk
+    write) or of some (a rule set on a district, a street or a community: their `street_ids`)
     stale: see `rewarm_soon`."""
     streets = Node.objects.active().filter(kind=Node.Kind.STREET)
     if street_ids is not None:

@@ -326,13 +326,24 @@ def test_a_meeting_deleted_takes_its_attendance_off_in_queries_not_by_row(world,
 
 
 def test_an_invitation_is_no_contact_and_leaves_the_lists_cached(world, silent, computed):
+    other = MemberFactory(branch=world.branch)
     ids_of(world.users["official"])
     meeting = MeetingFactory(branch=world.branch, starts_at=moment(today() + timedelta(days=3)))
     Attendance.objects.bulk_create([Attendance(meeting=meeting, member=silent)])
-    Attendance.objects.create(meeting=meeting, member=MemberFactory(branch=world.branch))
+    Attendance.objects.create(meeting=meeting, member=other)
     computed.clear()
     ids_of(world.users["official"])
-    assert computed in ([], [[world.community.pk]])  # the new member's entry renews it once
+    assert computed == []
+
+
+def test_a_contact_given_to_another_member_renews_both(world, silent):
+    other = MemberFactory(branch=world.other_branch)
+    entered(other, today() - timedelta(days=730))
+    record = ContactRecord.objects.create(member=silent, contacted_on=today(), way="电话")
+    assert ids_of(world.users["official"])[0] == {other.pk}
+    record.member = other
+    record.save()
+    assert ids_of(world.users["official"])[0] == {silent.pk}
 
 
 def test_the_code_of_every_source_is_in_the_key():
