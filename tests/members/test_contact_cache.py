@@ -21,6 +21,7 @@ from members.models import ContactRecord, Member, MoveRule, TransferIn
 from organizations.factories import BranchFactory, GrantFactory
 from organizations.scope import Role
 from portal import dashboards
+from tests.portal.test_redis_outage import redis_stopped  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -363,4 +364,17 @@ def test_after_a_move_rule_change_a_worker_judges_again_before_the_official_asks
     computed.clear()
     response = client.get(reverse("members:lost_list"))
     assert response.status_code == 200 and computed == []
+    assert ids_of(world.users["official"]) == (set(), {silent.pk})
+
+
+def test_with_redis_stopped_every_look_judges_afresh_and_sees_each_write(
+        client, world, silent, computed, redis_stopped):
+    """Nothing cached can be read or kept: each look judges the street, a contact recorded
+    between two looks shows at once, and the page answers."""
+    client.force_login(world.users["official"])
+    for _look in range(2):
+        response = client.get(reverse("members:lost_list"))
+        assert response.status_code == 200 and silent.name in response.content.decode()
+    assert len(computed) == 2
+    ContactRecord.objects.create(member=silent, contacted_on=today(), way="电话")
     assert ids_of(world.users["official"]) == (set(), {silent.pk})
