@@ -85,15 +85,16 @@ def branch_arrears(now):
     if today.day < NOTICE_DAY:
         return []
     month = f"{first_of_month_after(today, -1):%Y%m}"
-    members = Member.objects.exclude(
-        branch_id__in=_reminded(Node, f"dues_arrears_branch:{month}"))
+    # Only the branches with a secretary to tell, not told yet: a branch without one would have
+    # its owing members read again at every tick of the month.
+    to_tell = Grant.objects.filter(role=Role.BRANCH_SECRETARY, user__is_active=True).exclude(
+        node_id__in=_reminded(Node, f"dues_arrears_branch:{month}"))
     counts = defaultdict(int)
-    for dues in _owing(today, members).values():
+    for dues in _owing(today, Member.objects.filter(
+            branch_id__in=to_tell.values("node_id"))).values():
         counts[dues.member.branch_id] += 1
     secretaries = defaultdict(set)
-    for node_id, user_id in Grant.objects.filter(
-            role=Role.BRANCH_SECRETARY, user__is_active=True,
-            node_id__in=counts).values_list("node_id", "user_id"):
+    for node_id, user_id in to_tell.filter(node_id__in=counts).values_list("node_id", "user_id"):
         secretaries[node_id].add(user_id)
     return [
         Reminder(Node, branch_id, user_id, f"dues_arrears_branch:{month}",

@@ -311,6 +311,31 @@ def test_no_gap_reminder_before_the_twentieth_or_once_the_kind_is_met(world):
     assert Delivery.objects.filter(object_id=world.other_branch.pk, status="sent").count() == 1
 
 
+def test_the_gaps_are_judged_again_only_where_a_meeting_changed(world, monkeypatch):
+    """Each community's gaps are kept under the 三会一课 figures' versions: a scan with nothing
+    changed judges no branch; a meeting deleted in one community judges that one again, and
+    its branch's gap is reminded."""
+    from activities import reminder_sources
+
+    met = HeldMeetingFactory(branch=world.other_branch, kinds=["theme_day"],
+                             starts_at=GAP_NOW - timedelta(days=3))
+    judged = []
+    judge = reminder_sources._gaps_by_community
+    monkeypatch.setattr(reminder_sources, "_gaps_by_community", lambda branches, *args: (
+        judged.append(sorted(branches)) or judge(branches, *args)))
+    gaps = Notification.objects.filter(category="compliance_gap")
+    scan(now=GAP_NOW)
+    assert not gaps.filter(object_id=world.other_branch.pk).exists()
+    judged.clear()
+    scan(now=GAP_NOW + timedelta(minutes=1))
+    assert judged == []
+    met.delete()
+    scan(now=GAP_NOW + timedelta(minutes=2))
+    assert judged == [[world.other_community.pk]]
+    assert set(gaps.filter(object_id=world.other_branch.pk, recipient=world.users["staff_other"])
+               .values_list("kind", flat=True)) == {"compliance_gap:theme_day:2026-11"}
+
+
 def test_quarter_end_adds_quarterly_kinds(world):
     scan(now=timezone.make_aware(datetime(2026, 12, 21, 9, 0)))
     kinds = set(Notification.objects.filter(recipient=world.users["secretary"])

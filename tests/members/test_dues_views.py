@@ -224,6 +224,26 @@ def test_arrears_reminders_go_once_to_member_and_secretary(world):
                           ("secretary", "dues_arrears_branch:202610")]
 
 
+def test_a_branch_without_a_secretary_is_not_read_at_every_tick(world, monkeypatch):
+    """Nobody could be told of its arrears: its owing members are not judged each minute."""
+    from activities import dues_reminders
+    from organizations.factories import BranchFactory
+
+    alone = MemberFactory(branch=BranchFactory(parent=world.community), user=None)
+    owing = [alone, world.member]
+    with at(2026, 11, 5):
+        for member in owing:
+            services.base_set(member=member, from_month=date(2026, 9, 1), category="student")
+    judged = []
+    load = dues_reminders.ledger.load
+    monkeypatch.setattr(dues_reminders.ledger, "load", lambda members: (
+        judged.extend(member.pk for member in members) or load(members)))
+    scan(datetime(2026, 11, 10, 10, tzinfo=SHANGHAI), sources=["dues_arrears_branch"])
+    assert judged == [world.member.pk]
+    assert list(Notification.objects.values_list("recipient__username", "object_id")) == [
+        ("secretary", world.branch.pk)]
+
+
 def test_arrears_and_the_branch_report_read_in_pinyin_order(world, client_as):
     # Code points put 张 (5F20) before 赵 (8D75) before 阿 (963F); pinyin puts 阿 first.
     from members.dues import reports
