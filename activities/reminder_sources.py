@@ -11,11 +11,11 @@ from django.utils.translation import gettext_noop
 
 from activities import compliance, compliance_cache
 from activities.models import Attendance, Meeting, MeetingKind, ReminderRule
-from activities.reminders import Reminder, register, reminder_text
+from activities.reminders import Reminder, register, reminder_text, shared
 from kernel.dates import add_months
 from kernel.paths import community_id_of
 from members import moves
-from members.models import Member, TransferOut
+from members.models import Member, TransferOut, probation_end
 from organizations.models import CommitteeSeat, Grant, Node
 from organizations.rules import PathChains
 from organizations.scope import Role
@@ -207,21 +207,22 @@ def probation_ending(now):
         ranges |= Q(extension=extension,
                     joined_on__gte=add_months(today, -months) - timedelta(days=1),
                     joined_on__lte=add_months(last, -months) + timedelta(days=1))
-    members = list(Member.objects.active().probationary()
-                   .annotate(extension=Coalesce("probation_extended_months", 0)).filter(ranges)
-                   .only("pk", "name", "joined_on", "probation_extended_months", "branch_id",
-                         "user_id"))
-    secretaries = _grant_users([Role.BRANCH_SECRETARY], {member.branch_id for member in members})
+    rows = (Member.objects.active().probationary()
+            .annotate(extension=Coalesce("probation_extended_months", 0)).filter(ranges)
+            .order_by()  # the roster's order joins the branches
+            .values_list("pk", "name", "joined_on", "extension", "branch_id", "user_id"))
+    secretaries = shared(("grant_users", Role.BRANCH_SECRETARY),
+                         lambda: _grant_users([Role.BRANCH_SECRETARY]))
     found = []
-    for member in members:
-        ends_on = member.probation_ends_on
+    for pk, name, joined_on, extension, branch_id, user_id in rows:
+        ends_on = probation_end(joined_on, extension)
         if not today <= ends_on <= last:
             continue
         text = reminder_text(gettext_noop("%(name)s的预备期将于 %(day)s 届满"),
                              gettext_noop("请提前准备转正申请，并及时召开支部党员大会讨论。"),
-                             name=member.name, day=ends_on)
-        for user_id in secretaries[member.branch_id] | ({member.user_id} - {None}):
-            found.append(Reminder(Member, member.pk, user_id,
+                             name=name, day=ends_on)
+        for recipient_id in secretaries[branch_id] | ({user_id} - {None}):
+            found.append(Reminder(Member, pk, recipient_id,
                                   f"probation_ending:{ends_on:%Y%m%d}", **text))
     return found
 
@@ -237,20 +238,11 @@ def terms_ending(now):
     """A committee term ends within 90 days: the node's own secretaries or staff and the
     level above."""
     today = timezone.localdate(now)
-    ending = CommitteeSeat.objects.ending_between(today, today + timedelta(days=TERM_NOTICE_DAYS))
-    seats = list(ending.filter(role=CommitteeSeat.Role.SECRETARY).select_related("node"))
-    node_ids = {seat.node_id for seat in seats} | {seat.node.parent_id for seat in seats}
-    users = _grant_users(list(Role), node_ids)
-    found = []
-    for seat in seats:
-        for user_id in users[seat.node_id] | users[seat.node.parent_id]:
-            found.append(Reminder(
-                CommitteeSeat, seat.pk, user_id, f"term_ending:{seat.term_end:%Y%m%d}",
-                url=seat.node.get_absolute_url(),
-                **reminder_text(gettext_noop("%(node)s班子任期将于 %(day)s 届满"),
-                                gettext_noop("请提前向上级党组织报告，做好换届准备。"),
-                                node=seat.node.name, day=seat.term_end)))
-    return found
+    node_url = reverse("organizations:tree") + "{}/"  # the node's page, reverse() once
+    return _seat_reminders(
+        CommitteeSeat.objects.ending_between(today, today + timedelta(days=TERM_NOTICE_DAYS)),
+        "term_ending", node_url.format, gettext_noop("%(node)s班子任期将于 %(day)s 届满"),
+        gettext_noop("请提前向上级党组织报告，做好换届准备。"))
 
 
 def _term_overdue_is_current(seat_id, kind, now):
@@ -264,23 +256,32 @@ def _term_overdue_is_current(seat_id, kind, now):
 def terms_overdue(now):
     """A committee term has ended and nobody recorded the new one (the secretary still serves):
     the same people as the 90-day notice, once per term; the 换届 page lists them in red."""
-    today = timezone.localdate(now)
-    seats = list(CommitteeSeat.objects.filter(
-        role=CommitteeSeat.Role.SECRETARY, ended_on__isnull=True, term_end__lt=today,
-        node__archived_at__isnull=True).select_related("node"))
-    node_ids = {seat.node_id for seat in seats} | {seat.node.parent_id for seat in seats}
-    users = _grant_users(list(Role), node_ids)
-    found = []
     terms_url = reverse("organizations:terms")
-    for seat in seats:
-        for user_id in users[seat.node_id] | users[seat.node.parent_id]:
-            found.append(Reminder(
-                CommitteeSeat, seat.pk, user_id, f"term_overdue:{seat.term_end:%Y%m%d}",
-                url=terms_url,
-                **reminder_text(gettext_noop("%(node)s班子任期已于 %(day)s 届满，尚未换届"),
-                                gettext_noop("任期已满，请尽快向上级党组织报告并组织换届选举；"
-                                             "换届后请登记新一届班子。"),
-                                node=seat.node.name, day=seat.term_end)))
+    return _seat_reminders(
+        CommitteeSeat.objects.filter(ended_on__isnull=True,
+                                     term_end__lt=timezone.localdate(now),
+                                     node__archived_at__isnull=True),
+        "term_overdue", lambda node_id: terms_url,
+        gettext_noop("%(node)s班子任期已于 %(day)s 届满，尚未换届"),
+        gettext_noop("任期已满，请尽快向上级党组织报告并组织换届选举；换届后请登记新一届班子。"))
+
+
+def _seat_reminders(seats, source, url_of, title, body):
+    """The secretaries' seats among `seats`, to the grants of every role on the node and the
+    level above: rows rather than seats with their nodes (a city's 5,500 secretaries' terms end
+    within a few years of each other), and every grant rather than an IN list of their nodes."""
+    users = shared("grant_users", lambda: _grant_users(list(Role)))
+    found = []
+    for pk, node_id, parent_id, name, term_end in seats.filter(
+            role=CommitteeSeat.Role.SECRETARY).order_by().values_list(
+            "pk", "node_id", "node__parent_id", "node__name", "term_end"):
+        recipients = users[node_id] | users[parent_id]
+        if not recipients:
+            continue
+        text = reminder_text(title, body, node=name, day=term_end)
+        url = url_of(node_id)
+        found.extend(Reminder(CommitteeSeat, pk, user_id, f"{source}:{term_end:%Y%m%d}",
+                              url=url, **text) for user_id in recipients)
     return found
 
 

@@ -70,6 +70,11 @@ class MemberQuerySet(BulkWriteSignallingQuerySet, NameKeyedQuerySet, ScopedQuery
         return self.filter(status=Member.Status.PROBATIONARY)
 
 
+def probation_end(joined_on, extended_months):
+    """One year from admission, plus a single extension of 6–12 months if decided."""
+    return add_months(joined_on, 12 + (extended_months or 0)) if joined_on else None
+
+
 class Member(NameKeyed):
     class Gender(models.TextChoices):
         MALE = "male", _("男")
@@ -216,11 +221,7 @@ class Member(NameKeyed):
 
     @property
     def probation_ends_on(self):
-        """One year from admission, plus a single extension of 6–12 months if decided."""
-        if not self.joined_on:
-            return None
-        ends = add_months(self.joined_on, 12 + (self.probation_extended_months or 0))
-        return ends
+        return probation_end(self.joined_on, self.probation_extended_months)
 
     def clean(self):
         errors = {}

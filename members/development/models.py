@@ -45,9 +45,13 @@ class Limits:
         self.cache = {}
 
     def for_path(self, path):
-        # A city's pipeline holds some 15,000 candidates in 5,000 branches.
+        # A city's pipeline holds some 15,000 candidates in 5,000 branches, and only the
+        # ancestors holding rows decide: most branches share one answer.
         if path not in self.cache:
-            self.cache[path] = self.for_ancestors(self.chains(path))
+            holders = tuple(pk for pk in self.chains(path) if pk in self.chains.rule_node_ids)
+            if holders not in self.cache:
+                self.cache[holders] = self.for_ancestors(holders)
+            self.cache[path] = self.cache[holders]
         return self.cache[path]
 
     def for_ancestors(self, ancestor_ids):

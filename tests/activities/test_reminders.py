@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from activities import reminders, services
 from activities.factories import HeldMeetingFactory, MeetingFactory
@@ -49,6 +49,22 @@ def test_upcoming_meeting_reminds_each_attendee_once_per_channel(world, attendee
     assert send_all() == 0
     assert len(mail.outbox) == 1 and meeting.topic in mail.outbox[0].subject
     assert Notification.objects.get().delivered_at is not None
+
+
+def test_a_topic_with_tabs_newlines_backslashes_and_quotes_is_recorded_as_typed(world, attendee):
+    """The rows go to PostgreSQL through COPY's text format, whose separators and escapes are
+    these characters."""
+    topic = '学习\t“二十大”\n精神 C:\\新建\\N \'引号\' \\N'
+    place = "\\N"
+    meeting = MeetingFactory(branch=world.branch, attendees=[attendee], topic=topic, place=place,
+                             starts_at=timezone.now() + timedelta(days=1))
+    scan_meetings()
+    notification = Notification.objects.get()
+    assert notification.title == f"会议提醒：{topic}" and place in notification.body
+    assert notification.message["params"]["topic"] == topic
+    assert notification.message["params"]["place"] == place
+    assert notification.missed_channels == "" and notification.object_id == meeting.pk
+    assert Delivery.objects.filter(address=attendee.user.email, status="pending").exists()
 
 
 def test_a_late_meeting_gets_one_reminder_not_one_per_lead_time(world, attendee):
@@ -367,9 +383,11 @@ def test_committee_term_ending(world):
                        term_end=timezone.localdate() + timedelta(days=60))
     SeatFactory(node=world.other_branch, term_start=date(2025, 1, 1), term_end=date(2028, 1, 1))
     scan()
-    recipients = set(Notification.objects.filter(category="term_ending", object_id=seat.pk)
-                     .values_list("recipient__username", flat=True))
-    assert recipients == {"secretary", "staff"}
+    notices = Notification.objects.filter(category="term_ending", object_id=seat.pk)
+    assert set(notices.values_list("recipient__username", flat=True)) == {"secretary", "staff"}
+    assert {(notice.url, notice.title) for notice in notices} == {
+        (world.branch.get_absolute_url(), f"{world.branch.name}班子任期将于 "
+         f"{formats.date_format(seat.term_end)} 届满")}
 
 
 def test_another_app_adds_a_source_by_registering_one_function(world):
