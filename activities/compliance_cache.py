@@ -10,7 +10,9 @@ replaces (the receivers below; these are rare). So a meeting recorded in one com
 next street page judge that community's ten branches again, not the street's five hundred, and
 no entry is read after a write it does not reflect. A rule set on a district, a street or a
 community (officials do it on a page) replaces the versions of the communities under it only:
-one street raising a frequency leaves the other streets' figures cached.
+one street raising a frequency leaves the other streets' figures cached. The reminder scan keeps
+the 三会一课 gaps it reminds of from the 20th under the same versions
+(activities/reminder_sources.py `compliance_gaps`).
 
 The versions, and why they are replaced again after the commit, are kernel/community_cache.py's.
 

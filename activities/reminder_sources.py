@@ -124,56 +124,64 @@ def compliance_gaps(now):
                  and compliance.Span.of(period, today).last.month == today.month}
     if not in_season:
         return []
-    branches = {pk: (name, parent_id, path) for pk, name, parent_id, path in Node.objects.active()
-                .filter(kind=Node.Kind.BRANCH).values_list("pk", "name", "parent_id", "path")}
-    by_community = defaultdict(list)
-    for pk, (_name, _parent_id, path) in branches.items():
-        by_community[community_id_of(path)].append(pk)
+    branches, community_ids = {}, set()
+    for pk, name, parent_id, path in Node.objects.active().filter(
+            kind=Node.Kind.BRANCH).values_list("pk", "name", "parent_id", "path"):
+        branches[pk] = (name, parent_id)
+        community_ids.add(community_id_of(path))
     # Judging every branch of the city every minute from the 20th to the month's end cost
     # seconds; the gaps are kept per community under the 三会一课 figures' versions, so a
     # scan judges again only the communities whose meetings, rules or seats changed.
     gaps = compliance_cache.cached_by_community(
-        "gaps", (today,), list(by_community),
-        lambda missing: _gaps_by_community({pk: by_community[pk] for pk in missing},
-                                           today, in_season))
+        "gaps", (today,), sorted(community_ids),
+        lambda missing: _gaps_by_community(missing, today, in_season))
     labels = {kind.code: kind.label for kind in MeetingKind.objects.all()}
     recipients = _grant_users([Role.BRANCH_SECRETARY, Role.COMMUNITY_STAFF])
     found = []
     for branch_id, code, period, held, required in (
             gap for community_gaps in gaps.values() for gap in community_gaps or ()):
-        name, parent_id, _path = branches[branch_id]
+        if branch_id not in branches:  # archived or added between the two reads: next tick
+            continue
+        name, parent_id = branches[branch_id]
         users = recipients[branch_id] | recipients[parent_id]
+        if not users:
+            continue
         window = compliance.Span.of(period, today)
-        for user_id in users:
-            found.append(Reminder(
-                Node, branch_id, user_id, f"compliance_gap:{code}:{window.label}",
-                url=reverse("activities:compliance_branch", args=[branch_id]),
-                **reminder_text(
-                    gettext_noop("%(branch)s尚未完成%(period)s的%(kind)s"),
-                    gettext_noop("已召开 %(held)d 次，至少应召开 %(required)d 次，"
-                                 "请在 %(last)s 前完成。"),
-                    branch=name, period=window.label,
-                    kind=labels.get(code, code), held=held, required=required,
-                    last=window.last)))
+        url = reverse("activities:compliance_branch", args=[branch_id])
+        text = reminder_text(
+            gettext_noop("%(branch)s尚未完成%(period)s的%(kind)s"),
+            gettext_noop("已召开 %(held)d 次，至少应召开 %(required)d 次，请在 %(last)s 前完成。"),
+            branch=name, period=window.label, kind=labels.get(code, code), held=held,
+            required=required, last=window.last)
+        found.extend(Reminder(Node, branch_id, user_id, f"compliance_gap:{code}:{window.label}",
+                              url=url, **text) for user_id in users)
     return found
 
 
-def _gaps_by_community(branch_ids, today, in_season):
+def _gaps_by_community(community_ids, today, in_season):
     """{community id: [(branch id, kind code, period, held, required)]}: the kinds each branch of
-    these communities has not met yet in a window in season (amber this month)."""
-    wanted = [pk for ids in branch_ids.values() for pk in ids]
+    these communities has not met yet in a window in season (amber this month). The branches are
+    read here, after the cache read the versions the result is kept under: one archived or
+    added in between renews them again."""
+    community_ids = set(community_ids)
+    wanted = [pk for pk, path in Node.objects.active().filter(kind=Node.Kind.BRANCH)
+              .values_list("pk", "path") if community_id_of(path) in community_ids]
     branches = list(Node.objects.filter(pk__in=wanted))
     month = compliance.Span.of("month", today)
     kinds, facts = compliance.load_facts(branches, *compliance._extent([month]))
-    community_of = {pk: community for community, ids in branch_ids.items() for pk in ids}
-    gaps = {community: [] for community in branch_ids}
+    gaps = {community: [] for community in community_ids}
     for branch in branches:
         for code, status in compliance.judge(facts[branch.pk], kinds, month, today).items():
             period = facts[branch.pk].rules[code].period
             if status.status == compliance.AMBER and period in in_season:
-                gaps[community_of[branch.pk]].append(
+                gaps[community_id_of(branch.path)].append(
                     (branch.pk, code, period, status.held, status.required))
     return gaps
+
+
+def _shared_grant_users(roles):
+    """`_grant_users(roles)` of every node, read once per scan for the sources that ask."""
+    return shared(("grant_users", tuple(roles)), lambda: _grant_users(roles))
 
 
 def _grant_users(roles, node_ids=None):
@@ -211,8 +219,7 @@ def probation_ending(now):
             .annotate(extension=Coalesce("probation_extended_months", 0)).filter(ranges)
             .order_by()  # the roster's order joins the branches
             .values_list("pk", "name", "joined_on", "extension", "branch_id", "user_id"))
-    secretaries = shared(("grant_users", Role.BRANCH_SECRETARY),
-                         lambda: _grant_users([Role.BRANCH_SECRETARY]))
+    secretaries = _shared_grant_users([Role.BRANCH_SECRETARY])
     found = []
     for pk, name, joined_on, extension, branch_id, user_id in rows:
         ends_on = probation_end(joined_on, extension)
@@ -270,7 +277,7 @@ def _seat_reminders(seats, source, url_of, title, body):
     """The secretaries' seats among `seats`, to the grants of every role on the node and the
     level above: rows rather than seats with their nodes (a city's 5,500 secretaries' terms end
     within a few years of each other), and every grant rather than an IN list of their nodes."""
-    users = shared("grant_users", lambda: _grant_users(list(Role)))
+    users = _shared_grant_users(list(Role))
     found = []
     for pk, node_id, parent_id, name, term_end in seats.filter(
             role=CommitteeSeat.Role.SECRETARY).order_by().values_list(

@@ -52,8 +52,8 @@ def test_upcoming_meeting_reminds_each_attendee_once_per_channel(world, attendee
 
 
 def test_a_topic_with_tabs_newlines_backslashes_and_quotes_is_recorded_as_typed(world, attendee):
-    """The rows go to PostgreSQL through COPY's text format, whose separators and escapes are
-    these characters."""
+    """The rows go to PostgreSQL through COPY as CSV, whose separators and escapes are these
+    characters (the JSON of the message adds commas and ASCII quotes)."""
     topic = '学习\t“二十大”\n精神 C:\\新建\\N \'引号\' \\N'
     place = "\\N"
     meeting = MeetingFactory(branch=world.branch, attendees=[attendee], topic=topic, place=place,
@@ -350,6 +350,30 @@ def test_the_gaps_are_judged_again_only_where_a_meeting_changed(world, monkeypat
     assert judged == [[world.other_community.pk]]
     assert set(gaps.filter(object_id=world.other_branch.pk, recipient=world.users["staff_other"])
                .values_list("kind", flat=True)) == {"compliance_gap:theme_day:2026-11"}
+
+
+def test_a_branch_archived_or_added_while_a_scan_reads_the_gaps(world, monkeypatch):
+    """The scan reads the branches, then the cache: a branch archived in between is not kept
+    among a community's gaps (later scans would stumble on it), one added is reminded next."""
+    from activities import compliance_cache
+    from organizations.factories import BranchFactory
+
+    read = compliance_cache.cached_by_community
+    added = []
+
+    def meanwhile(*args):
+        world.sibling_branch.archived_at = timezone.now()
+        world.sibling_branch.save()
+        added.append(BranchFactory(parent=world.other_community))
+        return read(*args)
+
+    monkeypatch.setattr(compliance_cache, "cached_by_community", meanwhile)
+    scan(now=GAP_NOW)
+    monkeypatch.setattr(compliance_cache, "cached_by_community", read)
+    scan(now=GAP_NOW + timedelta(minutes=1))
+    gaps = Notification.objects.filter(category="compliance_gap")
+    assert not gaps.filter(object_id=world.sibling_branch.pk).exists()
+    assert gaps.filter(object_id=added[0].pk, recipient=world.users["staff_other"]).exists()
 
 
 def test_quarter_end_adds_quarterly_kinds(world):
