@@ -21,7 +21,8 @@ def normalize_stored_members(member_model):
     """Bring every stored name, and every stored ID number whose normal form no other member
     holds, to the normal form. Returns {normal form: [pk, …]} of the ID numbers that collide,
     which are left exactly as they are. Takes the model so a migration can pass its own."""
-    rows = list(member_model.objects.values_list("pk", "id_number", "name"))
+    # By key: the roster's order would join the branches and leave twins in either order.
+    rows = list(member_model.objects.order_by("pk").values_list("pk", "id_number", "name"))
     holders = defaultdict(list)
     for pk, id_number, _name in rows:
         holders[normalize_id_number(id_number)].append(pk)
