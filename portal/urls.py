@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("organizations.urls")),
     path("settings/", include("organizations.streetsettings.urls")),
+    path("rules/", include("portal.rulebook_urls")),
     path("members/", include("members.urls")),
     path("dues/", include("members.dues.urls")),
     path("development/", include("members.development.urls")),

@@ -1,0 +1,87 @@
+"""The rules page (portal.rulebook): read by the officials over a level, set by the level's own
+(activities.meeting_rules.sets_rules_of), like the 三会一课 frequencies beside it."""
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities.meeting_rules import sets_rules_of
+from kernel.forms import saved
+from organizations.models import Node
+from organizations.scope import STREET_ROLES, require_grant
+from portal.rulebook import SECTIONS
+
+LEVELS = (Node.Kind.DISTRICT, Node.Kind.STREET, Node.Kind.COMMUNITY)
+BELOW = {Node.Kind.DISTRICT: Node.Kind.STREET, Node.Kind.STREET: Node.Kind.COMMUNITY}
+
+
+class RuleForm(forms.Form):
+    def __init__(self, *args, fields, values, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in fields:
+            if field.boolean:
+                self.fields[field.name] = forms.BooleanField(
+                    label=field.label, required=False, initial=values[field.name])
+            else:
+                self.fields[field.name] = forms.IntegerField(
+                    label=field.label, min_value=field.low, max_value=field.high,
+                    initial=values[field.name], help_text=_("%(low)s 至 %(high)s") % {
+                        "low": field.low, "high": field.high})
+
+
+def _node(request, pk):
+    return get_object_or_404(
+        Node.objects.overseen_by(request.user).active().filter(kind__in=LEVELS), pk=pk)
+
+
+def _section(request, pk, key):
+    """The node and section, if the user sets the node's rules, else 404."""
+    node = _node(request, pk)
+    if key not in SECTIONS or not sets_rules_of(request.user, node):
+        raise Http404
+    return node, SECTIONS[key]
+
+
+def _shown(section, node):
+    values = section.values(node)
+    return {"section": section, "values": values, "own": any(value.own for value in values)}
+
+
+@require_grant(*STREET_ROLES)
+def rulebook(request, pk):
+    node = _node(request, pk)
+    return render(request, "portal/rulebook.html", {
+        "node": node, "sections": [_shown(section, node) for section in SECTIONS.values()],
+        "editable": sets_rules_of(request.user, node),
+        "below": (node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
+                  if node.kind in BELOW else ())})
+
+
+@require_grant(*STREET_ROLES)
+def section_edit(request, pk, key):
+    node, section = _section(request, pk, key)
+    form = RuleForm(request.POST if request.method == "POST" else None,
+                    fields=section.fields(node),
+                    values={value.field.name: value.value for value in section.values(node)})
+    if request.method == "POST" and saved(form, lambda: section.set(node, form.cleaned_data)):
+        messages.success(request, _("已保存%(section)s规则，对%(node)s及以下生效。") % {
+            "section": section.title, "node": node.name})
+        return redirect(reverse("rulebook:rules", args=[node.pk]) + f"#{section.key}")
+    return render(request, "form_page.html", {
+        "form": form, "cancel_url": reverse("rulebook:rules", args=[node.pk]),
+        "title": _("%(section)s：%(node)s") % {"section": section.title, "node": node.name},
+        "intro": section.intro})
+
+
+@require_POST
+@require_grant(*STREET_ROLES)
+def section_clear(request, pk, key):
+    node, section = _section(request, pk, key)
+    if section.clear(node):
+        messages.success(request, _("已恢复上级的%(section)s规则。") % {"section": section.title})
+    else:
+        messages.info(request, _("本级没有单独设置%(section)s规则。") % {"section": section.title})
+    return redirect(reverse("rulebook:rules", args=[node.pk]) + f"#{section.key}")

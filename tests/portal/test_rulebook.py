@@ -1,0 +1,199 @@
+"""The rules page (规则设置): a street's or a district's officials set the time limits the
+portal enforces, for their level or one community; the 细则's numbers only ever get stricter;
+the apps read the new values at once; bad input stays on the form and nothing is lost."""
+import pytest
+from django.urls import reverse
+
+from activities.appraisal.services import excellent_max_percent
+from members.development.models import DevelopmentRule, limits_for
+from members.models import MoveRule
+from members.moves import rule_for as move_rule_for
+from organizations.models import TermRule
+from pairing.wishes.services import rule_for as wish_rule_for
+from portal.rulebook import SECTIONS
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit(client, node, key, data):
+    return client.post(reverse("rulebook:edit", args=[node.pk, key]), data)
+
+
+def _moves(**changes):
+    return {"receipt_due_days": "90", "lost_contact_months": "6",
+            "lost_excluded_from_quorum": "on", **changes}
+
+
+def _development(node, **changes):
+    values = {value.field.name: str(value.value) for value in SECTIONS["development"].values(node)}
+    return {**values, **changes}
+
+
+def test_a_street_sets_the_move_rules_and_the_roster_follows(world, client_as):
+    client = client_as(world.users["official"])
+    response = _edit(client, world.street, "moves", _moves(lost_contact_months="3"))
+    assert response.status_code == 302
+    assert move_rule_for(world.branch).lost_contact_months == 3
+    assert move_rule_for(world.other_street_community).lost_contact_months == 6
+    page = client.get(reverse("rulebook:rules", args=[world.community.pk])).content.decode()
+    row = page[page.index('id="rule-moves-lost_contact_months"'):]
+    assert "3" in row[:row.index("</tr>")] and world.street.name in row[:row.index("</tr>")]
+    # Back to the default.
+    client.post(reverse("rulebook:clear", args=[world.street.pk, "moves"]))
+    assert not MoveRule.objects.filter(node=world.street).exists()
+    assert move_rule_for(world.branch).lost_contact_months == 6
+
+
+def test_a_community_of_the_street_gets_its_own_wish_limits(world, client_as):
+    client = client_as(world.users["official"])
+    assert _edit(client, world.community, "wishes",
+                 {"due_days": "5", "unclaimed_days": "1"}).status_code == 302
+    assert (wish_rule_for(world.community).due_days, wish_rule_for(world.other_community).due_days
+            ) == (5, 7)
+
+
+def test_appraisal_cap(world, client_as):
+    client = client_as(world.users["official"])
+    _edit(client, world.street, "appraisal", {"excellent_max_percent": "15"})
+    assert excellent_max_percent(world.branch) == 15
+
+
+@pytest.mark.parametrize("code, value", [
+    ("cultivation_months", "6"),     # a shorter 培养考察 than the 细则's 12 months
+    ("talk_months", "2"),            # a longer deadline for the talk
+    ("training_hours", "20"),
+])
+def test_the_rules_of_the_xize_are_never_relaxed(world, client_as, code, value):
+    client = client_as(world.users["official"])
+    response = _edit(client, world.street, "development",
+                     _development(world.street, **{code: value}))
+    assert response.status_code == 200
+    assert "不能宽于上级的规定" in response.content.decode()
+    assert not DevelopmentRule.objects.filter(node=world.street).exists()
+
+
+def test_stricter_development_limits_are_kept_per_code(world, client_as):
+    client = client_as(world.users["official"])
+    response = _edit(client, world.street, "development",
+                     _development(world.street, cultivation_months="18", report_months="2"))
+    assert response.status_code == 302
+    # Only the codes set apart from the level above have a row.
+    assert set(DevelopmentRule.objects.filter(node=world.street).values_list("code", "value")
+               ) == {("cultivation_months", 18), ("report_months", 2)}
+    limits = limits_for(world.branch)
+    assert (limits["cultivation_months"], limits["report_months"], limits["talk_months"]
+            ) == (18, 2, 1)
+    # A community below cannot relax the street's 18 months back to the 细则's 12.
+    response = _edit(client, world.community, "development",
+                     _development(world.community, cultivation_months="12"))
+    assert "不能宽于上级的规定（18）" in response.content.decode()
+    # Saving the inherited value again drops the street's row.
+    _edit(client, world.street, "development", _development(world.street, report_months="3"))
+    assert set(DevelopmentRule.objects.filter(node=world.street).values_list("code", flat=True)
+               ) == {"cultivation_months"}
+
+
+def test_a_district_tightens_and_a_street_set_earlier_is_flagged(district_world, client_as):
+    world = district_world
+    DevelopmentRule.objects.create(node=world.street, code="review_months", value=5)
+    client = client_as(world.users["district_official"])
+    assert _edit(client, world.district, "development",
+                 _development(world.district, review_months="4")).status_code == 302
+    # The street's own 5 months, set before, is now laxer than the district's 4: shown, not
+    # silently changed.
+    value = next(value for value in SECTIONS["development"].values(world.street)
+                 if value.field.name == "review_months")
+    assert (value.value, value.above, value.laxer) == (5, 4, True)
+    page = client.get(reverse("rulebook:rules", args=[world.street.pk])).content.decode()
+    assert "宽于上级规定" in page and 'id="read-only"' in page
+    assert limits_for(world.other_street_community)["review_months"] == 6
+
+
+def test_approval_limits_stay_in_order(world, client_as):
+    client = client_as(world.users["official"])
+    response = _edit(client, world.street, "development",
+                     _development(world.street, approval_months="2", approval_max_months="1"))
+    assert "特殊情况的审批期限不能短于一般审批期限" in response.content.decode()
+    assert not DevelopmentRule.objects.filter(node=world.street).exists()
+
+
+def test_terms_by_level(world, client_as):
+    client = client_as(world.users["official"])
+    # A community sets the terms of its own committee and its branches', not the street's.
+    response = client.get(reverse("rulebook:edit", args=[world.community.pk, "terms"]))
+    assert list(response.context["form"].fields) == ["community", "branch"]
+    _edit(client, world.community, "terms", {"community": "5", "branch": "4"})
+    assert TermRule.years_for(world.branch) == 4
+    assert TermRule.years_for(world.other_branch) == 3
+    assert list(TermRule.objects.filter(node=world.community).values_list("kind", flat=True)
+                ) == ["branch"]
+
+
+@pytest.mark.parametrize("data", [
+    _moves(receipt_due_days="abc"), _moves(receipt_due_days="0"),
+    _moves(lost_contact_months="99999999999999999999999"), _moves(receipt_due_days="<b>9</b>"),
+    {"lost_contact_months": "3"},
+])
+def test_bad_input_stays_on_the_form_and_nothing_is_lost(world, client_as, data):
+    MoveRule.objects.create(node=world.street, receipt_due_days=60, lost_contact_months=4)
+    client = client_as(world.users["official"])
+    response = _edit(client, world.street, "moves", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    rule = MoveRule.objects.get(node=world.street)
+    assert (rule.receipt_due_days, rule.lost_contact_months) == (60, 4)
+
+
+def test_another_streets_rules_are_out_of_reach(world, client_as):
+    client = client_as(world.users["official_other"])
+    for url in (reverse("rulebook:rules", args=[world.community.pk]),
+                reverse("rulebook:edit", args=[world.street.pk, "moves"])):
+        assert client.get(url).status_code == 404
+    assert _edit(client, world.street, "moves", _moves(lost_contact_months="2")
+                 ).status_code == 404
+    assert client.post(reverse("rulebook:clear", args=[world.street.pk, "moves"])
+                       ).status_code == 404
+    assert not MoveRule.objects.filter(node=world.street).exists()
+
+
+def test_the_page_reads_a_fixed_number_of_queries(world, client_as,
+                                                  django_assert_max_num_queries):
+    client = client_as(world.users["official"])
+    url = reverse("rulebook:rules", args=[world.street.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+
+
+def test_the_page_in_english(world, client_as, settings):
+    client = client_as(world.users["official"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("rulebook:rules", args=[world.street.pk])).content.decode()
+    assert "Moving and lost members" in page and "Admission time limits" in page
+    assert "党员流动与失联" not in page and "发展党员时限" not in page
+
+
+def test_no_level_relaxes_a_rule_of_any_level_above(district_world, client_as):
+    # The district asks 4 months; the street's older row says 6. A community of the street may
+    # not save 5: the district's 4 still binds it, whatever the street's row says.
+    world = district_world
+    DevelopmentRule.objects.create(node=world.district, code="review_months", value=4)
+    DevelopmentRule.objects.create(node=world.street, code="review_months", value=6)
+    client = client_as(world.users["official"])
+    response = _edit(client, world.community, "development",
+                     _development(world.community, review_months="5"))
+    assert "不能宽于上级的规定（4）" in response.content.decode()
+    assert not DevelopmentRule.objects.filter(node=world.community).exists()
+
+
+def test_saving_one_limit_keeps_the_others_rows(district_world, client_as):
+    # The street asked 18 months of cultivation before the district came to ask the same:
+    # changing another limit must not drop the street's 18, which outlives the district's.
+    world = district_world
+    DevelopmentRule.objects.create(node=world.street, code="cultivation_months", value=18)
+    DevelopmentRule.objects.create(node=world.district, code="cultivation_months", value=18)
+    client = client_as(world.users["official"])
+    assert _edit(client, world.street, "development",
+                 _development(world.street, report_months="2")).status_code == 302
+    DevelopmentRule.objects.filter(node=world.district).delete()
+    assert limits_for(world.branch)["cultivation_months"] == 18
