@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -98,6 +99,27 @@ def requirements(node, kinds=None):
         found.append(Requirement(kind=kind, rule=(own or above or [None])[0], above_rows=above,
                                  own=bool(own)))
     return found
+
+
+# The levels that set rules, each with the level whose rules it sets as well.
+RULE_LEVELS = (Node.Kind.DISTRICT, Node.Kind.STREET, Node.Kind.COMMUNITY)
+BELOW = {Node.Kind.DISTRICT: Node.Kind.STREET, Node.Kind.STREET: Node.Kind.COMMUNITY}
+
+
+def rule_node(user, pk):
+    """The district, street or community `pk` whose rules `user` reads, else 404. A street's
+    officials oversee their street and its communities; a district's the district, its streets
+    and their communities. Nobody reads the rules of a level above their own."""
+    return get_object_or_404(
+        Node.objects.overseen_by(user).active().filter(kind__in=RULE_LEVELS), pk=pk)
+
+
+def levels_below(node):
+    """The nodes one level below `node`, each with its own rules: a street may ask more of one
+    community."""
+    if node.kind not in BELOW:
+        return Node.objects.none()
+    return node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
 
 
 def sets_rules_of(user, node):

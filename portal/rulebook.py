@@ -47,7 +47,6 @@ class Field:
     high: int = 0
     stricter: str | None = None
     boolean: bool = False
-    help_text: str = ""
 
     def laxer(self, value, above):
         if self.stricter is None or above is None:
@@ -86,12 +85,18 @@ class Value:
 
     @property
     def above_shown(self):
-        return self.field.display(self.above)
+        """What the level above gives, and the stricter value of a level further up where the
+        two differ (a street's row set before its district tightened)."""
+        if self.limit is None or self.limit == self.above:
+            return self.field.display(self.above)
+        return _("%(above)s（更上级：%(limit)s）") % {
+            "above": self.field.display(self.above), "limit": self.field.display(self.limit)}
 
     @property
     def laxer(self):
-        """The node's own value is laxer than the level above: set before that level tightened."""
-        return self.own and self.field.laxer(self.value, self.limit)
+        """The value is laxer than a level above: set, here or on the level it is inherited from,
+        before a level further up tightened."""
+        return self.field.laxer(self.value, self.limit)
 
 
 class Section:
@@ -114,7 +119,9 @@ class Section:
         errors = {}
         for value in self.values(node):
             field = value.field
-            if field.laxer(data[field.name], value.limit):
+            # A value left as it was is no new laxity: refusing it would block saving the
+            # section's other fields until the level that set it catches up (it is flagged).
+            if data[field.name] != value.value and field.laxer(data[field.name], value.limit):
                 errors[field.name] = _("不能宽于上级的规定（%(above)s）：本级只能从严。") % {
                     "above": field.display(value.limit)}
         if errors:

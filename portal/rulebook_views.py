@@ -3,20 +3,15 @@
 from django import forms
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.meeting_rules import sets_rules_of
+from activities.meeting_rules import levels_below, rule_node, sets_rules_of
 from kernel.forms import saved
-from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant
 from portal.rulebook import SECTIONS
-
-LEVELS = (Node.Kind.DISTRICT, Node.Kind.STREET, Node.Kind.COMMUNITY)
-BELOW = {Node.Kind.DISTRICT: Node.Kind.STREET, Node.Kind.STREET: Node.Kind.COMMUNITY}
-
 
 class RuleForm(forms.Form):
     def __init__(self, *args, fields, values, **kwargs):
@@ -26,20 +21,30 @@ class RuleForm(forms.Form):
                 self.fields[field.name] = forms.BooleanField(
                     label=field.label, required=False, initial=values[field.name])
             else:
-                self.fields[field.name] = forms.IntegerField(
-                    label=field.label, min_value=field.low, max_value=field.high,
-                    initial=values[field.name], help_text=_("%(low)s 至 %(high)s") % {
-                        "low": field.low, "high": field.high})
+                self.fields[field.name] = self._number(field, values[field.name])
 
+    @staticmethod
+    def _number(field, current):
+        """A number within the field's bounds, or the value in force left as it is: one set
+        outside them in the admin must not block saving the section's other fields."""
+        bounds = {"low": field.low, "high": field.high}
+        if field.low <= current <= field.high:
+            return forms.IntegerField(label=field.label, min_value=field.low,
+                                      max_value=field.high, initial=current,
+                                      help_text=_("%(low)s 至 %(high)s") % bounds)
 
-def _node(request, pk):
-    return get_object_or_404(
-        Node.objects.overseen_by(request.user).active().filter(kind__in=LEVELS), pk=pk)
+        def within(value):
+            if value != current and not field.low <= value <= field.high:
+                raise forms.ValidationError(_("请填写 %(low)s 至 %(high)s 之间的数。") % bounds)
+        return forms.IntegerField(
+            label=field.label, initial=current, validators=[within],
+            help_text=_("%(low)s 至 %(high)s；现行值 %(current)s 不在此范围，可保持不变。") % {
+                **bounds, "current": current})
 
 
 def _section(request, pk, key):
     """The node and section, if the user sets the node's rules, else 404."""
-    node = _node(request, pk)
+    node = rule_node(request.user, pk)
     if key not in SECTIONS or not sets_rules_of(request.user, node):
         raise Http404
     return node, SECTIONS[key]
@@ -52,12 +57,11 @@ def _shown(section, node):
 
 @require_grant(*STREET_ROLES)
 def rulebook(request, pk):
-    node = _node(request, pk)
+    node = rule_node(request.user, pk)
     return render(request, "portal/rulebook.html", {
         "node": node, "sections": [_shown(section, node) for section in SECTIONS.values()],
         "editable": sets_rules_of(request.user, node),
-        "below": (node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
-                  if node.kind in BELOW else ())})
+        "below": levels_below(node)})
 
 
 @require_grant(*STREET_ROLES)

@@ -12,23 +12,12 @@ from activities import meeting_rules
 from activities.forms import MeetingRuleForm, ReminderLeadsForm
 from activities.models import MeetingKind
 from kernel.forms import saved
-from organizations.models import Node
 from organizations.scope import STREET_ROLES, require_grant
-
-LEVELS = (Node.Kind.DISTRICT, Node.Kind.STREET, Node.Kind.COMMUNITY)
-BELOW = {Node.Kind.DISTRICT: Node.Kind.STREET, Node.Kind.STREET: Node.Kind.COMMUNITY}
-
-
-def _node(request, pk):
-    # A street's officials oversee their street and its communities; a district's the district,
-    # its streets and their communities. Nobody reads the rules of a level above their own.
-    return get_object_or_404(
-        Node.objects.overseen_by(request.user).active().filter(kind__in=LEVELS), pk=pk)
 
 
 def _set_node(request, pk):
     """The node, if the user sets its rules (meeting_rules.sets_rules_of), else 404."""
-    node = _node(request, pk)
+    node = meeting_rules.rule_node(request.user, pk)
     if not meeting_rules.sets_rules_of(request.user, node):
         raise Http404
     return node
@@ -36,14 +25,12 @@ def _set_node(request, pk):
 
 @require_grant(*STREET_ROLES)
 def rule_list(request, pk):
-    node = _node(request, pk)
+    node = meeting_rules.rule_node(request.user, pk)
     return render(request, "activities/meeting_rules.html", {
         "node": node, "requirements": meeting_rules.requirements(node),
         "leads": meeting_rules.leads_of(node),
         "editable": meeting_rules.sets_rules_of(request.user, node),
-        # The levels below, each with its own page: a street may ask more of one community.
-        "below": (node.children.active().filter(kind=BELOW[node.kind]).order_by("path")
-                  if node.kind in BELOW else ())})
+        "below": meeting_rules.levels_below(node)})
 
 
 @require_grant(*STREET_ROLES)

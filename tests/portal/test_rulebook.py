@@ -197,3 +197,39 @@ def test_saving_one_limit_keeps_the_others_rows(district_world, client_as):
                  _development(world.street, report_months="2")).status_code == 302
     DevelopmentRule.objects.filter(node=world.district).delete()
     assert limits_for(world.branch)["cultivation_months"] == 18
+
+
+def test_a_value_left_as_inherited_does_not_block_saving(district_world, client_as):
+    # The district asks 4 months; the street's older row says 6, which its communities inherit.
+    # A community changing another limit keeps the 6 it was given (flagged), and may not pick
+    # a new laxer value.
+    world = district_world
+    DevelopmentRule.objects.create(node=world.district, code="review_months", value=4)
+    DevelopmentRule.objects.create(node=world.street, code="review_months", value=6)
+    client = client_as(world.users["official"])
+    assert _edit(client, world.community, "development",
+                 _development(world.community, report_months="2")).status_code == 302
+    assert dict(DevelopmentRule.objects.filter(node=world.community).values_list("code", "value")
+                ) == {"report_months": 2}
+    page = client.get(reverse("rulebook:rules", args=[world.community.pk])).content.decode()
+    row = page[page.index('id="rule-development-review_months"'):]
+    row = row[:row.index("</tr>")]
+    assert "宽于上级规定" in row and "6（更上级：4）" in row
+    response = _edit(client, world.community, "development",
+                     _development(world.community, review_months="5"))
+    assert "不能宽于上级的规定（4）" in response.content.decode()
+
+
+def test_a_value_set_out_of_bounds_in_the_admin_does_not_block_saving(world, client_as):
+    TermRule.objects.update_or_create(node=None, kind="branch", defaults={"years": 2})
+    client = client_as(world.users["official"])
+    assert _edit(client, world.community, "terms", {"community": "5", "branch": "2"}
+                 ).status_code == 302
+    assert (TermRule.years_for(world.community), TermRule.years_for(world.branch)) == (5, 2)
+    assert not TermRule.objects.filter(node=world.community, kind="branch").exists()
+    # A new value must be within the bounds.
+    response = _edit(client, world.community, "terms", {"community": "5", "branch": "1"})
+    assert response.context["form"].errors == {"branch": ["请填写 3 至 5 之间的数。"]}
+    assert _edit(client, world.community, "terms", {"community": "5", "branch": "4"}
+                 ).status_code == 302
+    assert TermRule.years_for(world.branch) == 4
