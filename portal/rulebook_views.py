@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.meeting_rules import levels_below, rule_node, sets_rules_of
+from kernel.dates import first_of_month_after
 from kernel.forms import saved
+from kernel.request_params import parse_month
+from members.dues import local_rules
+from members.dues.forms import LocalRuleForm
+from members.dues.rates import RateBook
 from organizations.scope import STREET_ROLES, require_grant
 from portal.rulebook import SECTIONS
 
@@ -58,8 +63,12 @@ def _shown(section, node):
 @require_grant(*STREET_ROLES)
 def rulebook(request, pk):
     node = rule_node(request.user, pk)
+    book = RateBook()
+    steps = local_rules.schedule(node, book=book)
     return render(request, "portal/rulebook.html", {
         "node": node, "sections": [_shown(section, node) for section in SECTIONS.values()],
+        "dues": [(rule, label, steps[rule]) for rule, label in local_rules.RULES.items()],
+        "percent_standard": local_rules.percent_standard(node, book),
         "editable": sets_rules_of(request.user, node),
         "below": levels_below(node)})
 
@@ -89,3 +98,51 @@ def section_clear(request, pk, key):
     else:
         messages.info(request, _("本级没有单独设置%(section)s规则。") % {"section": section.title})
     return redirect(reverse("rulebook:rules", args=[node.pk]) + f"#{section.key}")
+
+
+def _dues_rule(request, pk, rule):
+    node = rule_node(request.user, pk)
+    if rule not in local_rules.RULES or not sets_rules_of(request.user, node):
+        raise Http404
+    return node
+
+
+@require_grant(*STREET_ROLES)
+def dues_edit(request, pk, rule):
+    node = _dues_rule(request, pk, rule)
+    steps = local_rules.schedule(node)[rule]
+    next_month = first_of_month_after(local_rules.this_month(), 1)
+    form = LocalRuleForm(request.POST if request.method == "POST" else None, rule=rule,
+                         initial={"from_month": next_month.strftime("%Y-%m"),
+                                  "value": steps[-1].value})
+
+    def save():
+        return local_rules.rule_set(node=node, rule=rule, value=form.cleaned_data["value"],
+                                    from_month=form.cleaned_data["from_month"])
+    if request.method == "POST" and saved(form, save):
+        messages.success(request, _("已调整%(rule)s：自 %(month)s 起为%(value)s，对%(node)s及以下生效。") % {
+            "rule": local_rules.RULES[rule], "value": local_rules.display(
+                rule, form.cleaned_data["value"]),
+            "month": form.cleaned_data["from_month"].strftime("%Y-%m"), "node": node.name})
+        return redirect(reverse("rulebook:rules", args=[node.pk]) + "#dues")
+    return render(request, "form_page.html", {
+        "form": form, "cancel_url": reverse("rulebook:rules", args=[node.pk]) + "#dues",
+        "title": _("%(section)s：%(node)s") % {"section": local_rules.RULES[rule],
+                                              "node": node.name},
+        "intro": _("%(steps)s。调整从下个月或以后起执行，本月和已过去月份的应交金额不变；同一月份再次调整的，以后一次为准。") % {
+            "steps": _("；").join(step.described for step in steps)}})
+
+
+@require_POST
+@require_grant(*STREET_ROLES)
+def dues_cancel(request, pk, rule, month):
+    node = _dues_rule(request, pk, rule)
+    from_month = parse_month(month)
+    if from_month is None:
+        raise Http404
+    if local_rules.change_cancel(node=node, rule=rule, from_month=from_month):
+        messages.success(request, _("已撤销自 %(month)s 起的%(rule)s调整。") % {
+            "month": month, "rule": local_rules.RULES[rule]})
+    else:
+        messages.info(request, _("没有可撤销的调整：已开始执行的标准不能撤销。"))
+    return redirect(reverse("rulebook:rules", args=[node.pk]) + "#dues")

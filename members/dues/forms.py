@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.forms import MemberChoiceField
 from kernel.request_params import DayField, parse_month
+from members.dues import local_rules
 from members.dues.models import DuesCategory, DuesPayment
 from organizations.forms import DateInput
 
@@ -89,3 +90,22 @@ class ExceptionForm(forms.Form):
 class LedgerImportForm(forms.Form):
     file = forms.FileField(label=_("党费台账（.xlsx）"),
                            help_text=_("请使用下载的模板填写，不超过 20 MB。"))
+
+
+class LocalRuleForm(forms.Form):
+    """A level's 农民党员 amount or rounding (members.dues.local_rules), from a month on."""
+
+    from_month = MonthField(label=_("起始月份"),
+                            help_text=_("下个月或以后：本月和已过去月份的应交金额不变。"))
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rule == local_rules.FARMER:
+            self.fields["value"] = forms.DecimalField(
+                label=local_rules.RULES[rule], min_value=local_rules.FARMER_LOW,
+                max_value=local_rules.FARMER_HIGH, max_digits=4, decimal_places=2,
+                help_text=_("0.2 元至 1 元，按省里的规定。"))
+        else:
+            self.fields["value"] = forms.TypedChoiceField(
+                label=local_rules.RULES[rule], coerce=Decimal, choices=[
+                    (Decimal("0.01"), _("四舍五入到分")), (Decimal("0.10"), _("四舍五入到角"))])

@@ -33,8 +33,7 @@ def months_between(first, last):
 @dataclass
 class MemberDues:
     member: object
-    tiers: dict
-    unit: Decimal
+    book: rates.RateBook
     bases: list = field(default_factory=list)        # ascending by from_month
     exceptions: list = field(default_factory=list)
     payments: list = field(default_factory=list)     # every entry, corrections included
@@ -67,7 +66,9 @@ class MemberDues:
         if start is None or month < start or (self.end_month and month > self.end_month):
             return None
         base = self.base_for(month)
-        computed = rates.monthly_amount(base.category, base.income, self.tiers, self.unit)
+        # The rates in force in that month: a change of standard reaches only later months.
+        tiers, unit = self.book.for_path(self.member.branch.path, month)
+        computed = rates.monthly_amount(base.category, base.income, tiers, unit)
         exception = self.exception_for(month)
         if exception is not None:
             how = _("经批准减免：每月 %(amount)s 元（%(reason)s；标准 %(standard)s 元）") % {
@@ -121,8 +122,7 @@ def load(members):
     book = rates.RateBook()
     found = {}
     for member in members:
-        tiers, unit = book.for_path(member.branch.path)
-        found[member.pk] = MemberDues(member, tiers, unit)
+        found[member.pk] = MemberDues(member, book)
     for base in DuesBase.objects.filter(member_id__in=ids).order_by("from_month"):
         found[base.member_id].bases.append(base)
     for exception in DuesException.objects.filter(member_id__in=ids).order_by("from_month"):

@@ -24,12 +24,29 @@ class DuesCategory(models.TextChoices):
 INCOME_CATEGORIES = frozenset({DuesCategory.EMPLOYED, DuesCategory.RETIRED})
 
 
-class DuesRate(NodeRule):
+def check_first_of_month(value):
+    if value is not None and value.day != 1:
+        raise ValidationError(_("请填写某月的第一天。"))
+
+
+class FromMonthRule(NodeRule):
+    """A rule that takes effect from a month on (empty: from the start). A change is a new row
+    from a later month, so the months already owed, paid and reported keep the rule they had."""
+
+    from_month = models.DateField(
+        _("起始月份"), null=True, blank=True, validators=[check_first_of_month],
+        help_text=_("该月第一天；留空表示一直适用。调整标准请新增从以后某月起的一组，勿修改已有的。"))
+
+    class Meta:
+        abstract = True
+
+
+class DuesRate(FromMonthRule):
     """One tier: members of `category` whose monthly base is at most `up_to` (no bound on the
     last tier) pay `percent` % of the whole base, or `fixed_amount` yuan a month.
 
-    A node's tiers for a category replace the default tiers of that category as a whole (never
-    mixed tier by tier): see `rates.tiers_for`."""
+    A node's tiers for a category from a month replace, as a whole (never mixed tier by tier),
+    the tiers of the levels above and the node's own from an earlier month: see `rates.RateBook`."""
 
     category = models.CharField(_("党费类别"), max_length=16, choices=DuesCategory.choices)
     up_to = models.DecimalField(_("基数上限（含）"), max_digits=10, decimal_places=2, null=True,
@@ -42,7 +59,8 @@ class DuesRate(NodeRule):
     class Meta:
         verbose_name = _("党费标准")
         verbose_name_plural = _("党费标准")
-        ordering = ["node_id", "category", models.F("up_to").asc(nulls_last=True)]
+        ordering = ["node_id", "category", models.F("from_month").asc(nulls_first=True),
+                    models.F("up_to").asc(nulls_last=True)]
 
     def __str__(self):
         return f"{self.get_category_display()} ≤{self.up_to or '∞'}"
@@ -55,7 +73,7 @@ class DuesRate(NodeRule):
             raise ValidationError({"fixed_amount": _("农民党员每月交纳 0.2 元至 1 元。")})
 
 
-class DuesRounding(NodeRule):
+class DuesRounding(FromMonthRule):
     """To what the monthly amount is rounded (half up): the fen by default, the jiao where a
     province's rule says so."""
 

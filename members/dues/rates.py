@@ -1,8 +1,10 @@
 """The monthly amount from a base: the rate tables resolved for a node, and the computation
 with the words that show how it was made."""
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.dues import defaults
@@ -26,36 +28,73 @@ class Amount:
     how: str
 
 
+def default_tiers(category):
+    return [Tier(up_to, percent, fixed) for c, up_to, percent, fixed in defaults.TIERS
+            if c == category]
+
+
+def in_force(by_start, month):
+    """Of {from_month or None (from the start): value}, the value that started last by `month`,
+    or None when every one starts later."""
+    started = [start for start in by_start if start is None or start <= month]
+    if not started:
+        return None
+    return by_start[max(started, key=lambda start: start or date.min)]
+
+
 class RateBook:
     """Every rate row and rounding row, loaded once (two queries, a third for the streets'
-    districts when a row sits on a node), answering for any node: a node's own tiers for a
-    category replace its ancestors' (its district's too) and the default ones, as a whole."""
+    districts when a row sits on a node), answering for any node and month: the nearest level
+    with tiers for a category in force that month gives them all (its district's too, then the
+    default ones), the tiers from its latest `from_month` up to that month."""
 
     def __init__(self):
-        self.rates = {}
+        self.rates = {}  # {category: {node id: {from_month: [Tier]}}}
         for row in DuesRate.objects.all():
-            self.rates.setdefault((row.node_id, row.category), []).append(
-                Tier(row.up_to, row.percent, row.fixed_amount))
-        for tiers in self.rates.values():
-            tiers.sort(key=lambda tier: (tier.up_to is None, tier.up_to or 0))
-        self.rounding = dict(DuesRounding.objects.values_list("node_id", "unit"))
-        self.chains = PathChains([*(node_id for node_id, _c in self.rates), *self.rounding])
+            self.rates.setdefault(row.category, {}).setdefault(row.node_id, {}).setdefault(
+                row.from_month, []).append(Tier(row.up_to, row.percent, row.fixed_amount))
+        for by_node in self.rates.values():
+            for by_start in by_node.values():
+                for tiers in by_start.values():
+                    tiers.sort(key=lambda tier: (tier.up_to is None, tier.up_to or 0))
+        self.rounding = {}  # {node id: {from_month: unit}}
+        for node_id, from_month, unit in DuesRounding.objects.values_list(
+                "node_id", "from_month", "unit").order_by("pk"):
+            self.rounding.setdefault(node_id, {})[from_month] = unit
+        self.chains = PathChains([*(node_id for by_node in self.rates.values()
+                                    for node_id in by_node), *self.rounding])
         self._cache = {}
 
-    def for_path(self, path):
-        """(tiers by category, rounding unit) for the node at `path`."""
-        if path not in self._cache:
+    @staticmethod
+    def nearest(table, chain, month):
+        """(value, node id or None for the default) of `table` ({node id: {from_month: value}})
+        in force in `month` on the first node of `chain` (nearest first, None last) that has
+        one, or (None, None)."""
+        for node_id in chain:
+            found = in_force(table.get(node_id, {}), month)
+            if found is not None:
+                return found, node_id
+        return None, None
+
+    def tiers(self, chain, month, category):
+        found, _node_id = self.nearest(self.rates.get(category, {}), chain, month)
+        return found or default_tiers(category)
+
+    def unit(self, chain, month):
+        found, _node_id = self.nearest(self.rounding, chain, month)
+        return defaults.ROUNDING_UNIT if found is None else found
+
+    def for_path(self, path, month=None):
+        """(tiers by category, rounding unit) for the node at `path`, in `month` (this month
+        unless given)."""
+        month = month or timezone.localdate().replace(day=1)
+        if (path, month) not in self._cache:
             chain = [*reversed(self.chains(path)), None]
-            tiers = {}
-            for category in DuesCategory.values:
-                found = next((self.rates[(node_id, category)] for node_id in chain
-                              if (node_id, category) in self.rates), None)
-                tiers[category] = found or [Tier(up_to, percent, fixed) for c, up_to, percent, fixed
-                                            in defaults.TIERS if c == category]
-            unit = next((self.rounding[node_id] for node_id in chain
-                         if node_id in self.rounding), defaults.ROUNDING_UNIT)
-            self._cache[path] = (tiers, unit)
-        return self._cache[path]
+            self._cache[(path, month)] = (
+                {category: self.tiers(chain, month, category)
+                 for category in DuesCategory.values},
+                self.unit(chain, month))
+        return self._cache[(path, month)]
 
 
 def tier_for(tiers, income):
@@ -75,6 +114,17 @@ def _bound(tier, below):
     if tier.up_to is None:
         return _("%(below)s 元以上") % {"below": below} if below is not None else ""
     return _("%(below)s 元以上至 %(up_to)s 元（含）") % {"below": below, "up_to": tier.up_to}
+
+
+def describe_tiers(tiers):
+    """The tiers in the standard's words: "3000 元以下（含）0.5%；3000 元以上至 5000 元（含）1%"."""
+    parts, below = [], None
+    for tier in tiers:
+        rate = (f"{tier.percent.normalize()}%" if tier.fixed_amount is None
+                else _("每月 %(amount)s 元") % {"amount": tier.fixed_amount})
+        parts.append(f"{_bound(tier, below)}{rate}")
+        below = tier.up_to
+    return _("；").join(parts)
 
 
 def monthly_amount(category, income, tiers, unit):

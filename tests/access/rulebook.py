@@ -15,4 +15,11 @@ ENTRIES = [
           expect=expect(secretary=404, staff=404, official=404, district_official=404)),
     Entry("rulebook:clear", lambda w: {"pk": w.community.pk, "key": "terms"}, method="post",
           expect=expect(secretary=404, staff=404, official=302, district_official=404)),
+    Entry("rulebook:dues_edit", lambda w: {"pk": w.street.pk, "rule": "rounding"},
+          expect=expect(secretary=404, staff=404, district_official=404)),
+    Entry("rulebook:dues_edit", lambda w: {"pk": w.district.pk, "rule": "farmer"},
+          expect=expect(secretary=404, staff=404, official=404, district_official=200)),
+    Entry("rulebook:dues_cancel",
+          lambda w: {"pk": w.community.pk, "rule": "farmer", "month": "2030-01"}, method="post",
+          expect=expect(secretary=404, staff=404, official=302, district_official=404)),
 ]

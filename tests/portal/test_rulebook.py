@@ -1,11 +1,18 @@
 """The rules page (规则设置): a street's or a district's officials set the time limits the
 portal enforces, for their level or one community; the 细则's numbers only ever get stricter;
 the apps read the new values at once; bad input stays on the form and nothing is lost."""
+from datetime import date
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.appraisal.services import excellent_max_percent
 from members.development.models import DevelopmentRule, limits_for
+from kernel.dates import first_of_month_after
+from members.dues.models import DuesRate, DuesRounding
+from members.dues.rates import RateBook
 from members.models import MoveRule
 from members.moves import rule_for as move_rule_for
 from organizations.models import TermRule
@@ -158,10 +165,14 @@ def test_another_streets_rules_are_out_of_reach(world, client_as):
 
 def test_the_page_reads_a_fixed_number_of_queries(world, client_as,
                                                   django_assert_max_num_queries):
+    # The dues rules' sources are named: one query more for their nodes, whatever their number.
+    DuesRate.objects.create(node=world.street, category="farmer", fixed_amount=D("0.50"),
+                            from_month=date(2027, 1, 1))
+    DuesRounding.objects.create(node=world.other_street, unit=D("0.10"))
     client = client_as(world.users["official"])
     url = reverse("rulebook:rules", args=[world.street.pk])
     client.get(url)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         assert client.get(url).status_code == 200
 
 
@@ -170,7 +181,8 @@ def test_the_page_in_english(world, client_as, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("rulebook:rules", args=[world.street.pk])).content.decode()
     assert "Moving and lost members" in page and "Admission time limits" in page
-    assert "党员流动与失联" not in page and "发展党员时限" not in page
+    assert "Changes to come" in page and "Rounded half up to the fen" in page
+    assert "党员流动与失联" not in page and "发展党员时限" not in page and "已定的调整" not in page
 
 
 def test_no_level_relaxes_a_rule_of_any_level_above(district_world, client_as):
@@ -233,3 +245,84 @@ def test_a_value_set_out_of_bounds_in_the_admin_does_not_block_saving(world, cli
     assert _edit(client, world.community, "terms", {"community": "5", "branch": "4"}
                  ).status_code == 302
     assert TermRule.years_for(world.branch) == 4
+
+
+def _months_ahead(count):
+    return first_of_month_after(timezone.localdate(), count)
+
+
+def test_a_street_changes_the_farmer_amount_from_next_month(world, client_as):
+    client = client_as(world.users["official"])
+    next_month = _months_ahead(1)
+    # This month is refused: its amounts may already be paid and reported.
+    response = client.post(reverse("rulebook:dues_edit", args=[world.street.pk, "farmer"]),
+                           {"from_month": f"{timezone.localdate():%Y-%m}", "value": "0.50"})
+    assert "只能从下个月" in response.content.decode()
+    assert not DuesRate.objects.filter(node=world.street).exists()
+    response = client.post(reverse("rulebook:dues_edit", args=[world.street.pk, "farmer"]),
+                           {"from_month": f"{next_month:%Y-%m}", "value": "0.50"})
+    assert response.status_code == 302
+    book = RateBook()
+    farmer = [book.for_path(world.branch.path, month)[0]["farmer"][0].fixed_amount
+              for month in (_months_ahead(0), next_month)]
+    assert farmer == [D("0.20"), D("0.50")]
+    other_street = book.for_path(world.other_street_community.path, next_month)[0]
+    assert other_street["farmer"][0].fixed_amount == D("0.20")
+    # The community's page names the change and who made it.
+    page = client.get(reverse("rulebook:rules", args=[world.community.pk])).content.decode()
+    row = page[page.index('id="rule-dues-farmer"'):]
+    row = row[:row.index("</tr>")]
+    assert f"{next_month:%Y-%m} 起：0.50 元" in row and world.street.name in row
+    # Cancelled before it begins.
+    client.post(reverse("rulebook:dues_cancel",
+                        args=[world.street.pk, "farmer", f"{next_month:%Y-%m}"]))
+    assert not DuesRate.objects.filter(node=world.street).exists()
+
+
+@pytest.mark.parametrize("rule, data, field", [
+    ("farmer", {"value": "1.50"}, "value"),
+    ("farmer", {"value": "abc"}, "value"),
+    ("farmer", {"value": "0.3", "from_month": "2027-13"}, "from_month"),
+    ("rounding", {"value": "0.05"}, "value"),
+    ("rounding", {"value": "0.10", "from_month": "<script>"}, "from_month"),
+])
+def test_bad_dues_input_stays_on_the_form(world, client_as, rule, data, field):
+    DuesRounding.objects.create(node=world.street, unit=D("0.10"))
+    client = client_as(world.users["official"])
+    data = {"from_month": f"{_months_ahead(2):%Y-%m}", **data}
+    response = client.post(reverse("rulebook:dues_edit", args=[world.street.pk, rule]), data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert list(DuesRounding.objects.filter(node=world.street).values_list("unit", "from_month")
+                ) == [(D("0.10"), None)]
+    assert not DuesRate.objects.filter(node=world.street).exists()
+
+
+def test_dues_rules_of_another_street_or_a_level_above_are_out_of_reach(district_world,
+                                                                          client_as):
+    world = district_world
+    month = f"{_months_ahead(1):%Y-%m}"
+    DuesRate.objects.create(node=world.street, category="farmer", fixed_amount=D("0.50"),
+                            from_month=_months_ahead(1))
+    for user, node in ((world.users["official_other"], world.street),
+                       (world.users["official_other"], world.community),
+                       # A district's officials read a street's rules, set the district's only.
+                       (world.users["district_official"], world.street)):
+        client = client_as(user)
+        assert client.get(reverse("rulebook:dues_edit", args=[node.pk, "farmer"])
+                          ).status_code == 404
+        assert client.post(reverse("rulebook:dues_cancel", args=[node.pk, "farmer", month])
+                           ).status_code == 404
+    client = client_as(world.users["official"])
+    for url in (reverse("rulebook:dues_edit", args=[world.street.pk, "percent"]),
+                reverse("rulebook:dues_cancel", args=[world.street.pk, "farmer", "soon"])):
+        assert client.post(url).status_code == 404
+    assert DuesRate.objects.filter(node=world.street).exists()
+
+
+def test_a_change_already_begun_cannot_be_cancelled(world, client_as):
+    DuesRounding.objects.create(node=world.street, unit=D("0.10"), from_month=_months_ahead(0))
+    client = client_as(world.users["official"])
+    response = client.post(reverse("rulebook:dues_cancel", args=[
+        world.street.pk, "rounding", f"{_months_ahead(0):%Y-%m}"]), follow=True)
+    assert "已开始执行的标准不能撤销" in response.content.decode()
+    assert DuesRounding.objects.filter(node=world.street).exists()

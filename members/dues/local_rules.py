@@ -1,0 +1,148 @@
+"""What the 2008 规定 leaves to the locality, as a district, a street or a community sets it on
+the rules page: the 农民党员's monthly amount (0.2 to 1 yuan) and the rounding. The percentage
+tiers are the 中组部's own and change only in the admin.
+
+A change takes effect from a month that has not begun (the next month at the earliest): the
+months already owed, paid, closed and reported keep the amounts they had. A level may cancel a
+change of its own before its month begins."""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kernel.dates import first_of_month_after
+from members.dues import defaults
+from members.dues.models import DuesCategory, DuesRate, DuesRounding
+from members.dues.rates import RateBook, default_tiers, describe_tiers
+from organizations.models import Node
+
+FARMER, ROUNDING = "farmer", "rounding"
+RULES = {FARMER: gettext_lazy("农民党员每月交纳"), ROUNDING: gettext_lazy("应交金额取整")}
+FARMER_LOW, FARMER_HIGH = Decimal("0.20"), Decimal("1.00")
+INCOME_CATEGORIES_IN_ORDER = (DuesCategory.EMPLOYED, DuesCategory.RETIRED)
+
+
+def this_month(today=None):
+    return (today or timezone.localdate()).replace(day=1)
+
+
+def display(rule, value):
+    if rule == ROUNDING:
+        return _("四舍五入到分") if value == Decimal("0.01") else _("四舍五入到角")
+    return _("%(amount)s 元") % {"amount": value}
+
+
+@dataclass(frozen=True)
+class Step:
+    """The rule at a node from `month` on (None: in force this month): its value, the node whose
+    row gives it (None: the shipped default), and whether that row is the node's own."""
+
+    rule: str
+    month: date | None
+    value: object
+    source: Node | None
+    own: bool
+
+    @property
+    def shown(self):
+        return display(self.rule, self.value)
+
+    @property
+    def described(self):
+        if self.month is None:
+            return _("现行：%(value)s") % {"value": self.shown}
+        return _("%(month)s 起：%(value)s") % {"month": self.month.strftime("%Y-%m"),
+                                              "value": self.shown}
+
+
+def schedule(node, today=None, book=None):
+    """{rule: [Step]}: each rule at `node` this month, then at each later month where it changes
+    (a row of the node's or of a level above starting then). Three queries."""
+    book = book or RateBook()
+    month = this_month(today)
+    chain = [*reversed(node.ancestor_ids()), None]
+    tables = {FARMER: book.rates.get(DuesCategory.FARMER, {}), ROUNDING: book.rounding}
+    steps, source_ids = {}, set()
+    for rule, table in tables.items():
+        later = sorted({start for node_id in chain for start in table.get(node_id, {})
+                        if start is not None and start > month})
+        found, previous = [], None
+        for start in [None, *later]:
+            value, node_id = book.nearest(table, chain, start or month)
+            if rule == FARMER:
+                value = (value or default_tiers(DuesCategory.FARMER))[0].fixed_amount
+            elif value is None:
+                value = defaults.ROUNDING_UNIT
+            own_start = start is not None and start in table.get(node.pk, {})
+            if (value, node_id) != previous or own_start:
+                found.append((start, value, node_id))
+                source_ids.add(node_id)
+            previous = (value, node_id)
+        steps[rule] = found
+    names = Node.objects.in_bulk([pk for pk in source_ids if pk is not None])
+    return {rule: [Step(rule, start, value, names.get(node_id), node_id == node.pk)
+                   for start, value, node_id in found] for rule, found in steps.items()}
+
+
+def percent_standard(node, book, today=None):
+    """[(category, "3000 元以下（含）0.5%；…")]: the percentage tiers in force at `node` this
+    month, for reading beside what the level sets."""
+    chain = [*reversed(node.ancestor_ids()), None]
+    return [(DuesCategory(category).label, describe_tiers(book.tiers(chain, this_month(today),
+                                                                      category)))
+            for category in INCOME_CATEGORIES_IN_ORDER]
+
+
+def _check_month(from_month, today):
+    if from_month is None or from_month.day != 1:
+        raise ValidationError({"from_month": _("请填写起始月份。")})
+    if from_month <= this_month(today):
+        raise ValidationError({"from_month": _(
+            "只能从下个月（%(month)s）或以后起执行：本月和已过去月份的应交金额不变。") % {
+            "month": first_of_month_after(this_month(today), 1).strftime("%Y-%m")}})
+
+
+@transaction.atomic
+def rule_set(*, node, rule, value, from_month, today=None):
+    """The node's `rule` from `from_month` (a month not yet begun) on; one from the same month
+    is replaced. Through the model, so the audit trail names who changed what."""
+    _check_month(from_month, today)
+    _delete_each(_own_rows(node, rule, from_month))
+    if rule == FARMER:
+        if not FARMER_LOW <= value <= FARMER_HIGH:
+            raise ValidationError({"value": _("农民党员每月交纳 0.2 元至 1 元。")})
+        row = DuesRate(node=node, category=DuesCategory.FARMER, fixed_amount=value,
+                       from_month=from_month)
+    else:
+        row = DuesRounding(node=node, unit=value, from_month=from_month)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def change_cancel(*, node, rule, from_month, today=None):
+    """Drop the node's change of `rule` from `from_month`, if that month has not begun."""
+    if from_month <= this_month(today):
+        return False
+    return _delete_each(_own_rows(node, rule, from_month))
+
+
+def _own_rows(node, rule, from_month):
+    if rule == FARMER:
+        return DuesRate.objects.filter(node=node, category=DuesCategory.FARMER,
+                                       from_month=from_month)
+    return DuesRounding.objects.filter(node=node, from_month=from_month)
+
+
+def _delete_each(rows):
+    # One by one, through the model: the audit trail records each row.
+    rows = list(rows)
+    for row in rows:
+        row.delete()
+    return bool(rows)

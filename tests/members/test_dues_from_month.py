@@ -1,0 +1,125 @@
+"""A change of the dues standard takes effect from a month on: the months before keep the
+amounts they had (owed, paid, closed, reported); a level sets the 农民党员 amount and the
+rounding only from a month not yet begun, and may cancel such a change before it begins."""
+from datetime import date, datetime
+from decimal import Decimal as D
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from members.dues import ledger, local_rules, rates, services
+from members.dues.models import DuesRate, DuesRounding
+from members.factories import MemberFactory
+from organizations.factories import BranchFactory, CommunityFactory, StreetFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = date(2026, 12, 6)
+
+
+def at(day):
+    return time_machine.travel(datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI),
+                               tick=False)
+
+
+@pytest.fixture
+def tree():
+    street = StreetFactory()
+    community = CommunityFactory(parent=street)
+    return street, community, BranchFactory(parent=community)
+
+
+def test_rates_apply_from_their_month(tree):
+    street, community, branch = tree
+    DuesRate.objects.create(node=street, category="farmer", fixed_amount=D("0.50"),
+                            from_month=date(2027, 1, 1))
+    DuesRate.objects.create(node=community, category="farmer", fixed_amount=D("0.80"),
+                            from_month=date(2027, 4, 1))
+    DuesRounding.objects.create(node=street, unit=D("0.10"), from_month=date(2027, 3, 1))
+    book = rates.RateBook()
+
+    def farmer(month):
+        return book.for_path(branch.path, month)[0]["farmer"][0].fixed_amount
+    # Before a level's first row begins, the level above (here the default) still applies.
+    assert [farmer(date(2026, 12, 1)), farmer(date(2027, 1, 1)), farmer(date(2027, 3, 1)),
+            farmer(date(2027, 4, 1))] == [D("0.20"), D("0.50"), D("0.50"), D("0.80")]
+    assert [book.for_path(branch.path, date(2027, month, 1))[1] for month in (2, 3)] == [
+        D("0.01"), D("0.10")]
+    # Another street is untouched.
+    assert rates.RateBook().for_path("/999/", date(2027, 5, 1))[0]["farmer"][0].fixed_amount \
+        == D("0.20")
+
+
+def test_a_new_standard_leaves_the_months_before_it_as_they_were(tree):
+    _street, community, branch = tree
+    with at(date(2026, 11, 18)):
+        member = MemberFactory(branch=branch, joined_on=date(2000, 7, 1))
+        services.base_set(member=member, from_month=date(2026, 10, 1), category="employed",
+                          income=D("4321.55"))
+        services.payment_record(member=member, first_month=date(2026, 10, 1),
+                                last_month=date(2026, 11, 1), amount=D("86.44"), way="cash",
+                                paid_on=date(2026, 11, 18))
+    with at(TODAY):
+        local_rules.rule_set(node=community, rule="rounding", value=D("0.10"),
+                             from_month=date(2027, 1, 1))
+        dues = ledger.load_one(member)
+        assert [dues.due(date(2026, month, 1)) for month in (10, 11, 12)] == [D("43.22")] * 3
+        assert dues.due(date(2027, 1, 1)) == D("43.20")
+        # The months paid at the old amount stay settled.
+        assert dues.arrears() == [] and dues.paid_through() == date(2026, 11, 1)
+
+
+@pytest.mark.parametrize("month", [date(2026, 12, 1), date(2026, 6, 1)])
+def test_no_change_reaches_this_month_or_one_gone_by(tree, month):
+    _street, community, _branch = tree
+    with at(TODAY), pytest.raises(ValidationError) as error:
+        local_rules.rule_set(node=community, rule="farmer", value=D("0.50"), from_month=month)
+    assert "2027-01" in str(error.value.error_dict["from_month"])
+    assert not DuesRate.objects.filter(node=community).exists()
+
+
+def test_the_farmer_amount_stays_within_the_standard(tree):
+    _street, community, _branch = tree
+    with at(TODAY), pytest.raises(ValidationError) as error:
+        local_rules.rule_set(node=community, rule="farmer", value=D("1.50"),
+                             from_month=date(2027, 1, 1))
+    assert "value" in error.value.error_dict
+
+
+def test_a_rate_row_starts_on_the_first_of_a_month():
+    with pytest.raises(ValidationError) as error:
+        DuesRounding(unit=D("0.10"), from_month=date(2027, 1, 15)).full_clean()
+    assert "from_month" in error.value.error_dict
+
+
+def test_the_schedule_shows_what_applies_now_and_each_change_to_come(tree):
+    street, community, _branch = tree
+    with at(TODAY):
+        local_rules.rule_set(node=street, rule="farmer", value=D("0.50"),
+                             from_month=date(2027, 1, 1))
+        local_rules.rule_set(node=community, rule="farmer", value=D("0.80"),
+                             from_month=date(2027, 3, 1))
+        # Set again for the same month: replaced, not doubled.
+        local_rules.rule_set(node=community, rule="farmer", value=D("0.60"),
+                             from_month=date(2027, 3, 1))
+        steps = local_rules.schedule(community)["farmer"]
+        assert [(step.month, step.value, step.source and step.source.pk, step.own)
+                for step in steps] == [
+            (None, D("0.20"), None, False),
+            (date(2027, 1, 1), D("0.50"), street.pk, False),
+            (date(2027, 3, 1), D("0.60"), community.pk, True)]
+        assert [step.value for step in local_rules.schedule(street)["farmer"]] == [
+            D("0.20"), D("0.50")]
+        assert local_rules.schedule(community)["rounding"][0].shown == "四舍五入到分"
+        # Cancelled before it begins; a change already begun cannot be.
+        assert local_rules.change_cancel(node=community, rule="farmer",
+                                         from_month=date(2027, 3, 1))
+        assert [step.value for step in local_rules.schedule(community)["farmer"]] == [
+            D("0.20"), D("0.50")]
+    with at(date(2027, 1, 10)):
+        assert not local_rules.change_cancel(node=street, rule="farmer",
+                                             from_month=date(2027, 1, 1))
+        assert local_rules.schedule(community)["farmer"][0].value == D("0.50")
+    assert DuesRate.objects.filter(node=street).exists()
