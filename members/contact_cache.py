@@ -6,8 +6,9 @@ community under the versions of kernel/community_cache.py, and the day: a contac
 meeting's attendance taken, a dues payment, a member entered, moved or gone replaces the version
 of the member's community only, so the next look judges that community's thousand members
 again, not the street's fifty thousand (an invitation to a meeting is no contact and replaces
-nothing). A change of the move rules (the months), of the tree's paths (a node moved or added)
-or of a street's district replaces the global version, as do bulk writes whose rows are gone
+nothing). A change of the move rules (the months), of the tree's paths (a node moved; a node
+added changes nothing until members join it) or of a street's district replaces the global
+version, as do bulk writes whose rows are gone
 by the time they announce themselves (`update()`) or are too many to ask about (`MOST_ROWS`);
 a worker then computes every street's lists again (`lists_changed`), as it does for the new
 day just after midnight, along with the dashboards (portal/dashboards.py `warm`).
@@ -44,7 +45,7 @@ MEMBER_FIELDS = ("branch_id", "left_on", "created_at")
 
 # Sent after the commit that made every community's lists stale: a worker computes them again
 # (portal/tasks.py `rewarm_soon`), so the first official after a move rule changed or a node was
-# added does not wait for the whole street to be judged.
+# moved does not wait for the whole street to be judged.
 lists_changed = Signal()
 
 
@@ -167,10 +168,12 @@ def _members_bulk_written(sender, fields=None, objs=None, **kwargs):
         branches_changed({member.branch_id for member in objs})
 
 
-def _nodes_bulk_written(sender, fields=None, **kwargs):
+def _nodes_bulk_written(sender, fields=None, new=False, **kwargs):
     # `Node.save` writes paths (a move: the subtree follows) and districts (a street moved to
-    # another district: its move rules may change) with update(). A new node's path comes the
-    # same way, and renews every community's lists too: nodes are added seldom.
+    # another district: its move rules may change) with update(). A new node's first path
+    # comes the same way, marked `new`: it has no members yet, so no list changes.
+    if new:
+        return
     if fields is None or {"path", "district_id"} & set(fields):
         changed()
 

@@ -231,10 +231,16 @@ class Node(models.Model):
         old = getattr(self, field)
         if old == expected:
             return
+        if not old:
+            # A new node: its own row only, which no member, meeting or cached figure refers
+            # to yet. The signal says so (`new`): the 失联 lists of every community stay.
+            models.QuerySet.update(Node.objects.filter(pk=self.pk), **{field: expected})
+            bulk_written.send(sender=Node, fields=(field,), objs=[self], new=True)
+            setattr(self, field, expected)
+            return
         Node.objects.filter(pk=self.pk).update(**{field: expected})
-        if old:
-            Node.objects.filter(**{f"{field}__startswith": old}).exclude(pk=self.pk).update(
-                **{field: Concat(Value(expected), Substr(F(field), len(old) + 1))})
+        Node.objects.filter(**{f"{field}__startswith": old}).exclude(pk=self.pk).update(
+            **{field: Concat(Value(expected), Substr(F(field), len(old) + 1))})
         setattr(self, field, expected)
 
     @property

@@ -18,7 +18,7 @@ from members import contact_cache, moves
 from members.dues.models import DuesPayment
 from members.factories import MemberFactory
 from members.models import ContactRecord, Member, MoveRule, TransferIn
-from organizations.factories import BranchFactory, GrantFactory
+from organizations.factories import BranchFactory, CommunityFactory, GrantFactory
 from organizations.scope import Role
 from portal import dashboards
 from tests.portal.test_redis_outage import redis_stopped  # noqa: F401 - a fixture
@@ -378,3 +378,22 @@ def test_with_redis_stopped_every_look_judges_afresh_and_sees_each_write(
     assert len(computed) == 2
     ContactRecord.objects.create(member=silent, contacted_on=today(), way="电话")
     assert ids_of(world.users["official"]) == (set(), {silent.pk})
+
+
+def test_a_node_added_judges_no_one_again(world, silent, computed):
+    official = world.users["official"]
+    assert ids_of(official)[0] == {silent.pk}
+    community = CommunityFactory(parent=world.street)
+    branch = BranchFactory(parent=community)
+    assert ids_of(official)[0] == {silent.pk}
+    # Only the new community is judged (it has no list yet), not the street's others.
+    assert computed[1:] in ([], [[community.pk]])
+    # Its first member is judged as any other.
+    newcomer = MemberFactory(branch=branch)
+    entered(newcomer, today() - timedelta(days=730))
+    assert ids_of(official)[0] == {silent.pk, newcomer.pk}
+    # A node moved still renews every list.
+    branch.parent = world.community
+    branch.save()
+    ids_of(official)
+    assert computed[-1] == sorted([world.community.pk, world.other_community.pk, community.pk])
