@@ -108,6 +108,11 @@ class Section:
     def fields(self, node):
         raise NotImplementedError
 
+    def kept(self, value):
+        """Whether `value` (a node's `Value`) saved unchanged may stay as it is though outside
+        the field's bounds or laxer than a level above: only where saving writes nothing new."""
+        raise NotImplementedError
+
     def _rows(self, node):
         ancestor_ids = node.ancestor_ids()
         rows = list(self.model.objects.filter(Q(node__isnull=True) | Q(node_id__in=ancestor_ids))
@@ -121,7 +126,9 @@ class Section:
             field = value.field
             # A value left as it was is no new laxity: refusing it would block saving the
             # section's other fields until the level that set it catches up (it is flagged).
-            if data[field.name] != value.value and field.laxer(data[field.name], value.limit):
+            if data[field.name] == value.value and self.kept(value):
+                continue
+            if field.laxer(data[field.name], value.limit):
                 errors[field.name] = _("不能宽于上级的规定（%(above)s）：本级只能从严。") % {
                     "above": field.display(value.limit)}
         if errors:
@@ -132,6 +139,11 @@ class RowSection(Section):
     """A table with one row per node carrying every field."""
 
     fallback = None  # makes the values used when no row exists at all (a flushed database)
+
+    def kept(self, value):
+        # Saving copies every field into the node's own row: an inherited value left as it is
+        # would become the node's own, so only a value already its own is kept unchecked.
+        return value.own
 
     def values(self, node):
         rows, ancestor_ids = self._rows(node)
@@ -165,6 +177,10 @@ class KeyedSection(Section):
 
     key_field = ""
     value_field = ""
+
+    def kept(self, value):
+        # A value left as it is writes nothing (`set` skips it): its row stays where it is.
+        return True
 
     def default(self, key):
         raise NotImplementedError

@@ -18,22 +18,25 @@ from members.dues.rates import RateBook
 from organizations.scope import STREET_ROLES, require_grant
 from portal.rulebook import SECTIONS
 
+
 class RuleForm(forms.Form):
-    def __init__(self, *args, fields, values, **kwargs):
+    def __init__(self, *args, section, node, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in fields:
+        for value in section.values(node):
+            field = value.field
             if field.boolean:
                 self.fields[field.name] = forms.BooleanField(
-                    label=field.label, required=False, initial=values[field.name])
+                    label=field.label, required=False, initial=value.value)
             else:
-                self.fields[field.name] = self._number(field, values[field.name])
+                self.fields[field.name] = self._number(field, value.value, section.kept(value))
 
     @staticmethod
-    def _number(field, current):
-        """A number within the field's bounds, or the value in force left as it is: one set
-        outside them in the admin must not block saving the section's other fields."""
+    def _number(field, current, kept):
+        """A number within the field's bounds, or the value in force left as it is where saving
+        it writes nothing new (`Section.kept`): one set outside them in the admin must not block
+        saving the section's other fields."""
         bounds = {"low": field.low, "high": field.high}
-        if field.low <= current <= field.high:
+        if not kept or field.low <= current <= field.high:
             return forms.IntegerField(label=field.label, min_value=field.low,
                                       max_value=field.high, initial=current,
                                       help_text=_("%(low)s 至 %(high)s") % bounds)
@@ -76,9 +79,8 @@ def rulebook(request, pk):
 @require_grant(*STREET_ROLES)
 def section_edit(request, pk, key):
     node, section = _section(request, pk, key)
-    form = RuleForm(request.POST if request.method == "POST" else None,
-                    fields=section.fields(node),
-                    values={value.field.name: value.value for value in section.values(node)})
+    form = RuleForm(request.POST if request.method == "POST" else None, section=section,
+                    node=node)
     if request.method == "POST" and saved(form, lambda: section.set(node, form.cleaned_data)):
         messages.success(request, _("已保存%(section)s规则，对%(node)s及以下生效。") % {
             "section": section.title, "node": node.name})

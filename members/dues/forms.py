@@ -103,7 +103,7 @@ class LocalRuleForm(forms.Form):
         if rule == local_rules.FARMER:
             self.fields["value"] = forms.DecimalField(
                 label=local_rules.RULES[rule], min_value=local_rules.FARMER_LOW,
-                max_value=local_rules.FARMER_HIGH, max_digits=4, decimal_places=2,
+                max_value=local_rules.FARMER_HIGH, decimal_places=2,
                 help_text=_("0.2 元至 1 元，按省里的规定。"))
         else:
             self.fields["value"] = forms.TypedChoiceField(

@@ -11,13 +11,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.dates import first_of_month_after
 from members.dues import defaults
-from members.dues.models import DuesCategory, DuesRate, DuesRounding
+from members.dues.models import (INCOME_CATEGORIES, DuesCategory, DuesPayment, DuesRate,
+                                 DuesRounding)
 from members.dues.rates import RateBook, default_tiers, describe_tiers
 from organizations.models import Node
 
@@ -107,11 +109,40 @@ def _check_month(from_month, today):
             "month": first_of_month_after(this_month(today), 1).strftime("%Y-%m")}})
 
 
+def prepaid(node, rule, from_month):
+    """{"members": count, "last": month}: the members under `node` (of the categories `rule`
+    prices) who have already paid for months from `from_month` on, and the last month paid."""
+    payments = DuesPayment.objects.filter(
+        kind__in=DuesPayment.SETTLING_KINDS, last_month__gte=from_month,
+        member__dues_bases__category__in=(
+            [DuesCategory.FARMER] if rule == FARMER else INCOME_CATEGORIES)).exclude(
+        pk__in=DuesPayment.objects.filter(voids=True, corrects__isnull=False)
+        .values("corrects_id"))
+    if node.kind == Node.Kind.DISTRICT:
+        payments = payments.filter(member__branch__district_id=node.pk)
+    else:
+        payments = payments.filter(member__branch__path__startswith=node.path)
+    return payments.aggregate(members=Count("member", distinct=True), last=Max("last_month"))
+
+
 @transaction.atomic
 def rule_set(*, node, rule, value, from_month, today=None):
     """The node's `rule` from `from_month` (a month not yet begun) on; one from the same month
-    is replaced. Through the model, so the audit trail names who changed what."""
+    is replaced. Through the model, so the audit trail names who changed what.
+
+    Refused while members under the node have paid in advance for months it would reprice: a
+    settled month is never paid again, so the difference could not be collected."""
     _check_month(from_month, today)
+    # One change at a time per node: two saves of the same month leave one row.
+    Node.objects.select_for_update().filter(pk=node.pk).first()
+    found = prepaid(node, rule, from_month)
+    if found["members"]:
+        raise ValidationError({"from_month": _(
+            "已有 %(count)s 名党员预交了 %(month)s 及以后月份的党费（最晚交到 %(last)s），新标准"
+            "会改变他们已交月份的金额：请从 %(after)s 起执行，或先为这些预交记录登记更正。") % {
+            "count": found["members"], "month": from_month.strftime("%Y-%m"),
+            "last": found["last"].strftime("%Y-%m"),
+            "after": first_of_month_after(found["last"], 1).strftime("%Y-%m")}})
     _delete_each(_own_rows(node, rule, from_month))
     if rule == FARMER:
         if not FARMER_LOW <= value <= FARMER_HIGH:

@@ -171,6 +171,8 @@ class DuesPayment(models.Model):
         OPENING = "opening", _("期初（导入的已缴月份）")
         CORRECTION = "correction", _("更正")
 
+    SETTLING_KINDS = (Kind.MONTHLY, Kind.BACK, Kind.OPENING)
+
     class Way(models.TextChoices):
         CASH = "cash", _("现金")
         TRANSFER = "transfer", _("转账")
@@ -216,7 +218,7 @@ class DuesPayment(models.Model):
     @property
     def settles_months(self):
         """Whether the months it covers count as paid (unless a correction voids it)."""
-        return self.kind in (self.Kind.MONTHLY, self.Kind.BACK, self.Kind.OPENING)
+        return self.kind in self.SETTLING_KINDS
 
     def save(self, *args, **kwargs):
         if self.pk and DuesMonthClose.objects.filter(

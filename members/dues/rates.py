@@ -116,11 +116,16 @@ def _bound(tier, below):
     return _("%(below)s 元以上至 %(up_to)s 元（含）") % {"below": below, "up_to": tier.up_to}
 
 
+def percent_shown(percent):
+    """1.50 → "1.5", 10.00 → "10" (normalize() alone gives "1E+1")."""
+    return format(percent.normalize(), "f")
+
+
 def describe_tiers(tiers):
     """The tiers in the standard's words: "3000 元以下（含）0.5%；3000 元以上至 5000 元（含）1%"."""
     parts, below = [], None
     for tier in tiers:
-        rate = (f"{tier.percent.normalize()}%" if tier.fixed_amount is None
+        rate = (f"{percent_shown(tier.percent)}%" if tier.fixed_amount is None
                 else _("每月 %(amount)s 元") % {"amount": tier.fixed_amount})
         parts.append(f"{_bound(tier, below)}{rate}")
         below = tier.up_to
@@ -139,5 +144,5 @@ def monthly_amount(category, income, tiers, unit):
     value = raw.quantize(unit.normalize(), rounding=ROUND_HALF_UP).quantize(FEN)
     return Amount(value, _("%(income)s 元 × %(percent)s%%（%(bound)s一档，全额按该档比例），"
                            "四舍五入到%(unit)s = %(amount)s 元") % {
-        "income": income, "percent": tier.percent.normalize(), "bound": _bound(tier, below),
+        "income": income, "percent": percent_shown(tier.percent), "bound": _bound(tier, below),
         "unit": _("分") if unit == FEN else _("角"), "amount": value})

@@ -123,3 +123,35 @@ def test_the_schedule_shows_what_applies_now_and_each_change_to_come(tree):
                                              from_month=date(2027, 1, 1))
         assert local_rules.schedule(community)["farmer"][0].value == D("0.50")
     assert DuesRate.objects.filter(node=street).exists()
+
+
+def test_a_change_is_refused_while_members_have_paid_the_months_it_would_reprice(tree):
+    street, community, branch = tree
+    with at(TODAY):
+        farmer = MemberFactory(branch=branch, joined_on=date(2000, 7, 1))
+        services.base_set(member=farmer, from_month=date(2026, 12, 1), category="farmer")
+        # 预交: December to May paid in advance.
+        payment = services.payment_record(
+            member=farmer, first_month=date(2026, 12, 1), last_month=date(2027, 5, 1),
+            amount=D("1.20"), way="cash", paid_on=TODAY)
+        with pytest.raises(ValidationError) as error:
+            local_rules.rule_set(node=street, rule="farmer", value=D("1.00"),
+                                 from_month=date(2027, 1, 1))
+        message = str(error.value.error_dict["from_month"])
+        assert "1 名党员" in message and "2027-05" in message and "2027-06" in message
+        assert not DuesRate.objects.filter(node=street).exists()
+        # The rounding prices no farmer's month; after the months paid, the change is taken.
+        local_rules.rule_set(node=street, rule="rounding", value=D("0.10"),
+                             from_month=date(2027, 1, 1))
+        local_rules.rule_set(node=street, rule="farmer", value=D("1.00"),
+                             from_month=date(2027, 6, 1))
+        dues = ledger.load_one(farmer)
+        assert [dues.due(date(2027, month, 1)) for month in (5, 6)] == [D("0.20"), D("1.00")]
+        # Once the prepayment is voided, an earlier month may be chosen again.
+        services.correction_record(payment=payment, reason="退回预交", voids=True)
+        local_rules.rule_set(node=street, rule="farmer", value=D("1.00"),
+                             from_month=date(2027, 1, 1))
+
+
+def test_a_tenfold_percentage_reads_as_a_number():
+    assert rates.describe_tiers([rates.Tier(None, D("10.00"), None)]) == "10%"

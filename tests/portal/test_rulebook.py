@@ -326,3 +326,20 @@ def test_a_change_already_begun_cannot_be_cancelled(world, client_as):
         world.street.pk, "rounding", f"{_months_ahead(0):%Y-%m}"]), follow=True)
     assert "已开始执行的标准不能撤销" in response.content.decode()
     assert DuesRounding.objects.filter(node=world.street).exists()
+
+
+def test_a_row_section_keeps_an_inherited_value_out_of_bounds_only_where_it_stays_put(
+        world, client_as):
+    # Saving the moves section writes the community's own row with every field: the street's
+    # 400 days (set in the admin) would become the community's own, so it must be mended.
+    MoveRule.objects.create(node=world.street, receipt_due_days=400, lost_contact_months=6)
+    client = client_as(world.users["official"])
+    response = _edit(client, world.community, "moves", _moves(receipt_due_days="400",
+                                                              lost_contact_months="3"))
+    assert "receipt_due_days" in response.context["form"].errors
+    assert not MoveRule.objects.filter(node=world.community).exists()
+    # The street's own row may keep it while another field changes.
+    assert _edit(client, world.street, "moves", _moves(receipt_due_days="400",
+                                                       lost_contact_months="3")
+                 ).status_code == 302
+    assert move_rule_for(world.branch).lost_contact_months == 3
