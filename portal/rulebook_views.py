@@ -2,6 +2,7 @@
 (activities.meeting_rules.sets_rules_of), like the 三会一课 frequencies beside it."""
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -142,9 +143,14 @@ def dues_cancel(request, pk, rule, month):
     from_month = parse_month(month)
     if from_month is None:
         raise Http404
-    if local_rules.change_cancel(node=node, rule=rule, from_month=from_month):
-        messages.success(request, _("已撤销自 %(month)s 起的%(rule)s调整。") % {
-            "month": month, "rule": local_rules.RULES[rule]})
+    try:
+        cancelled = local_rules.change_cancel(node=node, rule=rule, from_month=from_month)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.info(request, _("没有可撤销的调整：已开始执行的标准不能撤销。"))
+        if cancelled:
+            messages.success(request, _("已撤销自 %(month)s 起的%(rule)s调整。") % {
+                "month": month, "rule": local_rules.RULES[rule]})
+        else:
+            messages.info(request, _("没有可撤销的调整：已开始执行的标准不能撤销。"))
     return redirect(reverse("rulebook:rules", args=[node.pk]) + "#dues")

@@ -5,21 +5,20 @@ tiers are the 中组部's own and change only in the admin.
 A change takes effect from a month that has not begun (the next month at the earliest): the
 months already owed, paid, closed and reported keep the amounts they had. A level may cancel a
 change of its own before its month begins."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.dates import first_of_month_after
-from members.dues import defaults
-from members.dues.models import (INCOME_CATEGORIES, DuesCategory, DuesPayment, DuesRate,
-                                 DuesRounding)
+from members.dues import defaults, ledger
+from members.dues.models import DuesCategory, DuesPayment, DuesRate, DuesRounding
+from members.models import Member
 from members.dues.rates import RateBook, default_tiers, describe_tiers
 from organizations.models import Node
 
@@ -109,59 +108,83 @@ def _check_month(from_month, today):
             "month": first_of_month_after(this_month(today), 1).strftime("%Y-%m")}})
 
 
-def prepaid(node, rule, from_month):
-    """{"members": count, "last": month}: the members under `node` (of the categories `rule`
-    prices) who have already paid for months from `from_month` on, and the last month paid."""
-    payments = DuesPayment.objects.filter(
-        kind__in=DuesPayment.SETTLING_KINDS, last_month__gte=from_month,
-        member__dues_bases__category__in=(
-            [DuesCategory.FARMER] if rule == FARMER else INCOME_CATEGORIES)).exclude(
-        pk__in=DuesPayment.objects.filter(voids=True, corrects__isnull=False)
-        .values("corrects_id"))
+def _members_under(node):
     if node.kind == Node.Kind.DISTRICT:
-        payments = payments.filter(member__branch__district_id=node.pk)
-    else:
-        payments = payments.filter(member__branch__path__startswith=node.path)
-    return payments.aggregate(members=Count("member", distinct=True), last=Max("last_month"))
+        return Member.objects.filter(branch__district_id=node.pk)
+    return Member.objects.filter(branch__path__startswith=node.path)
+
+
+def repriced_paid_months(node, from_month, before):
+    """{"members": count, "last": month or None}: the members under `node` whose months from
+    `from_month` on, already paid (in advance), are priced differently now than by the rate
+    book `before`, and the last such month. Asked through the ledger, so a member's category,
+    exception, leaving and a nearer level's own rule count as they do for the amounts."""
+    candidates = _members_under(node).filter(
+        dues_payments__kind__in=DuesPayment.SETTLING_KINDS,
+        dues_payments__last_month__gte=from_month).distinct().select_related("branch")
+    count, last = 0, None
+    for dues in ledger.load(candidates).values():
+        old = replace(dues, book=before)
+        changed = [month for month in dues.paid_months()
+                   if month >= from_month and dues.due(month) != old.due(month)]
+        if changed:
+            count += 1
+            last = max(last or changed[0], *changed)
+    return {"members": count, "last": last}
+
+
+def _refuse_repricing(node, from_month, before):
+    """Refuse the change just written (the transaction rolls it back) if it reprices a month
+    already paid: a settled month is never paid again, so the difference could not be
+    collected."""
+    found = repriced_paid_months(node, from_month, before)
+    if found["members"]:
+        raise ValidationError({"from_month": _(
+            "已有 %(count)s 名党员预交了 %(month)s 及以后月份的党费（最晚交到 %(last)s），这一调整"
+            "会改变他们已交月份的金额：请从 %(after)s 起执行，或先作废这些预交记录（更正时选“作废原记录”）。") % {
+            "count": found["members"], "month": from_month.strftime("%Y-%m"),
+            "last": found["last"].strftime("%Y-%m"),
+            "after": first_of_month_after(found["last"], 1).strftime("%Y-%m")}})
+
+
+def _lock(node):
+    # One change at a time per node: two saves of the same month leave one row.
+    Node.objects.select_for_update().filter(pk=node.pk).first()
+    return RateBook()
 
 
 @transaction.atomic
 def rule_set(*, node, rule, value, from_month, today=None):
     """The node's `rule` from `from_month` (a month not yet begun) on; one from the same month
-    is replaced. Through the model, so the audit trail names who changed what.
-
-    Refused while members under the node have paid in advance for months it would reprice: a
-    settled month is never paid again, so the difference could not be collected."""
+    is replaced. Through the model, so the audit trail names who changed what. Refused if it
+    reprices a month members under the node have paid in advance."""
     _check_month(from_month, today)
-    # One change at a time per node: two saves of the same month leave one row.
-    Node.objects.select_for_update().filter(pk=node.pk).first()
-    found = prepaid(node, rule, from_month)
-    if found["members"]:
-        raise ValidationError({"from_month": _(
-            "已有 %(count)s 名党员预交了 %(month)s 及以后月份的党费（最晚交到 %(last)s），新标准"
-            "会改变他们已交月份的金额：请从 %(after)s 起执行，或先为这些预交记录登记更正。") % {
-            "count": found["members"], "month": from_month.strftime("%Y-%m"),
-            "last": found["last"].strftime("%Y-%m"),
-            "after": first_of_month_after(found["last"], 1).strftime("%Y-%m")}})
+    if rule == FARMER and not FARMER_LOW <= value <= FARMER_HIGH:
+        raise ValidationError({"value": _("农民党员每月交纳 0.2 元至 1 元。")})
+    before = _lock(node)
     _delete_each(_own_rows(node, rule, from_month))
     if rule == FARMER:
-        if not FARMER_LOW <= value <= FARMER_HIGH:
-            raise ValidationError({"value": _("农民党员每月交纳 0.2 元至 1 元。")})
         row = DuesRate(node=node, category=DuesCategory.FARMER, fixed_amount=value,
                        from_month=from_month)
     else:
         row = DuesRounding(node=node, unit=value, from_month=from_month)
     row.full_clean()
     row.save()
+    _refuse_repricing(node, from_month, before)
     return row
 
 
 @transaction.atomic
 def change_cancel(*, node, rule, from_month, today=None):
-    """Drop the node's change of `rule` from `from_month`, if that month has not begun."""
+    """Drop the node's change of `rule` from `from_month`, if that month has not begun and no
+    month paid in advance would be repriced (refused as `rule_set` is)."""
     if from_month <= this_month(today):
         return False
-    return _delete_each(_own_rows(node, rule, from_month))
+    before = _lock(node)
+    if not _delete_each(_own_rows(node, rule, from_month)):
+        return False
+    _refuse_repricing(node, from_month, before)
+    return True
 
 
 def _own_rows(node, rule, from_month):

@@ -10,9 +10,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from members.dues import ledger, local_rules, rates, services
-from members.dues.models import DuesRate, DuesRounding
+from members.dues.models import DuesPayment, DuesRate, DuesRounding
+from members import services as member_services
 from members.factories import MemberFactory
-from organizations.factories import BranchFactory, CommunityFactory, StreetFactory
+from members.models import Member
+from organizations.factories import (BranchFactory, CommunityFactory, DistrictFactory,
+                                     StreetFactory)
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -128,17 +131,13 @@ def test_the_schedule_shows_what_applies_now_and_each_change_to_come(tree):
 def test_a_change_is_refused_while_members_have_paid_the_months_it_would_reprice(tree):
     street, community, branch = tree
     with at(TODAY):
-        farmer = MemberFactory(branch=branch, joined_on=date(2000, 7, 1))
-        services.base_set(member=farmer, from_month=date(2026, 12, 1), category="farmer")
-        # 预交: December to May paid in advance.
-        payment = services.payment_record(
-            member=farmer, first_month=date(2026, 12, 1), last_month=date(2027, 5, 1),
-            amount=D("1.20"), way="cash", paid_on=TODAY)
+        farmer = _farmer_prepaid(branch)   # 预交: December to May paid in advance
         with pytest.raises(ValidationError) as error:
             local_rules.rule_set(node=street, rule="farmer", value=D("1.00"),
                                  from_month=date(2027, 1, 1))
         message = str(error.value.error_dict["from_month"])
         assert "1 名党员" in message and "2027-05" in message and "2027-06" in message
+        assert "作废原记录" in message
         assert not DuesRate.objects.filter(node=street).exists()
         # The rounding prices no farmer's month; after the months paid, the change is taken.
         local_rules.rule_set(node=street, rule="rounding", value=D("0.10"),
@@ -148,10 +147,67 @@ def test_a_change_is_refused_while_members_have_paid_the_months_it_would_reprice
         dues = ledger.load_one(farmer)
         assert [dues.due(date(2027, month, 1)) for month in (5, 6)] == [D("0.20"), D("1.00")]
         # Once the prepayment is voided, an earlier month may be chosen again.
-        services.correction_record(payment=payment, reason="退回预交", voids=True)
+        services.correction_record(payment=DuesPayment.objects.get(member=farmer),
+                                   reason="退回预交", voids=True)
         local_rules.rule_set(node=street, rule="farmer", value=D("1.00"),
                              from_month=date(2027, 1, 1))
 
 
 def test_a_tenfold_percentage_reads_as_a_number():
     assert rates.describe_tiers([rates.Tier(None, D("10.00"), None)]) == "10%"
+
+
+def _farmer_prepaid(branch, amount=D("1.20")):
+    farmer = MemberFactory(branch=branch, joined_on=date(2000, 7, 1))
+    services.base_set(member=farmer, from_month=date(2026, 12, 1), category="farmer")
+    services.payment_record(member=farmer, first_month=date(2026, 12, 1),
+                            last_month=date(2027, 5, 1), amount=amount, way="cash", paid_on=TODAY)
+    return farmer
+
+
+def test_cancelling_a_change_is_refused_as_setting_it_would_be(tree):
+    _street, community, branch = tree
+    with at(TODAY):
+        local_rules.rule_set(node=community, rule="farmer", value=D("0.50"),
+                             from_month=date(2027, 1, 1))
+        farmer = _farmer_prepaid(branch, amount=D("2.70"))   # December 0.20, then 0.50
+        with pytest.raises(ValidationError):
+            local_rules.change_cancel(node=community, rule="farmer", from_month=date(2027, 1, 1))
+        assert ledger.load_one(farmer).due(date(2027, 5, 1)) == D("0.50")
+        assert DuesRate.objects.filter(node=community).exists()
+
+
+def test_only_months_the_change_reprices_count(tree):
+    street, community, branch = tree
+    with at(TODAY):
+        # Once a farmer, employed since 2020: the farmer amount prices none of their months.
+        employed = MemberFactory(branch=branch, joined_on=date(2000, 7, 1))
+        services.base_set(member=employed, from_month=date(2010, 1, 1), category="farmer")
+        services.base_set(member=employed, from_month=date(2020, 1, 1), category="employed",
+                          income=D("2000.00"))
+        services.payment_record(member=employed, first_month=date(2026, 12, 1),
+                                last_month=date(2027, 5, 1), amount=D("60.00"), way="cash",
+                                paid_on=TODAY)
+        # Gone before the months paid: they owe nothing then.
+        left = _farmer_prepaid(branch)
+        member_services.member_leave(member=left, left_on=date(2026, 12, 5),
+                                     reason=Member.LeaveReason.TRANSFERRED_OUT)
+        # Under the community's own amount, which the street's change does not reach.
+        other_branch = BranchFactory(parent=CommunityFactory(parent=street))
+        DuesRate.objects.create(node=other_branch.parent, category="farmer",
+                                fixed_amount=D("0.50"))
+        kept = _farmer_prepaid(other_branch, amount=D("3.00"))
+        local_rules.rule_set(node=street, rule="farmer", value=D("1.00"),
+                             from_month=date(2027, 1, 1))
+        assert ledger.load_one(kept).due(date(2027, 1, 1)) == D("0.50")
+
+
+def test_a_district_change_reaches_the_members_of_its_streets():
+    district = DistrictFactory()
+    branch = BranchFactory(parent=CommunityFactory(parent=StreetFactory(parent=district)))
+    with at(TODAY):
+        _farmer_prepaid(branch)
+        with pytest.raises(ValidationError):
+            local_rules.rule_set(node=district, rule="farmer", value=D("1.00"),
+                                 from_month=date(2027, 1, 1))
+        assert not DuesRate.objects.filter(node=district).exists()

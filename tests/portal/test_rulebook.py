@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.appraisal.services import excellent_max_percent
-from members.development.models import DevelopmentRule, limits_for
 from kernel.dates import first_of_month_after
+from members.development.models import DevelopmentRule, limits_for
+from members.dues import services as dues_services
 from members.dues.models import DuesRate, DuesRounding
 from members.dues.rates import RateBook
+from members.factories import MemberFactory
 from members.models import MoveRule
 from members.moves import rule_for as move_rule_for
 from organizations.models import TermRule
@@ -343,3 +345,19 @@ def test_a_row_section_keeps_an_inherited_value_out_of_bounds_only_where_it_stay
                                                        lost_contact_months="3")
                  ).status_code == 302
     assert move_rule_for(world.branch).lost_contact_months == 3
+
+
+def test_a_cancel_that_would_reprice_months_paid_in_advance_is_refused_on_the_page(
+        world, client_as):
+    next_month = _months_ahead(1)
+    client = client_as(world.users["official"])
+    assert client.post(reverse("rulebook:dues_edit", args=[world.street.pk, "farmer"]), {
+        "from_month": f"{next_month:%Y-%m}", "value": "0.50"}).status_code == 302
+    farmer = MemberFactory(branch=world.branch, joined_on=date(2000, 7, 1))
+    dues_services.base_set(member=farmer, from_month=next_month, category="farmer")
+    dues_services.payment_record(member=farmer, first_month=next_month, last_month=next_month,
+                                 amount=D("0.50"), way="cash", paid_on=timezone.localdate())
+    response = client.post(reverse("rulebook:dues_cancel", args=[
+        world.street.pk, "farmer", f"{next_month:%Y-%m}"]), follow=True)
+    assert "已有 1 名党员预交了" in response.content.decode()
+    assert DuesRate.objects.filter(node=world.street).exists()
