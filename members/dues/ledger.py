@@ -77,6 +77,20 @@ class MemberDues:
             return rates.Amount(exception.amount, how), exception
         return computed, None
 
+    def next_change(self, month, horizon=12):
+        """(month, Amount) of the first of the `horizon` months after `month` whose amount
+        differs from `month`'s (a new standard, base or exception already recorded), or None:
+        a member sees it coming."""
+        current = self.amount_for(month)
+        if current is None:
+            return None
+        for later in months_between(first_of_month_after(month, 1),
+                                    first_of_month_after(month, horizon)):
+            found = self.amount_for(later)
+            if found is not None and found[0].value != current[0].value:
+                return later, found[0]
+        return None
+
     def due(self, month):
         found = self.amount_for(month)
         return found[0].value if found else ZERO

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from kernel.dates import first_of_month_after
 from members.dues import defaults, ledger
 from members.dues.models import DuesCategory, DuesPayment, DuesRate, DuesRounding
-from members.models import Member
 from members.dues.rates import RateBook, default_tiers, describe_tiers
+from members.models import Member
 from organizations.models import Node
 
 FARMER, ROUNDING = "farmer", "rounding"

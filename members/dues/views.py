@@ -219,9 +219,10 @@ def ledger_export(request, pk):
 def mine(request):
     member = own_member(request, related=("branch",))
     dues = ledger.load_one(member)
+    month = ledger.month_of(timezone.localdate())
     return render(request, "dues/mine.html", {
         "member": member, "dues": dues, "arrears": dues.arrears(),
-        "current": dues.amount_for(ledger.month_of(timezone.localdate())),
+        "current": dues.amount_for(month), "next_change": dues.next_change(month),
         "paid_through": dues.paid_through(),
         "payments": sorted(dues.payments, key=lambda p: (p.paid_on, p.pk), reverse=True),
     })

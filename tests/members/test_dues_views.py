@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from activities.models import Notification
 from activities.reminders import scan
 from kernel import xlsx
-from members.dues import services
+from members.dues import local_rules, services
 from members.dues.models import DuesBase, DuesPayment
 from members.factories import MemberFactory
 from members.models import Member
@@ -159,6 +159,19 @@ def test_member_sees_own_status_linked_from_home(world, client_as):
         assert "/dues/mine/" in client.get("/members/me/").content.decode()
         page = client.get("/dues/mine/").content.decode()
         assert "56.00" in page and "2026-09" in page and "112.00" in page
+        assert 'id="my-dues-next"' not in page
+
+
+def test_a_member_sees_a_new_amount_coming(world, client_as):
+    with at(2026, 11, 18):
+        services.base_set(member=world.member, from_month=date(2026, 8, 1), category="retired",
+                          income=D("4321.55"))
+        local_rules.rule_set(node=world.street, rule="rounding", value=D("0.10"),
+                             from_month=date(2027, 2, 1))
+        page = client_as(world.users["member"]).get("/dues/mine/").content.decode()
+    assert "21.61" in page   # this month, to the fen
+    news = page[page.index('id="my-dues-next"'):]
+    assert "自 2027-02 起每月 21.60 元" in news[:news.index("</div>")]
 
 
 def test_export_is_the_yearly_ledger(world, client_as):
