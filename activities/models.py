@@ -490,3 +490,22 @@ class ReminderChannels(models.Model):
 
     def __str__(self):
         return str(self.member_id)
+
+
+class ReminderScan(models.Model):
+    """What a reminder source read when it last ran in full (activities.reminders.scan): the
+    next tick runs it again only when one of those tables was written or its day has turned.
+    Written in the scan's transaction, so that it never says more than the records hold."""
+
+    source = models.CharField(_("提醒来源"), max_length=40, unique=True)
+    ran_at = models.DateTimeField(_("上次扫描"))
+    full_at = models.DateTimeField(_("上次完整扫描"))
+    # The day (or other clock) and code the run stood on, and {table: version} of what it read.
+    basis = models.JSONField(_("依据"), default=dict)
+
+    class Meta:
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
+
+    def __str__(self):
+        return self.source

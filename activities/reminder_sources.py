@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from activities import compliance, compliance_cache
 from activities.models import Attendance, Meeting, MeetingKind, ReminderRule
-from activities.reminders import Reminder, register, reminder_text, shared
+from activities.reminders import Reminder, register, reminder_text, shared, timeless
 from kernel.dates import add_months
 from kernel.paths import community_id_of
 from members import moves
@@ -40,9 +40,12 @@ class LeadTimes:
             (self.defaults if node_id is None else self.overrides[node_id]).add(lead)
         self.chains = PathChains(self.overrides)
 
+    def every_lead(self):
+        """Every lead time of every node and of the default."""
+        return {*self.defaults, *(lead for leads in self.overrides.values() for lead in leads)}
+
     def longest(self):
-        return max([*self.defaults, *(lead for leads in self.overrides.values() for lead in leads)],
-                   default=0)
+        return max(self.every_lead(), default=0)
 
     def for_path(self, path):
         return self.held_for(path)[1]
@@ -61,12 +64,20 @@ def _meeting_is_current(meeting_id, kind, now):
     return meeting is not None and _stamp(meeting.starts_at) == kind.rsplit(":", 1)[1]
 
 
-@register("meeting_upcoming", is_current=_meeting_is_current)
-def upcoming_meetings(now):
+def _meetings_reaching_a_lead(last, now):
+    """The scan's `since` of meeting_upcoming, the data being as at the last tick: only a
+    meeting that reached one of its lead times in between has a new reminder."""
+    return upcoming_meetings(now, reached_since=last)
+
+
+@register("meeting_upcoming", is_current=_meeting_is_current, since=_meetings_reaching_a_lead,
+          clock=timeless)
+def upcoming_meetings(now, reached_since=None):
     """Attendees of planned meetings, at the nearest lead time that has been reached.
 
     A meeting planned late gets one reminder, not one per lead time it already passed; the
-    kind carries the start time, so moving the meeting arms fresh reminders.
+    kind carries the start time, so moving the meeting arms fresh reminders. With
+    `reached_since`, only the meetings that reached a lead time after that moment.
     """
     lead_times = LeadTimes()
     longest = lead_times.longest()
@@ -74,6 +85,14 @@ def upcoming_meetings(now):
         return []
     meetings = Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gt=now,
                                       starts_at__lte=now + timedelta(minutes=longest))
+    if reached_since is not None:
+        # Any lead time of any node: a meeting whose own lead times are others finds its
+        # reminder recorded already.
+        reached = Q(pk__in=[])
+        for lead in lead_times.every_lead():
+            reached |= Q(starts_at__gt=reached_since + timedelta(minutes=lead),
+                         starts_at__lte=now + timedelta(minutes=lead))
+        meetings = meetings.filter(reached)
     # Per meeting, not per attendee: reverse(), gettext and time formatting per row would
     # dominate a scan of 10,000 reminders.
     meeting_url = reverse("activities:meeting_list") + "{}/"
@@ -114,7 +133,8 @@ def _gap_is_current(branch_id, kind, now):
     return status is not None and status.status != compliance.GREEN
 
 
-@register("compliance_gap", is_current=_gap_is_current)
+@register("compliance_gap", is_current=_gap_is_current,
+          inputs=compliance_cache.INPUT_MODELS)  # the gaps are kept in the cache
 def compliance_gaps(now):
     """From the 20th of a window's last month: each kind not yet met, to the branch secretary
     and the community staff."""

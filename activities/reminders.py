@@ -9,20 +9,32 @@ went away (a cancelled meeting, a met requirement) is then voided instead of sen
 
 `scan(now)` runs every source, bulk-creates the missing Notification and Delivery rows with
 conflicts ignored (a second tick or worker creates nothing new), and leaves them pending.
+
+A tick does not run a source again in full when nothing it read can have changed: no table it
+read was written since (kernel/table_versions.py), its clock (by default the day) has not turned,
+and neither its code nor the settings changed (ReminderScan keeps what the last full run stood
+on). It then finds nothing new, except what time alone makes due: a source that knows how gives
+`since(last tick, now)` (the meetings that reached a lead time in between). Every source still
+runs in full at least every FULL_EVERY, for writes the table versions cannot see.
 `send_delivery(id)` claims one pending delivery with a conditional UPDATE before calling its
 channel, so a retried task, a double tick or two workers send it once. `sweep_stuck(now)` gives
 back the deliveries whose worker died after claiming them, or marks them failed.
 """
 import contextvars
 import csv
+import hashlib
 import io
 import json
 import logging
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path, PurePath
 from typing import Callable, NamedTuple, Optional
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -32,12 +44,17 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
 from activities.channels import CHANNELS, Undeliverable, addresses_for, fall_back
-from activities.models import Delivery, Notification
+from activities.models import Delivery, Notification, ReminderScan
+from kernel import table_versions
 
 logger = logging.getLogger(__name__)
 # A failing channel is tried this many times before the delivery is marked failed.
 MAX_ATTEMPTS = 5
 KIND_MAX_LENGTH = Notification._meta.get_field("kind").max_length
+# A source runs in full at least this often, even when no table it read was written: writes
+# from outside Django (psql, another program) and writes lost while Redis was down are seen
+# within it.
+FULL_EVERY = timedelta(hours=1)
 
 
 class Reminder(NamedTuple):
@@ -113,11 +130,35 @@ def _shown(kind, iso, language, zone):
     return formats.date_format(date.fromisoformat(iso))
 
 
+def local_day(now):
+    """The default clock of a source: what it finds changes with the day, not the hour."""
+    return timezone.localdate(now).isoformat()
+
+
+def timeless(now):
+    """The clock of a source whose `since` finds what time makes due."""
+    return ""
+
+
+def every_tick(now):
+    """The clock of a source that compares times (a vote opening at 14:00): run it every tick."""
+    return now.isoformat()
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
     scan: Callable
     is_current: Optional[Callable] = None
+    # since(last tick, now): what time alone made due in between, the data being as it was.
+    since: Optional[Callable] = None
+    # clock(now): what of the moment the found reminders depend on besides the data.
+    clock: Callable = local_day
+    # Models read through a cache (whose queries a run may not make): the scan cannot see them.
+    inputs: tuple = ()
+
+    def input_tables(self):
+        return {apps.get_model(label)._meta.db_table for label in self.inputs}
 
 
 SOURCES = {}
@@ -135,14 +176,18 @@ def shared(key, compute):
     if memo is None:
         return compute()
     if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+        with table_versions.reading() as tables:
+            memo[key] = (compute(), tables)
+    value, tables = memo[key]
+    # A source that reuses the value read those tables too, though it made no query.
+    table_versions.note_read(tables)
+    return value
 
 
-def register(name, is_current=None):
+def register(name, is_current=None, *, since=None, clock=local_day, inputs=()):
     """Decorator: `@register("agreement_expiring")` on a `scan(now)` function."""
     def decorator(scan_function):
-        SOURCES[name] = Source(name, scan_function, is_current)
+        SOURCES[name] = Source(name, scan_function, is_current, since, clock, tuple(inputs))
         return scan_function
     return decorator
 
@@ -245,17 +290,105 @@ def _recorded_keys(reminders, content_types):
 
 
 def scan(now=None, sources=None):
-    """Run the sources (all by default) and record what is due. Returns the reminders found."""
+    """Run the sources (all by default) and record what is due. Returns the reminders found:
+    all that are due from a source run in full, what became due since the last tick from the
+    others."""
     now = now or timezone.now()
-    found = []
+    names = sources or list(SOURCES)
+    # Versions before any query: a write committed while a source runs reads as written.
+    table_versions.flush()  # this connection's own writes not committed yet (a shell, a test)
+    versions = table_versions.versions(table_versions.watched_tables())
+    settings_digest = _settings_digest()
+    last = {row.source: row for row in ReminderScan.objects.filter(source__in=names)}
+    found, ran = [], []
     token = _scan_memo.set({})
     try:
-        for name in sources or list(SOURCES):
-            found.extend(SOURCES[name].scan(now))
+        for name in names:
+            source = SOURCES[name]
+            basis = {"clock": source.clock(now), "settings": settings_digest,
+                     "code": _code_digest()}
+            previous = last.get(name)
+            if previous is not None and _unchanged(previous, basis, versions, now):
+                basis = previous.basis
+                if source.since:
+                    with table_versions.reading() as tables:
+                        found.extend(source.since(previous.ran_at, now))
+                    # A full run that found nothing due may not have read what `since` reads
+                    # (the attendees of a meeting): from now on they count too.
+                    basis = {**basis, "tables": {**_read(tables, versions), **basis["tables"]}}
+                ran.append(ReminderScan(source=name, ran_at=now, full_at=previous.full_at,
+                                        basis=basis))
+                continue
+            with table_versions.reading() as tables:
+                found.extend(source.scan(now))
+            basis["tables"] = _read(tables | source.input_tables(), versions)
+            ran.append(ReminderScan(source=name, ran_at=now, full_at=now, basis=basis))
     finally:
         _scan_memo.reset(token)
     record(found)
+    # In the scan's transaction: rolled back with its records, it never claims what they lack.
+    ReminderScan.objects.bulk_create(ran, update_conflicts=True, unique_fields=["source"],
+                                     update_fields=["ran_at", "full_at", "basis"])
     return len(found)
+
+
+def _read(tables, versions):
+    """{table: version} of the tables read that have versions (the reminders' own records, read
+    to leave out who was told already, have none: the scan writes them itself)."""
+    return {table: versions[table] for table in sorted(tables) if table in versions}
+
+
+def _unchanged(previous, basis, versions, now):
+    """Whether the source's last full run still holds: same clock, code and settings, no table
+    it read written since (a version the cache lost counts as written), not too long ago."""
+    if not previous.ran_at <= now < previous.full_at + FULL_EVERY:
+        return False
+    stored = previous.basis
+    if any(stored.get(key) != value for key, value in basis.items()):
+        return False
+    tables = stored.get("tables") or {}
+    return all(version is not None and versions.get(table) == version
+               for table, version in tables.items())
+
+
+def _settings_digest():
+    """A digest of the settings that are plain values: a deploy that changes one (a notice
+    period, a cap) runs every source in full at the next tick."""
+    plain = []
+    for name in sorted(dir(settings)):
+        if name.isupper():
+            try:
+                plain.append((name, json.dumps(getattr(settings, name), sort_keys=True,
+                                               default=_plain)))
+            except (TypeError, ValueError):  # classes, functions: not settings of a source
+                continue
+    return hashlib.sha1(repr(plain).encode()).hexdigest()[:12]
+
+
+def _plain(value):
+    if isinstance(value, (date, timedelta, Decimal, PurePath)):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    raise TypeError(type(value))
+
+
+@lru_cache(maxsize=1)
+def _code_digest():
+    """A digest of the project's Python files: a deploy that changes how any source, or what it
+    calls (a ledger, a time limit), finds reminders runs every source in full at the next tick.
+    Read once per process, the same on every host running the same code."""
+    root = Path(settings.BASE_DIR)
+    files = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))
+                         and name not in ("tests", "var", "node_modules", "static")]
+        files += [Path(folder, name) for name in names if name.endswith(".py")]
+    digest = hashlib.sha1()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def pending_ids(limit=10000):

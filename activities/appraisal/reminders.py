@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from activities.appraisal.models import Appraisee, Participation, Round
-from activities.reminders import Reminder, register, reminder_text
+from activities.reminders import Reminder, register, reminder_text, timeless
 
 STAMP = "%Y%m%d%H%M"
 
@@ -21,10 +21,19 @@ def _round_is_current(round_id, kind, now):
     return round_ is not None and round_.voting_open(now) and _kind(round_) == kind
 
 
-@register("appraisal_vote", is_current=_round_is_current)
-def votes_open(now):
-    rounds = {round_.pk: round_ for round_ in Round.objects.filter(
-        votes_open_at__lte=now, votes_close_at__gt=now, decided_at__isnull=True)}
+def _opened_since(last, now):
+    """The scan's `since`, the data being as at the last tick: only a round whose voting
+    opened in between has voters to remind."""
+    return votes_open(now, opened_since=last)
+
+
+@register("appraisal_vote", is_current=_round_is_current, since=_opened_since, clock=timeless)
+def votes_open(now, opened_since=None):
+    rounds = Round.objects.filter(votes_open_at__lte=now, votes_close_at__gt=now,
+                                  decided_at__isnull=True)
+    if opened_since is not None:
+        rounds = rounds.filter(votes_open_at__gt=opened_since)
+    rounds = {round_.pk: round_ for round_ in rounds}
     if not rounds:
         return []
     voted = Participation.objects.filter(round_id__in=rounds).values("member_id")

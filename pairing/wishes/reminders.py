@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from activities.reminders import Reminder, register, reminder_text
+from activities.reminders import Reminder, every_tick, register, reminder_text
 from organizations.models import Grant
 from organizations.rules import nearest
 from organizations.scope import Role
@@ -55,7 +55,7 @@ def _unclaimed_is_current(wish_id, kind, now):
                                target=Wish.Target.OPEN).exists()
 
 
-@register("wish_unclaimed", is_current=_unclaimed_is_current)
+@register("wish_unclaimed", is_current=_unclaimed_is_current, clock=every_tick)
 def wishes_unclaimed(now):
     """Each wish opened for claiming longer than the community's rule allows: to its staff."""
     wishes = list(Wish.objects.filter(status=Wish.Status.DISPATCHED, target=Wish.Target.OPEN)

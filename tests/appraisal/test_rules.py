@@ -257,6 +257,22 @@ def test_the_decided_grade_is_kept_where_the_member_page_reads_it(branch_round, 
     assert row.grade == "excellent"
 
 
+def test_voting_opening_between_two_ticks_is_reminded_at_the_second(branch_round):
+    """Nothing is written between the ticks: the scan does not run the source in full, and
+    the round that opened in between is found all the same."""
+    from activities.models import Notification, ReminderScan
+    from activities.reminders import scan
+
+    round_, members = branch_round
+    scan(OPENS - timedelta(minutes=1), sources=["appraisal_vote"])
+    assert not Notification.objects.exists()
+    full_at = ReminderScan.objects.get(source="appraisal_vote").full_at
+    assert scan(OPENS, sources=["appraisal_vote"]) == 1
+    assert ReminderScan.objects.get(source="appraisal_vote").full_at == full_at
+    assert Notification.objects.get().recipient == members[0].user
+    assert scan(OPENS + timedelta(minutes=1), sources=["appraisal_vote"]) == 0
+
+
 def test_a_round_appraises_the_members_on_the_roster_during_the_period(world):
     MemberFactory(branch=world.branch, name="已离开", left_on=date(2026, 3, 1))
     MemberFactory(branch=world.branch, name="明年入党", joined_on=date(2027, 1, 5))

@@ -407,6 +407,14 @@ def test_the_ledger_exports_and_the_import_previews_per_row(world, client_as):
 
 # Reminders -----------------------------------------------------------------------------------
 
+def _forget_the_scans():
+    """As before any scan: the next one runs every source in full and records anew."""
+    from activities.models import Notification, ReminderScan
+
+    Notification.objects.all().delete()
+    ReminderScan.objects.all().delete()
+
+
 def _reminded(now, source):
     from activities.models import Notification
     from activities.reminders import scan
@@ -465,7 +473,7 @@ def test_one_scan_judges_the_candidates_once_for_the_four_sources(world):
     alone = set()
     for source in DEVELOPMENT:
         alone |= _reminded(now, source)
-        Notification.objects.all().delete()
+        _forget_the_scans()
     assert {kind.split(":")[0] for _user, kind in alone} == {
         "development_talk_due", "development_approval_overdue"}
 
@@ -474,7 +482,7 @@ def test_one_scan_judges_the_candidates_once_for_the_four_sources(world):
 
     with CaptureQueriesContext(connection) as one:
         scan(now, sources=["development_talk_due"])
-    Notification.objects.all().delete()
+    _forget_the_scans()
     with CaptureQueriesContext(connection) as four:
         scan(now, sources=list(DEVELOPMENT))
     assert reads_of_the_pipeline(four) == reads_of_the_pipeline(one) > 0

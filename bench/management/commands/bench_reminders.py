@@ -47,17 +47,31 @@ class Command(BaseCommand):
                     found = len(list(source.scan(now)))
                 self.stdout.write(f"  source {name}: {found} due, "
                                   f"{time.perf_counter() - started:.2f} s, {len(queries)} queries")
-            for label in ("first scan", "second scan (nothing new)"):
+            ticks = [("first scan", 0, None), ("next tick, nothing written", 1, None),
+                     ("a tick after a meeting was moved", 2, self._move_a_meeting),
+                     ("the tick after that", 3, None)]
+            for label, minutes, write in ticks:
+                if write:
+                    write(now)
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
-                    found = reminders.scan()
+                    found = reminders.scan(now + timedelta(minutes=minutes))
                     elapsed = time.perf_counter() - started
-                self.stdout.write(f"{label}: {found} reminders due, {elapsed:.2f} s, "
+                self.stdout.write(f"{label}: {found} reminders found, {elapsed:.2f} s, "
                                   f"{len(queries)} queries")
             self.stdout.write(f"notifications {Notification.objects.count()}, "
                               f"deliveries {Delivery.objects.count()}")
             if not keep:
                 transaction.set_rollback(True)
+
+    def _move_a_meeting(self, now):
+        """As staff do all day: one planned meeting put off by a day (its save, with signals)."""
+        meeting = Meeting.objects.filter(status=Meeting.Status.PLANNED,
+                                         starts_at__gt=now).order_by("starts_at").first()
+        if meeting:
+            meeting.starts_at += timedelta(days=1)
+            meeting.ends_at += timedelta(days=1)
+            meeting.save()
 
     def _seed(self, members, meetings, branches, attendees):
         street = Node.objects.create(kind=Node.Kind.STREET, name=f"基准街道{time.time_ns()}")
