@@ -26,6 +26,8 @@ def bench_data(db):
     bench.seed("tiny", log=lambda text: None)
 
 
+@pytest.mark.same_every_day(reason="the timing machinery; each page it times has its own "
+                                   "calendar tests")
 def test_bench_times_every_page_with_numbers(bench_json):
     expected = {page.label for page in bench.pages_to_run()}
     measured = {row["label"]: row for row in bench_json["pages"]}
@@ -45,6 +47,7 @@ def test_bench_times_every_page_with_numbers(bench_json):
     assert bench_json["rewarm_seconds"] > 0
 
 
+@pytest.mark.same_every_day(reason="refusing a database that holds data: no date involved")
 def test_bench_refuses_a_database_with_data_unless_reused(bench_data, tmp_path):
     path = tmp_path / "again.json"
     with pytest.raises(CommandError):

@@ -122,6 +122,56 @@ def test_the_day_turning_an_hour_passing_or_a_setting_changed_runs_it_again(worl
     assert len(counted) == 5
 
 
+def test_a_deploy_of_other_code_runs_the_source_again(world, counted, monkeypatch):
+    now = datetime(2026, 11, 18, 10, tzinfo=SHANGHAI)
+    tick(now)
+    tick(now + timedelta(minutes=1))
+    assert len(counted) == 1
+    monkeypatch.setattr(reminders, "_code_digest", lambda: "another-release")
+    tick(now + timedelta(minutes=2))
+    assert len(counted) == 2
+
+
+def test_the_code_digest_follows_a_python_file_of_the_project(settings, tmp_path):
+    (tmp_path / "app").mkdir()
+    module = tmp_path / "app" / "sources.py"
+    module.write_text("LEAD = 3\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("x = 1\n", encoding="utf-8")
+    settings.BASE_DIR = tmp_path
+
+    def digest():
+        reminders._code_digest.cache_clear()
+        return reminders._code_digest()
+
+    try:
+        first = digest()
+        (tmp_path / "tests" / "test_x.py").write_text("x = 2\n", encoding="utf-8")
+        assert digest() == first  # the tests are not deployed code
+        module.write_text("LEAD = 7\n", encoding="utf-8")
+        assert digest() != first
+    finally:
+        reminders._code_digest.cache_clear()
+
+
+def test_a_write_django_never_saw_is_found_by_the_hourly_full_run(world, counted):
+    """A row changed by psql or another program renews no version: the ticks after it trust the
+    last full run, the first tick an hour after that run reads it."""
+    now = datetime(2026, 11, 18, 10, tzinfo=SHANGHAI)
+    other = MemberFactory(branch=world.branch)
+    tick(now)
+    assert Notification.objects.count() == 1
+    connection.execute_wrappers.remove(table_versions._watch)
+    try:
+        Member.objects.filter(pk=other.pk).update(user=world.users["secretary"])
+    finally:
+        connection.execute_wrappers.insert(0, table_versions._watch)
+    tick(now + timedelta(minutes=5))
+    assert len(counted) == 1 and Notification.objects.count() == 1
+    tick(now + FULL_EVERY)
+    assert len(counted) == 2 and Notification.objects.count() == 2
+
+
 def test_a_scan_rolled_back_leaves_no_trace_and_the_next_runs_in_full(world, counted):
     now = datetime(2026, 11, 18, 10, tzinfo=SHANGHAI)
     with pytest.raises(RuntimeError), transaction.atomic():
