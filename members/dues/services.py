@@ -3,7 +3,7 @@ field it concerns) before anything is saved."""
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from members import contact, contact_cache
 from members.dues import ledger
 from members.dues.models import (INCOME_CATEGORIES, DuesBase, DuesException, DuesMonthClose,
                                  DuesPayment)
+from members.models import Member
+from organizations.models import Node
 
 
 def _check_month_open(branch, day, field="paid_on"):
@@ -65,6 +67,7 @@ def payment_record(*, member, first_month, last_month, amount, way, paid_on,
     if paid_on > today:
         raise ValidationError({"paid_on": _("交纳日期不能晚于今天。")})
     _check_month_open(member.branch, paid_on)
+    _hold_prices(member)
     if amount <= 0:
         raise ValidationError({"amount": _("金额须大于 0。")})
     if voluntary:
@@ -102,6 +105,19 @@ def payment_record(*, member, first_month, last_month, amount, way, paid_on,
         member=member, branch=member.branch, kind=kind, first_month=first_month,
         last_month=last_month, amount=amount, way=way, receipt_number=receipt_number,
         paid_on=paid_on, recorded_by=by)
+
+
+def _hold_prices(member):
+    """Until the payment commits: a second save of the same payment (a double click, two staff)
+    waits for it and then finds its months paid; a change of the rates that price the member's
+    months waits for it and then finds them paid in advance (`local_rules` locks the node it
+    changes), as this payment waits for a change being made and is priced by it. SQLite, the
+    embedded default, has no row locks: its second writer fails instead."""
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    if connection.vendor == "postgresql":  # Django asks FOR UPDATE only; payments share a node
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT 1 FROM "{Node._meta.db_table}" WHERE "id" = ANY(%s) FOR SHARE',
+                           [member.branch.ancestor_ids()])
 
 
 @transaction.atomic
