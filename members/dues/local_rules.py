@@ -5,6 +5,7 @@ tiers are the 中组部's own and change only in the admin.
 A change takes effect from a month that has not begun (the next month at the earliest): the
 months already owed, paid, closed and reported keep the amounts they had. A level may cancel a
 change of its own before its month begins."""
+from copy import copy
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -109,6 +110,8 @@ def _check_month(from_month, today):
 
 
 def _members_under(node):
+    if node is None:  # the shipped default rows
+        return Member.objects.all()
     if node.kind == Node.Kind.DISTRICT:
         return Member.objects.filter(branch__district_id=node.pk)
     return Member.objects.filter(branch__path__startswith=node.path)
@@ -145,6 +148,45 @@ def _refuse_repricing(node, from_month, before):
             "count": found["members"], "month": from_month.strftime("%Y-%m"),
             "last": found["last"].strftime("%Y-%m"),
             "after": first_of_month_after(found["last"], 1).strftime("%Y-%m")}})
+
+
+class _DryRun(Exception):
+    pass
+
+
+def refused_in_the_admin(row, delete=False):
+    """The ValidationError for a rate or rounding row about to be saved (`row` as the admin's
+    form left it) or deleted in the admin, if that would reprice a month paid in advance, as the
+    rules page refuses it; else None. The admin may edit a row in place, so the months counted
+    start at the earlier of its old and new month (all months for a row without one), under its
+    old and new node. Tried in a savepoint that is rolled back."""
+    old = type(row).objects.filter(pk=row.pk).first() if row.pk else None
+    rows = [row] + ([old] if old else [])
+    months = [each.from_month for each in rows]
+    start = date.min if None in months else min(months)
+    nodes = {each.node_id: each.node for each in rows}.values()
+    before = RateBook()
+    try:
+        with transaction.atomic():
+            if delete:
+                old.delete()
+            else:
+                trial = copy(row)
+                trial._state = copy(row._state)  # the form's row stays unsaved
+                trial.save()
+            found = [repriced_paid_months(node, start, before) for node in nodes]
+            raise _DryRun
+    except _DryRun:
+        pass
+    members = sum(each["members"] for each in found)
+    if not members:
+        return None
+    last = max(each["last"] for each in found if each["last"])
+    return ValidationError(_(
+        "已有 %(count)s 名党员预交的月份（最晚交到 %(last)s）会因此改变金额，已交月份不能补收差额："
+        "请新增一行从 %(after)s 起执行的标准，或先作废这些预交记录（更正时选“作废原记录”）。") % {
+        "count": members, "last": last.strftime("%Y-%m"),
+        "after": first_of_month_after(last, 1).strftime("%Y-%m")})
 
 
 def _lock(node):

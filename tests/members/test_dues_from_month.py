@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from members.dues import ledger, local_rules, rates, services
 from members.dues.models import DuesPayment, DuesRate, DuesRounding
@@ -15,7 +16,7 @@ from members import services as member_services
 from members.factories import MemberFactory
 from members.models import Member
 from organizations.factories import (BranchFactory, CommunityFactory, DistrictFactory,
-                                     StreetFactory)
+                                     StreetFactory, UserFactory)
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -211,3 +212,65 @@ def test_a_district_change_reaches_the_members_of_its_streets():
             local_rules.rule_set(node=district, rule="farmer", value=D("1.00"),
                                  from_month=date(2027, 1, 1))
         assert not DuesRate.objects.filter(node=district).exists()
+
+
+def _rate_form(node, from_month, amount):
+    return {"node": node.pk if node else "", "category": "farmer",
+            "from_month": from_month.isoformat() if from_month else "", "up_to": "",
+            "percent": "", "fixed_amount": amount}
+
+
+def _admin(client):
+    """A superuser's client, logged in on the day of the test (a session from the suite's own
+    day would have expired by then)."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_the_admin_refuses_a_rate_row_that_reprices_a_month_paid_in_advance(tree, client):
+    street, _community, branch = tree
+    add = reverse("admin:dues_duesrate_add")
+    with at(TODAY):
+        admin_client = _admin(client)
+        farmer = _farmer_prepaid(branch)   # December to May paid in advance
+        response = admin_client.post(add, _rate_form(street, date(2027, 1, 1), "1.00"))
+        assert response.status_code == 200
+        assert "1 名党员预交的月份（最晚交到 2027-05）" in response.content.decode()
+        assert not DuesRate.objects.filter(node=street).exists()
+        response = admin_client.post(add, _rate_form(street, date(2027, 6, 1), "1.00"))
+        assert response.status_code == 302
+        row = DuesRate.objects.get(node=street)
+        # Edited in place to an earlier month, or the default row edited: refused, kept.
+        change = reverse("admin:dues_duesrate_change", args=[row.pk])
+        response = admin_client.post(change, _rate_form(street, date(2027, 2, 1), "1.00"))
+        assert "最晚交到 2027-05" in response.content.decode()
+        default = DuesRate.objects.get(node=None, category="farmer")
+        response = admin_client.post(reverse("admin:dues_duesrate_change", args=[default.pk]),
+                                     _rate_form(None, default.from_month, "0.50"))
+        assert "最晚交到 2027-05" in response.content.decode()
+        assert DuesRate.objects.get(pk=default.pk).fixed_amount == default.fixed_amount
+        assert DuesRate.objects.get(pk=row.pk).from_month == date(2027, 6, 1)
+        dues = ledger.load_one(farmer)
+        assert [dues.due(date(2027, month, 1)) for month in (5, 6)] == [D("0.20"), D("1.00")]
+
+
+def test_the_admin_refuses_to_delete_a_rate_row_that_priced_months_paid_in_advance(
+        tree, client):
+    street, _community, branch = tree
+    with at(TODAY):
+        admin_client = _admin(client)
+        row = DuesRate.objects.create(node=street, category="farmer", fixed_amount=D("0.50"),
+                                      from_month=date(2026, 12, 1))
+        _farmer_prepaid(branch, amount=D("3.00"))
+        delete = reverse("admin:dues_duesrate_delete", args=[row.pk])
+        response = admin_client.post(delete, {"post": "yes"}, follow=True)
+        assert "1 名党员预交的月份" in response.content.decode()
+        assert DuesRate.objects.filter(pk=row.pk).exists()
+        changelist = admin_client.get(reverse("admin:dues_duesrate_changelist"))
+        assert "delete_selected" not in changelist.content.decode()
+        # A row that prices no month paid is deleted as before.
+        spare = DuesRounding.objects.create(node=street, unit=D("0.10"),
+                                            from_month=date(2027, 9, 1))
+        admin_client.post(reverse("admin:dues_duesrounding_delete", args=[spare.pk]),
+                          {"post": "yes"})
+        assert not DuesRounding.objects.filter(pk=spare.pk).exists()
