@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.shortcuts import redirect
 
 from members.dues import local_rules
@@ -27,9 +28,11 @@ class _RuleRowAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    @transaction.atomic  # the check's locks held until the row is deleted
     def delete_view(self, request, object_id, extra_context=None):
         row = self.get_object(request, unquote(object_id))
-        if request.method == "POST" and row is not None:
+        if (request.method == "POST" and row is not None
+                and self.has_delete_permission(request, row)):
             error = local_rules.refused_in_the_admin(row, delete=True)
             if error is not None:
                 self.message_user(request, error.messages[0], messages.ERROR)

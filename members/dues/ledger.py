@@ -1,6 +1,6 @@
 """Each member's dues month by month, computed from the records: the base in effect, the
 approved exception, the entries that settle a month. Loaded for many members at once in a
-fixed number of queries (members, bases, exceptions, payments, the rate book)."""
+fixed number of queries (members, bases, exceptions, transfers, payments, the rate book)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kernel.dates import first_of_month_after
 from members.dues import rates
 from members.dues.models import DuesBase, DuesException, DuesPayment
+from members.models import Transfer
 
 ZERO = Decimal("0.00")
 # 党章 art. 9: a member who, without good reason, has not paid for six months in a row is
@@ -38,6 +39,8 @@ class MemberDues:
     exceptions: list = field(default_factory=list)
     payments: list = field(default_factory=list)     # every entry, corrections included
     voided: set = field(default_factory=set)
+    # (month of the transfer, path of the branch left), ascending: the branches before this one.
+    moves: list = field(default_factory=list)
 
     def base_for(self, month):
         found = None
@@ -60,6 +63,15 @@ class MemberDues:
     def end_month(self):
         return month_of(self.member.left_on) if self.member.left_on else None
 
+    def path_for(self, month):
+        """The path of the branch whose rules price `month`: the branch the member was in then,
+        a branch left counting up to the month of the transfer (dues are paid up to the month
+        the member leaves, 交至转出当月)."""
+        for moved_in, path in self.moves:
+            if month <= moved_in:
+                return path
+        return self.member.branch.path
+
     def amount_for(self, month):
         """(Amount, exception or None) owed for `month`, or None when nothing is owed."""
         start = self.start_month
@@ -67,7 +79,7 @@ class MemberDues:
             return None
         base = self.base_for(month)
         # The rates in force in that month: a change of standard reaches only later months.
-        tiers, unit = self.book.for_path(self.member.branch.path, month)
+        tiers, unit = self.book.for_path(self.path_for(month), month)
         computed = rates.monthly_amount(base.category, base.income, tiers, unit)
         exception = self.exception_for(month)
         if exception is not None:
@@ -141,6 +153,10 @@ def load(members):
         found[base.member_id].bases.append(base)
     for exception in DuesException.objects.filter(member_id__in=ids).order_by("from_month"):
         found[exception.member_id].exceptions.append(exception)
+    for member_id, on, path in (Transfer.objects.filter(member_id__in=ids)
+                                .order_by("transferred_on", "pk")
+                                .values_list("member_id", "transferred_on", "from_branch__path")):
+        found[member_id].moves.append((month_of(on), path))
     for payment in DuesPayment.objects.filter(member_id__in=ids).order_by("paid_on", "pk"):
         dues = found[payment.member_id]
         dues.payments.append(payment)

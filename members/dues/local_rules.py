@@ -125,15 +125,15 @@ def repriced_paid_months(node, from_month, before):
     candidates = _members_under(node).filter(
         dues_payments__kind__in=DuesPayment.SETTLING_KINDS,
         dues_payments__last_month__gte=from_month).distinct().select_related("branch")
-    count, last = 0, None
-    for dues in ledger.load(candidates).values():
+    ids, last = set(), None
+    for member_id, dues in ledger.load(candidates).items():
         old = replace(dues, book=before)
         changed = [month for month in dues.paid_months()
                    if month >= from_month and dues.due(month) != old.due(month)]
         if changed:
-            count += 1
+            ids.add(member_id)
             last = max(last or changed[0], *changed)
-    return {"members": count, "last": last}
+    return {"members": len(ids), "ids": ids, "last": last}
 
 
 def _refuse_repricing(node, from_month, before):
@@ -161,11 +161,13 @@ def refused_in_the_admin(row, delete=False):
     start at the earlier of its old and new month (all months for a row without one), under its
     old and new node. Tried in a savepoint that is rolled back."""
     old = type(row).objects.filter(pk=row.pk).first() if row.pk else None
+    if delete and old is None:  # deleted meanwhile: nothing left to refuse
+        return None
     rows = [row] + ([old] if old else [])
     months = [each.from_month for each in rows]
     start = date.min if None in months else min(months)
-    nodes = {each.node_id: each.node for each in rows}.values()
-    before = RateBook()
+    nodes = list({each.node_id: each.node for each in rows}.values())
+    before = _lock(*nodes)  # held until the admin's save or delete commits
     try:
         with transaction.atomic():
             if delete:
@@ -178,7 +180,7 @@ def refused_in_the_admin(row, delete=False):
             raise _DryRun
     except _DryRun:
         pass
-    members = sum(each["members"] for each in found)
+    members = len(set().union(*(each["ids"] for each in found)))
     if not members:
         return None
     last = max(each["last"] for each in found if each["last"])
@@ -189,9 +191,15 @@ def refused_in_the_admin(row, delete=False):
         "after": first_of_month_after(last, 1).strftime("%Y-%m")})
 
 
-def _lock(node):
-    # One change at a time per node: two saves of the same month leave one row.
-    Node.objects.select_for_update().filter(pk=node.pk).first()
+def _lock(*nodes):
+    """One change at a time per node: two saves of the same month leave one row. FOR UPDATE
+    (not Django's no_key): a payment holds its member's nodes FOR KEY SHARE
+    (`services._hold`), so a change and a payment wait for each other. The shipped default rows
+    (no node) price every member: every street is locked, the top of every member's branch."""
+    ids = [node.pk for node in nodes if node is not None]
+    if len(ids) < len(nodes):
+        ids += Node.objects.filter(kind=Node.Kind.STREET).values_list("pk", flat=True)
+    list(Node.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     return RateBook()
 
 

@@ -63,11 +63,11 @@ def payment_record(*, member, first_month, last_month, amount, way, paid_on,
                    receipt_number="", voluntary=False, by=None):
     """One entry of the ledger: months owed paid in one go (按月 or 补缴, told apart by the
     payment date), or a voluntary extra (自愿多交) kept apart from the months owed."""
+    member = _hold(member.pk)
     today = timezone.localdate()
     if paid_on > today:
         raise ValidationError({"paid_on": _("交纳日期不能晚于今天。")})
     _check_month_open(member.branch, paid_on)
-    _hold_prices(member)
     if amount <= 0:
         raise ValidationError({"amount": _("金额须大于 0。")})
     if voluntary:
@@ -107,17 +107,23 @@ def payment_record(*, member, first_month, last_month, amount, way, paid_on,
         paid_on=paid_on, recorded_by=by)
 
 
-def _hold_prices(member):
-    """Until the payment commits: a second save of the same payment (a double click, two staff)
-    waits for it and then finds its months paid; a change of the rates that price the member's
-    months waits for it and then finds them paid in advance (`local_rules` locks the node it
-    changes), as this payment waits for a change being made and is priced by it. SQLite, the
-    embedded default, has no row locks: its second writer fails instead."""
-    Member.objects.select_for_update().filter(pk=member.pk).first()
-    if connection.vendor == "postgresql":  # Django asks FOR UPDATE only; payments share a node
+def _hold(member_id):
+    """The member, read again and held until the entry commits. A second save of the same
+    entry (a double click, two staff) waits for it, then finds its months paid or its entry
+    voided. A change of the rates that price the member's months (`local_rules` locks the node
+    it changes FOR UPDATE) waits for it, then finds the months paid in advance; an entry made
+    while a change is being made waits for the change and is priced by it. The member's nodes
+    are held FOR KEY SHARE, which Django does not ask: entries share them, and a node renamed or
+    moved meanwhile is not waited for. SQLite, the embedded default, has no row locks: its
+    second writer fails instead."""
+    member = (Member.objects.select_for_update(no_key=True, of=("self",))
+              .select_related("branch").get(pk=member_id))
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT 1 FROM "{Node._meta.db_table}" WHERE "id" = ANY(%s) FOR SHARE',
-                           [member.branch.ancestor_ids()])
+            cursor.execute(
+                f'SELECT 1 FROM "{Node._meta.db_table}" WHERE "id" = ANY(%s) FOR KEY SHARE',
+                [member.branch.ancestor_ids()])
+    return member
 
 
 @transaction.atomic
@@ -126,6 +132,7 @@ def correction_record(*, payment, reason, amount=Decimal("0.00"), voids=False, b
     `voids` returns the corrected entry's months to unpaid (its amount is reversed)."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写更正原因。")})
+    _hold(payment.member_id)
     if payment.kind == DuesPayment.Kind.CORRECTION:
         raise ValidationError(_("更正记录不能再更正；请更正原记录。"))
     if payment.corrections.filter(voids=True).exists():

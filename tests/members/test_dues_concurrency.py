@@ -47,9 +47,15 @@ def _prepay(farmer):
                                    paid_on=TODAY)
 
 
+def _someone_waits():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
 def _while_held_open(first, second):
-    """Runs `first` in a transaction kept open until `second`, in another thread, has run for
-    half a second (or ended); returns what `second` returned or raised."""
+    """Runs `first` in a transaction kept open until `second`, in another thread, has ended or
+    waits for a lock; returns what `second` returned or raised."""
     written, done, outcome = threading.Event(), threading.Event(), {}
 
     def hold():
@@ -57,7 +63,7 @@ def _while_held_open(first, second):
             with transaction.atomic():
                 first()
                 written.set()
-                done.wait(timeout=0.5)
+                done.wait(timeout=10)
         finally:
             written.set()
             connections.close_all()
@@ -76,8 +82,11 @@ def _while_held_open(first, second):
     assert written.wait(timeout=10)
     racer = threading.Thread(target=race)
     racer.start()
-    time.sleep(0.5)
-    done.set()  # the first commits now, if the second is waiting for it
+    # The first commits once the second has ended, or waits for one of its locks.
+    deadline = time.monotonic() + 10
+    while not done.is_set() and not _someone_waits() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    done.set()
     holder.join(timeout=10)
     racer.join(timeout=10)
     return outcome
@@ -117,3 +126,17 @@ def test_a_prepayment_saved_while_a_rate_change_is_made_is_priced_by_it():
     assert isinstance(outcome.get("error"), ValidationError), outcome
     assert "应交 5.20 元" in str(outcome["error"])  # December at 0.20, then 1.00 a month
     assert not DuesPayment.objects.filter(member=farmer).exists()
+
+
+def test_the_same_payment_voided_twice_at_once_is_voided_once():
+    _street, farmer = _farmer()
+    payment = _prepay(farmer)
+
+    def void():
+        return services.correction_record(payment=DuesPayment.objects.get(pk=payment.pk),
+                                          reason="退回预交", voids=True)
+
+    outcome = _while_held_open(void, void)
+    assert isinstance(outcome.get("error"), ValidationError), outcome
+    assert "该记录已作废" in str(outcome["error"])
+    assert DuesPayment.objects.filter(corrects=payment).count() == 1

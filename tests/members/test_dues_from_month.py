@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from members.dues import ledger, local_rules, rates, services
+from members.dues import defaults, ledger, local_rules, rates, services
 from members.dues.models import DuesPayment, DuesRate, DuesRounding
 from members import services as member_services
 from members.factories import MemberFactory
@@ -203,6 +204,28 @@ def test_only_months_the_change_reprices_count(tree):
         assert ledger.load_one(kept).due(date(2027, 1, 1)) == D("0.50")
 
 
+def test_a_member_moved_keeps_the_amounts_of_the_months_owed_in_the_branch_left(tree):
+    """Dues are paid up to the month of the transfer where the member leaves from (交至转出
+    当月): those months keep the amount of the branch left, later ones take the new branch's."""
+    _street, community, branch = tree
+    DuesRate.objects.create(node=community, category="farmer", fixed_amount=D("0.50"))
+    elsewhere = BranchFactory(parent=CommunityFactory(parent=StreetFactory()))
+    third = BranchFactory(parent=CommunityFactory(parent=StreetFactory()))
+    DuesRate.objects.create(node=third.parent, category="farmer", fixed_amount=D("0.80"))
+    with at(TODAY):
+        farmer = MemberFactory(branch=branch, joined_on=date(2000, 7, 1))
+        services.base_set(member=farmer, from_month=date(2026, 6, 1), category="farmer")
+        member_services.member_transfer(member=farmer, to_branch=elsewhere,
+                                        transferred_on=date(2026, 9, 14))
+        member_services.member_transfer(member=farmer, to_branch=third,
+                                        transferred_on=date(2026, 11, 2))
+        dues = ledger.load_one(Member.objects.select_related("branch").get(pk=farmer.pk))
+        assert [dues.due(date(2026, month, 1)) for month in range(6, 13)] == [
+            D("0.50"), D("0.50"), D("0.50"), D("0.50"),  # June to September: the first branch
+            D("0.20"), D("0.20"),                        # October, November: the default
+            D("0.80")]                                   # December: where the member is now
+
+
 def test_a_district_change_reaches_the_members_of_its_streets():
     district = DistrictFactory()
     branch = BranchFactory(parent=CommunityFactory(parent=StreetFactory(parent=district)))
@@ -244,6 +267,7 @@ def test_the_admin_refuses_a_rate_row_that_reprices_a_month_paid_in_advance(tree
         change = reverse("admin:dues_duesrate_change", args=[row.pk])
         response = admin_client.post(change, _rate_form(street, date(2027, 2, 1), "1.00"))
         assert "最晚交到 2027-05" in response.content.decode()
+        defaults.ensure_defaults(django_apps)  # a transaction=True test may have flushed them
         default = DuesRate.objects.get(node=None, category="farmer")
         response = admin_client.post(reverse("admin:dues_duesrate_change", args=[default.pk]),
                                      _rate_form(None, default.from_month, "0.50"))
