@@ -34,9 +34,7 @@ def compliance_panel(scope):
                 if branch.archived_at is None and branch.parent_id in community_ids]
     if not branches:
         return None
-    month = compliance.Span.of(Period.MONTH, today)
-    spans = {"previous": compliance.Span.of(Period.MONTH, month.first - timedelta(days=1)),
-             "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
+    spans = _spans(today)
     judged = _judged_by_community(scope, spans)
     worst, kinds = judged["worst"], judged["kinds"]
     # A branch archived or moved since it was listed above was not judged: it is not shown.
@@ -67,12 +65,36 @@ def compliance_panel(scope):
                       worst["month"][branch.pk], branch_url(branch.pk))
                      for branch in branches if branch.pk in judged["table"]]
     if scope.node.kind == Node.Kind.COMMUNITY:
-        data["community_url"] = _community_url(month, scope.node.pk)
+        data["community_url"] = _community_url(spans["month"], scope.node.pk)
     return Panel("compliance", _("三会一课落实情况"), data)
 
 
-def _judged_by_community(scope, spans):
-    """`_judged` for each community of the scope, from the cache where it holds them, merged."""
+def _spans(today):
+    month = compliance.Span.of(Period.MONTH, today)
+    return {"previous": compliance.Span.of(Period.MONTH, month.first - timedelta(days=1)),
+            "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
+
+
+def month_status_counts(scope):
+    """{community id: {status: branches}}: each branch's worst status this month, as the panel's
+    summary counts them and from the same cached judgements, without the panel's tables, heat
+    map and links (the district pages show only the counts, for ten streets at a time)."""
+    community_ids = {community.pk for community in scope.communities}
+    counts = {pk: dict.fromkeys(STATUS_LABELS, 0) for pk in community_ids}
+    branches = [branch for branch in scope.branches()
+                if branch.archived_at is None and branch.parent_id in community_ids]
+    if branches:
+        parts = _cached_parts(scope, _spans(scope.today))
+        worst = {pk: status for part in parts.values()
+                 for pk, status in part["worst"]["month"].items()}
+        for branch in branches:
+            if branch.pk in worst:
+                counts[branch.parent_id][worst[branch.pk]] += 1
+    return counts
+
+
+def _cached_parts(scope, spans):
+    """{community id: `_judged` of it}, from the cache where it holds them."""
     def judge(missing):
         # The facts need whole branches (paths, founding dates), of these communities only.
         to_judge = list(Node.objects.active().filter(
@@ -80,9 +102,14 @@ def _judged_by_community(scope, spans):
         return _judged(scope, [community for community in scope.communities
                                if community.pk in missing], to_judge, spans)
 
-    parts = compliance_cache.cached_by_community(
+    return compliance_cache.cached_by_community(
         "panel", (scope.node.pk, scope.today), [community.pk for community in scope.communities],
         judge)
+
+
+def _judged_by_community(scope, spans):
+    """`_judged` for each community of the scope, from the cache where it holds them, merged."""
+    parts = _cached_parts(scope, spans)
     # The kinds came with the facts if any community was judged now.
     kinds = scope.memo.get("kinds") or list(MeetingKind.objects.order_by("sort_order"))
     merged = {"kinds": kinds,

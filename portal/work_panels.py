@@ -108,13 +108,22 @@ def member_counts(scope):
 
 def members_on_roll(scope):
     """The members panel's total (the members on the roll in the scope's communities), for the
-    pages that show no more of it: counted from the index without grouping by category and
-    status or looking up registrations, which for each street of a district cost ~70 ms."""
+    pages that show no more of it."""
     if "member_counts" in scope.memo:
         return sum(row["n"] for row in scope.memo["member_counts"])
-    communities = {community.pk for community in scope.communities}
-    branch_ids = [branch.pk for branch in scope.branches() if branch.parent_id in communities]
-    return Member.objects.active().filter(branch_id__in=branch_ids).count()
+    return sum(members_on_roll_by_community(scope).values())
+
+
+def members_on_roll_by_community(scope):
+    """{community id: members on the roll}: counted by branch from the index, without grouping
+    by category and status or looking up registrations (~70 ms for each street of a district)."""
+    counts = {community.pk: 0 for community in scope.communities}
+    communities = {branch.pk: branch.parent_id for branch in scope.branches()
+                   if branch.parent_id in counts}
+    for branch_id, n in (Member.objects.active().filter(branch_id__in=list(communities))
+                         .values_list("branch_id").annotate(n=Count("pk")).order_by()):
+        counts[communities[branch_id]] += n
+    return counts
 
 
 UNITS_SHOWN = 15
