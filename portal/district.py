@@ -9,6 +9,8 @@ same number of queries for two streets or ten, and no street is read twice.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -42,6 +44,13 @@ def streets_of(district):
                 .order_by("sort_order", "name"))
 
 
+def under_streets(streets, prefix=""):
+    """The nodes under these streets, by their paths (whatever a node's district column says
+    while a save is carrying it)."""
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": street.path}) for street in streets),
+                  Q(pk__in=[]))
+
+
 class DistrictScopes:
     """The district's dashboard scope over every community of its streets, and each street's
     own scope, sharing the rows read once: the communities, and the branches (whose street is
@@ -52,7 +61,7 @@ class DistrictScopes:
         communities = list(Node.objects.active().filter(kind=Node.Kind.COMMUNITY,
                                                         parent__in=streets)
                            .order_by("sort_order", "name"))
-        branches = list(Node.objects.filter(kind=Node.Kind.BRANCH, district=district)
+        branches = list(Node.objects.filter(under_streets(streets), kind=Node.Kind.BRANCH)
                         .order_by("sort_key")
                         .values_list("pk", "parent_id", "name", "archived_at", "path",
                                      named=True))
@@ -169,7 +178,8 @@ def district_dashboard(district, today):
 def _month_counts(scopes, month_start):
     """{street id: {meetings, activities, contributions, rectifications}}: the records each
     street's monthly report lists, counted in one grouped query each."""
-    records = month_records(scopes.district, month_start)
+    records = month_records(scopes.district, month_start,
+                            meetings_under=under_streets(scopes.streets, "branch__"))
     per_community = defaultdict(dict)
     for name in ("rectifications", "activities", "contributions"):
         for community_id, n in (records[name].values_list("community_id")

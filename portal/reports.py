@@ -62,17 +62,10 @@ def report_scope(node, month_start, today):
                           today=min(month_end_of(month_start), today), street=None)
 
 
-def _under(node):
-    # A district is outside the paths (kernel/paths.py): its nodes carry it in a column.
-    if node.kind == Node.Kind.DISTRICT:
-        return Q(branch__district=node)
-    return Q(branch__path__startswith=node.path)
-
-
-def month_records(scope, month_start):
+def month_records(scope, month_start, meetings_under=None):
     """The month's rectifications (and the older ones still open), meetings, activities and
     contributions of the scope, unordered: the report lists them, the district report counts
-    them."""
+    them (its meetings `meetings_under` its streets: a district is outside the paths)."""
     month_end = month_end_of(month_start)
     communities = scope.communities
     span = Span.of(Period.MONTH, month_start)
@@ -81,7 +74,8 @@ def month_records(scope, month_start):
             Q(inspection__inspected_on__gte=month_start, inspection__inspected_on__lte=month_end)
             | (Q(inspection__inspected_on__lt=month_start)
                & ~Q(status=Rectification.Status.ACCEPTED))),
-        "meetings": Meeting.objects.filter(_under(scope.node), starts_at__gte=span.starts_at(),
+        "meetings": Meeting.objects.filter(meetings_under or Q(
+            branch__path__startswith=scope.node.path), starts_at__gte=span.starts_at(),
                                            starts_at__lt=span.ends_before()),
         "activities": CommunityActivity.objects.filter(
             community__in=communities, held_on__gte=month_start, held_on__lte=month_end),

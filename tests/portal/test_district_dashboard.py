@@ -224,6 +224,8 @@ def test_each_street_counts_the_members_its_own_dashboard_counts(world, district
 def test_each_street_line_holds_only_its_own_records(world, district):
     """Two streets with records in the same month: each line is its own street's report and
     dashboard, nothing of the other (the panels run once over both)."""
+    from django.core.cache import cache
+
     from activities.factories import HeldMeetingFactory
     from portal.compliance_panels import compliance_panel
     from portal.dashboards import street_scope
@@ -242,6 +244,8 @@ def test_each_street_line_holds_only_its_own_records(world, district):
     lines = {street.pk: figures for street, figures, _url in report.rows}
     rows = {street.pk: figures for street, figures, _links in table.rows}
     for street in (world.street, second):
+        # The street's own pages judge its branches again, not from what the district stored.
+        cache.clear()
         own = monthly_report(street, month_start, today)
         assert (lines[street.pk]["meetings"], lines[street.pk]["activities"]) == (
             len(own.meetings), len(own.activities))
@@ -252,3 +256,25 @@ def test_each_street_line_holds_only_its_own_records(world, district):
     assert (lines[second.pk]["meetings"], lines[world.street.pk]["meetings"]) == (2, 1)
     assert (lines[second.pk]["activities"], lines[world.street.pk]["activities"]) == (3, 0)
     assert report.totals["meetings"] == 3
+
+
+def test_a_node_is_placed_by_its_path(world, district):
+    """A branch whose district column was saved from a stale parent (None) or whose path is not
+    written yet (a save in between its two statements) is counted by its path as the street's
+    own pages count it, and the page does not fail."""
+    from organizations.models import Node
+    from portal.reports import monthly_report
+
+    today = timezone.localdate()
+    stale = BranchFactory(parent=world.community)
+    Node.objects.filter(pk=stale.pk).update(district=None)
+    MemberFactory.create_batch(2, branch=stale)
+    unwritten = BranchFactory(parent=world.extra["second_community"])
+    Node.objects.filter(pk=unwritten.pk).update(path="")
+    report = district_pages.district_report(district, today.replace(day=1), today)
+    table = district_pages.district_dashboard(district, today)
+    line = next(figures for street, figures, _url in report.rows if street == world.street)
+    row = next(figures for street, figures, _links in table.rows if street == world.street)
+    assert line["members"] == row["members"] == 3
+    own = monthly_report(world.street, today.replace(day=1), today)
+    assert line["branches"] == own.panel("branches").data["total"] == 4  # the stale one too
