@@ -118,7 +118,7 @@ def _members_under(node):
 
 
 def repriced_paid_months(node, from_month, before):
-    """{"members": count, "last": month or None}: the members under `node` whose months from
+    """{"ids": member ids, "last": month or None}: the members under `node` whose months from
     `from_month` on, already paid (in advance), are priced differently now than by the rate
     book `before`, and the last such month. Asked through the ledger, so a member's category,
     exception, leaving and a nearer level's own rule count as they do for the amounts."""
@@ -133,7 +133,7 @@ def repriced_paid_months(node, from_month, before):
         if changed:
             ids.add(member_id)
             last = max(last or changed[0], *changed)
-    return {"members": len(ids), "ids": ids, "last": last}
+    return {"ids": ids, "last": last}
 
 
 def _refuse_repricing(node, from_month, before):
@@ -141,11 +141,11 @@ def _refuse_repricing(node, from_month, before):
     already paid: a settled month is never paid again, so the difference could not be
     collected."""
     found = repriced_paid_months(node, from_month, before)
-    if found["members"]:
+    if found["ids"]:
         raise ValidationError({"from_month": _(
             "已有 %(count)s 名党员预交了 %(month)s 及以后月份的党费（最晚交到 %(last)s），这一调整"
             "会改变他们已交月份的金额：请从 %(after)s 起执行，或先作废这些预交记录（更正时选“作废原记录”）。") % {
-            "count": found["members"], "month": from_month.strftime("%Y-%m"),
+            "count": len(found["ids"]), "month": from_month.strftime("%Y-%m"),
             "last": found["last"].strftime("%Y-%m"),
             "after": first_of_month_after(found["last"], 1).strftime("%Y-%m")}})
 
