@@ -13,6 +13,10 @@ by the time they announce themselves (`update()`) or are too many to ask about (
 a worker then computes every street's lists again (`lists_changed`), as it does for the new
 day just after midnight, along with the dashboards (portal/dashboards.py `warm`).
 
+The same versions keep each community's count of members on the roll (portal/work_panels.py
+`members_on_roll_by_community`, for the district's pages): it reads a member's branch and
+leaving, which `MEMBER_FIELDS` hold, and the tree's paths.
+
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
 tests/members/test_contact_cache.py records the tables `moves.silence_lists` queries and fails
 when they differ from this list, so a new source cannot go stale silently. Every input's app

@@ -1,10 +1,12 @@
 """The district (区委) pages: every street of a district side by side, and its monthly report.
 
 Each street's figures are those of the street's own pages, computed by the same functions (the
-dashboard panels, the monthly report's `reports.month_records`, the 三会一课 judgements the
-street pages cache): the panels run once over every community of the district, grouped by
-community in the database, and each street's line adds up its communities. So a page costs the
-same number of queries for two streets or ten, and no street is read twice.
+figures behind the dashboard panels, the monthly report's `reports.month_records`, the 三会一课
+judgements the street pages cache): they run once over every community of the district,
+grouped by community in the database, and each street's line adds up its communities. So a page
+costs the same number of queries for two streets or ten, and no street is read twice. The
+dashboard takes the figures without the panels' per-community links, which for 500
+communities cost more than the figures.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +30,8 @@ from portal.dashboards import inspections_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, path_url
 from portal.reports import _header, month_end_of, month_records
-from portal.work_panels import activities_panel, contributions_panel, members_on_roll_by_community
+from portal.work_panels import (activity_figures, contribution_totals,
+                                members_on_roll_by_community)
 
 STATUSES = (GREEN, AMBER, RED, GREY)
 # The figures of a row that the totals row adds up.
@@ -138,10 +141,10 @@ def district_dashboard(district, today):
     inspections = _inspections_by_street(streets, year_start, today, today)
     activities = scopes.per_street({
         pk: {"activities": figures["activities"], "hours": figures["hours"]}
-        for pk, figures in _panel_rows(activities_panel(scopes.district)).items()})
+        for pk, figures in activity_figures(scopes.district.communities, today.year)[1].items()})
     contributions = scopes.per_street({
         pk: {key: figures[key] for key in KIND_TOTALS}
-        for pk, figures in _panel_rows(contributions_panel(scopes.district)).items()})
+        for pk, figures in contribution_totals(scopes.district.communities, today.year).items()})
     compliance, members = scopes.compliance(), scopes.members()
     street_url, compliance_url = path_url("dashboards:street"), path_url(
         "activities:compliance_street")

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import CommunityActivity, Meeting, Notification, Participation
+from members import contact_cache
 from members.models import Member, Post, PostClaim, Registration
 from organizations.models import Node
 from pairing.models import Contribution
@@ -32,19 +33,18 @@ def _rate(part, whole):
     return Decimal(part) / Decimal(whole) if whole else None
 
 
-def activities_panel(scope):
-    """Community activities and members' volunteer hours per month of this year."""
-    year = scope.today.year
-    activities = (CommunityActivity.objects.filter(community__in=scope.communities,
-                                                   held_on__year=year)
+def activity_figures(communities, year):
+    """({month: figures}, {community id: figures}) of the year's community activities and
+    members' volunteer hours in these communities."""
+    activities = (CommunityActivity.objects.filter(community__in=communities, held_on__year=year)
                   .values("community_id", month=ExtractMonth("held_on"))
                   .annotate(n=Count("pk"), residents=Sum("residents_count")).order_by())
-    hours = (Participation.objects.filter(activity__community__in=scope.communities,
+    hours = (Participation.objects.filter(activity__community__in=communities,
                                           activity__held_on__year=year)
              .values("activity__community_id", month=ExtractMonth("activity__held_on"))
              .annotate(hours=Sum("hours"), people=Count("pk")).order_by())
-    months = list(range(1, 13))
-    per_month = {month: {"activities": 0, "hours": Decimal(0), "people": 0} for month in months}
+    per_month = {month: {"activities": 0, "hours": Decimal(0), "people": 0}
+                 for month in range(1, 13)}
     per_community = _per_community({"activities": 0, "hours": Decimal(0), "people": 0})
     for row in activities:
         per_month[row["month"]]["activities"] += row["n"]
@@ -54,6 +54,14 @@ def activities_panel(scope):
         per_month[row["month"]]["people"] += row["people"]
         per_community[row["activity__community_id"]]["hours"] += row["hours"]
         per_community[row["activity__community_id"]]["people"] += row["people"]
+    return per_month, per_community
+
+
+def activities_panel(scope):
+    """Community activities and members' volunteer hours per month of this year."""
+    year = scope.today.year
+    months = list(range(1, 13))
+    per_month, per_community = activity_figures(scope.communities, year)
     list_url = reverse("activities:activity_list")
     ids = [community.pk for community in scope.communities]
     single = ids[0] if len(ids) == 1 else None
@@ -116,14 +124,21 @@ def members_on_roll(scope):
 
 def members_on_roll_by_community(scope):
     """{community id: members on the roll}: counted by branch from the index, without grouping
-    by category and status or looking up registrations (~70 ms for each street of a district)."""
-    counts = {community.pk: 0 for community in scope.communities}
-    communities = {branch.pk: branch.parent_id for branch in scope.branches()
-                   if branch.parent_id in counts}
-    for branch_id, n in (Member.objects.active().filter(branch_id__in=list(communities))
-                         .values_list("branch_id").annotate(n=Count("pk")).order_by()):
-        counts[communities[branch_id]] += n
-    return counts
+    by category and status or looking up registrations, and cached per community under the
+    versions of the 失联 lists, which a member entered, moved or gone replaces
+    (members/contact_cache.py): a district's 500,000 members took 270 ms to count, for each
+    look at its pages."""
+    def count(missing):
+        counts = dict.fromkeys(missing, 0)
+        communities = {branch.pk: branch.parent_id for branch in scope.branches()
+                       if branch.parent_id in counts}
+        for branch_id, n in (Member.objects.active().filter(branch_id__in=list(communities))
+                             .values_list("branch_id").annotate(n=Count("pk")).order_by()):
+            counts[communities[branch_id]] += n
+        return counts
+
+    return contact_cache.CACHE.get("on_roll", (), [community.pk for community in
+                                                   scope.communities], count)
 
 
 UNITS_SHOWN = 15
@@ -222,14 +237,20 @@ def _roster_url(node):
     return f"{reverse('members:roster')}?{urlencode(filters)}"
 
 
+def contribution_totals(communities, year):
+    """{community id: {kind total: amount}} of the year's co-building ledger (a community with
+    no contribution has no entry)."""
+    return {row["community_id"]: row for row in
+            Contribution.objects.filter(community__in=communities, given_on__year=year)
+            .values("community_id").annotate(**KIND_TOTALS).order_by()}
+
+
 def contributions_panel(scope):
     """The co-building ledger of this year per community: money, goods, person-times of
     volunteers, project investment."""
     year = scope.today.year
-    rows = (Contribution.objects.filter(community__in=scope.communities, given_on__year=year)
-            .values("community_id").annotate(**KIND_TOTALS).order_by())
     empty = {key: Decimal(0) for key in KIND_TOTALS}
-    by_community = {row["community_id"]: row for row in rows}
+    by_community = contribution_totals(scope.communities, year)
     list_url = reverse("pairing:contribution_list")
     table = []
     for community in scope.communities:

@@ -278,3 +278,33 @@ def test_a_node_is_placed_by_its_path(world, district):
     assert line["members"] == row["members"] == 3
     own = monthly_report(world.street, today.replace(day=1), today)
     assert line["branches"] == own.panel("branches").data["total"] == 4  # the stale one too
+
+
+def test_members_are_counted_again_only_after_a_member_changed(world, district):
+    """The count of members on the roll is kept per community: a look without a change reads no
+    member row, and a member entered, gone or moved to another street shows at the next look."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+
+    def members():
+        table = district_pages.district_dashboard(district, today)
+        return {street.pk: figures["members"] for street, figures, _links in table.rows}
+
+    first, second = world.street.pk, world.extra["second"].pk
+    before = members()
+    with CaptureQueriesContext(connection) as queries:
+        assert members() == before
+    assert not [query for query in queries.captured_queries
+                if '"members_member"' in query["sql"]]
+    entered = MemberFactory(branch=world.extra["second_branch"])
+    assert members() == {first: before[first], second: before[second] + 1}
+    gone = MemberFactory(branch=world.branch)
+    assert members()[first] == before[first] + 1
+    gone.left_on = today
+    gone.save()
+    assert members()[first] == before[first]
+    entered.branch = world.branch
+    entered.save()
+    assert members() == {first: before[first] + 1, second: before[second]}
