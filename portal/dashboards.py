@@ -24,7 +24,7 @@ from portal.account_panels import accounts_panel
 from portal.compliance_panels import compliance_panel
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, Panel, path_url, status_class, url_with
-from portal.ranking import weekly_ranking
+from portal.ranking import week_of, weekly_ranking
 from portal.tasklists.panels import task_items_panel
 from portal.wish_panels import wishes_panel
 from portal.volunteer_panels import volunteers_panel
@@ -82,37 +82,40 @@ def branches_panel(scope):
     })
 
 
+def inspection_figures(communities, start, end, today):
+    """{community id: {total, failed, open, overdue, awaiting, due_this_week}}: the
+    inspections between start and end and the rectifications as they stand on `today`, in two
+    grouped queries."""
+    _week_start, week_end = week_of(today)
+    figures = {community.pk: {"total": 0, "failed": 0, "open": 0, "overdue": 0, "awaiting": 0,
+                              "due_this_week": 0} for community in communities}
+    for row in (Inspection.objects.filter(community__in=communities).between(start, end)
+                .values("community_id").annotate(
+                    total=Count("pk"),
+                    failed=Count("pk", filter=Q(result=Inspection.Result.FAIL)))
+                .order_by()):
+        figures[row.pop("community_id")].update(row)
+    unresolved = ~Q(status=Rectification.Status.ACCEPTED)
+    for row in (Rectification.objects.filter(community__in=communities)
+                .values("community_id").annotate(
+                    open=Count("pk", filter=unresolved),
+                    overdue=Count("pk", filter=unresolved & Q(deadline__lt=today)),
+                    awaiting=Count("pk", filter=Q(status=Rectification.Status.FIXED)),
+                    due_this_week=Count("pk", filter=unresolved & Q(deadline__gte=today,
+                                                                    deadline__lte=week_end)))
+                .order_by()):
+        figures[row.pop("community_id")].update(row)
+    return figures
+
+
 def inspections_panel(scope):
     """This month's inspections and rectifications, per community."""
     start, end = scope.month
-    inspections = dict(
-        (row["community_id"], row) for row in
-        Inspection.objects.filter(community__in=scope.communities).between(start, end)
-        .values("community_id").annotate(
-            total=Count("pk"), failed=Count("pk", filter=Q(result=Inspection.Result.FAIL)))
-        .order_by())
-    _week_start, week_end = scope.week
-    rectifications = dict(
-        (row["community_id"], row) for row in
-        Rectification.objects.filter(community__in=scope.communities)
-        .values("community_id").annotate(
-            open=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)),
-            overdue=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)
-                          & Q(deadline__lt=scope.today)),
-            awaiting=Count("pk", filter=Q(status=Rectification.Status.FIXED)),
-            due_this_week=Count("pk", filter=~Q(status=Rectification.Status.ACCEPTED)
-                                & Q(deadline__gte=scope.today, deadline__lte=week_end)))
-        .order_by())
+    per_community = inspection_figures(scope.communities, start, end, scope.today)
     links_for = _inspection_links(start, end)
-    empty_inspection = {"total": 0, "failed": 0}
-    empty_rectification = {"open": 0, "overdue": 0, "awaiting": 0, "due_this_week": 0}
     rows = []
     for community in scope.communities:
-        figures = {**empty_inspection, **empty_rectification,
-                   **{k: v for k, v in inspections.get(community.pk, {}).items()
-                      if k != "community_id"},
-                   **{k: v for k, v in rectifications.get(community.pk, {}).items()
-                      if k != "community_id"}}
+        figures = per_community[community.pk]
         figures["status"] = status_class(figures["overdue"] * 2 + figures["open"], 1, 2)
         figures["links"] = links_for(community.pk)
         rows.append((community, figures))

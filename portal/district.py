@@ -26,7 +26,7 @@ from kernel.xlsx import workbook_bytes
 from organizations.models import Node
 from pairing.selectors import KIND_TOTALS
 from portal.compliance_panels import STATUS_LABELS, month_status_counts
-from portal.dashboards import inspections_panel
+from portal.dashboards import inspection_figures
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, path_url
 from portal.reports import _header, month_end_of, month_records
@@ -96,7 +96,7 @@ class DistrictScopes:
     def members(self):
         return {pk: sum(counts.values()) for pk, counts in self.per_street(
             {community: {"members": n} for community, n in
-             members_on_roll_by_community(self.district).items()}).items()}
+             members_on_roll_by_community(self.district.communities).items()}).items()}
 
 
 @dataclass
@@ -127,11 +127,6 @@ def _inspections_by_street(streets, first, last, today):
                 .order_by()):
         figures[row["community__parent_id"]].update(open=row["n"], overdue=row["overdue"])
     return figures
-
-
-def _panel_rows(panel):
-    """{community id: figures} of a panel's per-community rows."""
-    return {community.pk: figures for community, figures, *_rest in panel.data["rows"]}
 
 
 def district_dashboard(district, today):
@@ -223,7 +218,9 @@ def district_report(district, month_start, today):
     scopes = DistrictScopes(district, streets, min(month_end_of(month_start), today))
     inspections = scopes.per_street({
         pk: {key: figures[key] for key in ("total", "failed", "open", "overdue")}
-        for pk, figures in _panel_rows(inspections_panel(scopes.district)).items()})
+        for pk, figures in inspection_figures(scopes.district.communities,
+                                              *scopes.district.month,
+                                              scopes.district.today).items()})
     compliance, members = scopes.compliance(), scopes.members()
     records = _month_counts(scopes, month_start)
     report_url = path_url("dashboards:monthly_report")

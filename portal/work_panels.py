@@ -114,31 +114,24 @@ def member_counts(scope):
     return scope.memo["member_counts"]
 
 
-def members_on_roll(scope):
-    """The members panel's total (the members on the roll in the scope's communities), for the
-    pages that show no more of it."""
-    if "member_counts" in scope.memo:
-        return sum(row["n"] for row in scope.memo["member_counts"])
-    return sum(members_on_roll_by_community(scope).values())
-
-
-def members_on_roll_by_community(scope):
+def members_on_roll_by_community(communities):
     """{community id: members on the roll}: counted by branch from the index, without grouping
     by category and status or looking up registrations, and cached per community under the
     versions of the 失联 lists, which a member entered, moved or gone replaces
     (members/contact_cache.py): a district's 500,000 members took 270 ms to count, for each
-    look at its pages."""
+    look at its pages. Every branch of a community counts, archived ones too, as in the
+    members panel, whoever asks: the entry is the community's."""
     def count(missing):
         counts = dict.fromkeys(missing, 0)
-        communities = {branch.pk: branch.parent_id for branch in scope.branches()
-                       if branch.parent_id in counts}
-        for branch_id, n in (Member.objects.active().filter(branch_id__in=list(communities))
+        community_of = dict(Node.objects.filter(kind=Node.Kind.BRANCH, parent_id__in=missing)
+                            .values_list("pk", "parent_id"))
+        for branch_id, n in (Member.objects.active().filter(branch_id__in=list(community_of))
                              .values_list("branch_id").annotate(n=Count("pk")).order_by()):
-            counts[communities[branch_id]] += n
+            counts[community_of[branch_id]] += n
         return counts
 
-    return contact_cache.CACHE.get("on_roll", (), [community.pk for community in
-                                                   scope.communities], count)
+    return contact_cache.CACHE.get("on_roll", (), [community.pk for community in communities],
+                                   count)
 
 
 UNITS_SHOWN = 15

@@ -187,6 +187,9 @@ def test_each_report_line_counts_what_the_street_report_lists(world, district):
     ContributionFactory(community=world.community, given_on=today)
     RectificationFactory(inspection__point__community=world.community,
                          inspection__inspected_on=today, deadline=today)
+    RectificationFactory(inspection__point__community=world.community,
+                         inspection__inspected_on=today - timedelta(days=40),
+                         deadline=today - timedelta(days=1))
     report = district_pages.district_report(district, month_start, today)
     line = next(figures for street, figures, _url in report.rows if street == world.street)
     street = monthly_report(world.street, month_start, today)
@@ -194,14 +197,18 @@ def test_each_report_line_counts_what_the_street_report_lists(world, district):
             line["rectifications"]) == (len(street.meetings), len(street.activities),
                                         len(street.contributions), len(street.rectifications))
     assert line["meetings"] >= 1 and line["activities"] == line["contributions"] == 1
-    assert line["rectifications"] == 1
+    assert line["rectifications"] == 2  # the older one still open too
     assert line["members"] == street.panel("members").data["totals"]["total"]
     assert line["branches"] == street.panel("branches").data["total"]
+    inspections = street.panel("inspections").data["totals"]
+    assert ((line["inspections"], line["failed"], line["open"], line["overdue"])
+            == (inspections["total"], inspections["failed"], inspections["open"],
+                inspections["overdue"]) == (1, 1, 2, 1))
 
 
 def test_each_street_counts_the_members_its_own_dashboard_counts(world, district):
     from portal.dashboards import build_panels, members_panel, street_scope
-    from portal.work_panels import members_on_roll
+    from portal.work_panels import members_on_roll_by_community
 
     today = timezone.localdate()
     archived_branch = BranchFactory(parent=world.community, archived_at=timezone.now())
@@ -209,16 +216,23 @@ def test_each_street_counts_the_members_its_own_dashboard_counts(world, district
     archived_community = CommunityFactory(parent=world.street, archived_at=timezone.now())
     MemberFactory(branch=BranchFactory(parent=archived_community))
     MemberFactory(branch=world.branch, left_on=today)
-    MemberFactory.create_batch(2, branch=world.branch)
+    MemberFactory.create_batch(2, branch=BranchFactory(parent=world.community))
     for street in (world.street, world.extra["second"]):
         [panel] = build_panels(street_scope(street, today), [members_panel])
-        assert members_on_roll(street_scope(street, today)) == panel.data["totals"]["total"]
+        per_community = {community.pk: figures["total"]
+                         for community, figures, *_links in panel.data["rows"]}
+        # Asked for one community first, then for all: each entry is the whole community's.
+        first = next(iter(per_community))
+        assert members_on_roll_by_community([panel.data["rows"][0][0]]) == {
+            first: per_community[first]}
+        assert members_on_roll_by_community(
+            [community for community, *_rest in panel.data["rows"]]) == per_community
     table = district_pages.district_dashboard(district, today)
     report = district_pages.district_report(district, today.replace(day=1), today)
     for rows in (table.rows, report.rows):
         figures = next(values for street, values, _links in rows if street == world.street)
         [panel] = build_panels(street_scope(world.street, today), [members_panel])
-        assert figures["members"] == panel.data["totals"]["total"] >= 3
+        assert figures["members"] == panel.data["totals"]["total"] >= 4
 
 
 def test_each_street_line_holds_only_its_own_records(world, district):
