@@ -144,6 +144,20 @@ def first_task(data):
     from portal.tasklists.models import Task
 
     return Task.objects.filter(street=data.street).order_by("pk").values_list("pk", flat=True)[0]
+
+
+def kiosk_link(node):
+    """A fresh 大屏 link to the node's screen: the screen's JSON is what it fetches every
+    KIOSK_REFRESH_SECONDS, without a login."""
+    def kwargs(data):
+        from portal.kiosk.services import link_create
+
+        _link, token = link_create(node=node(data), label="bench", expires_on=None,
+                                   user=data.users["admin"])
+        return {"token": token}
+    return kwargs
+
+
 def appraisal_round(state):
     """The demo round of shuji's branch (decided: last year's) or of the next one (closed)."""
     def kwargs(data):
@@ -175,6 +189,8 @@ PAGES = [
     Page("区驾驶舱 一个街道改规则后（区委组织部）", "dashboards:district", district, user="quwei",
          after_write="street rule"),
     Page("区月报（区委组织部）", "dashboards:district_report", district, user="quwei"),
+    Page("大屏数据 街道（公开链接）", "kiosk:figures", kiosk_link(lambda data: data.street)),
+    Page("大屏数据 区（公开链接）", "kiosk:figures", kiosk_link(lambda data: data.district)),
     Page("社区驾驶舱（社区工作人员）", "dashboards:community", community, user="shequ"),
     Page("支部驾驶舱（支部书记）", "dashboards:branch", branch, user="shuji"),
     Page("花名册 正式党员（社区工作人员）", "members:roster", user="shequ", query="status=full",
