@@ -30,7 +30,7 @@ from portal.dashboards import inspection_figures
 from portal.models import Inspection, Rectification
 from portal.panel_types import DashboardScope, path_url
 from portal.reports import _header, month_end_of, month_records
-from portal.work_panels import (activity_figures, contribution_totals,
+from portal.work_panels import (activity_totals, contribution_totals,
                                 members_on_roll_by_community)
 
 STATUSES = (GREEN, AMBER, RED, GREY)
@@ -136,7 +136,7 @@ def district_dashboard(district, today):
     inspections = _inspections_by_street(streets, year_start, today, today)
     activities = scopes.per_street({
         pk: {"activities": figures["activities"], "hours": figures["hours"]}
-        for pk, figures in activity_figures(scopes.district.communities, today.year)[1].items()})
+        for pk, figures in activity_totals(scopes.district.communities, today.year).items()})
     contributions = scopes.per_street({
         pk: {key: figures[key] for key in KIND_TOTALS}
         for pk, figures in contribution_totals(scopes.district.communities, today.year).items()})

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -33,16 +33,38 @@ def _rate(part, whole):
     return Decimal(part) / Decimal(whole) if whole else None
 
 
+def _activity_rows(communities, year, by_month):
+    """The year's activities and members' volunteer hours in these communities, grouped by
+    community and, `by_month`, by month."""
+    def month(field):
+        return {"month": ExtractMonth(field)} if by_month else {}
+
+    activities = (CommunityActivity.objects.filter(community__in=communities, held_on__year=year)
+                  .values("community_id", **month("held_on"))
+                  .annotate(n=Count("pk")).order_by())
+    hours = (Participation.objects.filter(activity__community__in=communities,
+                                          activity__held_on__year=year)
+             .values(community=F("activity__community_id"), **month("activity__held_on"))
+             .annotate(hours=Sum("hours"), people=Count("pk")).order_by())
+    return activities, hours
+
+
+def activity_totals(communities, year):
+    """{community id: figures} of the year's activities and volunteer hours: grouped by
+    community alone (the district's 500 communities by 12 months were 6,000 rows)."""
+    activities, hours = _activity_rows(communities, year, by_month=False)
+    per_community = _per_community({"activities": 0, "hours": Decimal(0), "people": 0})
+    for row in activities:
+        per_community[row["community_id"]]["activities"] += row["n"]
+    for row in hours:
+        per_community[row["community"]].update(hours=row["hours"], people=row["people"])
+    return per_community
+
+
 def activity_figures(communities, year):
     """({month: figures}, {community id: figures}) of the year's community activities and
     members' volunteer hours in these communities."""
-    activities = (CommunityActivity.objects.filter(community__in=communities, held_on__year=year)
-                  .values("community_id", month=ExtractMonth("held_on"))
-                  .annotate(n=Count("pk"), residents=Sum("residents_count")).order_by())
-    hours = (Participation.objects.filter(activity__community__in=communities,
-                                          activity__held_on__year=year)
-             .values("activity__community_id", month=ExtractMonth("activity__held_on"))
-             .annotate(hours=Sum("hours"), people=Count("pk")).order_by())
+    activities, hours = _activity_rows(communities, year, by_month=True)
     per_month = {month: {"activities": 0, "hours": Decimal(0), "people": 0}
                  for month in range(1, 13)}
     per_community = _per_community({"activities": 0, "hours": Decimal(0), "people": 0})
@@ -50,10 +72,9 @@ def activity_figures(communities, year):
         per_month[row["month"]]["activities"] += row["n"]
         per_community[row["community_id"]]["activities"] += row["n"]
     for row in hours:
-        per_month[row["month"]]["hours"] += row["hours"]
-        per_month[row["month"]]["people"] += row["people"]
-        per_community[row["activity__community_id"]]["hours"] += row["hours"]
-        per_community[row["activity__community_id"]]["people"] += row["people"]
+        for figures in (per_month[row["month"]], per_community[row["community"]]):
+            figures["hours"] += row["hours"]
+            figures["people"] += row["people"]
     return per_month, per_community
 
 

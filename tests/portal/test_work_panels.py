@@ -16,8 +16,8 @@ from pairing.models import Contribution
 from portal.compliance_panels import compliance_panel
 from portal.dashboards import branch_scope, community_scope, street_scope
 from portal.ranking import MORE_IS_BETTER, RANKING_INPUTS, activities_held, compliance_rate
-from portal.work_panels import (activities_panel, contributions_panel, service_panel,
-                                week_work_panel)
+from portal.work_panels import (activities_panel, activity_figures, activity_totals,
+                                contributions_panel, service_panel, week_work_panel)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)
@@ -89,6 +89,21 @@ def test_activities_and_hours_per_month_and_community(street):
     assert rows[street.second]["activities"] == 1
     url = [url for community, _f, url in data["rows"] if community == street.second][0]
     assert f"community={street.second.pk}" in url and "date_from=2026-01-01" in url
+
+
+def test_the_totals_per_community_are_the_panels_without_the_months(street):
+    for month in (2, 3):
+        activity = ActivityFactory(community=street.first, held_on=date(2026, month, 9))
+        ParticipationFactory.create_batch(2, activity=activity, hours=Decimal("1.5"))
+    ParticipationFactory(activity=ActivityFactory(community=street.second,
+                                                  held_on=date(2026, 3, 20)), hours=3)
+    ActivityFactory(community=street.second, held_on=date(2026, 5, 1))
+    ActivityFactory(community=street.second, held_on=date(2025, 3, 20))   # last year
+    communities = [street.first, street.second]
+    _months, per_community = activity_figures(communities, 2026)
+    assert activity_totals(communities, 2026) == per_community == {
+        street.first.pk: {"activities": 2, "hours": Decimal("6.0"), "people": 4},
+        street.second.pk: {"activities": 2, "hours": Decimal("3"), "people": 1}}
 
 
 def test_post_fill_rate_and_registration_rate(street):
