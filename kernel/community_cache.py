@@ -67,25 +67,42 @@ class CommunityCache:
         without one are passed to a single call of `compute(ids)`, which returns {id: value} (an
         id it leaves out has the value None). `parts` must name everything else the values
         depend on."""
-        community_ids = list(community_ids)
-        global_version, *versions = self.versions([EVERYWHERE, *community_ids])
+        return self.get_each(kind, {parts: community_ids},
+                             lambda missing: {parts: compute(missing[parts])},
+                             code_of=compute)[parts]
+
+    def get_each(self, kind, requests, compute, code_of=None):
+        """`get` for several parts at once ({parts: community ids}: a district's streets), in one
+        read of the versions and one of the values; whatever the cache misses, under any of the
+        parts, goes to a single `compute({parts: missing ids})`, which returns {parts: {id:
+        value}}. The code digest is that of `code_of` (by default `compute`)."""
+        requests = {parts: list(ids) for parts, ids in requests.items()}
+        every_id = list(dict.fromkeys(pk for ids in requests.values() for pk in ids))
+        global_version, *versions = self.versions([EVERYWHERE, *every_id])
         if global_version is None or None in versions:  # the cache is down (kernel/cache.py)
-            computed = compute(community_ids)
-            return {pk: computed.get(pk) for pk in community_ids}
-        digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-        code = self.code_version(compute)
-        keys = {pk: f"{self.name}:{kind}:{code}:{pk}:{global_version}:{version}:{digest}"
-                for pk, version in zip(community_ids, versions)}
+            computed = compute(requests)
+            return {parts: {pk: computed.get(parts, {}).get(pk) for pk in ids}
+                    for parts, ids in requests.items()}
+        version_of = dict(zip(every_id, versions))
+        code = self.code_version(code_of or compute)
+        keys = {(parts, pk): f"{self.name}:{kind}:{code}:{pk}:{global_version}:"
+                             f"{version_of[pk]}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
+                for parts, ids in requests.items() for pk in ids}
         found = cache.get_many(list(keys.values()))
-        values = {pk: found[key][0] for pk, key in keys.items() if key in found}
-        missing = [pk for pk in community_ids if pk not in values]
+        values, missing = {}, {}
+        for (parts, pk), key in keys.items():
+            if key in found:
+                values[parts, pk] = found[key][0]
+            else:
+                missing.setdefault(parts, []).append(pk)
         if missing:
             computed = compute(missing)
-            fresh = {pk: computed.get(pk) for pk in missing}
+            fresh = {(parts, pk): computed.get(parts, {}).get(pk)
+                     for parts, ids in missing.items() for pk in ids}
             # Wrapped, so that a None value is cached too.
-            cache.set_many({keys[pk]: (value,) for pk, value in fresh.items()}, TIMEOUT)
+            cache.set_many({keys[key]: (value,) for key, value in fresh.items()}, TIMEOUT)
             values.update(fresh)
-        return values
+        return {parts: {pk: values[parts, pk] for pk in ids} for parts, ids in requests.items()}
 
     def renew(self, scopes):
         """New versions for these scopes (community ids, or EVERYWHERE)."""

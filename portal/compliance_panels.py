@@ -10,7 +10,10 @@ meeting of the community, a rule, a seat or the tree changes.
 """
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -75,41 +78,59 @@ def _spans(today):
             "month": month, "quarter": compliance.Span.of(Period.QUARTER, today)}
 
 
-def month_status_counts(scope):
-    """{community id: {status: branches}}: each branch's worst status this month, as the panel's
-    summary counts them and from the same cached judgements, without the panel's tables, heat
-    map and links (the district pages show only the counts, for ten streets at a time)."""
-    community_ids = {community.pk for community in scope.communities}
-    counts = {pk: dict.fromkeys(STATUS_LABELS, 0) for pk in community_ids}
-    branches = [branch for branch in scope.branches()
-                if branch.archived_at is None and branch.parent_id in community_ids]
+def month_status_counts(scopes):
+    """{community id: {status: branches, "red_branches": n}} of these streets' scopes (of one
+    day): each branch's worst status this month, and how many branches are red over one of the
+    panel's spans (its list of red branches), as each street's panel counts them and from the
+    same cached judgements, without the panel's tables, heat map and links (the district pages
+    show only the counts, for ten streets at a time)."""
+    counts, branches = {}, []
+    for scope in scopes:
+        community_ids = {community.pk for community in scope.communities}
+        counts.update({pk: {**dict.fromkeys(STATUS_LABELS, 0), "red_branches": 0}
+                       for pk in community_ids})
+        branches += [branch for branch in scope.branches()
+                     if branch.archived_at is None and branch.parent_id in community_ids]
     if branches:
-        parts = _cached_parts(scope, _spans(scope.today))
+        parts = _cached_parts([scope for scope in scopes if scope.communities],
+                              _spans(scopes[0].today))
         worst = {pk: status for part in parts.values()
                  for pk, status in part["worst"]["month"].items()}
+        red = {pk for part in parts.values() for pk in part["missing"]}
         for branch in branches:
             if branch.pk in worst:
                 counts[branch.parent_id][worst[branch.pk]] += 1
+                counts[branch.parent_id]["red_branches"] += branch.pk in red
     return counts
 
 
-def _cached_parts(scope, spans):
-    """{community id: `_judged` of it}, from the cache where it holds them."""
-    def judge(missing):
-        # The facts need whole branches (paths, founding dates), of these communities only.
-        to_judge = list(Node.objects.active().filter(
-            kind=Node.Kind.BRANCH, path__startswith=scope.node.path, parent__in=missing))
-        return _judged(scope, [community for community in scope.communities
-                               if community.pk in missing], to_judge, spans)
+def _cached_parts(scopes, spans):
+    """{community id: `_judged` of it} for the communities of these scopes (of one day and
+    kind), from the cache where it holds them, each under its scope's node; the communities it
+    misses, whichever their scope, are judged in one pass (a district's streets after a change
+    cost no more queries than one)."""
+    scope_of = {(scope.node.pk, scope.today): scope for scope in scopes}
 
-    return compliance_cache.cached_by_community(
-        "panel", (scope.node.pk, scope.today), [community.pk for community in scope.communities],
-        judge)
+    def judge(missing):
+        ids = {pk for pks in missing.values() for pk in pks}
+        # The facts need whole branches (paths, founding dates), of these communities only.
+        under = reduce(or_, (Q(path__startswith=scope_of[parts].node.path) for parts in missing))
+        to_judge = list(Node.objects.active().filter(under, kind=Node.Kind.BRANCH,
+                                                     parent__in=ids))
+        judged = _judged(scope_of[next(iter(missing))],
+                         [community for scope in scopes for community in scope.communities
+                          if community.pk in ids], to_judge, spans)
+        return {parts: {pk: judged[pk] for pk in pks} for parts, pks in missing.items()}
+
+    found = compliance_cache.CACHE.get_each(
+        "panel", {parts: [community.pk for community in scope.communities]
+                  for parts, scope in scope_of.items()}, judge)
+    return {pk: part for parts in found.values() for pk, part in parts.items()}
 
 
 def _judged_by_community(scope, spans):
     """`_judged` for each community of the scope, from the cache where it holds them, merged."""
-    parts = _cached_parts(scope, spans)
+    parts = _cached_parts([scope], spans)
     # The kinds came with the facts if any community was judged now.
     kinds = scope.memo.get("kinds") or list(MeetingKind.objects.order_by("sort_order"))
     merged = {"kinds": kinds,

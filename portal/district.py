@@ -89,9 +89,7 @@ class DistrictScopes:
 
     def compliance(self):
         """{street id: {status: branches}}: this month's worst status of each branch."""
-        return self.per_street({
-            community: counts for scope in self.street.values()
-            for community, counts in month_status_counts(scope).items()})
+        return self.per_street(month_status_counts(list(self.street.values())))
 
     def members(self):
         return {pk: sum(counts.values()) for pk, counts in self.per_street(

@@ -8,25 +8,34 @@ the screen unless it is added here. No panel that lists people or free text (rec
 problems, pending claims) is used, and the weekly ranking of communities only when the street's
 减负 setting shows it to everyone (the default shows it to the street's officials only).
 
-A district's screen puts its streets side by side: each street's figures are those its own
-screen shows (`street_figures`, the copies above), reduced to a row of counts, and the district's
-are their sums. So nothing reaches the district's screen that a street's screen would not show,
-and each street costs the same constant number of queries as its own screen.
+A district's screen puts its streets side by side, a row of counts each, and adds them up. The
+rows hold only counts, each taken by the function behind the street screen's panel (run once
+over every community of the district, then added up per street): nothing reaches the district's
+screen that a street's screen would not show, and it costs the same queries for two streets or
+ten. tests/kiosk/test_district_kiosk.py compares each row with its street's own screen.
 """
 import math
+from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
+from activities.volunteers.selectors import community_figures as volunteer_figures
+from members.models import Member
 from organizations.models import Node
 from organizations.streetsettings import rules as street_rules
 from organizations.streetsettings.models import Audience, Key
 from portal import dashboards
-from portal.compliance_panels import compliance_panel
-from portal.district import STATUSES, streets_of
+from pairing.models import Contribution
+from pairing.wishes.selectors import month_by_community as wishes_by_community
+from portal.compliance_panels import compliance_panel, month_status_counts
+from portal.dashboards import inspection_figures
+from portal.district import STATUSES, DistrictScopes, streets_of
 from portal.volunteer_panels import volunteers_panel
 from portal.wish_panels import wishes_panel
-from portal.work_panels import activities_panel, contributions_panel
+from portal.work_panels import (activities_panel, activity_totals, contribution_totals,
+                                contributions_panel)
 
 SCREEN_PANELS = [compliance_panel, dashboards.members_panel, dashboards.branches_panel,
                  dashboards.inspections_panel, activities_panel, volunteers_panel,
@@ -148,18 +157,72 @@ ROW_FIGURES = ["communities", "branches", "members", "full", "probationary", *ST
 
 def district_figures(district, today=None):
     """The district's streets side by side (no ranking: the weekly ranking ranks a street's
-    communities, and only each street decides whether it is public) and added up."""
+    communities, and only each street decides whether it is public) and added up.
+
+    A street's row holds what its own screen shows, counted by the functions behind the same
+    panels; they run once over every community of the district and each street adds up its
+    communities (portal/district.py), so the screen costs the same queries for two streets or
+    ten. Only counts reach the rows: nothing a street's screen would not show."""
     today = today or timezone.localdate()
-    copied = [street_figures(street, today, SCREEN_PANELS) for street in streets_of(district)]
-    rows = [_street_row(figures) for figures in copied]
+    streets = streets_of(district)
+    scopes = DistrictScopes(district, streets, today)
+    per_street = scopes.per_street(_community_figures(scopes))
+    rows = []
+    for street in streets:
+        scope = scopes.street[street.pk]
+        # As the branches panel counts them: every branch under the street not archived.
+        rows.append({"street": street.name, "communities": len(scope.communities),
+                     "branches": sum(branch.archived_at is None for branch in scope.branches()),
+                     **{key: _number(per_street[street.pk][key]) for key in ROW_FIGURES[2:]}})
     return {
         "district": district.name,
         "today": today.isoformat(),
         "updated_at": timezone.localtime().strftime("%H:%M:%S"),
         "streets": rows,
         "totals": {key: _sum(row[key] for row in rows) for key in ROW_FIGURES},
-        "contributions": {"year": today.year, "kinds": _kinds_added_up(copied)},
+        "contributions": {"year": today.year, "kinds": _kinds(scopes.district.communities,
+                                                              today.year)},
     }
+
+
+def _community_figures(scopes):
+    """{community id: {figure: value}} of ROW_FIGURES but the communities and branches, each as
+    the screen's panel counts it."""
+    scope = scopes.district
+    communities, (month_start, month_end) = scope.communities, scope.month
+    figures = defaultdict(lambda: dict.fromkeys(ROW_FIGURES[2:], 0))
+    for community_id, status, n in _members_by_status(scope):
+        figures[community_id]["members"] += n
+        figures[community_id][status] += n
+    for community_id, counts in month_status_counts(list(scopes.street.values())).items():
+        figures[community_id].update(counts)
+    for community_id, counts in inspection_figures(communities, month_start, month_end,
+                                                   scope.today).items():
+        figures[community_id].update(inspections=counts["total"], failed=counts["failed"],
+                                     passed=counts["total"] - counts["failed"],
+                                     open=counts["open"])
+    for community_id, counts in activity_totals(communities, scope.today.year).items():
+        figures[community_id].update(activities=counts["activities"], hours=counts["hours"])
+    for community_id, counts in volunteer_figures(communities, scope.today.year).items():
+        figures[community_id].update(volunteers=counts["volunteers"], teams=counts["teams"],
+                                     volunteer_hours=counts["hours"])
+    for community_id, counts in wishes_by_community(communities, month_start,
+                                                    month_end).items():
+        figures[community_id].update(wishes_received=counts["received"],
+                                     wishes_done=counts["done"], wishes_open=counts["open"])
+    return figures
+
+
+def _members_by_status(scope):
+    """(community id, status, members on the roll) under the district's streets, by the
+    branches' community (archived branches too, as the members panel counts them; an archived
+    community's are in no street's sum): one query grouped by branch."""
+    community_of = {branch.pk: branch.parent_id for branch in scope.branches()}
+    for branch_id, status, n in (Member.objects.active()
+                                 .filter(branch_id__in=list(community_of))
+                                 .values_list("branch_id", "status").annotate(n=Count("pk"))
+                                 .order_by()):
+        yield community_of[branch_id], status, n
 
 
 def _sum(values):
@@ -170,32 +233,10 @@ def _sum(values):
     return round(math.fsum(values), 2)
 
 
-def _street_row(figures):
-    """A street's line of the district screen, read from what the street's screen shows."""
-    compliance, inspections = figures["compliance"], figures["inspections"]["totals"]
-    statuses = {status: sum(row[status] for row in compliance["summary"]) if compliance else 0
-                for status in STATUSES}
-    activities, volunteers = figures["activities"]["totals"], figures["volunteers"]["totals"]
-    return {"street": figures["street"], "communities": len(figures["communities"]),
-            "branches": figures["branches"]["total"], "members": figures["members"]["total"],
-            "full": figures["members"]["full"],
-            "probationary": figures["members"]["probationary"], **statuses,
-            "red_branches": compliance["red_branches"] if compliance else 0,
-            "inspections": inspections["total"],
-            "passed": inspections["total"] - inspections["failed"],
-            "failed": inspections["failed"], "open": inspections["open"],
-            "activities": activities["activities"], "hours": activities["hours"],
-            "volunteers": volunteers["volunteers"], "teams": volunteers["teams"],
-            "volunteer_hours": volunteers["hours"],
-            "wishes_received": figures["wishes"]["received"],
-            "wishes_done": figures["wishes"]["done"], "wishes_open": figures["wishes"]["open"]}
-
-
-def _kinds_added_up(copied):
-    """The co-building kinds of every street, in the streets' own order of kinds."""
-    kinds = {}
-    for figures in copied:
-        for kind in figures["contributions"]["kinds"]:
-            added = kinds.setdefault(kind["label"], {**kind, "total": []})
-            added["total"].append(kind["total"])
-    return [{**kind, "total": _sum(kind["total"])} for kind in kinds.values()]
+def _kinds(communities, year):
+    """The co-building kinds of the year over these communities, as a street's screen shows
+    them."""
+    totals = contribution_totals(communities, year).values()
+    return [{"label": str(label), "unit": str(Contribution.UNIT_OF_KIND[value]),
+             "total": _number(sum((row[f"{value}_total"] for row in totals), Decimal(0)))}
+            for value, label in Contribution.Kind.choices]

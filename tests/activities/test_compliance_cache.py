@@ -72,6 +72,30 @@ def test_only_the_communities_without_a_fresh_value_are_computed(world):
     assert asked == [sorted(ids), [world.community.pk]]
 
 
+def test_several_parts_at_once_compute_what_any_of_them_misses_in_one_call(world):
+    asked = []
+
+    def compute(missing):
+        asked.append({parts: sorted(pks) for parts, pks in missing.items()})
+        return {parts: {pk: (parts, pk, len(asked)) for pk in pks}
+                for parts, pks in missing.items()}
+
+    first, second = world.community.pk, world.other_street_community.pk
+    requests = {("a",): [first], ("b",): [first, second]}
+    assert compliance_cache.CACHE.get_each("test", requests, compute) == {
+        ("a",): {first: (("a",), first, 1)},
+        ("b",): {first: (("b",), first, 1), second: (("b",), second, 1)}}
+    HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    values = compliance_cache.CACHE.get_each("test", requests, compute)
+    assert values[("b",)][second] == (("b",), second, 1)    # still cached
+    assert values[("a",)][first] == (("a",), first, 2)
+    assert asked == [{("a",): [first], ("b",): sorted([first, second])},
+                     {("a",): [first], ("b",): [first]}]
+    # The same entries as `get` asking for one of the parts.
+    assert compliance_cache.cached_by_community(
+        "test", ("b",), [second], lambda missing: {}) == {second: (("b",), second, 1)}
+
+
 @pytest.mark.parametrize("write", ["default rule", "seat", "node", "kind"])
 def test_default_rules_seats_the_tree_and_kinds_change_every_street(world, write):
     counter, other = Counter(), Counter()

@@ -148,6 +148,34 @@ def test_queries_do_not_grow_with_the_streets(world, district, client_as, name,
     assert before == one_more == two_more, (before, one_more, two_more)
 
 
+@pytest.mark.parametrize("name", ["dashboards:district", "dashboards:district_report"])
+def test_a_meeting_in_each_of_more_streets_costs_no_more_queries(world, district, client_as,
+                                                                 name):
+    """A recorded meeting makes its community's 三会一课 stale, and nothing warms it before the
+    next look: the streets judged again cost one pass between them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.factories import HeldMeetingFactory
+
+    client = client_as(world.users["quwei"])
+    url = reverse(name, args=[district.pk])
+    branches = [BranchFactory(parent=CommunityFactory(parent=StreetFactory(parent=district)))
+                for _n in range(3)]
+    client.get(url)  # every street's 三会一课 judged and cached
+
+    def look():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    HeldMeetingFactory(branch=branches[0], starts_at=timezone.now() - timedelta(hours=1))
+    one_street = look()
+    for branch in branches:
+        HeldMeetingFactory(branch=branch, starts_at=timezone.now() - timedelta(hours=1))
+    assert look() == one_street
+
+
 def test_report_xlsx_holds_each_street_and_the_totals(world, district, client_as):
     MemberFactory.create_batch(2, branch=world.extra["second_branch"])
     ActivityFactory(community=world.extra["second_community"])
