@@ -29,7 +29,7 @@ from portal.tasklists.panels import task_items_panel
 from portal.wish_panels import wishes_panel
 from portal.volunteer_panels import volunteers_panel
 from portal.work_panels import (activities_panel, contributions_panel, member_counts,
-                                service_panel, week_work_panel)
+                                members_on_roll_by_community, service_panel, week_work_panel)
 
 
 def members_panel(scope):
@@ -223,6 +223,8 @@ def warm(street, today):
     moves.silent_by_community(Node.objects.filter(
         path__startswith=street.path, kind=Node.Kind.COMMUNITY).values_list("pk", flat=True),
         today, [street.path])
+    # Kept under the same versions as the lists: the district's pages count its members so.
+    members_on_roll_by_community(scope.communities)
 
 
 def build_panels(scope, panel_functions):

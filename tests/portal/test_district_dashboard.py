@@ -350,3 +350,23 @@ def test_members_are_counted_again_only_after_a_member_changed(world, district):
     entered.branch = world.branch
     entered.save()
     assert members() == {first: before[first] + 1, second: before[second]}
+
+
+def test_the_nightly_warm_counts_the_members_before_the_first_look(world, district):
+    """After a change that makes every community's lists stale (a move rule, a node added), the
+    worker's warm counts the members again, so the district official's look reads none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members import contact_cache
+    from portal.tasks import warm_dashboards
+
+    today = timezone.localdate()
+    district_pages.district_dashboard(district, today)
+    contact_cache.changed()
+    warm_dashboards()
+    with CaptureQueriesContext(connection) as queries:
+        table = district_pages.district_dashboard(district, today)
+    assert not [query for query in queries.captured_queries
+                if '"members_member"' in query["sql"]]
+    assert sum(figures["members"] for _street, figures, _links in table.rows) > 0
