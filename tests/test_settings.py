@@ -37,13 +37,30 @@ def test_database_url_for_postgres(monkeypatch):
     config = env_database("DB", "sqlite:///x")
     assert (config["ENGINE"], config["NAME"], config["PORT"]) == (
         "django.db.backends.postgresql", "dangjian", 5433)
-    assert config["OPTIONS"]["options"] == "-c jit=off"
+    assert config["OPTIONS"]["options"] == "-c jit=off -c random_page_cost=1.1"
+
+
+@pytest.mark.parametrize("value, options", [("", "-c jit=off"),
+                                            ("4", "-c jit=off -c random_page_cost=4.0")])
+def test_the_random_page_cost_is_the_servers_or_set(monkeypatch, value, options):
+    monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian")
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", value)
+    assert env_database("DB", "sqlite:///x")["OPTIONS"]["options"] == options
+
+
+@pytest.mark.parametrize("value", ["fast", "0", "-1", "nan", "inf", "1.1 -c jit=on"])
+def test_a_bad_random_page_cost_is_refused(monkeypatch, value):
+    monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian")
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", value)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_RANDOM_PAGE_COST"):
+        env_database("DB", "sqlite:///x")
 
 
 def test_postgres_options_in_the_url_are_kept(monkeypatch):
     monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian?sslmode=require")
     assert env_database("DB", "sqlite:///x")["OPTIONS"] == {"sslmode": "require",
-                                                             "options": "-c jit=off",
+                                                             "options": "-c jit=off -c "
+                                                                        "random_page_cost=1.1",
                                                              "connect_timeout": 5}
 
 
