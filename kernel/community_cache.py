@@ -85,8 +85,9 @@ class CommunityCache:
                     for parts, ids in requests.items()}
         version_of = dict(zip(every_id, versions))
         code = self.code_version(code_of or compute)
+        digests = {parts: hashlib.sha1(repr(parts).encode()).hexdigest() for parts in requests}
         keys = {(parts, pk): f"{self.name}:{kind}:{code}:{pk}:{global_version}:"
-                             f"{version_of[pk]}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
+                             f"{version_of[pk]}:{digests[parts]}"
                 for parts, ids in requests.items() for pk in ids}
         found = cache.get_many(list(keys.values()))
         values, missing = {}, {}

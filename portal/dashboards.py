@@ -223,7 +223,8 @@ def warm(street, today):
     moves.silent_by_community(Node.objects.filter(
         path__startswith=street.path, kind=Node.Kind.COMMUNITY).values_list("pk", flat=True),
         today, [street.path])
-    # Kept under the same versions as the lists: the district's pages count its members so.
+    # Under the lists' versions: after a change that made every list stale, the district's
+    # first look would otherwise count the members of every street again.
     members_on_roll_by_community(scope.communities)
 
 

@@ -88,7 +88,8 @@ class DistrictScopes:
         return sums
 
     def compliance(self):
-        """{street id: {status: branches}}: this month's worst status of each branch."""
+        """{street id: {status: branches, "red_branches": n}}: this month's worst status of each
+        branch, and the branches red over one of the panel's spans."""
         return self.per_street(month_status_counts(list(self.street.values())))
 
     def members(self):

@@ -48,7 +48,14 @@ def test_the_random_page_cost_is_the_servers_or_set(monkeypatch, value, options)
     assert env_database("DB", "sqlite:///x")["OPTIONS"]["options"] == options
 
 
-@pytest.mark.parametrize("value", ["fast", "0", "-1", "nan", "inf", "1.1 -c jit=on"])
+def test_a_setting_the_urls_options_name_is_the_urls(monkeypatch):
+    monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian?options=-c%20random_page_cost%3D2")
+    assert env_database("DB", "sqlite:///x")["OPTIONS"]["options"] == \
+        "-c random_page_cost=2 -c jit=off"
+
+
+@pytest.mark.parametrize("value", ["fast", "0", "-1", "1e-320", "5000", "nan", "inf",
+                                   "1.1 -c jit=on"])
 def test_a_bad_random_page_cost_is_refused(monkeypatch, value):
     monkeypatch.setenv("DB", "postgres://u:p@db.example/dangjian")
     monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", value)
