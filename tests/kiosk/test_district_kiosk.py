@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.factories import ActivityFactory, ParticipationFactory
 from members.factories import MemberFactory
 from members.models import Member
 from organizations.factories import BranchFactory, CommunityFactory, StreetFactory
+from portal.factories import InspectionFactory
 from portal.kiosk import figures as kiosk_figures
 from portal.kiosk import services
 from portal.kiosk.models import KioskLink
@@ -173,13 +175,17 @@ def test_each_row_of_the_demo_is_what_the_streets_own_screen_shows(client):
     MemberFactory(branch=community.children.first(), left_on=timezone.localdate())
     archived = CommunityFactory(parent=streets[1], archived_at=timezone.now())
     MemberFactory(branch=BranchFactory(parent=archived))
+    # Figures of this year and month even in its first minute, when the demo has none yet.
+    ParticipationFactory(activity=ActivityFactory(community=community,
+                                                  held_on=timezone.localdate()))
+    InspectionFactory(point__community=community)
     _link, token = services.link_create(node=district, label="大屏", expires_on=None,
                                         user=context.users["quwei"])
     data = client.get(links.figures(token)).json()
     own = [_row_on_its_own_screen(kiosk_figures.screen_figures(street)) for street in streets]
     assert data["streets"] == own
     for key in ("members", "full", "probationary", "branches", "activities", "hours",
-                "volunteers", "teams", "volunteer_hours", "inspections", "open"):
+                "volunteers", "teams", "inspections", "passed", "open"):
         assert data["totals"][key] == pytest.approx(sum(row[key] for row in own)), key
         assert data["totals"][key] > 0, key
     assert sum(data["totals"][status] for status in kiosk_figures.STATUSES) > 0
