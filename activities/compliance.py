@@ -201,11 +201,12 @@ def _windows(span, period):
     return tuple(found)
 
 
-def load_facts(branches, first, last):
+def load_facts(branches, first, last, count=None):
     """Facts for these branches with the meetings held from the month of `first` to the end of
     the day `last`, and the committees as of `last` (or today, if that is earlier).
 
-    Five queries: kinds, rules, committees, groups and one aggregate of held meetings.
+    Five queries: kinds, rules, committees, groups and one aggregate of held meetings (or what
+    `count`, a function like `count_held`, reads instead: the street pages' cached counts).
     """
     branches = list(branches)
     kinds = list(MeetingKind.objects.order_by("sort_order"))
@@ -223,16 +224,25 @@ def load_facts(branches, first, last):
                                             .order_by("pk")):
         groups[branch_id].append(group_id)
         founded[branch_id][group_id] = founded_on
+    held = (count or count_held)(branches, first, last)
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
                                     group_ids=groups[branch.pk],
                                     rules=rules_of(branch),
-                                    founded=_founding_days(branch, founded[branch.pk]))
+                                    founded=_founding_days(branch, founded[branch.pk]),
+                                    held_by=held.get(branch.pk, {}))
              for branch in branches}
-    held = (Meeting.objects.held().filter(branch_id__in=ids,
-                                           starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
-                                           starts_at__lt=timezone.make_aware(
-                                               datetime.combine(last + timedelta(days=1),
-                                                                time.min)))
+    return kinds, facts
+
+
+def count_held(branches, first, last):
+    """{branch id: `BranchFacts.held_by`} of the meetings these branches (or branch ids) held
+    from the month of `first` to the end of the day `last`: one query."""
+    ids = [getattr(branch, "pk", branch) for branch in branches]
+    rows = (Meeting.objects.held().filter(branch_id__in=ids,
+                                          starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
+                                          starts_at__lt=timezone.make_aware(
+                                              datetime.combine(last + timedelta(days=1),
+                                                               time.min)))
             # The month as a date in the current time zone, cast to a date by the database:
             # a street's year is some 25,000 rows, and a datetime (or TruncMonth's own
             # conversion) per row cost a conversion each in Python. EXTRACT would give the
@@ -240,10 +250,11 @@ def load_facts(branches, first, last):
             .annotate(month=Cast(TruncMonth("starts_at"), DateField()))
             .values_list("branch_id", "group_id", "kinds", "month")
             .annotate(n=Count("pk")).order_by())
+    counts = defaultdict(dict)
     # Some 25,000 rows for a street's year: counted inline, without a call per row.
-    for branch_id, group_id, code, month, n in held:
+    for branch_id, group_id, code, month, n in rows:
         index = month.year * 12 + month.month - 1  # month_index
-        held_by = facts[branch_id].held_by
+        held_by = counts[branch_id]
         months = held_by.get((None, code))
         if months is None:
             months = held_by[None, code] = {}
@@ -253,11 +264,11 @@ def load_facts(branches, first, last):
             if months is None:
                 months = held_by[group_id, code] = {}
             months[index] = months.get(index, 0) + n
-    return kinds, facts
+    return dict(counts)
 
 
-def year_facts(branches, first, last, memo=None):
-    """`load_facts` for these branches from `first` to `last`, reusing facts of the
+def year_facts(branches, first, last, memo=None, count=None):
+    """`load_facts(branches, first, last, count)`, reusing facts of the
     same branches already in `memo` (a dict one page shares between its panels and its ranking:
     the facts are the costly part) that start no later and end on the same day, or, when `last`
     is today or later, end no earlier (nothing is held after today)."""
@@ -268,7 +279,7 @@ def year_facts(branches, first, last, memo=None):
         if loaded_ids == ids and loaded_first <= first and (
                 last == loaded_last or today <= last <= loaded_last):
             return facts
-    facts = load_facts(branches, first, last)
+    facts = load_facts(branches, first, last, count)
     loaded[(ids, first, last)] = facts
     return facts
 
@@ -441,10 +452,11 @@ def street_matrix(street, year, today=None):
             [(community, grid[community.pk]) for community in communities])
 
 
-def months_by_community(communities, year, today=None):
-    """{community id: [worst status of its branches per month of the year]} (six queries)."""
+def months_by_community(communities, year, today=None, count=None):
+    """{community id: [worst status of its branches per month of the year]} (six queries;
+    `count` as for `load_facts`)."""
     branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
-    kinds, facts = load_facts(branches, *_extent([Span.year(year)]))
+    kinds, facts = load_facts(branches, *_extent([Span.year(year)]), count)
     return dict((community.pk, cells) for community, cells in month_grid(
         communities, branches, kinds, facts, year, today or timezone.localdate()))
 

@@ -10,7 +10,11 @@ replaces (the receivers below; these are rare). So a meeting recorded in one com
 next street page judge that community's ten branches again, not the street's five hundred, and
 no entry is read after a write it does not reflect. A rule set on a district, a street or a
 community (officials do it on a page) replaces the versions of the communities under it only:
-one street raising a frequency leaves the other streets' figures cached. The reminder scan keeps
+one street raising a frequency leaves the other streets' figures cached. Beneath the figures,
+the held meetings they are judged from are counted and cached per community too (`HELD`,
+`held_counts`), under versions that a meeting, a kind or the tree replaces but a rule or a seat
+does not: after a rule change the street's branches are judged again without its year of
+meetings being read again. The reminder scan keeps
 the 三会一课 gaps it reminds of from the 20th under the same versions
 (activities/reminder_sources.py `compliance_gaps`).
 
@@ -40,6 +44,11 @@ from kernel.community_cache import EVERYWHERE, CommunityCache
 from kernel.paths import community_id_of, path_ids
 
 CACHE = CommunityCache("compliance", ["activities.compliance_cache", "activities.compliance"])
+# The held meetings the figures are judged from, counted per branch and month (`held_counts`),
+# under versions of their own: a rule or a committee seat changes how a street is judged but
+# not what its branches held, so the street's page after a rule change judges its 500 branches
+# again without reading its year of meetings again (some 22,000 rows at city scale).
+HELD = CommunityCache("held", ["activities.compliance_cache", "activities.compliance"])
 # Sent after the commit that replaced the global version (`street_ids` None: every street's
 # figures are stale at once) or the versions of the communities under a rule (`street_ids`: their
 # streets). The dashboards compute them again in a worker (portal/tasks.py), so that the first
@@ -53,6 +62,29 @@ def cached_by_community(name, parts, community_ids, compute):
     return CACHE.get(name, parts, community_ids, compute)
 
 
+def held_counts(branches, first, last):
+    """`compliance.count_held` for these branches, from the counts cached per community: a
+    community the cache misses has every branch counted (archived ones too), whoever asks, so
+    that its entry is the same for the street's pages and for one community's."""
+    from activities import compliance
+    from organizations.models import Node
+
+    community_of = {branch.pk: community_id_of(branch.path) for branch in branches}
+
+    def count(missing):
+        rows = list(Node.objects.filter(kind=Node.Kind.BRANCH, parent_id__in=missing)
+                    .values_list("pk", "parent_id").order_by())
+        counted = compliance.count_held([pk for pk, _community in rows], first, last)
+        by_community = {pk: {} for pk in missing}
+        for pk, community_id in rows:
+            by_community[community_id][pk] = counted.get(pk, {})
+        return by_community
+
+    counts = HELD.get("counts", (first, last), sorted(set(community_of.values())), count)
+    return {pk: (counts[community_id] or {}).get(pk, {}) for pk, community_id in
+            community_of.items()}
+
+
 def street_months(street, year, today):
     """The street compliance page's rows, [(community, [worst status per month])], each
     community's months from the cache where it holds them."""
@@ -62,23 +94,32 @@ def street_months(street, year, today):
     cells = cached_by_community(
         "matrix", (year, today), [community.pk for community in communities],
         lambda missing: compliance.months_by_community(
-            [community for community in communities if community.pk in missing], year, today))
+            [community for community in communities if community.pk in missing], year, today,
+            held_counts))
     return [(community, cells[community.pk]) for community in communities]
 
 
 def changed(scope=EVERYWHERE):
-    """Replace a community's version (its id) or, by default, the global one."""
-    _replace(lambda: ([scope], None if scope == EVERYWHERE else ()))
+    """Replace a community's version (its id) or, by default, the global one: of the figures and
+    of the held meetings they are judged from."""
+    _replace(lambda: ([scope], None if scope == EVERYWHERE else ()), (CACHE, HELD))
 
 
-def _replace(reach):
-    """Replace versions now and after the commit; then have a worker warm streets. `reach()`
-    says which: (scopes, street ids: None for every street, empty for none, the next page
-    computing what it shows). Asked again after the commit: a community moved under a rule's
-    street by a transaction that committed in between is reached too."""
+def judging_changed():
+    """Replace the figures' global version but not the held meetings': what is required of the
+    branches changed (a default rule, a committee seat), not what they held."""
+    _replace(lambda: ([EVERYWHERE], None), (CACHE,))
+
+
+def _replace(reach, caches):
+    """Replace versions of these caches now and after the commit; then have a worker warm
+    streets. `reach()` says which: (scopes, street ids: None for every street, empty for none,
+    the next page computing what it shows). Asked again after the commit: a community moved
+    under a rule's street by a transaction that committed in between is reached too."""
     def replace():
         scopes, street_ids = reach()
-        CACHE.renew(scopes)
+        for each in caches:
+            each.renew(scopes)
         return street_ids
 
     def after_commit():
@@ -124,6 +165,10 @@ def _structure_changed(sender, **kwargs):
     changed()
 
 
+def _seat_changed(sender, **kwargs):
+    judging_changed()
+
+
 def _rule_saving(sender, instance, raw=False, **kwargs):
     # A row moved to another node (the admin allows it) leaves stale figures where it was.
     instance._compliance_was_on = set() if instance.pk is None or raw else set(
@@ -133,9 +178,9 @@ def _rule_saving(sender, instance, raw=False, **kwargs):
 def _rule_changed(sender, instance, **kwargs):
     nodes = {instance.node_id, *getattr(instance, "_compliance_was_on", ())}
     if None in nodes:  # a default: every branch without a rule of its own
-        changed()
+        judging_changed()
         return
-    _replace(lambda: _under(nodes))
+    _replace(lambda: _under(nodes), (CACHE,))
 
 
 def _under(node_ids):
@@ -195,9 +240,10 @@ def connect():
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_meeting_changed, sender=Meeting, dispatch_uid=f"compliance-{name}")
         signal.connect(_rule_changed, sender=MeetingRule, dispatch_uid=f"compliance-rule-{name}")
-        for model in (MeetingKind, CommitteeSeat):
-            signal.connect(_structure_changed, sender=model,
-                           dispatch_uid=f"compliance-{model.__name__}-{name}")
+        signal.connect(_structure_changed, sender=MeetingKind,
+                       dispatch_uid=f"compliance-MeetingKind-{name}")
+        signal.connect(_seat_changed, sender=CommitteeSeat,
+                       dispatch_uid=f"compliance-CommitteeSeat-{name}")
     pre_save.connect(_meeting_saving, sender=Meeting, dispatch_uid="compliance-meeting-saving")
     pre_save.connect(_rule_saving, sender=MeetingRule, dispatch_uid="compliance-rule-saving")
     pre_save.connect(_node_saving, sender=Node, dispatch_uid="compliance-node-saving")

@@ -112,8 +112,10 @@ class Page:
     compare: str = ""           # "app.model" whose admin changelist it is compared with
     # Timed as the first view after a meeting of shequ's community was recorded ("community":
     # that community's cached 三会一课 figures are computed anew for every request) or after a
-    # rule changed or the day began ("all": every community's are), or after a street's
-    # officials saved a rule of their street ("street rule": that street's communities are).
+    # tree changed or the day began ("all": every community's are, and the held meetings are
+    # counted again), or after a street's officials saved a rule of their street ("street
+    # rule": that street's communities are, from the held meetings' cached counts) or the
+    # district's a rule of the district ("district rule": every street's are, likewise).
     # The 失联 lists: after a contact recorded in shequ's community ("contact": its lists are
     # judged anew) or a move rule changed or the day began ("contact all": every community's).
     after_write: str = ""
@@ -183,11 +185,15 @@ PAGES = [
          after_write="community"),
     Page("街道驾驶舱 全部重算（街道干部）", "dashboards:street", street, user="jiedao",
          after_write="all"),
+    Page("街道驾驶舱 改规则后（街道干部）", "dashboards:street", street, user="jiedao",
+         after_write="street rule"),
     Page("区驾驶舱（区委组织部）", "dashboards:district", district, user="quwei"),
     Page("区驾驶舱 全部重算（区委组织部）", "dashboards:district", district, user="quwei",
          after_write="all"),
     Page("区驾驶舱 一个街道改规则后（区委组织部）", "dashboards:district", district, user="quwei",
          after_write="street rule"),
+    Page("区驾驶舱 区改规则后（区委组织部）", "dashboards:district", district, user="quwei",
+         after_write="district rule"),
     Page("区月报（区委组织部）", "dashboards:district_report", district, user="quwei"),
     Page("大屏数据 街道（公开链接）", "kiosk:figures", kiosk_link(lambda data: data.street)),
     Page("大屏数据 区（公开链接）", "kiosk:figures", kiosk_link(lambda data: data.district)),
@@ -329,14 +335,15 @@ def _write(page, data):
         contact_cache.CACHE.renew([data.community.pk])
     elif page.after_write == "contact all":
         contact_cache.changed()
-    elif page.after_write == "street rule":
-        # Saved and dropped in turn, as the street's page does; the same as the default, so
-        # the figures stay what they were.
+    elif page.after_write in ("street rule", "district rule"):
+        # Saved and dropped in turn, as the street's (or district's) page does; the same as the
+        # default, so the figures stay what they were.
+        node = data.street if page.after_write == "street rule" else data.district
         kind = MeetingKind.objects.get(code=MeetingKind.THEME_DAY)
-        if MeetingRule.objects.filter(node=data.street, kind=kind).exists():
-            meeting_rules.rule_clear(node=data.street, kind=kind)
+        if MeetingRule.objects.filter(node=node, kind=kind).exists():
+            meeting_rules.rule_clear(node=node, kind=kind)
         else:
-            meeting_rules.rule_set(node=data.street, kind=kind, period="month", minimum=1)
+            meeting_rules.rule_set(node=node, kind=kind, period="month", minimum=1)
 
 
 def time_rewarm():

@@ -150,7 +150,7 @@ def _judged(scope, communities, branches, spans):
     today = scope.today
     # Held by `today`: a past month's report keeps the figures it had.
     kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1), today,
-                              scope.memo)
+                              scope.memo, compliance_cache.held_counts)
     scope.memo["kinds"] = kinds
     street = scope.node.kind == Node.Kind.STREET
     grid = dict(compliance.month_grid(communities, branches, kinds, facts, today.year, today)

@@ -124,7 +124,8 @@ def _compliance_rate(communities, start, on, memo):
     if not branches:
         return {}
     # Only what was held by `on`: a past week keeps the figure it had.
-    kinds, facts = year_facts(branches, date(start.year, 1, 1), on, memo)
+    kinds, facts = year_facts(branches, date(start.year, 1, 1), on, memo,
+                              compliance_cache.held_counts)
     month = compliance.Span.of(Period.MONTH, start)
     cells = defaultdict(lambda: [0, 0])
     for branch in branches:

@@ -100,19 +100,37 @@ def test_several_parts_at_once_compute_what_any_of_them_misses_in_one_call(world
 def test_default_rules_seats_the_tree_and_kinds_change_every_street(world, write):
     counter, other = Counter(), Counter()
     ask(world.community, counter), ask(world.other_street_community, other)
+    _write(world, write)
+    assert (ask(world.community, counter), ask(world.other_street_community, other)) == (2, 2)
+
+
+def _write(world, write, meeting=None):
+    """One write of each kind the cached figures or held counts depend on."""
     if write == "default rule":
         rule = MeetingRule.objects.get(node=None, kind_id=MeetingKind.THEME_DAY)
         rule.minimum = 2
         rule.save()
+    elif write == "street rule":
+        _rule(world.street)
     elif write == "seat":
         SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
     elif write == "node":
         BranchFactory(parent=world.other_community)
-    else:
+    elif write == "kind":
         kind = MeetingKind.objects.get(code=MeetingKind.TALK)
         kind.sort_order += 1
         kind.save()
-    assert (ask(world.community, counter), ask(world.other_street_community, other)) == (2, 2)
+    elif write == "meeting":
+        HeldMeetingFactory(branch=world.sibling_branch, kinds=[MeetingKind.THEME_DAY])
+    elif write == "kind added to a meeting":
+        meeting.kinds.add(MeetingKind.PARTY_LECTURE)
+    elif write == "branch moved":
+        world.sibling_branch.parent = world.other_community
+        world.sibling_branch.save()
+    elif write == "meeting kind deleted":
+        MeetingKind.objects.get(code=MeetingKind.THEME_DAY).delete()
+    else:
+        raise ValueError(write)
 
 
 def _asked(world, *communities):
@@ -299,10 +317,10 @@ def test_after_a_meeting_the_street_dashboard_judges_only_its_community_again(
     loaded = []
     load_facts = compliance.load_facts
 
-    def spy(branches, first, last):
+    def spy(branches, first, last, *args):
         branches = list(branches)
         loaded.append({branch.parent_id for branch in branches})
-        return load_facts(branches, first, last)
+        return load_facts(branches, first, last, *args)
 
     monkeypatch.setattr(compliance, "load_facts", spy)
     client.force_login(world.users["official"])
@@ -323,9 +341,9 @@ def loaded(monkeypatch):
     calls = []
     load_facts = compliance.load_facts
 
-    def spy(branches, first, last):
+    def spy(branches, first, last, *args):
         calls.append(len(branches))
-        return load_facts(branches, first, last)
+        return load_facts(branches, first, last, *args)
 
     monkeypatch.setattr(compliance, "load_facts", spy)
     return calls
@@ -380,6 +398,20 @@ def test_the_cache_listens_to_every_table_load_facts_reads(world):
     assert tables == listened
     # In memory, load_facts reads a branch's path (its rules) and founding date.
     assert node_columns <= {"id", *(name for name in compliance_cache.NODE_FIELDS)}
+
+
+def test_the_held_counts_read_only_tables_whose_writes_renew_them(world):
+    """Rules and seats renew the figures but not the held counts: the counts must read none of
+    their tables (a new input of the counts fails here until its writes call `changed()`)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    with CaptureQueriesContext(connection) as captured:
+        compliance_cache.held_counts([world.branch], *_year_to_today())
+    tables, node_columns = _tables_and_node_columns(captured.captured_queries)
+    assert tables == {"activities_meeting", "activities_meeting_kinds", "organizations_node"}
+    assert node_columns <= {"id", *compliance_cache.NODE_FIELDS}
 
 
 def test_the_table_check_can_fail():
@@ -500,3 +532,109 @@ def test_a_stopped_broker_does_not_fail_the_rule_change(
     # Nothing stays pending: the next change tries the broker again.
     from django.core.cache import cache
     assert cache.get(tasks.REWARM_PENDING_KEY) is None
+
+
+def _meeting_tables(queries):
+    return {table for table in _tables_and_node_columns(queries)[0]
+            if table.startswith("activities_meeting") and table != "activities_meetingkind"
+            and table != "activities_meetingrule"}
+
+
+def test_after_a_rule_change_the_street_is_judged_again_from_the_counted_meetings(client, world):
+    """A rule changes what is required, not what was held: the street's next dashboard judges
+    its branches again under the new rule without reading their meetings again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.users["official"])
+    url = reverse("dashboards:street", args=[world.street.pk])
+    first = client.get(url)
+    previous = _panel(first, "compliance").data["previous"].first
+    HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY],
+                       starts_at=_at(previous))
+    before = client.get(url)
+    assert "主题党日" not in _missing(before, world.other_branch)
+    _rule(world.street, minimum=2)
+    with CaptureQueriesContext(connection) as captured:
+        after = client.get(url)
+    # One theme day held last month, two now required: red, from the counts cached before.
+    assert "主题党日" in _missing(after, world.other_branch)
+    assert _meeting_tables(captured.captured_queries) == set()
+    # A meeting recorded since is counted again (the community's counts are renewed).
+    HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY],
+                       starts_at=_at(previous))
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url)
+    assert "主题党日" not in _missing(again, world.other_branch)
+    assert _meeting_tables(captured.captured_queries) == {"activities_meeting",
+                                                         "activities_meeting_kinds"}
+
+
+def _missing(response, branch):
+    rows = {row["branch"].pk: row["missing"] for row in _panel(response, "compliance").data["red"]}
+    return rows.get(branch.pk, [])
+
+
+@pytest.mark.parametrize("write, counted_again", [
+    ("street rule", False), ("default rule", False), ("seat", False),
+    ("meeting", True), ("kind added to a meeting", True), ("branch moved", True),
+    ("meeting kind deleted", True),
+])
+def test_the_held_counts_are_renewed_by_what_changes_them_only(world, write, counted_again,
+                                                               monkeypatch):
+    from activities import compliance
+
+    branches = [world.branch, world.sibling_branch]
+    first, last = _year_to_today()
+    meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    before = compliance_cache.held_counts(branches, first, last)
+    assert before == _counted(branches, first, last)
+    assert before[world.branch.pk]
+    _write(world, write, meeting)
+    from organizations.models import Node
+
+    branches = list(Node.objects.filter(pk__in=[world.branch.pk, world.sibling_branch.pk]))
+    expected = _counted(branches, first, last)
+    calls, count_held = [], compliance.count_held
+    monkeypatch.setattr(compliance, "count_held",
+                        lambda *args: calls.append(args) or count_held(*args))
+    assert compliance_cache.held_counts(branches, first, last) == expected
+    assert bool(calls) == counted_again
+
+
+def _counted(branches, first, last):
+    """What `held_counts` must give: the meetings counted now, an empty count for a branch
+    without one."""
+    from activities import compliance
+
+    counted = compliance.count_held(branches, first, last)
+    return {branch.pk: counted.get(branch.pk, {}) for branch in branches}
+
+
+def test_a_communitys_counts_hold_every_branch_whoever_counted_them_first(client, world):
+    """A branch secretary's dashboard counts the meetings of the whole community, so the
+    street's dashboard, served from the same entry, misses none of the sibling branch's."""
+    from activities import compliance
+
+    HeldMeetingFactory(branch=world.sibling_branch, kinds=[MeetingKind.THEME_DAY])
+    client.force_login(world.users["secretary"])
+    assert client.get(reverse("dashboards:branch", args=[world.branch.pk])).status_code == 200
+    first, last = _year_to_today()
+    counted = compliance.count_held([world.sibling_branch], first, last)
+    assert counted[world.sibling_branch.pk]
+    count_held, compliance.count_held = compliance.count_held, None
+    try:  # served from the secretary's entry: counting again would fail
+        assert compliance_cache.held_counts([world.sibling_branch], first, last) == counted
+    finally:
+        compliance.count_held = count_held
+
+
+def _year_to_today():
+    """The days the dashboards count held meetings over: from the first of January of last
+    month's year to today."""
+    from django.utils import timezone
+
+    from portal.compliance_panels import _spans
+
+    today = timezone.localdate()
+    return date(_spans(today)["previous"].first.year, 1, 1), today
