@@ -453,8 +453,8 @@ def street_matrix(street, year, today=None):
 
 
 def months_by_community(communities, year, today=None, count=None):
-    """{community id: [worst status of its branches per month of the year]} (six queries;
-    `count` as for `load_facts`)."""
+    """{community id: [worst status of its branches per month of the year]} (six queries, or
+    as `count` reads the held meetings: see `load_facts`)."""
     branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
     kinds, facts = load_facts(branches, *_extent([Span.year(year)]), count)
     return dict((community.pk, cells) for community, cells in month_grid(

@@ -347,11 +347,12 @@ def _write(page, data):
 
 
 def time_rewarm():
-    """Seconds the worker's task takes to judge every street again after a rule change."""
+    """Seconds the worker's task takes to judge every street again after a default rule
+    changed (from the held meetings' cached counts)."""
     from portal.tasks import warm_dashboards
 
     warm_dashboards()  # the 失联 lists too, which a meeting rule leaves as they are
-    compliance_cache.changed()
+    compliance_cache.judging_changed()
     started = perf_counter()
     warm_dashboards()
     return round(perf_counter() - started, 2)

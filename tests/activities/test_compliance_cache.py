@@ -124,6 +124,15 @@ def _write(world, write, meeting=None):
         HeldMeetingFactory(branch=world.sibling_branch, kinds=[MeetingKind.THEME_DAY])
     elif write == "kind added to a meeting":
         meeting.kinds.add(MeetingKind.PARTY_LECTURE)
+    elif write == "meeting moved":
+        meeting.branch = world.other_branch
+        meeting.save()
+    elif write == "meeting status updated":
+        type(meeting).objects.filter(pk=meeting.pk).update(status=type(meeting).Status.PLANNED)
+    elif write == "branch archived":
+        from kernel.archiving import archive
+
+        archive(world.sibling_branch, reason="撤并")
     elif write == "branch moved":
         world.sibling_branch.parent = world.other_community
         world.sibling_branch.save()
@@ -549,20 +558,29 @@ def test_after_a_rule_change_the_street_is_judged_again_from_the_counted_meeting
     client.force_login(world.users["official"])
     url = reverse("dashboards:street", args=[world.street.pk])
     first = client.get(url)
-    previous = _panel(first, "compliance").data["previous"].first
-    HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY],
-                       starts_at=_at(previous))
+    data = _panel(first, "compliance").data
+    # Every ended month the panel judges (last month's, and this quarter's before this month),
+    # so that only the rule below can make 主题党日 red.
+    ended = {data["previous"].first} | {
+        date(data["quarter"].first.year, number, 1)
+        for number in range(data["quarter"].first.month, data["month"].first.month)}
+
+    def theme_days():
+        for month_first in ended:
+            HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY],
+                               starts_at=_at(month_first))
+
+    theme_days()
     before = client.get(url)
     assert "主题党日" not in _missing(before, world.other_branch)
     _rule(world.street, minimum=2)
     with CaptureQueriesContext(connection) as captured:
         after = client.get(url)
-    # One theme day held last month, two now required: red, from the counts cached before.
+    # One theme day held a month, two now required: red, from the counts cached before.
     assert "主题党日" in _missing(after, world.other_branch)
     assert _meeting_tables(captured.captured_queries) == set()
-    # A meeting recorded since is counted again (the community's counts are renewed).
-    HeldMeetingFactory(branch=world.other_branch, kinds=[MeetingKind.THEME_DAY],
-                       starts_at=_at(previous))
+    # Meetings recorded since are counted again (the community's counts are renewed).
+    theme_days()
     with CaptureQueriesContext(connection) as captured:
         again = client.get(url)
     assert "主题党日" not in _missing(again, world.other_branch)
@@ -577,23 +595,24 @@ def _missing(response, branch):
 
 @pytest.mark.parametrize("write, counted_again", [
     ("street rule", False), ("default rule", False), ("seat", False),
-    ("meeting", True), ("kind added to a meeting", True), ("branch moved", True),
+    ("meeting", True), ("kind added to a meeting", True), ("meeting moved", True),
+    ("meeting status updated", True), ("branch moved", True), ("branch archived", True),
     ("meeting kind deleted", True),
 ])
 def test_the_held_counts_are_renewed_by_what_changes_them_only(world, write, counted_again,
                                                                monkeypatch):
     from activities import compliance
-
-    branches = [world.branch, world.sibling_branch]
-    first, last = _year_to_today()
-    meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
-    before = compliance_cache.held_counts(branches, first, last)
-    assert before == _counted(branches, first, last)
-    assert before[world.branch.pk]
-    _write(world, write, meeting)
     from organizations.models import Node
 
-    branches = list(Node.objects.filter(pk__in=[world.branch.pk, world.sibling_branch.pk]))
+    ids = [world.branch.pk, world.sibling_branch.pk, world.other_branch.pk]
+    first, last = _year_to_today()
+    meeting = HeldMeetingFactory(branch=world.branch, kinds=[MeetingKind.THEME_DAY])
+    HeldMeetingFactory(branch=world.sibling_branch, kinds=[MeetingKind.PARTY_LECTURE])
+    # Both communities' counts cached: a stale entry on either side of a move would be read.
+    branches = list(Node.objects.filter(pk__in=ids))
+    assert compliance_cache.held_counts(branches, first, last) == _counted(branches, first, last)
+    _write(world, write, meeting)
+    branches = list(Node.objects.filter(pk__in=ids))
     expected = _counted(branches, first, last)
     calls, count_held = [], compliance.count_held
     monkeypatch.setattr(compliance, "count_held",
