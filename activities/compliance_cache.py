@@ -26,7 +26,8 @@ node columns load_facts queries and fails when they differ from these lists, so 
 cannot go stale silently.
 
 Writes that bypass the model signals: `update()`, `bulk_create()` and `bulk_update()` on the
-input models send `organizations.models.bulk_written`, which replaces the global version.
+input models send `organizations.models.bulk_written`, which replaces the global version (of
+rules and seats, the figures' only, as their saves do).
 `restore`, and bulk inserts into the meetings' kinds (the through table), call `changed()`
 themselves. A data migration that touches an input (historical models have no custom querysets)
 ends with `migrations.RunPython(compliance_cache.migration_changed, migrations.RunPython.noop)`.
@@ -224,11 +225,15 @@ def _node_saved(sender, instance, **kwargs):
 
 
 def _bulk_written(sender, fields=None, **kwargs):
-    from organizations.models import Node
+    from activities.models import MeetingRule
+    from organizations.models import CommitteeSeat, Node
 
     if sender is Node and fields is not None and not {
             name.removesuffix("_id") for name in fields} & {
             name.removesuffix("_id") for name in NODE_FIELDS}:
+        return
+    if sender in (MeetingRule, CommitteeSeat):  # what is required, not what was held
+        judging_changed()
         return
     changed()
 

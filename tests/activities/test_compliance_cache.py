@@ -138,6 +138,12 @@ def _write(world, write, meeting=None):
         world.sibling_branch.save()
     elif write == "meeting kind deleted":
         MeetingKind.objects.get(code=MeetingKind.THEME_DAY).delete()
+    elif write == "rules updated":
+        MeetingRule.objects.filter(node__isnull=True).update(minimum=2)
+    elif write == "seats bulk-created":
+        CommitteeSeat.objects.bulk_create([CommitteeSeat(
+            node=world.branch, person_name="新委员", role=CommitteeSeat.Role.COMMITTEE_MEMBER,
+            term_start=date(2025, 1, 1), term_end=date(2030, 1, 1))])
     else:
         raise ValueError(write)
 
@@ -597,7 +603,7 @@ def _missing(response, branch):
     ("street rule", False), ("default rule", False), ("seat", False),
     ("meeting", True), ("kind added to a meeting", True), ("meeting moved", True),
     ("meeting status updated", True), ("branch moved", True), ("branch archived", True),
-    ("meeting kind deleted", True),
+    ("meeting kind deleted", True), ("rules updated", False), ("seats bulk-created", False),
 ])
 def test_the_held_counts_are_renewed_by_what_changes_them_only(world, write, counted_again,
                                                                monkeypatch):
