@@ -77,24 +77,15 @@ class CommunityCache:
         parts, goes to a single `compute({parts: missing ids})`, which returns {parts: {id:
         value}}. The code digest is that of `code_of` (by default `compute`)."""
         requests = {parts: list(ids) for parts, ids in requests.items()}
-        every_id = list(dict.fromkeys(pk for ids in requests.values() for pk in ids))
-        global_version, *versions = self.versions([EVERYWHERE, *every_id])
-        if global_version is None or None in versions:  # the cache is down (kernel/cache.py)
+        keys = self._keys(kind, requests, code_of or compute)
+        if keys is None:  # the cache is down (kernel/cache.py)
             computed = compute(requests)
             return {parts: {pk: computed.get(parts, {}).get(pk) for pk in ids}
                     for parts, ids in requests.items()}
-        version_of = dict(zip(every_id, versions))
-        code = self.code_version(code_of or compute)
-        digests = {parts: hashlib.sha1(repr(parts).encode()).hexdigest() for parts in requests}
-        keys = {(parts, pk): f"{self.name}:{kind}:{code}:{pk}:{global_version}:"
-                             f"{version_of[pk]}:{digests[parts]}"
-                for parts, ids in requests.items() for pk in ids}
-        found = cache.get_many(list(keys.values()))
-        values, missing = {}, {}
-        for (parts, pk), key in keys.items():
-            if key in found:
-                values[parts, pk] = found[key][0]
-            else:
+        values = self._found(keys)
+        missing = {}
+        for parts, pk in keys:
+            if (parts, pk) not in values:
                 missing.setdefault(parts, []).append(pk)
         if missing:
             computed = compute(missing)
@@ -104,6 +95,35 @@ class CommunityCache:
             cache.set_many({keys[key]: (value,) for key, value in fresh.items()}, TIMEOUT)
             values.update(fresh)
         return {parts: {pk: values[parts, pk] for pk in ids} for parts, ids in requests.items()}
+
+    def peek_each(self, kind, requests, code_of):
+        """What `get_each` would read from the cache, without computing or storing what it
+        misses: {parts: {id: value}} of the values found (none while the cache is down)."""
+        keys = self._keys(kind, {parts: list(ids) for parts, ids in requests.items()}, code_of)
+        found = self._found(keys) if keys is not None else {}
+        result = {parts: {} for parts in requests}
+        for (parts, pk), value in found.items():
+            result[parts][pk] = value
+        return result
+
+    def _keys(self, kind, requests, code_of):
+        """{(parts, id): cache key} under the versions of the moment, or None if the cache is
+        down."""
+        every_id = list(dict.fromkeys(pk for ids in requests.values() for pk in ids))
+        global_version, *versions = self.versions([EVERYWHERE, *every_id])
+        if global_version is None or None in versions:
+            return None
+        version_of = dict(zip(every_id, versions))
+        code = self.code_version(code_of)
+        digests = {parts: hashlib.sha1(repr(parts).encode()).hexdigest() for parts in requests}
+        return {(parts, pk): f"{self.name}:{kind}:{code}:{pk}:{global_version}:"
+                             f"{version_of[pk]}:{digests[parts]}"
+                for parts, ids in requests.items() for pk in ids}
+
+    @staticmethod
+    def _found(keys):
+        found = cache.get_many(list(keys.values()))
+        return {request: found[key][0] for request, key in keys.items() if key in found}
 
     def renew(self, scopes):
         """New versions for these scopes (community ids, or EVERYWHERE)."""

@@ -81,9 +81,10 @@ def _spans(today):
 def month_status_counts(scopes):
     """{community id: {status: branches, "red_branches": n}} of these streets' scopes (of one
     day): each branch's worst status this month, and how many branches are red over one of the
-    panel's spans (its list of red branches), as each street's panel counts them and from the
-    same cached judgements, without the panel's tables, heat map and links (the district pages
-    show only the counts, for ten streets at a time)."""
+    panel's spans (its list of red branches), as each street's panel counts them. Read from the
+    panel's cached judgements where they are; the communities they miss (a district's streets
+    after a rule of the district) are judged for these two figures only, in one pass over the
+    streets, without the panel's heat map and named kinds, and cached apart."""
     counts, branches = {}, []
     for scope in scopes:
         community_ids = {community.pk for community in scope.communities}
@@ -91,46 +92,82 @@ def month_status_counts(scopes):
                        for pk in community_ids})
         branches += [branch for branch in scope.branches()
                      if branch.archived_at is None and branch.parent_id in community_ids]
-    if branches:
-        parts = _cached_parts([scope for scope in scopes if scope.communities],
-                              _spans(scopes[0].today))
-        worst = {pk: status for part in parts.values()
-                 for pk, status in part["worst"]["month"].items()}
-        red = {pk for part in parts.values() for pk in part["missing"]}
-        for branch in branches:
-            if branch.pk in worst:
-                counts[branch.parent_id][worst[branch.pk]] += 1
-                counts[branch.parent_id]["red_branches"] += branch.pk in red
+    if not branches:
+        return counts
+    scopes = [scope for scope in scopes if scope.communities]
+    requests = _requests(scopes)
+    panels = compliance_cache.CACHE.peek_each("panel", requests, code_of=_judged)
+    statuses = {}   # branch id → (worst status this month, red over one of the spans)
+    for parts in panels.values():
+        for part in parts.values():
+            statuses.update({pk: (month, pk in part["missing"])
+                             for pk, month in part["worst"]["month"].items()})
+    unjudged = {parts: missing for parts, ids in requests.items()
+                if (missing := [pk for pk in ids if pk not in panels[parts]])}
+    if unjudged:
+        judged = compliance_cache.CACHE.get_each(
+            "month_and_red", unjudged, lambda missing: _month_and_red(scopes, missing),
+            code_of=_judged)
+        for parts in judged.values():
+            for branch_statuses in parts.values():
+                statuses.update(branch_statuses)
+    for branch in branches:
+        if branch.pk in statuses:
+            month, red = statuses[branch.pk]
+            counts[branch.parent_id][month] += 1
+            counts[branch.parent_id]["red_branches"] += red
     return counts
 
 
-def _cached_parts(scopes, spans):
-    """{community id: `_judged` of it} for the communities of these scopes (of one day and
-    kind), from the cache where it holds them, each under its scope's node; the communities it
-    misses, whichever their scope, are judged in one pass (a district's streets after a change
-    cost no more queries than one)."""
+def _month_and_red(scopes, missing):
+    """{parts: {community id: {branch id: (worst status this month, red over one of the
+    panel's spans)}}} for the communities `missing` ({parts: ids}) of these scopes: what
+    `_judged` gives of their branches for the counts, at a fraction of its cost."""
     scope_of = {(scope.node.pk, scope.today): scope for scope in scopes}
+    today = scopes[0].today
+    spans = _spans(today)
+    ids = {pk for pks in missing.values() for pk in pks}
+    # The facts need whole branches (paths, founding dates), of these communities only.
+    under = reduce(or_, (Q(path__startswith=scope_of[parts].node.path) for parts in missing))
+    branches = list(Node.objects.active().filter(under, kind=Node.Kind.BRANCH, parent__in=ids))
+    kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1), today,
+                              scopes[0].memo, compliance_cache.held_counts)
+    by_community = {pk: {} for pk in ids}
+    for branch in branches:
+        worst = {key: compliance.worst_in(facts[branch.pk], kinds, span, today)
+                 for key, span in spans.items()}
+        by_community[branch.parent_id][branch.pk] = (worst["month"],
+                                                     compliance.RED in worst.values())
+    return {parts: {pk: by_community[pk] for pk in pks} for parts, pks in missing.items()}
+
+
+def _requests(scopes):
+    """{(street or node id, day): its communities' ids}: the panel's cache entries."""
+    return {(scope.node.pk, scope.today): [community.pk for community in scope.communities]
+            for scope in scopes}
+
+
+def _cached_parts(scope, spans):
+    """{community id: `_judged` of it} for the scope's communities, from the cache where it
+    holds them; the communities it misses are judged in one pass."""
+    communities = {community.pk: community for community in scope.communities}
 
     def judge(missing):
-        ids = {pk for pks in missing.values() for pk in pks}
+        (ids,) = missing.values()
         # The facts need whole branches (paths, founding dates), of these communities only.
-        under = reduce(or_, (Q(path__startswith=scope_of[parts].node.path) for parts in missing))
-        to_judge = list(Node.objects.active().filter(under, kind=Node.Kind.BRANCH,
-                                                     parent__in=ids))
-        judged = _judged(scope_of[next(iter(missing))],
-                         [community for scope in scopes for community in scope.communities
-                          if community.pk in ids], to_judge, spans)
-        return {parts: {pk: judged[pk] for pk in pks} for parts, pks in missing.items()}
+        to_judge = list(Node.objects.active().filter(
+            path__startswith=scope.node.path, kind=Node.Kind.BRANCH, parent__in=ids))
+        return {parts: _judged(scope, [communities[pk] for pk in ids], to_judge, spans)
+                for parts in missing}
 
-    found = compliance_cache.CACHE.get_each(
-        "panel", {parts: [community.pk for community in scope.communities]
-                  for parts, scope in scope_of.items()}, judge)
-    return {pk: part for parts in found.values() for pk, part in parts.items()}
+    (found,) = compliance_cache.CACHE.get_each("panel", _requests([scope]), judge,
+                                               code_of=_judged).values()
+    return found
 
 
 def _judged_by_community(scope, spans):
     """`_judged` for each community of the scope, from the cache where it holds them, merged."""
-    parts = _cached_parts([scope], spans)
+    parts = _cached_parts(scope, spans)
     # The kinds came with the facts if any community was judged now.
     kinds = scope.memo.get("kinds") or list(MeetingKind.objects.order_by("sort_order"))
     merged = {"kinds": kinds,

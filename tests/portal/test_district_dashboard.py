@@ -370,3 +370,64 @@ def test_the_nightly_warm_counts_the_members_before_the_first_look(world, distri
     assert not [query for query in queries.captured_queries
                 if '"members_member"' in query["sql"]]
     assert sum(figures["members"] for _street, figures, _links in table.rows) > 0
+
+
+def _statuses_world(world, district):
+    """Branches green, amber and red: one holds every kind last month and this month, one
+    this month only, the others nothing."""
+    from activities.factories import HeldMeetingFactory
+    from activities.models import MeetingKind
+
+    today = timezone.localdate()
+    previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    every_kind = list(MeetingKind.objects.values_list("code", flat=True))
+    for branch, days in ((world.branch, [previous, today]),
+                         (world.extra["second_branch"], [today])):
+        for day in days:
+            HeldMeetingFactory(branch=branch, group=None, kinds=every_kind,
+                               starts_at=timezone.make_aware(datetime.combine(day, time.min)))
+
+
+def test_the_counts_judged_for_the_district_are_those_of_the_streets_panels(world, district):
+    """After a rule of the district nothing of its streets is cached: the district's pages judge
+    the two figures they show, apart from the panels; once the streets' panels are cached the
+    district reads them instead, and the counts are the same."""
+    from activities import compliance_cache
+    from portal.compliance_panels import compliance_panel, month_status_counts
+    from portal.dashboards import street_scope
+
+    _statuses_world(world, district)
+    today = timezone.localdate()
+    streets = [world.street, world.extra["second"]]
+    apart = month_status_counts([street_scope(street, today) for street in streets])
+    # Red over last month, and not all of one status this month (nothing has ended in it).
+    assert sum(counts["red_branches"] for counts in apart.values()) >= 1
+    assert len({status for counts in apart.values() for status, n in counts.items()
+                if n and status != "red_branches"}) >= 2
+    compliance_cache.CACHE.renew([compliance_cache.EVERYWHERE])
+    for street in streets:
+        compliance_panel(street_scope(street, today))
+    assert month_status_counts([street_scope(street, today) for street in streets]) == apart
+
+
+def test_after_a_district_rule_the_district_judges_no_heat_map(world, district, client_as,
+                                                               monkeypatch):
+    from activities import compliance, meeting_rules
+    from activities.models import MeetingKind
+
+    _statuses_world(world, district)
+    client = client_as(world.users["quwei"])
+    url = reverse("dashboards:district", args=[district.pk])
+    client.get(url)
+    grids = []
+    month_grid = compliance.month_grid
+    monkeypatch.setattr(compliance, "month_grid",
+                        lambda *args: grids.append(args) or month_grid(*args))
+    meeting_rules.rule_set(node=district, kind=MeetingKind.objects.get(code=MeetingKind.TALK),
+                           period="year", minimum=2)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert grids == []
+    # The street's own dashboard still judges its heat map.
+    client_as(world.users["official"]).get(reverse("dashboards:street", args=[world.street.pk]))
+    assert grids
