@@ -97,8 +97,9 @@ class CommunityCache:
         return {parts: {pk: values[parts, pk] for pk in ids} for parts, ids in requests.items()}
 
     def peek_each(self, kind, requests, code_of):
-        """What `get_each` would read from the cache, without computing or storing what it
-        misses: {parts: {id: value}} of the values found (none while the cache is down)."""
+        """What `get_each` would read from the cache, without computing or storing a value for
+        what it misses (a community's version is created if it has none, as a read does):
+        {parts: {id: value}} of the values found (none while the cache is down)."""
         keys = self._keys(kind, {parts: list(ids) for parts, ids in requests.items()}, code_of)
         found = self._found(keys) if keys is not None else {}
         result = {parts: {} for parts in requests}

@@ -1,6 +1,6 @@
 """The district dashboard and monthly report: each street's figures side by side, linked."""
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -372,42 +372,69 @@ def test_the_nightly_warm_counts_the_members_before_the_first_look(world, distri
     assert sum(figures["members"] for _street, figures, _links in table.rows) > 0
 
 
-def _statuses_world(world, district):
-    """Branches green, amber and red: one holds every kind last month and this month, one
-    this month only, the others nothing."""
+def _statuses_world(world):
+    """B1 green: every kind (its group's meetings too) held in every month the panel judges.
+    The second street's branch held them this month only: red over last month. The other
+    branches held nothing: red over last month, amber this month."""
     from activities.factories import HeldMeetingFactory
     from activities.models import MeetingKind
+    from portal.compliance_panels import _spans
 
     today = timezone.localdate()
-    previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    spans = _spans(today)
+    first = min(spans["previous"].first, spans["quarter"].first)
+    months = {date(year, month, 1) for year in range(first.year, today.year + 1)
+              for month in range(1, 13) if first <= date(year, month, 1) <= today}
     every_kind = list(MeetingKind.objects.values_list("code", flat=True))
-    for branch, days in ((world.branch, [previous, today]),
-                         (world.extra["second_branch"], [today])):
-        for day in days:
-            HeldMeetingFactory(branch=branch, group=None, kinds=every_kind,
-                               starts_at=timezone.make_aware(datetime.combine(day, time.min)))
+
+    def held(branch, day, **group):
+        HeldMeetingFactory(branch=branch, kinds=every_kind if not group else
+                           [MeetingKind.GROUP_MEETING],
+                           starts_at=timezone.make_aware(datetime.combine(day, time.min)),
+                           **(group or {"group": None}))
+
+    for day in months | {today}:
+        held(world.branch, day)
+        held(world.branch, day, group=world.group)
+    held(world.extra["second_branch"], today)
 
 
-def test_the_counts_judged_for_the_district_are_those_of_the_streets_panels(world, district):
+def test_the_counts_judged_for_the_district_are_those_of_the_streets_panels(
+        world, district, monkeypatch):
     """After a rule of the district nothing of its streets is cached: the district's pages judge
-    the two figures they show, apart from the panels; once the streets' panels are cached the
-    district reads them instead, and the counts are the same."""
+    the two figures they show, apart from the panels; where a street's panel is cached they read
+    it instead, and the counts are the same."""
     from activities import compliance_cache
-    from portal.compliance_panels import compliance_panel, month_status_counts
+    from portal import compliance_panels
     from portal.dashboards import street_scope
 
-    _statuses_world(world, district)
+    _statuses_world(world)
     today = timezone.localdate()
     streets = [world.street, world.extra["second"]]
-    apart = month_status_counts([street_scope(street, today) for street in streets])
-    # Red over last month, and not all of one status this month (nothing has ended in it).
-    assert sum(counts["red_branches"] for counts in apart.values()) >= 1
-    assert len({status for counts in apart.values() for status, n in counts.items()
-                if n and status != "red_branches"}) >= 2
+
+    def counts():
+        return compliance_panels.month_status_counts(
+            [street_scope(street, today) for street in streets])
+
+    apart = counts()
+    zero = {"green": 0, "amber": 0, "red": 0, "grey": 0, "red_branches": 0}
+    assert apart == {
+        world.community.pk: {**zero, "green": 1, "amber": 1, "red_branches": 1},
+        world.other_community.pk: {**zero, "amber": 1, "red_branches": 1},
+        world.extra["second_community"].pk: {**zero, "green": 1, "red_branches": 1}}
     compliance_cache.CACHE.renew([compliance_cache.EVERYWHERE])
-    for street in streets:
-        compliance_panel(street_scope(street, today))
-    assert month_status_counts([street_scope(street, today) for street in streets]) == apart
+    asked, month_and_red = [], compliance_panels._month_and_red
+    monkeypatch.setattr(compliance_panels, "_month_and_red",
+                        lambda scopes, missing: asked.append(missing)
+                        or month_and_red(scopes, missing))
+    compliance_panels.compliance_panel(street_scope(world.street, today))
+    assert counts() == apart
+    # The first street from its panel, the second judged apart.
+    assert asked == [{(streets[1].pk, today): [world.extra["second_community"].pk]}]
+    compliance_panels.compliance_panel(street_scope(streets[1], today))
+    asked.clear()
+    assert counts() == apart
+    assert asked == []
 
 
 def test_after_a_district_rule_the_district_judges_no_heat_map(world, district, client_as,
@@ -415,7 +442,7 @@ def test_after_a_district_rule_the_district_judges_no_heat_map(world, district, 
     from activities import compliance, meeting_rules
     from activities.models import MeetingKind
 
-    _statuses_world(world, district)
+    _statuses_world(world)
     client = client_as(world.users["quwei"])
     url = reverse("dashboards:district", args=[district.pk])
     client.get(url)
