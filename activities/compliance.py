@@ -344,27 +344,53 @@ def judge(facts, kinds, span, today, ending_only=False):
     return result
 
 
-def worst_in(facts, kinds, span, today):
-    """The worst status of `judge(facts, kinds, span, today)`, without building its details:
-    a street's dashboard asks it of every branch and judges in full only the red ones."""
-    worst = GREY
+class SpanWindows:
+    """The windows that judge some spans (`spans`: {key: Span}) on `today`, by the period of a
+    rule: each window once, with the keys of the spans it judges and whether it has ended (the
+    windows not started by `today` left out). A dashboard judges each branch over the previous
+    month, this month and this quarter, whose windows are mostly the same ones: a quarterly
+    kind's quarter judges all three."""
+
+    def __init__(self, spans, today):
+        self.keys = tuple(spans)
+        self.by_period = {}
+        for period in MONTHS_IN:
+            judged = {}
+            for key, span in spans.items():
+                for window in span.windows(period):
+                    if window.first <= today:
+                        judged.setdefault(window, []).append(key)
+            self.by_period[period] = [(window, tuple(keys), window.last < today)
+                                      for window, keys in judged.items()]
+
+
+_BY_SEVERITY = sorted(SEVERITY, key=SEVERITY.get)
+
+
+def worst_each(facts, kinds, windows):
+    """{key: the worst status of `judge(facts, kinds, span, today)`} for each span of `windows`
+    (a `SpanWindows`), without building the details: a street's dashboard asks it of every
+    branch and judges in full only the red ones."""
+    worst = dict.fromkeys(windows.keys, 0)
     for kind in kinds:
-        if not facts.applies(kind.code):
+        code = kind.code
+        if not facts.applies(code):
             continue
-        rule = facts.rules[kind.code]
-        for window in span.windows(rule.period):
-            if window.first > today:
-                continue
-            for owner in facts.owners(kind.code, window):
-                if facts.held(owner, kind.code, window) >= rule.minimum:
-                    status = GREEN
-                elif window.last < today:
-                    return RED
+        rule = facts.rules[code]
+        for window, keys, ended in windows.by_period[rule.period]:
+            severity = 0
+            for owner in facts.owners(code, window):
+                if facts.held(owner, code, window) >= rule.minimum:
+                    severity = severity or 1
+                elif ended:
+                    severity = 3
+                    break
                 else:
-                    status = AMBER
-                if SEVERITY[status] > SEVERITY[worst]:
-                    worst = status
-    return worst
+                    severity = 2
+            for key in keys:
+                if severity > worst[key]:
+                    worst[key] = severity
+    return {key: _BY_SEVERITY[severity] for key, severity in worst.items()}
 
 
 def worst_by_month(facts, kinds, span, today):

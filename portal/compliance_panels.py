@@ -133,9 +133,9 @@ def _month_and_red(scopes, missing):
     kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1), today,
                               scopes[0].memo, compliance_cache.held_counts)
     by_community = {pk: {} for pk in ids}
+    windows = compliance.SpanWindows(spans, today)
     for branch in branches:
-        worst = {key: compliance.worst_in(facts[branch.pk], kinds, span, today)
-                 for key, span in spans.items()}
+        worst = compliance.worst_each(facts[branch.pk], kinds, windows)
         by_community[branch.parent_id][branch.pk] = (worst["month"],
                                                      compliance.RED in worst.values())
     return {parts: {pk: by_community[pk] for pk in pks} for parts, pks in missing.items()}
@@ -196,12 +196,13 @@ def _judged(scope, communities, branches, spans):
                              "grid": {community.pk: grid[community]} if street else {},
                              "table": {}}
               for community in communities}
+    windows = compliance.SpanWindows(spans, today)
     for branch in branches:
         part = judged[branch.parent_id]
-        for key, span in spans.items():
-            part["worst"][key][branch.pk] = compliance.worst_in(facts[branch.pk], kinds, span,
-                                                                today)
-        if compliance.RED in (part["worst"][key][branch.pk] for key in spans):
+        worst = compliance.worst_each(facts[branch.pk], kinds, windows)
+        for key in spans:
+            part["worst"][key][branch.pk] = worst[key]
+        if compliance.RED in worst.values():
             # Only a red branch's kinds are judged in full, to name what is missing.
             part["missing"][branch.pk] = list(dict.fromkeys(
                 status.code for span in spans.values()

@@ -1,5 +1,6 @@
 """Compliance judged on constructed calendars, calling the functions directly."""
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils import timezone
 from activities.compliance import (AMBER, GREEN, GREY, RED, Span, branch_compliance, branch_year,
                                    branches_compliance, load_facts, street_matrix)
 from activities.factories import HeldMeetingFactory, MeetingFactory
-from activities.models import MeetingKind, MeetingRule
+from activities.models import MeetingKind, MeetingRule, Period
 from organizations.factories import BranchFactory, CommunityFactory, GroupFactory, SeatFactory
 from organizations.models import CommitteeSeat
 
@@ -165,7 +166,8 @@ def test_street_matrix_shows_worst_branch_per_month(branch):
 
 
 def test_the_matrix_shortcut_agrees_with_judge(branch):
-    from activities.compliance import judge, load_facts, worst_by_month, worst_in, worst_of
+    from activities.compliance import (SpanWindows, judge, load_facts, worst_by_month,
+                                       worst_each, worst_of)
 
     group = GroupFactory(parent=branch)
     SeatFactory(node=branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
@@ -184,16 +186,41 @@ def test_the_matrix_shortcut_agrees_with_judge(branch):
             by_month = worst_by_month(facts[branch.pk], kinds, Span.year(2026), today)
             assert by_month[month - 1] == expected
             seen.add(expected)
-        spans = [Span.month(2026, month) for month in range(1, 13)]
-        spans += [Span.quarter(2026, quarter) for quarter in range(1, 5)] + [Span.year(2026)]
-        for span in spans:
-            assert worst_in(facts[branch.pk], kinds, span, today) == worst_of(
-                status.status for status in judge(facts[branch.pk], kinds, span, today).values())
-    assert {GREEN, RED, GREY} <= seen
+        spans = {f"m{month}": Span.month(2026, month) for month in range(1, 13)}
+        spans |= {f"q{quarter}": Span.quarter(2026, quarter) for quarter in range(1, 5)}
+        spans["year"] = Span.year(2026)
+        expected = {key: worst_of(status.status for status in judge(
+            facts[branch.pk], kinds, span, today).values()) for key, span in spans.items()}
+        # All spans at once (their windows shared), and each alone.
+        assert worst_each(facts[branch.pk], kinds, SpanWindows(spans, today)) == expected
+        for key, span in spans.items():
+            assert worst_each(facts[branch.pk], kinds, SpanWindows({key: span}, today)) == {
+                key: expected[key]}
+        seen.update(expected.values())
+    assert {GREEN, AMBER, RED, GREY} <= seen
+
+
+def test_a_window_is_as_bad_as_its_worst_owner_whichever_comes_first():
+    from activities.compliance import BranchFacts, SpanWindows, month_index, worst_each
+
+    code = MeetingKind.GROUP_MEETING
+    rule = SimpleNamespace(period=Period.MONTH, minimum=1)
+    windows = SpanWindows({"october": Span.month(2026, 10), "november": Span.month(2026, 11),
+                           "quarter": Span.quarter(2026, 4)}, TODAY)
+    october, november = month_index(2026, 10), month_index(2026, 11)
+    for met, missed in ((1, 2), (2, 1)):
+        # One party group met in both months, the other in neither.
+        facts = BranchFacts(branch=None, has_committee=False, group_ids=[1, 2],
+                            rules={code: rule}, held_by={(met, code): {october: 1, november: 1}})
+        assert worst_each(facts, [SimpleNamespace(code=code)], windows) == {
+            "october": RED, "november": AMBER, "quarter": RED}
+        facts.held_by[missed, code] = {october: 1}
+        assert worst_each(facts, [SimpleNamespace(code=code)], windows) == {
+            "october": GREEN, "november": AMBER, "quarter": AMBER}
 
 
 def test_a_branch_is_judged_from_its_first_whole_window_after_its_founding():
-    from activities.compliance import load_facts, worst_in
+    from activities.compliance import SpanWindows, load_facts, worst_each
 
     new = BranchFactory(founded_on=date(2026, 11, 5))
     group = GroupFactory(parent=new, founded_on=date(2026, 12, 1))
@@ -208,7 +235,8 @@ def test_a_branch_is_judged_from_its_first_whole_window_after_its_founding():
     held(new, date(2026, 12, 8), MeetingKind.THEME_DAY)
     held(new, date(2026, 12, 9), MeetingKind.GROUP_MEETING, group=group)
     kinds, facts = load_facts([new], date(2026, 1, 1), date(2026, 12, 31))
-    assert worst_in(facts[new.pk], kinds, Span.year(2026), after_year) == GREEN
+    assert worst_each(facts[new.pk], kinds, SpanWindows({"year": Span.year(2026)}, after_year)
+                      ) == {"year": GREEN}
     # The same branch without a founding date is red for the months before.
     new.founded_on = None
     new.save()
