@@ -4,13 +4,15 @@ A street's figures (the dashboard's heat map and red branches, the ranking's com
 the street compliance page) judge some 500 branches over a year of meetings: about half a
 second at district scale, for pages officials open every morning. They are cached community by
 community under two *versions*: the community's, which a change of one of its meetings
-replaces, and a global one, which a change of a meeting kind, a default rule, a committee seat
-or the tree's shape (a node added, moved, archived, restored, deleted or given a founding date)
-replaces (the receivers below; these are rare). So a meeting recorded in one community has the
-next street page judge that community's ten branches again, not the street's five hundred, and
-no entry is read after a write it does not reflect. A rule set on a district, a street or a
-community (officials do it on a page) replaces the versions of the communities under it only:
-one street raising a frequency leaves the other streets' figures cached. Beneath the figures,
+replaces, and a global one, which a change of a meeting kind, a default rule or the tree's
+shape (a node added, moved, archived, restored, deleted or given a founding date) replaces (the
+receivers below; these are rare). So a meeting recorded in one community has the next street
+page judge that community's ten branches again, not the street's five hundred, and no entry is
+read after a write it does not reflect. A rule set on a district, a street or a community
+(officials do it on a page) replaces the versions of the communities under it only: one street
+raising a frequency leaves the other streets' figures cached; likewise a committee seat, which
+counts for its branch only (a branch with a committee must hold committee meetings). Beneath
+the figures,
 the held meetings they are judged from are counted and cached per community too (`HELD`,
 `held_counts`), under versions that a meeting, a kind or the tree replaces but a rule or a seat
 does not: after a rule change the street's branches are judged again without its year of
@@ -108,7 +110,7 @@ def changed(scope=EVERYWHERE):
 
 def judging_changed():
     """Replace the figures' global version but not the held meetings': what is required of the
-    branches changed (a default rule, a committee seat), not what they held."""
+    branches changed (a default rule, committee seats written in bulk), not what they held."""
     _replace(lambda: ([EVERYWHERE], None), (CACHE,))
 
 
@@ -166,19 +168,19 @@ def _structure_changed(sender, **kwargs):
     changed()
 
 
-def _seat_changed(sender, **kwargs):
-    judging_changed()
-
-
-def _rule_saving(sender, instance, raw=False, **kwargs):
-    # A row moved to another node (the admin allows it) leaves stale figures where it was.
+def _row_saving(sender, instance, raw=False, **kwargs):
+    # A rule or seat moved to another node (the admin allows it) leaves stale figures where it
+    # was.
     instance._compliance_was_on = set() if instance.pk is None or raw else set(
         sender.objects.filter(pk=instance.pk).values_list("node_id", flat=True))
 
 
-def _rule_changed(sender, instance, **kwargs):
-    nodes = {instance.node_id, *getattr(instance, "_compliance_was_on", ())}
-    if None in nodes:  # a default: every branch without a rule of its own
+def _row_changed(sender, instance, **kwargs):
+    """A rule or a committee seat saved or deleted: the figures of the communities under its
+    node (a seat's: its branch's community) are judged again, not every street's."""
+    # Taken, not read: a later delete of the same instance has no save before it.
+    nodes = {instance.node_id, *instance.__dict__.pop("_compliance_was_on", ())}
+    if None in nodes:  # a default rule: every branch without a rule of its own
         judging_changed()
         return
     _replace(lambda: _under(nodes), (CACHE,))
@@ -244,13 +246,14 @@ def connect():
 
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_meeting_changed, sender=Meeting, dispatch_uid=f"compliance-{name}")
-        signal.connect(_rule_changed, sender=MeetingRule, dispatch_uid=f"compliance-rule-{name}")
+        signal.connect(_row_changed, sender=MeetingRule, dispatch_uid=f"compliance-rule-{name}")
         signal.connect(_structure_changed, sender=MeetingKind,
                        dispatch_uid=f"compliance-MeetingKind-{name}")
-        signal.connect(_seat_changed, sender=CommitteeSeat,
+        signal.connect(_row_changed, sender=CommitteeSeat,
                        dispatch_uid=f"compliance-CommitteeSeat-{name}")
     pre_save.connect(_meeting_saving, sender=Meeting, dispatch_uid="compliance-meeting-saving")
-    pre_save.connect(_rule_saving, sender=MeetingRule, dispatch_uid="compliance-rule-saving")
+    pre_save.connect(_row_saving, sender=MeetingRule, dispatch_uid="compliance-rule-saving")
+    pre_save.connect(_row_saving, sender=CommitteeSeat, dispatch_uid="compliance-seat-saving")
     pre_save.connect(_node_saving, sender=Node, dispatch_uid="compliance-node-saving")
     post_save.connect(_node_saved, sender=Node, dispatch_uid="compliance-node-saved")
     post_delete.connect(_structure_changed, sender=Node, dispatch_uid="compliance-node-delete")

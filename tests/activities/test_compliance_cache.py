@@ -101,8 +101,8 @@ def test_several_parts_at_once_compute_what_any_of_them_misses_in_one_call(world
             ("a",): {}, ("b",): {second: (("b",), second, 1)}}
 
 
-@pytest.mark.parametrize("write", ["default rule", "seat", "node", "kind"])
-def test_default_rules_seats_the_tree_and_kinds_change_every_street(world, write):
+@pytest.mark.parametrize("write", ["default rule", "seats bulk-created", "node", "kind"])
+def test_default_rules_the_tree_and_kinds_change_every_street(world, write):
     counter, other = Counter(), Counter()
     ask(world.community, counter), ask(world.other_street_community, other)
     _write(world, write)
@@ -182,6 +182,33 @@ def test_a_rule_on_a_node_changes_the_communities_under_it_only(world, on, recom
     again = _asked(world, "community", "other_community", "other_street_community")
     _rule(getattr(world, on))
     assert {name for name, computed in again().items() if computed} == recomputed
+
+
+def test_a_committee_seat_changes_its_branchs_community_only(client, world):
+    again = _asked(world, "community", "other_community", "other_street_community")
+    seat = SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
+    assert again() == {"community": 1, "other_community": 0, "other_street_community": 0}
+    seat.node = world.other_branch
+    seat.save()
+    assert again() == {"community": 2, "other_community": 1, "other_street_community": 0}
+    seat.delete()
+    assert again() == {"community": 2, "other_community": 2, "other_street_community": 0}
+
+
+def test_a_branch_given_a_committee_must_hold_its_meetings_on_the_next_dashboard(client, world):
+    client.force_login(world.users["staff"])
+    url = reverse("dashboards:community", args=[world.community.pk])
+
+    def kinds_judged():
+        table = {branch.pk: statuses for branch, statuses, *_rest
+                 in _panel(client.get(url), "compliance").data["table"]}
+        return {status.code for status in table[world.branch.pk] if status is not None}
+
+    assert MeetingKind.COMMITTEE_MEETING not in kinds_judged()
+    seat = SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
+    assert MeetingKind.COMMITTEE_MEETING in kinds_judged()
+    seat.delete()
+    assert MeetingKind.COMMITTEE_MEETING not in kinds_judged()
 
 
 def test_a_rule_on_a_district_changes_its_streets_only(district_world):
