@@ -5,20 +5,20 @@ the street compliance page) judge some 500 branches over a year of meetings: abo
 second at district scale, for pages officials open every morning. They are cached community by
 community under two *versions*: the community's, which a change of one of its meetings
 replaces, and a global one, which a change of a meeting kind, a default rule or the tree's
-shape (a node added, moved, archived, restored, deleted or given a founding date) replaces (the
-receivers below; these are rare). So a meeting recorded in one community has the next street
-page judge that community's ten branches again, not the street's five hundred, and no entry is
-read after a write it does not reflect. A rule set on a district, a street or a community
-(officials do it on a page) replaces the versions of the communities under it only: one street
-raising a frequency leaves the other streets' figures cached; likewise a committee seat, which
-counts for its branch only (a branch with a committee must hold committee meetings). Beneath
-the figures,
-the held meetings they are judged from are counted and cached per community too (`HELD`,
-`held_counts`), under versions that a meeting, a kind or the tree replaces but a rule or a seat
-does not: after a rule change the street's branches are judged again without its year of
-meetings being read again. The reminder scan keeps
-the 三会一课 gaps it reminds of from the 20th under the same versions
-(activities/reminder_sources.py `compliance_gaps`).
+shape (a node moved or deleted) replaces (the receivers below; these are rare). So a meeting
+recorded in one community has the next street page judge that community's ten branches again,
+not the street's five hundred, and no entry is read after a write it does not reflect. A rule
+set on a district, a street or a community (officials do it on a page) replaces the versions of
+the communities under it only: one street raising a frequency leaves the other streets' figures
+cached. Likewise a committee seat, which counts for its branch only (a branch with a committee
+must hold committee meetings), and a node added, archived, restored or given a founding date
+where it stands (staff add branches and party groups): the communities at or under it.
+Beneath the figures, the held meetings they are judged from are counted and cached per
+community too (`HELD`, `held_counts`), under versions that a meeting, a kind, a branch added
+or the tree's shape replaces but a rule, a seat or a node archived or dated does not: after a
+rule change the street's branches are judged again without its year of meetings being read
+again. The reminder scan keeps the 三会一课 gaps it reminds of from the 20th under the same
+versions (activities/reminder_sources.py `compliance_gaps`).
 
 The versions, and why they are replaced again after the commit, are kernel/community_cache.py's.
 
@@ -212,17 +212,35 @@ INPUT_MODELS = ("activities.Meeting", "activities.Meeting_kinds", "activities.Me
                 "activities.MeetingRule", "organizations.CommitteeSeat", "organizations.Node")
 
 
+# A node's place in the tree: while it keeps it, a save changes the figures at or under it only.
+PLACE_FIELDS = ("kind", "parent_id", "path", "district_id")
+
+
 def _node_saving(sender, instance, raw=False, **kwargs):
-    if instance.pk is None or raw:
-        instance._compliance_changed = True
+    before = None if instance.pk is None or raw else dict(zip(NODE_FIELDS, (
+        sender.objects.filter(pk=instance.pk).values_list(*NODE_FIELDS).first() or ())))
+    instance._compliance_before = before
+    instance._compliance_changed = not before or any(
+        before[name] != getattr(instance, name) for name in NODE_FIELDS)
+
+
+def _node_saved(sender, instance, created=False, raw=False, **kwargs):
+    from organizations.models import Node
+
+    if not getattr(instance, "_compliance_changed", True):
         return
-    before = sender.objects.filter(pk=instance.pk).values_list(*NODE_FIELDS).first()
-    instance._compliance_changed = before != tuple(getattr(instance, name)
-                                                   for name in NODE_FIELDS)
-
-
-def _node_saved(sender, instance, **kwargs):
-    if getattr(instance, "_compliance_changed", True):
+    before = getattr(instance, "_compliance_before", None)
+    if created and not raw:
+        # A new branch or party group: its community's branches (and their counts) changed.
+        # A new community, street or district: no cached figure holds it yet. (Its path is
+        # set after this signal: the parent's is read.)
+        if instance.kind in (Node.Kind.BRANCH, Node.Kind.GROUP):
+            _replace(lambda: _under({instance.parent_id}), (CACHE, HELD))
+    elif before and all(before[name] == getattr(instance, name) for name in PLACE_FIELDS):
+        # Archived, restored or given a founding date where it stands: what is judged at or
+        # under it (an archived branch's meetings stay counted: the counts keep).
+        _replace(lambda: _under({instance.pk}), (CACHE,))
+    else:  # moved, or loaded from a fixture
         changed()
 
 
@@ -230,10 +248,10 @@ def _bulk_written(sender, fields=None, **kwargs):
     from activities.models import MeetingRule
     from organizations.models import CommitteeSeat, Node
 
-    if sender is Node and fields is not None and not {
+    if sender is Node and (kwargs.get("new") or fields is not None and not {
             name.removesuffix("_id") for name in fields} & {
-            name.removesuffix("_id") for name in NODE_FIELDS}:
-        return
+            name.removesuffix("_id") for name in NODE_FIELDS}):
+        return  # a new node's own path: its save renewed what it changes
     if sender in (MeetingRule, CommitteeSeat):  # what is required, not what was held
         judging_changed()
         return

@@ -8,7 +8,7 @@ from django.utils import timezone
 from activities import compliance_cache
 from activities.factories import HeldMeetingFactory
 from activities.models import MeetingKind, MeetingRule, Period
-from organizations.factories import BranchFactory, SeatFactory
+from organizations.factories import BranchFactory, CommunityFactory, GroupFactory, SeatFactory
 from organizations.models import CommitteeSeat
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_several_parts_at_once_compute_what_any_of_them_misses_in_one_call(world
             ("a",): {}, ("b",): {second: (("b",), second, 1)}}
 
 
-@pytest.mark.parametrize("write", ["default rule", "seats bulk-created", "node", "kind"])
+@pytest.mark.parametrize("write", ["default rule", "seats bulk-created", "branch moved", "kind"])
 def test_default_rules_the_tree_and_kinds_change_every_street(world, write):
     counter, other = Counter(), Counter()
     ask(world.community, counter), ask(world.other_street_community, other)
@@ -119,8 +119,19 @@ def _write(world, write, meeting=None):
         _rule(world.street)
     elif write == "seat":
         SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
-    elif write == "node":
+    elif write == "branch added":
         BranchFactory(parent=world.other_community)
+    elif write == "group added":
+        GroupFactory(parent=world.sibling_branch)
+    elif write == "community added":
+        CommunityFactory(parent=world.street)
+    elif write == "founding date":
+        world.sibling_branch.founded_on = date(2020, 1, 1)
+        world.sibling_branch.save()
+    elif write == "street archived":
+        from kernel.archiving import archive
+
+        archive(world.street, reason="撤并")
     elif write == "kind":
         kind = MeetingKind.objects.get(code=MeetingKind.TALK)
         kind.sort_order += 1
@@ -336,6 +347,36 @@ def test_editing_a_branch_address_keeps_the_figures_but_its_founding_date_does_n
     world.branch.archived_at = timezone.now()
     world.branch.save()
     assert ask(world.community, counter) == 3
+
+
+@pytest.mark.parametrize("write, recomputed", [
+    ("branch added", {"other_community"}), ("group added", {"community"}),
+    ("founding date", {"community"}), ("branch archived", {"community"}),
+    ("community added", set()), ("street archived", {"community", "other_community"}),
+])
+def test_a_node_changed_where_it_stands_renews_the_communities_at_or_under_it_only(
+        world, write, recomputed):
+    """Added, archived or given a founding date, a node changes what is judged at or under it;
+    moved, every street's figures (`test_default_rules_the_tree_and_kinds_change_every_street`)."""
+    again = _asked(world, "community", "other_community", "other_street_community")
+    _write(world, write)
+    assert {name for name, computed in again().items() if computed} == recomputed
+
+
+def test_a_branch_added_or_archived_shows_on_the_next_dashboard(client, world):
+    from kernel.archiving import archive
+
+    client.force_login(world.users["staff"])
+    url = reverse("dashboards:community", args=[world.community.pk])
+
+    def judged():
+        return {branch.pk for branch, *_rest in _panel(client.get(url), "compliance").data["table"]}
+
+    assert judged() == {world.branch.pk, world.sibling_branch.pk}
+    new = BranchFactory(parent=world.community)
+    assert judged() == {world.branch.pk, world.sibling_branch.pk, new.pk}
+    archive(new, reason="撤并")
+    assert judged() == {world.branch.pk, world.sibling_branch.pk}
 
 
 def test_moving_a_meeting_to_another_community_refreshes_the_community_it_left(world):
@@ -634,7 +675,8 @@ def _missing(response, branch):
 @pytest.mark.parametrize("write, counted_again", [
     ("street rule", False), ("default rule", False), ("seat", False),
     ("meeting", True), ("kind added to a meeting", True), ("meeting moved", True),
-    ("meeting status updated", True), ("branch moved", True), ("branch archived", True),
+    ("meeting status updated", True), ("branch moved", True), ("branch archived", False),
+    ("branch added", True), ("founding date", False),
     ("meeting kind deleted", True), ("rules updated", False), ("seats bulk-created", False),
 ])
 def test_the_held_counts_are_renewed_by_what_changes_them_only(world, write, counted_again,
