@@ -129,7 +129,7 @@ def _month_and_red(scopes, missing):
     ids = {pk for pks in missing.values() for pk in pks}
     # The facts need whole branches (paths, founding dates), of these communities only.
     under = reduce(or_, (Q(path__startswith=scope_of[parts].node.path) for parts in missing))
-    branches = list(Node.objects.active().filter(under, kind=Node.Kind.BRANCH, parent__in=ids))
+    branches = Node.objects.active().filter(under, kind=Node.Kind.BRANCH, parent__in=ids)
     kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1), today,
                               scopes[0].memo, compliance_cache.held_counts)
     by_community = {pk: {} for pk in ids}
@@ -155,8 +155,8 @@ def _cached_parts(scope, spans):
     def judge(missing):
         (ids,) = missing.values()
         # The facts need whole branches (paths, founding dates), of these communities only.
-        to_judge = list(Node.objects.active().filter(
-            path__startswith=scope.node.path, kind=Node.Kind.BRANCH, parent__in=ids))
+        to_judge = Node.objects.active().filter(
+            path__startswith=scope.node.path, kind=Node.Kind.BRANCH, parent__in=ids)
         return {parts: _judged(scope, [communities[pk] for pk in ids], to_judge, spans)
                 for parts in missing}
 
