@@ -1,7 +1,9 @@
+import gc
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -21,3 +23,10 @@ app.conf.beat_schedule = {
                                "schedule": crontab(hour=0, minute=5)},
     "portal-record-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
 }
+
+
+@worker_process_init.connect
+def _freeze_loaded_objects(**kwargs):
+    # As portal/wsgi.py: the loaded app is left out of the collector's full collections, which
+    # a worker judging every street's branches would otherwise pay for many times over.
+    gc.freeze()

@@ -23,6 +23,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
+def test_a_web_worker_leaves_the_loaded_app_out_of_the_collectors_full_collections(tmp_path):
+    result = run(["-c", "import gc, portal.wsgi; print(gc.get_freeze_count())"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    # The models, modules and settings loaded: far more than a bare interpreter's.
+    assert int(result.stdout.strip().splitlines()[-1]) > 50_000
+
+
 def test_the_registry_gives_the_sweeps_pages():
     assert len(PAGES) >= 10
 
