@@ -14,11 +14,11 @@ cached. Likewise a committee seat, which counts for its branch only (a branch wi
 must hold committee meetings), and a node added, archived, restored or given a founding date
 where it stands (staff add branches and party groups): the communities at or under it.
 Beneath the figures, the held meetings they are judged from are counted and cached per
-community too (`HELD`, `held_counts`), under versions that a meeting, a kind, a branch added
-or the tree's shape replaces but a rule, a seat or a node archived or dated does not: after a
-rule change the street's branches are judged again without its year of meetings being read
-again. The reminder scan keeps the 三会一课 gaps it reminds of from the 20th under the same
-versions (activities/reminder_sources.py `compliance_gaps`).
+community too (`HELD`, `held_counts`), under versions that a meeting, a kind, a branch or
+party group added or the tree's shape replaces but a rule, a seat or a node archived or dated
+does not: after a rule change the street's branches are judged again without its year of
+meetings being read again. The reminder scan keeps the 三会一课 gaps it reminds of from the 20th
+under the same versions (activities/reminder_sources.py `compliance_gaps`).
 
 The versions, and why they are replaced again after the commit, are kernel/community_cache.py's.
 
@@ -29,7 +29,7 @@ cannot go stale silently.
 
 Writes that bypass the model signals: `update()`, `bulk_create()` and `bulk_update()` on the
 input models send `organizations.models.bulk_written`, which replaces the global version (of
-rules and seats, the figures' only, as their saves do).
+rules and seats written in bulk, the figures' only: what is required, not what was held).
 `restore`, and bulk inserts into the meetings' kinds (the through table), call `changed()`
 themselves. A data migration that touches an input (historical models have no custom querysets)
 ends with `migrations.RunPython(compliance_cache.migration_changed, migrations.RunPython.noop)`.
@@ -175,12 +175,12 @@ def _row_saving(sender, instance, raw=False, **kwargs):
         sender.objects.filter(pk=instance.pk).values_list("node_id", flat=True))
 
 
-def _row_changed(sender, instance, **kwargs):
+def _row_changed(sender, instance, raw=False, **kwargs):
     """A rule or a committee seat saved or deleted: the figures of the communities under its
     node (a seat's: its branch's community) are judged again, not every street's."""
     # Taken, not read: a later delete of the same instance has no save before it.
     nodes = {instance.node_id, *instance.__dict__.pop("_compliance_was_on", ())}
-    if None in nodes:  # a default rule: every branch without a rule of its own
+    if None in nodes or raw:  # a default rule, or loaded from a fixture (from where?)
         judging_changed()
         return
     _replace(lambda: _under(nodes), (CACHE,))
@@ -195,7 +195,8 @@ def _under(node_ids):
     for pk, kind, path in Node.objects.filter(pk__in=node_ids).values_list("pk", "kind", "path"):
         if kind == Node.Kind.DISTRICT:
             wanted |= Q(district_id=pk)
-        elif kind == Node.Kind.STREET:
+        elif kind == Node.Kind.STREET or len(path_ids(path)) < 2:
+            # A street, or a node above any community (its path not written yet: "", every one).
             wanted |= Q(path__startswith=path)
         else:
             wanted |= Q(pk=community_id_of(path))

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.dispatch import Signal
@@ -206,6 +206,13 @@ class Node(models.Model):
     SORT_KEY_PART = "{sort_order:010d}{pk:010d}"
 
     def save(self, *args, **kwargs):
+        # One transaction: no other request sees a new node without its path, or a moved one
+        # with its subtree half carried, and what is renewed after the commit (the cached
+        # figures of the node's community) is asked where the node finally is.
+        with transaction.atomic():
+            self._save(*args, **kwargs)
+
+    def _save(self, *args, **kwargs):
         parent = self.parent if self.parent_id else None
         if self.kind == self.Kind.STREET:
             district_id = parent.pk if parent and parent.kind == self.Kind.DISTRICT else None

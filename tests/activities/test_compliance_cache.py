@@ -195,7 +195,7 @@ def test_a_rule_on_a_node_changes_the_communities_under_it_only(world, on, recom
     assert {name for name, computed in again().items() if computed} == recomputed
 
 
-def test_a_committee_seat_changes_its_branchs_community_only(client, world):
+def test_a_committee_seat_changes_its_branchs_community_only(world):
     again = _asked(world, "community", "other_community", "other_street_community")
     seat = SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
     assert again() == {"community": 1, "other_community": 0, "other_street_community": 0}
@@ -361,6 +361,65 @@ def test_a_node_changed_where_it_stands_renews_the_communities_at_or_under_it_on
     again = _asked(world, "community", "other_community", "other_street_community")
     _write(world, write)
     assert {name for name, computed in again().items() if computed} == recomputed
+
+
+@pytest.mark.django_db(transaction=True)   # autocommit, as the page that adds a branch
+def test_a_page_read_while_a_branch_is_added_does_not_keep_it_out():
+    """The new row is inserted before its path is written: a page computed in between (here
+    at the row's post_save) misses the branch, and must not be served once both are done."""
+    from django.db.models.signals import post_save
+
+    from organizations.factories import StreetFactory
+    from organizations.models import Node
+
+    street = StreetFactory()
+    community = CommunityFactory(parent=street)
+    old = BranchFactory(parent=community)
+
+    def judged():
+        # What compliance_panels._cached_parts judges for a community.
+        return compliance_cache.cached_by_community(
+            "test", (), [community.pk], lambda missing: {pk: sorted(
+                Node.objects.active().filter(path__startswith=street.path,
+                                             kind=Node.Kind.BRANCH, parent__in=missing)
+                .values_list("pk", flat=True)) for pk in missing})[community.pk]
+
+    assert judged() == [old.pk]
+
+    def concurrent_page(sender, instance, created, **kwargs):
+        if created and instance.kind == Node.Kind.BRANCH:
+            judged()
+
+    post_save.connect(concurrent_page, sender=Node, dispatch_uid="concurrent-page")
+    try:
+        new = BranchFactory(parent=community)
+    finally:
+        post_save.disconnect(sender=Node, dispatch_uid="concurrent-page")
+    assert judged() == sorted([old.pk, new.pk])
+
+
+def test_a_seat_loaded_from_a_fixture_renews_every_street(world):
+    from django.core import serializers
+
+    seat = SeatFactory(node=world.branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
+    dumped = serializers.serialize("json", [seat]).replace(
+        f'"node": {world.branch.pk}', f'"node": {world.other_street_community.pk}')
+    again = _asked(world, "community", "other_community")
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()   # raw, as loaddata: where the seat was is not asked
+    assert again() == {"community": 1, "other_community": 1}
+
+
+def test_archiving_a_community_outside_any_street_leaves_the_streets_cached(world):
+    from kernel.archiving import archive
+    from organizations.models import Node
+
+    # A community without a street: its path has no community part to read.
+    loose = Node.objects.create(kind=Node.Kind.COMMUNITY, name="未归属社区")
+    BranchFactory(parent=loose)
+    again = _asked(world, "community", "other_community")
+    archive(loose, reason="撤并")
+    assert again() == {"community": 0, "other_community": 0}
 
 
 def test_a_branch_added_or_archived_shows_on_the_next_dashboard(client, world):
