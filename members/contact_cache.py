@@ -13,9 +13,10 @@ by the time they announce themselves (`update()`) or are too many to ask about (
 a worker then computes every street's lists again (`lists_changed`), as it does for the new
 day just after midnight, along with the dashboards (portal/dashboards.py `warm`).
 
-The same versions keep each community's count of members on the roll (portal/work_panels.py
-`members_on_roll_by_community`, for the district's pages): it reads a member's branch and
-leaving, which `MEMBER_FIELDS` hold, and the tree's paths.
+The same versions keep each community's count of members on the roll by status (portal/
+work_panels.py `members_by_status_by_community`, for the district's pages and big screen): it
+reads a member's branch, leaving and status (转正), which `MEMBER_FIELDS` hold, and the tree's
+paths.
 
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
 tests/members/test_contact_cache.py records the tables `moves.silence_lists` queries and fails
@@ -43,8 +44,8 @@ CACHE = CommunityCache("contact", lambda: [
 INPUT_MODELS = ("members.Member", "members.ContactRecord", "members.TransferIn",
                 "members.MoveRule", "dues.DuesPayment", "activities.Attendance",
                 "activities.Meeting", "organizations.Node")
-# Of a member, what the lists read.
-MEMBER_FIELDS = ("branch_id", "left_on", "created_at")
+# Of a member, what the lists and the counts by status read.
+MEMBER_FIELDS = ("branch_id", "left_on", "created_at", "status")
 
 
 # Sent after the commit that made every community's lists stale: a worker computes them again

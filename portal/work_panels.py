@@ -135,24 +135,33 @@ def member_counts(scope):
     return scope.memo["member_counts"]
 
 
-def members_on_roll_by_community(communities):
-    """{community id: members on the roll}: counted by branch from the index, without grouping
-    by category and status or looking up registrations, and cached per community under the
-    versions of the 失联 lists, which a member entered, moved or gone replaces
-    (members/contact_cache.py): a district's 500,000 members took 270 ms to count, for each
-    look at its pages. Every branch of a community counts, archived ones too, as in the
-    members panel, whoever asks: the entry is the community's."""
+def members_by_status_by_community(communities):
+    """{community id: {status: members on the roll}}: counted by branch and status from the
+    index (`member_on_roll_counts`), and cached per community under the versions of the 失联
+    lists, which a member entered, moved, gone or made a full member replaces
+    (members/contact_cache.py): a district's 500,000 members took 110–270 ms to count, for each
+    look at its pages and every refresh of its big screen. Every branch of a community counts,
+    archived ones too, as in the members panel, whoever asks: the entry is the community's."""
     def count(missing):
-        counts = dict.fromkeys(missing, 0)
+        counts = {pk: {} for pk in missing}
         community_of = dict(Node.objects.filter(kind=Node.Kind.BRANCH, parent_id__in=missing)
                             .values_list("pk", "parent_id"))
-        for branch_id, n in (Member.objects.active().filter(branch_id__in=list(community_of))
-                             .values_list("branch_id").annotate(n=Count("pk")).order_by()):
-            counts[community_of[branch_id]] += n
+        for branch_id, status, n in (Member.objects.active()
+                                     .filter(branch_id__in=list(community_of))
+                                     .values_list("branch_id", "status")
+                                     .annotate(n=Count("pk")).order_by()):
+            by_status = counts[community_of[branch_id]]
+            by_status[status] = by_status.get(status, 0) + n
         return counts
 
     return contact_cache.CACHE.get("on_roll", (), [community.pk for community in communities],
                                    count)
+
+
+def members_on_roll_by_community(communities):
+    """{community id: members on the roll}, from `members_by_status_by_community`."""
+    return {pk: sum(by_status.values()) for pk, by_status in
+            members_by_status_by_community(communities).items()}
 
 
 UNITS_SHOWN = 15

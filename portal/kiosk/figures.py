@@ -18,11 +18,9 @@ import math
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils import timezone
 
 from activities.volunteers.selectors import community_figures as volunteer_figures
-from members.models import Member
 from organizations.models import Node
 from organizations.streetsettings import rules as street_rules
 from organizations.streetsettings.models import Audience, Key
@@ -35,7 +33,7 @@ from portal.district import STATUSES, DistrictScopes, streets_of
 from portal.volunteer_panels import volunteers_panel
 from portal.wish_panels import wishes_panel
 from portal.work_panels import (activities_panel, activity_totals, contribution_totals,
-                                contributions_panel)
+                                contributions_panel, members_by_status_by_community)
 
 SCREEN_PANELS = [compliance_panel, dashboards.members_panel, dashboards.branches_panel,
                  dashboards.inspections_panel, activities_panel, volunteers_panel,
@@ -191,9 +189,12 @@ def _community_figures(scopes):
     scope = scopes.district
     communities, (month_start, month_end) = scope.communities, scope.month
     figures = defaultdict(lambda: dict.fromkeys(ROW_FIGURES[2:], 0))
-    for community_id, status, n in _members_by_status(scope):
-        figures[community_id]["members"] += n
-        figures[community_id][status] += n
+    # Every branch of a community counts, archived ones too, as the members panel counts them;
+    # an archived community's are in no street's sum.
+    for community_id, by_status in members_by_status_by_community(communities).items():
+        for status, n in by_status.items():
+            figures[community_id]["members"] += n
+            figures[community_id][status] += n
     for community_id, counts in month_status_counts(list(scopes.street.values())).items():
         figures[community_id].update(counts)
     for community_id, counts in inspection_figures(communities, month_start, month_end,
@@ -211,18 +212,6 @@ def _community_figures(scopes):
         figures[community_id].update(wishes_received=counts["received"],
                                      wishes_done=counts["done"], wishes_open=counts["open"])
     return figures
-
-
-def _members_by_status(scope):
-    """(community id, status, members on the roll) under the district's streets, by the
-    branches' community (archived branches too, as the members panel counts them; an archived
-    community's are in no street's sum): one query grouped by branch."""
-    community_of = {branch.pk: branch.parent_id for branch in scope.branches()}
-    for branch_id, status, n in (Member.objects.active()
-                                 .filter(branch_id__in=list(community_of))
-                                 .values_list("branch_id", "status").annotate(n=Count("pk"))
-                                 .order_by()):
-        yield community_of[branch_id], status, n
 
 
 def _sum(values):

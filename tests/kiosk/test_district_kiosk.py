@@ -225,10 +225,49 @@ def test_the_figures_cost_the_same_queries_whatever_the_streets_and_communities(
     assert count_queries(3)["totals"]["communities"] == 13
 
 
-# The link and its last visit; the district's streets, their communities and branches; the
-# members; then a grouped query or two per figure (inspections, rectifications, activities,
-# volunteer hours, volunteers, wishes, contributions), each over the whole district.
-QUERIES = 13
+# The link and its last visit; the district's streets, their communities and branches; then a
+# grouped query or two per figure (the members are counted per community once, then cached: (inspections, rectifications, activities,
+# test_the_screens_member_counts_follow_every_change_of_a_member) (inspections,
+# rectifications, activities, volunteer hours, volunteers, wishes, contributions), each over the
+# whole district.
+QUERIES = 12
+
+
+def test_the_screens_member_counts_follow_every_change_of_a_member(district_world, client):
+    """The counts by status are cached per community: each write that changes them shows on
+    the next refresh, in the street it left as in the one it joined."""
+    from members import services as member_services
+
+    world = district_world
+    second = _add_street(world, "新华街道党工委")
+    to_branch = second.children.first().children.first()
+    _link, token = _create(world)
+    today = timezone.localdate()
+
+    def counts():
+        rows = {row["street"]: (row["members"], row["full"], row["probationary"])
+                for row in client.get(links.figures(token)).json()["streets"]}
+        for street in (world.street, second):
+            own = kiosk_figures.screen_figures(street)["members"]
+            assert rows[street.name] == (own["total"], own["full"], own["probationary"])
+        return rows[world.street.name], rows[second.name]
+
+    (total, full, probationary), there = counts()
+    member = MemberFactory(branch=world.branch, status=Member.Status.PROBATIONARY,
+                           joined_on=today - timedelta(days=400))
+    assert counts() == ((total + 1, full, probationary + 1), there)
+    member_services.member_convert(member=member, decided_on=today)
+    assert counts() == ((total + 1, full + 1, probationary), there)
+    member_services.member_transfer(member=member, to_branch=to_branch, transferred_on=today)
+    moved = (there[0] + 1, there[1] + 1, there[2])
+    assert counts() == ((total, full, probationary), moved)
+    # In bulk, as an import or a correction in the shell writes: every community again.
+    Member.objects.filter(pk=member.pk).update(status=Member.Status.PROBATIONARY)
+    assert counts() == ((total, full, probationary), (moved[0], moved[1] - 1, moved[2] + 1))
+    member.refresh_from_db()
+    member_services.member_leave(member=member, left_on=today,
+                                 reason=Member.LeaveReason.TRANSFERRED_OUT)
+    assert counts() == ((total, full, probationary), there)
 
 
 def test_no_personal_data_on_the_district_screen(district_world, client):
