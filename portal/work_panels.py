@@ -154,7 +154,7 @@ def members_by_status_by_community(communities):
             by_status[status] = by_status.get(status, 0) + n
         return counts
 
-    return contact_cache.CACHE.get("on_roll", (), [community.pk for community in communities],
+    return contact_cache.CACHE.get("by_status", (), [community.pk for community in communities],
                                    count)
 
 
