@@ -37,6 +37,8 @@ GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 SEVERITY = {GREY: 0, GREEN: 1, AMBER: 2, RED: 3}
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
 COMMITTEE_ROLES = [CommitteeSeat.Role.DEPUTY_SECRETARY, CommitteeSeat.Role.COMMITTEE_MEMBER]
+# The owners of a kind the branch itself holds (not its party groups): `BranchFacts.owners_of`.
+BRANCH_ONLY = (None,)
 
 
 @dataclass(frozen=True)
@@ -144,14 +146,6 @@ class BranchFacts:
     founded: dict = field(default_factory=dict)
 
     def applies(self, code):
-        # Asked for every kind of every branch on each span a street page judges: answered
-        # once per code (the rules, committee and groups do not change after loading).
-        known = self.__dict__.setdefault("_applies_by_code", {})
-        if code not in known:
-            known[code] = self._applies(code)
-        return known[code]
-
-    def _applies(self, code):
         rule = self.rules.get(code)
         if rule is None or rule.minimum == 0:
             return False
@@ -174,12 +168,16 @@ class BranchFacts:
 
     def owners_of(self, code):
         """(who must hold meetings of this kind, the latest day one of them was founded)."""
-        known = self.__dict__.setdefault("_owners_by_code", {})
-        if code not in known:
-            owners = self.group_ids if code == MeetingKind.GROUP_MEETING else (None,)
-            days = [self.founded.get(owner) for owner in owners]
-            known[code] = owners, max((day for day in days if day is not None), default=None)
-        return known[code]
+        # Asked for every kind of every branch a district judges (40,000 times): the branch's
+        # own answer is at hand, the party groups' is worked out once.
+        if code != MeetingKind.GROUP_MEETING:
+            return BRANCH_ONLY, self.founded.get(None)
+        known = self.__dict__.get("_group_owners")
+        if known is None:
+            days = [self.founded.get(owner) for owner in self.group_ids]
+            known = self._group_owners = (self.group_ids, max(
+                (day for day in days if day is not None), default=None))
+        return known
 
     def held(self, owner, code, window):
         months = self.held_by.get((owner, code))
