@@ -91,12 +91,14 @@ class Span:
         return cache[period]
 
     def ending_windows(self, period, today):
-        """[(window, its last month's place in the span)] for the windows of a rule with this
-        period that end inside the span and have started by `today` (kept like `windows`)."""
+        """[(window, its last month's place in the span, whether it has ended, its months, as
+        many zeros)] for the windows of a rule with this period that end inside the span and
+        have started by `today` (kept like `windows`; the rest as `SpanWindows` gives it)."""
         cache = self.__dict__.setdefault("_ending_windows", {})
         if (period, today) not in cache:
             first = self.indexes[0]
-            cache[period, today] = [(window, window.indexes[-1] - first)
+            cache[period, today] = [(window, window.indexes[-1] - first, window.last < today,
+                                     tuple(window.indexes), (0,) * len(window.indexes))
                                     for window in self.windows(period)
                                     if window.last <= self.last and window.first <= today]
         return cache[period, today]
@@ -377,27 +379,14 @@ def worst_each(facts, kinds, windows):
     (a `SpanWindows`), without building the details: a street's dashboard asks it of every
     branch and judges in full only the red ones."""
     worst = dict.fromkeys(windows.keys, 0)
-    # `owners` and `held` inlined: a district's 5,000 branches ask them some 80,000 times.
-    held_by = facts.held_by
     for kind in kinds:
         code = kind.code
         if not facts.applies(code):
             continue
         rule = facts.rules[code]
-        owners, latest = facts.owners_of(code)
+        owners = facts.owners_of(code)
         for window, keys, ended, indexes, zeros in windows.by_period[rule.period]:
-            severity = 0
-            for owner in (owners if latest is None or latest <= window.first
-                          else facts.owners(code, window)):
-                months = held_by.get((owner, code))
-                held = sum(map(months.get, indexes, zeros)) if months else 0
-                if held >= rule.minimum:
-                    severity = severity or 1
-                elif ended:
-                    severity = 3
-                    break
-                else:
-                    severity = 2
+            severity = _severity(facts, code, rule.minimum, owners, window, ended, indexes, zeros)
             for key in keys:
                 if severity > worst[key]:
                     worst[key] = severity
@@ -408,20 +397,40 @@ def worst_by_month(facts, kinds, span, today):
     """For each month of the span, the worst status of the windows ending in it (what
     `judge(..., ending_only=True)` gives for that month), each window judged once: a street's
     heat map asks this of 500 branches."""
-    worst = [GREY] * len(span.indexes)
+    worst = [0] * len(span.indexes)
     for kind in kinds:
         code = kind.code
         if not facts.applies(code):
             continue
         rule = facts.rules[code]
-        for window, slot in span.ending_windows(rule.period, today):
-            if worst[slot] == RED:  # nothing is worse: the month's other windows cannot change it
+        owners = facts.owners_of(code)
+        for window, slot, ended, indexes, zeros in span.ending_windows(rule.period, today):
+            if worst[slot] == 3:  # red: the month's other windows cannot make it worse
                 continue
-            for owner in facts.owners(code, window):
-                status = window.status(facts.held(owner, code, window), rule.minimum, today)
-                if SEVERITY[status] > SEVERITY[worst[slot]]:
-                    worst[slot] = status
-    return worst
+            severity = _severity(facts, code, rule.minimum, owners, window, ended, indexes, zeros)
+            if severity > worst[slot]:
+                worst[slot] = severity
+    return [_BY_SEVERITY[severity] for severity in worst]
+
+
+def _severity(facts, code, minimum, owners, window, ended, indexes, zeros):
+    """The `SEVERITY` of the worst of `window.status` over the owners of a kind (`owners`:
+    `facts.owners_of(code)`) in a window started by today, the window's months and as many
+    zeros given with it. `owners` and `held` inlined: a district's dashboard asks this some
+    150,000 times, a street's heat map 30,000."""
+    owners, latest = owners
+    severity = 0
+    for owner in owners if latest is None or latest <= window.first else facts.owners(code,
+                                                                                      window):
+        months = facts.held_by.get((owner, code))
+        held = sum(map(months.get, indexes, zeros)) if months else 0
+        if held >= minimum:
+            severity = severity or 1
+        elif ended:
+            return 3
+        else:
+            severity = 2
+    return severity
 
 
 def worst_of(statuses):
