@@ -12,13 +12,14 @@ the commit's replacement is made.
 
 Every key also holds a digest of the code that computes the values (the family's modules and the
 module of each `compute`): a deploy with changed code never reads pickles the old code stored.
-The digest is of the source a process loaded, read when it started (`digest_loaded_modules`),
-not when it first asks the cache: two instances on one host share Redis, and one still running
+The digest is of the source a process loaded, read once it has loaded the app
+(`digest_loaded_modules`), not when it first asks the cache: two instances on one host share Redis, and one still running
 the old code after the files changed would otherwise store its values under the new code's
 digest, in a shape the new code cannot read.
 """
 import hashlib
 import logging
+import os
 import sys
 import uuid
 from functools import cache as memoize
@@ -41,12 +42,14 @@ def _source_digest(module_name):
 
 def digest_loaded_modules(root):
     """Digest now the source of every module of the project (under `root`, not in a virtualenv
-    there) loaded by now: what this process runs. A module imported later is digested when first
-    asked, about when it is imported."""
-    root = str(root)
+    there) loaded by now: what this process runs. Called once a process has loaded the app
+    (portal/wsgi.py, a Celery worker before it forks its pool); a module imported later is
+    digested when first asked, about when it is imported."""
+    root = os.path.realpath(root)
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if path and path.startswith(root) and "site-packages" not in path:
+        # Real paths: a release is often run through a symlink ("current" → releases/N).
+        if path and "site-packages" not in path and os.path.realpath(path).startswith(root):
             _source_digest(name)
 
 

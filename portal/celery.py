@@ -3,7 +3,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -23,6 +23,18 @@ app.conf.beat_schedule = {
                                "schedule": crontab(hour=0, minute=5)},
     "portal-record-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
 }
+
+
+@worker_init.connect
+def _digest_loaded_code(**kwargs):
+    # As portal/wsgi.py, in the main process with the tasks loaded, before the pool forks: a
+    # child started later (a replaced one) runs the code loaded here, whatever the files are by
+    # then.
+    from django.conf import settings
+
+    from kernel import community_cache
+
+    community_cache.digest_loaded_modules(settings.BASE_DIR)
 
 
 @worker_process_init.connect

@@ -226,10 +226,9 @@ def test_the_figures_cost_the_same_queries_whatever_the_streets_and_communities(
 
 
 # The link and its last visit; the district's streets, their communities and branches; then a
-# grouped query or two per figure (the members are counted per community once, then cached: (inspections, rectifications, activities,
-# test_the_screens_member_counts_follow_every_change_of_a_member) (inspections,
-# rectifications, activities, volunteer hours, volunteers, wishes, contributions), each over the
-# whole district.
+# grouped query or two per figure (inspections, rectifications, activities, volunteer hours,
+# volunteers, wishes, contributions), each over the whole district. The members are counted per
+# community once, then read from the cache (test_the_screens_member_counts_follow_every_change_…).
 QUERIES = 12
 
 
