@@ -13,10 +13,12 @@ by the time they announce themselves (`update()`) or are too many to ask about (
 a worker then computes every street's lists again (`lists_changed`), as it does for the new
 day just after midnight, along with the dashboards (portal/dashboards.py `warm`).
 
-The same versions keep each community's count of members on the roll by status (portal/
-work_panels.py `members_by_status_by_community`, for the district's pages and big screen): it
-reads a member's branch, leaving and status (转正), which `MEMBER_FIELDS` hold, and the tree's
-paths.
+The same versions keep each community's counts of members on the roll by category and status,
+with their approved 双报到 registrations, and of its employed members by unit (portal/
+work_panels.py `member_figures_by_community`: the dashboards' members and service panels, the
+district's pages and big screen). They read a member's branch, leaving, status (转正), category
+and unit, which `MEMBER_FIELDS` hold, the tree's paths, and the registrations, whose writes are
+followed here too (`connect`) though the lists do not read them.
 
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
 tests/members/test_contact_cache.py records the tables `moves.silence_lists` queries and fails
@@ -44,8 +46,8 @@ CACHE = CommunityCache("contact", lambda: [
 INPUT_MODELS = ("members.Member", "members.ContactRecord", "members.TransferIn",
                 "members.MoveRule", "dues.DuesPayment", "activities.Attendance",
                 "activities.Meeting", "organizations.Node")
-# Of a member, what the lists and the counts by status read.
-MEMBER_FIELDS = ("branch_id", "left_on", "created_at", "status")
+# Of a member, what the lists and the counts read.
+MEMBER_FIELDS = ("branch_id", "left_on", "created_at", "status", "category", "employer_unit_id")
 
 
 # Sent after the commit that made every community's lists stale: a worker computes them again
@@ -188,7 +190,7 @@ def _everything_changed(sender, **kwargs):
 
 
 def connect():
-    from members.models import ContactRecord, Member, MoveRule, TransferIn
+    from members.models import ContactRecord, Member, MoveRule, Registration, TransferIn
     from organizations.models import Node, bulk_written
 
     pre_save.connect(_member_saving, sender=Member, dispatch_uid="contact-member-saving")
@@ -201,3 +203,7 @@ def connect():
         signal.connect(_everything_changed, sender=MoveRule, dispatch_uid=f"contact-rules-{name}")
     listen(ContactRecord, ["member", "contacted_on"])
     listen(TransferIn, ["member", "received_on"])
+    # Not read by the lists (no contact): by the counts of registered members. A registration
+    # still pending or declined when created or deleted counts for nobody.
+    listen(Registration, ["member", "status"],
+           is_contact=lambda row: row.status == Registration.Status.APPROVED)

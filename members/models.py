@@ -384,7 +384,7 @@ class PostServiceMonth(models.Model):
         return f"{self.claim} {self.month:%Y-%m}"
 
 
-class RegistrationQuerySet(ScopedQuerySet):
+class RegistrationQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     scope_path = "community__path"
     # The community's staff accept or decline who registers with it.
     secretaries_write = False

@@ -34,17 +34,17 @@ from portal.work_panels import (activities_panel, contributions_panel, member_co
 
 def members_panel(scope):
     """党员 by category and status, per community (or for the branch)."""
-    rows = member_counts(scope)
     per_community = {community.pk: {"total": 0, "full": 0, "probationary": 0,
                                     **{value: 0 for value in Member.Category.values}}
                      for community in scope.communities}
-    for row in rows:
-        figures = per_community.get(row["community_id"])
+    for community_id, counted in member_counts(scope).items():
+        figures = per_community.get(community_id)
         if figures is None:
             continue
-        figures["total"] += row["n"]
-        figures[row["status"]] += row["n"]
-        figures[row["category"]] += row["n"]
+        for (category, status), (n, _registered) in counted["counts"].items():
+            figures["total"] += n
+            figures[status] += n
+            figures[category] += n
     totals = {key: sum(figures[key] for figures in per_community.values())
               for key in ["total", "full", "probationary", *Member.Category.values]}
     roster_filter = {Node.Kind.COMMUNITY: "community", Node.Kind.BRANCH: "branch"}.get(

@@ -109,39 +109,69 @@ def activities_panel(scope):
 
 
 def member_counts(scope):
-    """Members on the roll under the node by community, category and status, with how many
-    have an approved 双报到 registration: one scan that the members and service panels share."""
+    """{community id: `_member_figures` of it} for the members on the roll under the node: what
+    the members and service panels share. A street's or a community's come from the cache (below);
+    a branch's, a part of its community, are counted for the page."""
     if "member_counts" not in scope.memo:
-        # Grouped by branch, the index `member_on_roll_counts` gives the rows in order and the
-        # database neither joins nor sorts 50,000 of them; the branches are summed up here.
-        rows = (Member.objects.active().filter(branch__path__startswith=scope.node.path)
-                .values_list("branch_id", "category", "status")
-                .annotate(n=Count("pk"), registered=Count("pk", filter=Exists(
-                    Registration.objects.filter(member=OuterRef("pk"),
-                                                status=Registration.Status.APPROVED))))
-                .order_by())
-        communities = {branch.pk: branch.parent_id for branch in scope.branches()}
-        counts = defaultdict(lambda: [0, 0])
-        for branch_id, category, status, n, registered in rows:
-            if branch_id not in communities:
-                continue  # a branch set up since the map was read: on the next page
-            figures = counts[communities[branch_id], category, status]
-            figures[0] += n
-            figures[1] += registered
-        scope.memo["member_counts"] = [
-            {"community_id": community_id, "category": category, "status": status,
-             "n": n, "registered": registered}
-            for (community_id, category, status), (n, registered) in counts.items()]
+        if scope.node.kind == Node.Kind.BRANCH:
+            scope.memo["member_counts"] = _member_figures({scope.node.pk: scope.node.parent_id})
+        else:
+            scope.memo["member_counts"] = member_figures_by_community(scope.communities)
     return scope.memo["member_counts"]
 
 
+def member_figures_by_community(communities):
+    """{community id: `_member_figures` of it}, counted per community once and cached under the
+    versions of the 失联 lists, which a member entered, moved, gone, made a full member or given
+    another category or unit replaces, as does a 双报到 registration approved or no longer
+    (members/contact_cache.py): a street's 50,000 members took some 110 ms to count, for every
+    look at its dashboard. Every branch of a community counts, archived ones too, as in the
+    members panel, whoever asks: the entry is the community's."""
+    def count(missing):
+        return _member_figures(dict(
+            Node.objects.filter(kind=Node.Kind.BRANCH, parent_id__in=missing)
+            .values_list("pk", "parent_id")), missing)
+
+    return contact_cache.CACHE.get("figures", (), [community.pk for community in communities],
+                                   count)
+
+
+def _member_figures(community_of, community_ids=()):
+    """{community id: {"counts": {(category, status): [members, with an approved 双报到
+    registration]}, "units": {employer unit's name or None: [employed members, registered]}}}
+    of the members on the roll of these branches ({branch id: community id}), and of these
+    communities, which may have none: two queries."""
+    figures = {pk: {"counts": {}, "units": {}} for pk in (*community_ids,
+                                                            *community_of.values())}
+    members = Member.objects.active().filter(branch_id__in=list(community_of))
+    registered = Count("pk", filter=Exists(Registration.objects.filter(
+        member=OuterRef("pk"), status=Registration.Status.APPROVED)))
+    # Grouped by branch, the index `member_on_roll_counts` gives the rows in order and the
+    # database neither joins nor sorts the members; the branches are summed up here.
+    for branch_id, category, status, n, with_registration in (
+            members.values_list("branch_id", "category", "status")
+            .annotate(n=Count("pk"), registered=registered).order_by()):
+        _add(figures[community_of[branch_id]]["counts"], (category, status), n,
+             with_registration)
+    for branch_id, unit, n, with_registration in (
+            members.filter(category=Member.Category.EMPLOYED)
+            .values_list("branch_id", "employer_unit__name")
+            .annotate(n=Count("pk"), registered=registered).order_by()):
+        _add(figures[community_of[branch_id]]["units"], unit, n, with_registration)
+    return figures
+
+
+def _add(totals, key, n, registered):
+    pair = totals.setdefault(key, [0, 0])
+    pair[0] += n
+    pair[1] += registered
+
+
 def members_by_status_by_community(communities):
-    """{community id: {status: members on the roll}}: counted by branch and status from the
-    index (`member_on_roll_counts`), and cached per community under the versions of the 失联
-    lists, which a member entered, moved, gone or made a full member replaces
-    (members/contact_cache.py): a district's 500,000 members took 110–270 ms to count, for each
-    look at its pages and every refresh of its big screen. Every branch of a community counts,
-    archived ones too, as in the members panel, whoever asks: the entry is the community's."""
+    """{community id: {status: members on the roll}}: the district's pages and big screen (a
+    district's 500,000 members took 110–270 ms to count, for each look and every refresh of its
+    screen). Cached per community as `member_figures_by_community` is, but apart: counted from
+    the index alone, and read 500 at a time, without each community's units and categories."""
     def count(missing):
         counts = {pk: {} for pk in missing}
         community_of = dict(Node.objects.filter(kind=Node.Kind.BRANCH, parent_id__in=missing)
@@ -179,14 +209,6 @@ def service_panel(scope):
                                              ended_on__isnull=True)),
                   pending=Count("pk", filter=Q(status=PostClaim.Status.PENDING)))
               .order_by())
-    # By unit apart from by community (dashboards.member_counts): grouped by both, a street's
-    # 15,000 employed members came back as some 6,000 rows.
-    by_unit = (Member.objects.active().filter(category=Member.Category.EMPLOYED,
-                                              branch__path__startswith=scope.node.path)
-               .values("employer_unit__name").annotate(total=Count("pk"), registered=Count(
-                   "pk", filter=Exists(Registration.objects.filter(
-                       member=OuterRef("pk"), status=Registration.Status.APPROVED))))
-               .order_by())
     received = (Registration.objects.filter(community__in=scope.communities)
                 .values("community_id").annotate(
                     approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
@@ -199,15 +221,16 @@ def service_panel(scope):
     for row in claims:
         figures[row["post__community_id"]].update(taken=row["taken"],
                                                   pending_claims=row["pending"])
-    for row in member_counts(scope):
-        if row["category"] == Member.Category.EMPLOYED:
-            figures[row["community_id"]]["employed"] += row["n"]
-            figures[row["community_id"]]["registered"] += row["registered"]
     units = defaultdict(lambda: {"employed": 0, "registered": 0})
-    for row in by_unit:
-        unit = units[row["employer_unit__name"] or _("未登记共建单位")]
-        unit["employed"] += row["total"]
-        unit["registered"] += row["registered"]
+    for community_id, counted in member_counts(scope).items():
+        for (category, _status), (n, registered) in counted["counts"].items():
+            if category == Member.Category.EMPLOYED:
+                figures[community_id]["employed"] += n
+                figures[community_id]["registered"] += registered
+        for name, (n, registered) in counted["units"].items():
+            unit = units[name or _("未登记共建单位")]
+            unit["employed"] += n
+            unit["registered"] += registered
     for row in received:
         figures[row["community_id"]].update(received=row["approved"],
                                             pending_registrations=row["pending"])

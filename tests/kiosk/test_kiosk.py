@@ -196,8 +196,9 @@ def test_the_figures_cost_the_same_queries_for_two_or_five_communities(world, cl
 
 
 # The link and its last visit (2); the communities, the 减负 setting, the branches and the
-# meeting kinds (4); the panels' grouped queries (8): however many communities the street has.
-QUERIES = 14
+# meeting kinds (4); the panels' grouped queries (7; the members are read from the cache):
+# however many communities the street has.
+QUERIES = 13
 
 
 def test_last_seen_is_written_at_most_every_five_minutes(world, client, _fixed_clock):

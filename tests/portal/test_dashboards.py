@@ -48,17 +48,17 @@ def _queries(client, street, official):
 
 # Session (read, and saved in a savepoint: 4), user, grants, the street, its communities, its
 # branches (shared by the panels), 三会一课 (the branches to judge, five facts and the branches
-# whose held meetings are counted for the cache: 7), members,
+# whose held meetings are counted for the cache: 7), members (counted for the cache: the
+# communities' branches, by category and status, the employed by unit: 3),
 # inspections, rectifications, ranking weights, six ranking inputs (the compliance rate reuses
 # the panel's facts: its branches, 1), open rectifications, activities and hours (2), volunteer
-# teams, volunteers and hours (1), posts, claims, employed members by unit (by community: with
-# the members panel), registrations, contributions, the navigation's member link, account
-# activation by branch and the disabled accounts among them (2), the street's settings (whether
-# the ranking is shown), and the month's residents' wishes (1).
-STREET_DASHBOARD_QUERIES = 40
+# teams, volunteers and hours (1), posts, claims, registrations, contributions, the navigation's
+# member link, account activation by branch and the disabled accounts among them (2), the
+# street's settings (whether the ranking is shown), and the month's residents' wishes (1).
+STREET_DASHBOARD_QUERIES = 41
 # Once the 三会一课 figures are cached: the branches to judge and the facts (7) and the rate's
-# branches (1) are not read, the meeting kinds are (1).
-STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 8 + 1
+# branches (1) are not read, the meeting kinds are (1); nor are the members (3).
+STREET_DASHBOARD_CACHED_QUERIES = STREET_DASHBOARD_QUERIES - 8 + 1 - 3
 
 
 @pytest.mark.parametrize("communities", [2, 6])
@@ -168,17 +168,17 @@ def _community_with(branches):
 
 # Session (4), user, grants, the community and its street, this week's rectifications, its open
 # task items, this week's work (5), its branches (shared by the panels), 三会一课 (7, as on the
-# street's), members,
+# street's), members (3, as on the street's),
 # inspections, rectifications, activities and hours (2), volunteer teams, volunteers and hours
-# (1), posts, claims, employed members by unit, registrations, contributions, the navigation's
-# member link, account activation and the disabled accounts (2), the street's settings (whether
-# the ranking button is shown), and the month's residents' wishes (1).
-COMMUNITY_DASHBOARD_QUERIES = 39
+# (1), posts, claims, registrations, contributions, the navigation's member link, account
+# activation and the disabled accounts (2), the street's settings (whether the ranking button is
+# shown), and the month's residents' wishes (1).
+COMMUNITY_DASHBOARD_QUERIES = 40
 # Session (4), user, grants, the street, its communities, rectifications, the dashboard panels
-# (branches, members, 三会一课 7 as on the dashboard, inspections 2, activities 2, service 4,
-# contributions, residents' wishes), the month's meetings (and their kinds), activities and
-# contributions.
-STREET_REPORT_QUERIES = 33
+# (branches, 三会一课 7 as on the dashboard, inspections 2, activities 2, service 3,
+# contributions, residents' wishes; the members as the dashboard above cached them), the month's
+# meetings (and their kinds), activities and contributions.
+STREET_REPORT_QUERIES = 31
 
 
 @pytest.mark.parametrize("branches", [1, 4])

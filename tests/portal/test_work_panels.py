@@ -152,6 +152,62 @@ def test_units_to_chase_first_lowest_registration_rate_first(street, monkeypatch
     assert data["units_total"] == 3
 
 
+def test_the_member_figures_follow_every_write_that_changes_them(street):
+    """The members and service panels read counts cached per community: each write shows on
+    the next page, in the community it touches, and the pages agree with counting afresh."""
+    from members import services as member_services
+    from members.contact_cache import CACHE
+    from pairing.factories import UnitFactory
+    from portal.dashboards import members_panel
+
+    branch, elsewhere = BranchFactory(parent=street.first), BranchFactory(parent=street.second)
+    unit, other_unit = UnitFactory(name="甲单位"), UnitFactory(name="乙单位")
+    official = MemberFactory(branch=branch, category=Member.Category.EMPLOYED, employer_unit=unit)
+    MemberFactory(branch=elsewhere)
+
+    def figures():
+        shown = []
+        for renew in (False, True):   # as cached, then counted afresh
+            if renew:
+                CACHE.renew(["all"])
+            scope = street_scope(street, TODAY)
+            members, service = members_panel(scope).data, service_panel(scope).data
+            rows = dict(service["rows"])
+            shown.append((
+                {community.pk: (row["total"], row[Member.Category.EMPLOYED], row["probationary"])
+                 for community, row, *_links in members["rows"]},
+                {community.pk: (row["employed"], row["registered"])
+                 for community, row in rows.items()},
+                {str(name): (row["employed"], row["registered"])
+                 for name, row, _rate in service["units"]}))
+        assert shown[0] == shown[1]
+        members, service, units = shown[0]
+        return members[street.first.pk], service[street.first.pk], units
+
+    assert figures() == ((1, 1, 0), (1, 0), {"甲单位": (1, 0)})
+    member_services.registration_create(member=official, community=street.second,
+                                        unit=other_unit)   # moves them to the other unit
+    assert figures() == ((1, 1, 0), (1, 0), {"乙单位": (1, 0)})
+    registration = official.registrations.get()
+    member_services.registration_decide(registration=registration, user=None, approve=True)
+    assert figures() == ((1, 1, 0), (1, 1), {"乙单位": (1, 1)})
+    official.category = Member.Category.RETIRED
+    official.save()
+    assert figures() == ((1, 0, 0), (0, 0), {})
+    # In bulk, as the import and a correction in the shell write: every community again.
+    Member.objects.filter(pk=official.pk).update(category=Member.Category.EMPLOYED)
+    assert figures() == ((1, 1, 0), (1, 1), {"乙单位": (1, 1)})
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.DECLINED)
+    assert figures() == ((1, 1, 0), (1, 0), {"乙单位": (1, 0)})
+    Registration.objects.bulk_create([Registration(
+        member=official, community=street.first, unit=other_unit,
+        status=Registration.Status.APPROVED)])
+    assert figures() == ((1, 1, 0), (1, 1), {"乙单位": (1, 1)})
+    MemberFactory(branch=branch, status=Member.Status.PROBATIONARY,
+                  category=Member.Category.EMPLOYED)
+    assert figures() == ((2, 2, 1), (2, 1), {"乙单位": (1, 1), "未登记共建单位": (1, 0)})
+
+
 def test_contributions_of_the_year_per_community(street):
     ContributionFactory(community=street.first, given_on=date(2026, 2, 1), amount=500)
     ContributionFactory(community=street.first, given_on=date(2026, 6, 1), amount=12,
@@ -236,4 +292,5 @@ def test_a_member_of_a_branch_set_up_while_the_page_is_built_does_not_break_it(w
     scope = street_scope(world.street, TODAY)
     branches_panel(scope)
     MemberFactory(branch=BranchFactory(parent=world.community))
-    assert members_panel(scope).data["totals"]["total"] == 1    # the world's member
+    # Counted with its community, whose branches are read with its members.
+    assert members_panel(scope).data["totals"]["total"] == 2
