@@ -189,9 +189,21 @@ def _everything_changed(sender, **kwargs):
     changed()
 
 
+def _unit_saving(sender, instance, raw=False, **kwargs):
+    instance._contact_name_was = None if instance.pk is None or raw else (
+        sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first())
+
+
+def _unit_saved(sender, instance, created=False, raw=False, **kwargs):
+    # The counts show the employed members by their unit's name, in every community its members
+    # live in: a unit renamed is rare, and renews them all.
+    if not created and not raw and instance.name != instance._contact_name_was:
+        changed()
+
+
 def connect():
     from members.models import ContactRecord, Member, MoveRule, Registration, TransferIn
-    from organizations.models import Node, bulk_written
+    from organizations.models import Node, Unit, bulk_written
 
     pre_save.connect(_member_saving, sender=Member, dispatch_uid="contact-member-saving")
     post_save.connect(_member_saved, sender=Member, dispatch_uid="contact-member-saved")
@@ -207,3 +219,7 @@ def connect():
     # still pending or declined when created or deleted counts for nobody.
     listen(Registration, ["member", "status"],
            is_contact=lambda row: row.status == Registration.Status.APPROVED)
+    # And of the units: a unit deleted leaves its members without one (SET_NULL, in SQL).
+    pre_save.connect(_unit_saving, sender=Unit, dispatch_uid="contact-unit-saving")
+    post_save.connect(_unit_saved, sender=Unit, dispatch_uid="contact-unit-saved")
+    post_delete.connect(_everything_changed, sender=Unit, dispatch_uid="contact-unit-deleted")

@@ -206,6 +206,12 @@ def test_the_member_figures_follow_every_write_that_changes_them(street):
     MemberFactory(branch=branch, status=Member.Status.PROBATIONARY,
                   category=Member.Category.EMPLOYED)
     assert figures() == ((2, 2, 1), (2, 1), {"乙单位": (1, 1), "未登记共建单位": (1, 0)})
+    other_unit.name = "乙单位（新名）"
+    other_unit.save()
+    assert figures()[2] == {"乙单位（新名）": (1, 1), "未登记共建单位": (1, 0)}
+    Registration.objects.filter(unit=other_unit).delete()
+    other_unit.delete()   # its members keep no unit
+    assert figures() == ((2, 2, 1), (2, 0), {"未登记共建单位": (2, 0)})
 
 
 def test_contributions_of_the_year_per_community(street):
