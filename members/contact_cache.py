@@ -201,6 +201,11 @@ def _unit_saved(sender, instance, created=False, raw=False, **kwargs):
         changed()
 
 
+def _units_bulk_written(sender, fields=None, **kwargs):
+    if fields is not None and "name" in fields:
+        changed()
+
+
 def connect():
     from members.models import ContactRecord, Member, MoveRule, Registration, TransferIn
     from organizations.models import Node, Unit, bulk_written
@@ -223,3 +228,4 @@ def connect():
     pre_save.connect(_unit_saving, sender=Unit, dispatch_uid="contact-unit-saving")
     post_save.connect(_unit_saved, sender=Unit, dispatch_uid="contact-unit-saved")
     post_delete.connect(_everything_changed, sender=Unit, dispatch_uid="contact-unit-deleted")
+    bulk_written.connect(_units_bulk_written, sender=Unit, dispatch_uid="contact-units")

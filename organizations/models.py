@@ -324,7 +324,7 @@ class Grid(models.Model):
         return self.name
 
 
-class UnitQuerySet(ScopedQuerySet):
+class UnitQuerySet(BulkWriteSignallingQuerySet, ScopedQuerySet):
     # A unit belongs to its street; communities it co-builds with see it through that street.
     scope_path = "street__path"
     secretaries_write = False

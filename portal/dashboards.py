@@ -29,7 +29,8 @@ from portal.tasklists.panels import task_items_panel
 from portal.wish_panels import wishes_panel
 from portal.volunteer_panels import volunteers_panel
 from portal.work_panels import (activities_panel, contributions_panel, member_counts,
-                                members_on_roll_by_community, service_panel, week_work_panel)
+                                member_figures_by_community, members_on_roll_by_community,
+                                service_panel, week_work_panel)
 
 
 def members_panel(scope):
@@ -224,8 +225,10 @@ def warm(street, today):
         path__startswith=street.path, kind=Node.Kind.COMMUNITY).values_list("pk", flat=True),
         today, [street.path])
     # Under the lists' versions: after a change that made every list stale, the district's
-    # first look would otherwise count the members of every street again.
+    # first look would otherwise count the members of every street again, and each street's
+    # dashboard its own.
     members_on_roll_by_community(scope.communities)
+    member_figures_by_community(scope.communities)
 
 
 def build_panels(scope, panel_functions):

@@ -157,6 +157,7 @@ def test_the_member_figures_follow_every_write_that_changes_them(street):
     the next page, in the community it touches, and the pages agree with counting afresh."""
     from members import services as member_services
     from members.contact_cache import CACHE
+    from organizations.models import Unit
     from pairing.factories import UnitFactory
     from portal.dashboards import members_panel
 
@@ -209,7 +210,10 @@ def test_the_member_figures_follow_every_write_that_changes_them(street):
     other_unit.name = "乙单位（新名）"
     other_unit.save()
     assert figures()[2] == {"乙单位（新名）": (1, 1), "未登记共建单位": (1, 0)}
+    Unit.objects.filter(pk=other_unit.pk).update(name="乙单位")   # a correction in the shell
+    assert figures()[2] == {"乙单位": (1, 1), "未登记共建单位": (1, 0)}
     Registration.objects.filter(unit=other_unit).delete()
+    assert figures() == ((2, 2, 1), (2, 0), {"乙单位": (1, 0), "未登记共建单位": (1, 0)})
     other_unit.delete()   # its members keep no unit
     assert figures() == ((2, 2, 1), (2, 0), {"未登记共建单位": (2, 0)})
 
