@@ -15,10 +15,11 @@ day just after midnight, along with the dashboards (portal/dashboards.py `warm`)
 
 The same versions keep each community's counts of members on the roll by category and status,
 with their approved 双报到 registrations, and of its employed members by unit (portal/
-work_panels.py `member_figures_by_community`: the dashboards' members and service panels, the
-district's pages and big screen). They read a member's branch, leaving, status (转正), category
-and unit, which `MEMBER_FIELDS` hold, the tree's paths, and the registrations, whose writes are
-followed here too (`connect`) though the lists do not read them.
+work_panels.py `member_figures_by_community`: the dashboards' members and service panels), and
+by status alone (`members_by_status_by_community`: the district's pages and big screen). They
+read a member's branch, leaving, status (转正), category and unit, which `MEMBER_FIELDS` hold, the
+tree's paths, the units' names, and the registrations, whose writes are followed here too
+(`connect`) though the lists do not read them.
 
 What the lists depend on is `INPUT_MODELS`: the tables the lists read.
 tests/members/test_contact_cache.py records the tables `moves.silence_lists` queries and fails
