@@ -21,7 +21,6 @@ Everything loads with a fixed number of queries (`load_facts`) and is then judge
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, DateField, QuerySet
@@ -91,14 +90,15 @@ class Span:
         return cache[period]
 
     def ending_windows(self, period, today):
-        """[(window, its last month's place in the span, whether it has ended, its months, as
-        many zeros)] for the windows of a rule with this period that end inside the span and
-        have started by `today` (kept like `windows`; the rest as `SpanWindows` gives it)."""
+        """[(window, its last month's place in the span, whether it has ended, its first month
+        and the month after it as `month_index` numbers)] for the windows of a rule with this
+        period that end inside the span and have started by `today` (kept like `windows`; the
+        rest as `SpanWindows` gives it)."""
         cache = self.__dict__.setdefault("_ending_windows", {})
         if (period, today) not in cache:
             first = self.indexes[0]
             cache[period, today] = [(window, window.indexes[-1] - first, window.last < today,
-                                     tuple(window.indexes), (0,) * len(window.indexes))
+                                     window.indexes[0], window.indexes[-1] + 1)
                                     for window in self.windows(period)
                                     if window.last <= self.last and window.first <= today]
         return cache[period, today]
@@ -137,12 +137,14 @@ class KindStatus:
 
 @dataclass
 class BranchFacts:
-    branch: Node
+    branch: Node                                 # or a row of `branch_rows`
     has_committee: bool
     group_ids: list
     rules: dict                                  # code → MeetingRule
-    # (group_id or None for the branch, code) → {month_index: held meetings}
+    # (group_id or None for the branch, code) → held meetings per month from the month `base`
+    # (a `month_index`) on, one byte a month (`count_held`)
     held_by: dict = field(default_factory=dict)
+    base: int = 0
     # group_id or None for the branch → the day it was founded (a group: its own or its
     # branch's, whichever is later)
     founded: dict = field(default_factory=dict)
@@ -182,14 +184,16 @@ class BranchFacts:
         return known
 
     def held(self, owner, code, window):
-        months = self.held_by.get((owner, code))
-        if not months:
-            return 0
-        indexes = window.indexes
-        if len(indexes) == 1:
-            return months.get(indexes[0], 0)
-        # map over the range in C: a street's heat map sums some 50,000 windows.
-        return sum(map(months.get, indexes, repeat(0, len(indexes))))
+        return _held_in(self.held_by.get((owner, code)), self.base, window.indexes[0],
+                        window.indexes[-1] + 1)
+
+
+def _held_in(months, base, start, stop):
+    """The meetings `months` (counted from the month `base`) holds from the month `start` to the
+    month before `stop`: none before `base` or after the last month counted."""
+    if not months or stop <= base:
+        return 0
+    return sum(months[start - base if start > base else 0:stop - base])
 
 
 def _windows(span, period):
@@ -202,15 +206,26 @@ def _windows(span, period):
     return tuple(found)
 
 
+# What judging reads of a branch (its rules: its path and district; its founding date; its
+# community). `branch_rows` gives these alone: a district's 5,000 branches as model instances
+# cost some 40 ms more to read than as rows.
+BRANCH_FIELDS = ("pk", "parent_id", "path", "district_id", "founded_on")
+
+
+def branch_rows(branches):
+    """These branches (a queryset of nodes) as rows of `BRANCH_FIELDS`, for `load_facts`."""
+    return branches.values_list(*BRANCH_FIELDS, named=True)
+
+
 def load_facts(branches, first, last, count=None):
     """Facts for these branches with the meetings held from the month of `first` to the end of
     the day `last`, and the committees as of `last` (or today, if that is earlier).
 
     Five queries: kinds, rules, committees, groups and one aggregate of held meetings (or what
     `count`, a function like `count_held`, reads instead: the street pages' cached counts).
-    `branches` may be a queryset: the committees and groups are then read for its rows by a
-    subquery, not for a list of their ids (a district's 5,000 ids cost more to send and plan
-    than the queries take to run).
+    `branches` are nodes or rows of `branch_rows`, and may be a queryset: the committees and
+    groups are then read for its rows by a subquery, not for a list of their ids (a district's
+    5,000 ids cost more to send and plan than the queries take to run).
     """
     ids_query = branches.order_by().values("pk") if isinstance(branches, QuerySet) else None
     branches = list(branches)
@@ -230,18 +245,19 @@ def load_facts(branches, first, last, count=None):
         groups[branch_id].append(group_id)
         founded[branch_id][group_id] = founded_on
     held = (count or count_held)(branches, first, last)
+    base = month_index(first.year, first.month)
     facts = {branch.pk: BranchFacts(branch=branch, has_committee=branch.pk in with_committee,
                                     group_ids=groups[branch.pk],
                                     rules=rules_of(branch),
                                     founded=_founding_days(branch, founded[branch.pk]),
-                                    held_by=held.get(branch.pk, {}))
+                                    held_by=held.get(branch.pk, {}), base=base)
              for branch in branches}
     return kinds, facts
 
 
 def count_held(branches, first, last):
     """{branch id: `BranchFacts.held_by`} of the meetings these branches (or branch ids) held
-    from the month of `first` to the end of the day `last`: one query."""
+    from the month of `first` (its `base`) to the end of the day `last`: one query."""
     ids = [getattr(branch, "pk", branch) for branch in branches]
     rows = (Meeting.objects.held().filter(branch_id__in=ids,
                                           starts_at__gte=Span.of(Period.MONTH, first).starts_at(),
@@ -255,21 +271,27 @@ def count_held(branches, first, last):
             .annotate(month=Cast(TruncMonth("starts_at"), DateField()))
             .values_list("branch_id", "group_id", "kinds", "month")
             .annotate(n=Count("pk")).order_by())
+    base = month_index(first.year, first.month)
+    size = month_index(last.year, last.month) + 1 - base
     counts = defaultdict(dict)
     # Some 25,000 rows for a street's year: counted inline, without a call per row.
     for branch_id, group_id, code, month, n in rows:
-        index = month.year * 12 + month.month - 1  # month_index
+        index = month.year * 12 + month.month - 1 - base  # month_index, from `base`
         held_by = counts[branch_id]
         months = held_by.get((None, code))
         if months is None:
-            months = held_by[None, code] = {}
-        months[index] = months.get(index, 0) + n
+            months = held_by[None, code] = [0] * size
+        months[index] += n
         if group_id:
             months = held_by.get((group_id, code))
             if months is None:
-                months = held_by[group_id, code] = {}
-            months[index] = months.get(index, 0) + n
-    return dict(counts)
+                months = held_by[group_id, code] = [0] * size
+            months[index] += n
+    # As bytes: a district's counts, cached per community, unpickle in some 10 ms rather than
+    # 65 as dicts of months. A month holds 255 at most, more than a branch can meet in a month.
+    return {pk: {key: bytes(n if n < 256 else 255 for n in months)
+                 for key, months in held_by.items()}
+            for pk, held_by in counts.items()}
 
 
 def year_facts(branches, first, last, memo=None, count=None):
@@ -307,7 +329,7 @@ def _rules_resolver(rule_rows):
 
     def rules_of(branch):
         # `nearest` ranks only the ancestors that hold rows: the others change nothing.
-        holding = tuple(pk for pk in branch.ancestor_ids() if pk in rule_nodes)
+        holding = tuple(pk for pk in Node.ancestor_ids(branch) if pk in rule_nodes)
         if holding not in resolved:
             resolved[holding] = nearest(rule_rows, holding, key=lambda rule: rule.kind_id)
         return resolved[holding]
@@ -365,9 +387,9 @@ class SpanWindows:
                 for window in span.windows(period):
                     if window.first <= today:
                         judged.setdefault(window, []).append(key)
-            # The window's months, and as many zeros: `map(months.get, indexes, zeros)`.
+            # The window's first month and the month after it: `_held_in`'s `start`, `stop`.
             self.by_period[period] = [(window, tuple(keys), window.last < today,
-                                       tuple(window.indexes), (0,) * len(window.indexes))
+                                       window.indexes[0], window.indexes[-1] + 1)
                                       for window, keys in judged.items()]
 
 
@@ -376,21 +398,30 @@ _BY_SEVERITY = sorted(SEVERITY, key=SEVERITY.get)
 
 def worst_each(facts, kinds, windows):
     """{key: the worst status of `judge(facts, kinds, span, today)`} for each span of `windows`
-    (a `SpanWindows`), without building the details: a street's dashboard asks it of every
-    branch and judges in full only the red ones."""
+    (a `SpanWindows`), without building the details."""
+    return worst_and_red(facts, kinds, windows)[0]
+
+
+def worst_and_red(facts, kinds, windows):
+    """(`worst_each`, the codes of the kinds `judge` finds red over one of the spans, in the
+    order of `kinds`): a street's dashboard asks this of every branch, and names the kinds
+    each red branch misses."""
     worst = dict.fromkeys(windows.keys, 0)
+    red = []
     for kind in kinds:
         code = kind.code
         if not facts.applies(code):
             continue
         rule = facts.rules[code]
         owners = facts.owners_of(code)
-        for window, keys, ended, indexes, zeros in windows.by_period[rule.period]:
-            severity = _severity(facts, code, rule.minimum, owners, window, ended, indexes, zeros)
+        for window, keys, ended, start, stop in windows.by_period[rule.period]:
+            severity = _severity(facts, code, rule.minimum, owners, window, ended, start, stop)
+            if severity == 3 and code not in red:
+                red.append(code)
             for key in keys:
                 if severity > worst[key]:
                     worst[key] = severity
-    return {key: _BY_SEVERITY[severity] for key, severity in worst.items()}
+    return {key: _BY_SEVERITY[severity] for key, severity in worst.items()}, red
 
 
 def worst_by_month(facts, kinds, span, today):
@@ -404,26 +435,29 @@ def worst_by_month(facts, kinds, span, today):
             continue
         rule = facts.rules[code]
         owners = facts.owners_of(code)
-        for window, slot, ended, indexes, zeros in span.ending_windows(rule.period, today):
+        for window, slot, ended, start, stop in span.ending_windows(rule.period, today):
             if worst[slot] == 3:  # red: the month's other windows cannot make it worse
                 continue
-            severity = _severity(facts, code, rule.minimum, owners, window, ended, indexes, zeros)
+            severity = _severity(facts, code, rule.minimum, owners, window, ended, start, stop)
             if severity > worst[slot]:
                 worst[slot] = severity
     return [_BY_SEVERITY[severity] for severity in worst]
 
 
-def _severity(facts, code, minimum, owners, window, ended, indexes, zeros):
+def _severity(facts, code, minimum, owners, window, ended, start, stop):
     """The `SEVERITY` of the worst of `window.status` over the owners of a kind (`owners`:
-    `facts.owners_of(code)`) in a window started by today, the window's months and as many
-    zeros given with it. `owners` and `held` inlined: a district's dashboard asks this some
-    150,000 times, a street's heat map 30,000."""
+    `facts.owners_of(code)`) in a window started by today, given with its first month and the
+    month after it (`month_index`). `owners` and `held` inlined: a district's dashboard asks
+    this some 150,000 times, a street's heat map 30,000."""
     owners, latest = owners
+    base = facts.base
+    # The window's months in the counts (`_held_in`): none when it ends before them.
+    first, end = (start - base if start > base else 0), (stop - base if stop > base else 0)
     severity = 0
     for owner in owners if latest is None or latest <= window.first else facts.owners(code,
                                                                                       window):
         months = facts.held_by.get((owner, code))
-        held = sum(map(months.get, indexes, zeros)) if months else 0
+        held = sum(months[first:end]) if months else 0
         if held >= minimum:
             severity = severity or 1
         elif ended:
@@ -501,7 +535,8 @@ def street_matrix(street, year, today=None):
 def months_by_community(communities, year, today=None, count=None):
     """{community id: [worst status of its branches per month of the year]} (six queries, or
     as `count` reads the held meetings: see `load_facts`)."""
-    branches = Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities)
+    branches = branch_rows(
+        Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
     kinds, facts = load_facts(branches, *_extent([Span.year(year)]), count)
     return dict((community.pk, cells) for community, cells in month_grid(
         communities, branches, kinds, facts, year, today or timezone.localdate()))

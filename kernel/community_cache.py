@@ -13,9 +13,9 @@ the commit's replacement is made.
 Every key also holds a digest of the code that computes the values (the family's modules and the
 module of each `compute`): a deploy with changed code never reads pickles the old code stored.
 The digest is of the source a process loaded, read once it has loaded the app
-(`digest_loaded_modules`), not when it first asks the cache: two instances on one host share Redis, and one still running
-the old code after the files changed would otherwise store its values under the new code's
-digest, in a shape the new code cannot read.
+(`digest_loaded_modules`), not when it first asks the cache: two instances on one host share
+Redis, and one still running the old code after the files changed would otherwise store its
+values under the new code's digest, in a shape the new code cannot read.
 """
 import hashlib
 import logging

@@ -127,9 +127,10 @@ def _month_and_red(scopes, missing):
     today = scopes[0].today
     spans = _spans(today)
     ids = {pk for pks in missing.values() for pk in pks}
-    # The facts need whole branches (paths, founding dates), of these communities only.
+    # The branches of these communities only.
     under = reduce(or_, (Q(path__startswith=scope_of[parts].node.path) for parts in missing))
-    branches = Node.objects.active().filter(under, kind=Node.Kind.BRANCH, parent__in=ids)
+    branches = compliance.branch_rows(
+        Node.objects.active().filter(under, kind=Node.Kind.BRANCH, parent__in=ids))
     kinds, facts = year_facts(branches, date(spans["previous"].first.year, 1, 1), today,
                               scopes[0].memo, compliance_cache.held_counts)
     by_community = {pk: {} for pk in ids}
@@ -154,9 +155,9 @@ def _cached_parts(scope, spans):
 
     def judge(missing):
         (ids,) = missing.values()
-        # The facts need whole branches (paths, founding dates), of these communities only.
-        to_judge = Node.objects.active().filter(
-            path__startswith=scope.node.path, kind=Node.Kind.BRANCH, parent__in=ids)
+        # The branches of these communities only.
+        to_judge = compliance.branch_rows(Node.objects.active().filter(
+            path__startswith=scope.node.path, kind=Node.Kind.BRANCH, parent__in=ids))
         return {parts: _judged(scope, [communities[pk] for pk in ids], to_judge, spans)
                 for parts in missing}
 
@@ -199,15 +200,11 @@ def _judged(scope, communities, branches, spans):
     windows = compliance.SpanWindows(spans, today)
     for branch in branches:
         part = judged[branch.parent_id]
-        worst = compliance.worst_each(facts[branch.pk], kinds, windows)
+        worst, red = compliance.worst_and_red(facts[branch.pk], kinds, windows)
         for key in spans:
             part["worst"][key][branch.pk] = worst[key]
-        if compliance.RED in worst.values():
-            # Only a red branch's kinds are judged in full, to name what is missing.
-            part["missing"][branch.pk] = list(dict.fromkeys(
-                status.code for span in spans.values()
-                for status in compliance.judge(facts[branch.pk], kinds, span, today).values()
-                if status.status == compliance.RED))
+        if red:  # the kinds a red branch misses, named on the panel
+            part["missing"][branch.pk] = red
         if not street:
             part["table"][branch.pk] = compliance.judge(facts[branch.pk], kinds,
                                                         spans["month"], today)

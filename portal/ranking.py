@@ -120,7 +120,8 @@ def compliance_rate(communities, start, end, today, memo=None):
 
 
 def _compliance_rate(communities, start, on, memo):
-    branches = list(Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities))
+    branches = list(compliance.branch_rows(
+        Node.objects.active().filter(kind=Node.Kind.BRANCH, parent__in=communities)))
     if not branches:
         return {}
     # Only what was held by `on`: a past week keeps the figure it had.

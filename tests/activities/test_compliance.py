@@ -166,8 +166,8 @@ def test_street_matrix_shows_worst_branch_per_month(branch):
 
 
 def test_the_matrix_shortcut_agrees_with_judge(branch):
-    from activities.compliance import (SpanWindows, judge, load_facts, worst_by_month,
-                                       worst_each, worst_of)
+    from activities.compliance import (SpanWindows, judge, load_facts, worst_and_red,
+                                       worst_by_month, worst_each, worst_of)
 
     group = GroupFactory(parent=branch)
     SeatFactory(node=branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
@@ -176,7 +176,7 @@ def test_the_matrix_shortcut_agrees_with_judge(branch):
         held(branch, date(2026, month, 9), MeetingKind.GROUP_MEETING, group=group)
     held(branch, date(2026, 6, 3), MeetingKind.COMMITTEE_MEETING, MeetingKind.PARTY_LECTURE)
     held(branch, date(2026, 11, 2), MeetingKind.LIFE_MEETING, MeetingKind.APPRAISAL)
-    seen = set()
+    seen, named = set(), set()
     for today in (date(2026, 4, 15), TODAY, date(2027, 1, 3)):
         kinds, facts = load_facts([branch], date(2026, 1, 1), date(2026, 12, 31))
         for month in range(1, 13):
@@ -193,11 +193,62 @@ def test_the_matrix_shortcut_agrees_with_judge(branch):
             facts[branch.pk], kinds, span, today).values()) for key, span in spans.items()}
         # All spans at once (their windows shared), and each alone.
         assert worst_each(facts[branch.pk], kinds, SpanWindows(spans, today)) == expected
+        red = [kind.code for kind in kinds if any(
+            judged.status == RED for span in spans.values()
+            for judged in judge(facts[branch.pk], kinds, span, today).values()
+            if judged.code == kind.code)]
+        assert worst_and_red(facts[branch.pk], kinds, SpanWindows(spans, today)) == (expected,
+                                                                                      red)
+        named.update(red)
         for key, span in spans.items():
             assert worst_each(facts[branch.pk], kinds, SpanWindows({key: span}, today)) == {
                 key: expected[key]}
         seen.update(expected.values())
     assert {GREEN, AMBER, RED, GREY} <= seen
+    assert {MeetingKind.COMMITTEE_MEETING, MeetingKind.PARTY_LECTURE} <= named
+
+
+def test_meetings_are_counted_within_the_months_loaded_only(branch):
+    """The counts start at the month of the first day loaded and end with the last: a window
+    reaching before or after them holds only what falls inside, in `judge` and `worst_each`."""
+    from activities.compliance import SpanWindows, judge, worst_each, worst_of
+
+    for month in (3, 4, 6, 9, 10):
+        held(branch, date(2026, month, 8), MeetingKind.THEME_DAY)
+    kinds, facts = load_facts([branch], date(2026, 4, 20), date(2026, 9, 30))
+    facts = facts[branch.pk]
+    counted = {span.label: facts.held(None, MeetingKind.THEME_DAY, span) for span in (
+        Span.month(2026, 3), Span.quarter(2026, 1), Span.quarter(2026, 2), Span.month(2026, 4),
+        Span.year(2026), Span.month(2026, 10), Span.quarter(2026, 4), Span.month(2025, 12),
+        Span.year(2027))}
+    assert counted == {"2026-03": 0, "2026-Q1": 0, "2026-Q2": 2, "2026-04": 1, "2026": 3,
+                       "2026-10": 0, "2026-Q4": 0, "2025-12": 0, "2027": 0}
+    spans = {f"m{month}": Span.month(2026, month) for month in range(1, 13)}
+    spans |= {"q1": Span.quarter(2026, 1), "q2": Span.quarter(2026, 2), "y": Span.year(2026),
+              "before": Span.month(2025, 12)}
+    today = date(2026, 11, 22)
+    assert worst_each(facts, kinds, SpanWindows(spans, today)) == {
+        key: worst_of(status.status for status in judge(facts, kinds, span, today).values())
+        for key, span in spans.items()}
+
+
+def test_a_month_of_more_meetings_than_a_byte_holds_is_counted_as_met(branch):
+    from activities.compliance import count_held
+    from activities.models import Meeting
+
+    meetings = Meeting.objects.bulk_create([
+        Meeting(branch=branch, topic=f"第{n}次", status=Meeting.Status.HELD,
+                starts_at=at(date(2026, 10, 1 + n % 28)), ends_at=at(date(2026, 10, 1 + n % 28),
+                                                                     11))
+        for n in range(300)])
+    Meeting.kinds.through.objects.bulk_create([
+        Meeting.kinds.through(meeting=meeting, meetingkind_id=MeetingKind.THEME_DAY)
+        for meeting in meetings])
+    counted = count_held([branch], date(2026, 9, 1), date(2026, 11, 30))
+    assert list(counted[branch.pk][None, MeetingKind.THEME_DAY]) == [0, 255, 0]
+    MeetingRule.objects.filter(node=None, kind=MeetingKind.THEME_DAY).update(minimum=255)
+    assert branch_compliance(branch, Span.month(2026, 10), TODAY)[
+        MeetingKind.THEME_DAY].status == GREEN
 
 
 def test_a_window_is_as_bad_as_its_worst_owner_whichever_comes_first():
@@ -207,14 +258,16 @@ def test_a_window_is_as_bad_as_its_worst_owner_whichever_comes_first():
     rule = SimpleNamespace(period=Period.MONTH, minimum=1)
     windows = SpanWindows({"october": Span.month(2026, 10), "november": Span.month(2026, 11),
                            "quarter": Span.quarter(2026, 4)}, TODAY)
-    october, november = month_index(2026, 10), month_index(2026, 11)
+    october = month_index(2026, 10)
     for met, missed in ((1, 2), (2, 1)):
         # One party group met in both months, the other in neither.
+        # Counted from October: one byte a month (`count_held`).
         facts = BranchFacts(branch=None, has_committee=False, group_ids=[1, 2],
-                            rules={code: rule}, held_by={(met, code): {october: 1, november: 1}})
+                            rules={code: rule}, held_by={(met, code): bytes([1, 1])},
+                            base=october)
         assert worst_each(facts, [SimpleNamespace(code=code)], windows) == {
             "october": RED, "november": AMBER, "quarter": RED}
-        facts.held_by[missed, code] = {october: 1}
+        facts.held_by[missed, code] = bytes([1])
         assert worst_each(facts, [SimpleNamespace(code=code)], windows) == {
             "october": GREEN, "november": AMBER, "quarter": AMBER}
 
