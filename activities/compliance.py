@@ -424,6 +424,26 @@ def worst_and_red(facts, kinds, windows):
     return {key: _BY_SEVERITY[severity] for key, severity in worst.items()}, red
 
 
+def kind_statuses(facts, kinds, windows):
+    """{code: the status `judge` gives the kind} over the one span of `windows` (a
+    `SpanWindows`), without the details: a street's ranking counts the green kinds of every
+    branch."""
+    statuses = {}
+    for kind in kinds:
+        code = kind.code
+        if not facts.applies(code):
+            continue
+        rule = facts.rules[code]
+        owners = facts.owners_of(code)
+        worst = 0
+        for window, _keys, ended, start, stop in windows.by_period[rule.period]:
+            severity = _severity(facts, code, rule.minimum, owners, window, ended, start, stop)
+            if severity > worst:
+                worst = severity
+        statuses[code] = _BY_SEVERITY[worst]
+    return statuses
+
+
 def worst_by_month(facts, kinds, span, today):
     """For each month of the span, the worst status of the windows ending in it (what
     `judge(..., ending_only=True)` gives for that month), each window judged once: a street's

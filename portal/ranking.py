@@ -127,13 +127,13 @@ def _compliance_rate(communities, start, on, memo):
     # Only what was held by `on`: a past week keeps the figure it had.
     kinds, facts = year_facts(branches, date(start.year, 1, 1), on, memo,
                               compliance_cache.held_counts)
-    month = compliance.Span.of(Period.MONTH, start)
+    windows = compliance.SpanWindows({"month": compliance.Span.of(Period.MONTH, start)}, on)
     cells = defaultdict(lambda: [0, 0])
     for branch in branches:
-        for status in compliance.judge(facts[branch.pk], kinds, month, on).values():
-            if status.status == compliance.GREY:
+        for status in compliance.kind_statuses(facts[branch.pk], kinds, windows).values():
+            if status == compliance.GREY:
                 continue
-            cells[branch.parent_id][0] += status.status == compliance.GREEN
+            cells[branch.parent_id][0] += status == compliance.GREEN
             cells[branch.parent_id][1] += 1
     return {pk: Decimal(green) / total for pk, (green, total) in cells.items() if total}
 

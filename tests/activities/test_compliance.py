@@ -166,8 +166,8 @@ def test_street_matrix_shows_worst_branch_per_month(branch):
 
 
 def test_the_matrix_shortcut_agrees_with_judge(branch):
-    from activities.compliance import (SpanWindows, judge, load_facts, worst_and_red,
-                                       worst_by_month, worst_each, worst_of)
+    from activities.compliance import (SpanWindows, judge, kind_statuses, load_facts,
+                                       worst_and_red, worst_by_month, worst_each, worst_of)
 
     group = GroupFactory(parent=branch)
     SeatFactory(node=branch, role=CommitteeSeat.Role.DEPUTY_SECRETARY)
@@ -203,6 +203,9 @@ def test_the_matrix_shortcut_agrees_with_judge(branch):
         for key, span in spans.items():
             assert worst_each(facts[branch.pk], kinds, SpanWindows({key: span}, today)) == {
                 key: expected[key]}
+            assert kind_statuses(facts[branch.pk], kinds, SpanWindows({key: span}, today)) == {
+                code: judged.status
+                for code, judged in judge(facts[branch.pk], kinds, span, today).items()}
         seen.update(expected.values())
     assert {GREEN, AMBER, RED, GREY} <= seen
     assert {MeetingKind.COMMITTEE_MEETING, MeetingKind.PARTY_LECTURE} <= named
