@@ -408,19 +408,12 @@ def worst_and_red(facts, kinds, windows):
     each red branch misses."""
     worst = dict.fromkeys(windows.keys, 0)
     red = []
-    for kind in kinds:
-        code = kind.code
-        if not facts.applies(code):
-            continue
-        rule = facts.rules[code]
-        owners = facts.owners_of(code)
-        for window, keys, ended, start, stop in windows.by_period[rule.period]:
-            severity = _severity(facts, code, rule.minimum, owners, window, ended, start, stop)
-            if severity == 3 and code not in red:
-                red.append(code)
-            for key in keys:
-                if severity > worst[key]:
-                    worst[key] = severity
+    for code, keys, severity in _severities(facts, kinds, windows):
+        if severity == 3 and code not in red:
+            red.append(code)
+        for key in keys:
+            if severity > worst[key]:
+                worst[key] = severity
     return {key: _BY_SEVERITY[severity] for key, severity in worst.items()}, red
 
 
@@ -428,20 +421,25 @@ def kind_statuses(facts, kinds, windows):
     """{code: the status `judge` gives the kind} over the one span of `windows` (a
     `SpanWindows`), without the details: a street's ranking counts the green kinds of every
     branch."""
-    statuses = {}
+    worst = {kind.code: 0 for kind in kinds if facts.applies(kind.code)}
+    for code, _keys, severity in _severities(facts, kinds, windows):
+        if severity > worst[code]:
+            worst[code] = severity
+    return {code: _BY_SEVERITY[severity] for code, severity in worst.items()}
+
+
+def _severities(facts, kinds, windows):
+    """(code, the keys of the spans it judges, `_severity`) for each window of `windows` (a
+    `SpanWindows`) of each kind that applies to the branch."""
     for kind in kinds:
         code = kind.code
         if not facts.applies(code):
             continue
         rule = facts.rules[code]
         owners = facts.owners_of(code)
-        worst = 0
-        for window, _keys, ended, start, stop in windows.by_period[rule.period]:
-            severity = _severity(facts, code, rule.minimum, owners, window, ended, start, stop)
-            if severity > worst:
-                worst = severity
-        statuses[code] = _BY_SEVERITY[worst]
-    return statuses
+        for window, keys, ended, start, stop in windows.by_period[rule.period]:
+            yield code, keys, _severity(facts, code, rule.minimum, owners, window, ended, start,
+                                        stop)
 
 
 def worst_by_month(facts, kinds, span, today):
