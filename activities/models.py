@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -68,7 +69,10 @@ class MeetingRule(NodeRule):
     kind = models.ForeignKey(MeetingKind, on_delete=models.CASCADE, related_name="rules",
                              verbose_name=_("会议类型"))
     period = models.CharField(_("周期"), max_length=8, choices=Period.choices)
+    # At most what the rules page allows: the figures count a month's meetings up to 255
+    # (activities.compliance.count_held).
     minimum = models.PositiveSmallIntegerField(_("最少次数"), default=1,
+                                               validators=[MaxValueValidator(99)],
                                                help_text=_("填 0 表示该层级不作要求。"))
 
     class Meta:

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from activities.compliance import (AMBER, GREEN, GREY, RED, Span, branch_compliance, branch_year,
@@ -235,6 +236,29 @@ def test_meetings_are_counted_within_the_months_loaded_only(branch):
         for key, span in spans.items()}
 
 
+def test_a_window_straddling_the_first_month_loaded_holds_what_was_counted(branch):
+    """Each kind, not only the branch's worst: a quarterly rule's quarter begun before the
+    first month loaded holds the meetings counted since."""
+    from activities.compliance import SpanWindows, judge, kind_statuses
+
+    MeetingRule.objects.filter(node=None, kind=MeetingKind.THEME_DAY).update(
+        period=Period.QUARTER, minimum=2)
+    for month in (3, 5, 6):
+        held(branch, date(2026, month, 8), MeetingKind.THEME_DAY)
+    kinds, facts = load_facts([branch], date(2026, 5, 20), date(2026, 9, 30))
+    facts = facts[branch.pk]
+    spans = {"q1": Span.quarter(2026, 1), "q2": Span.quarter(2026, 2),
+             "march": Span.month(2026, 3), "april": Span.month(2026, 4),
+             "june": Span.month(2026, 6), "before": Span.quarter(2025, 4)}
+    for key, span in spans.items():
+        assert kind_statuses(facts, kinds, SpanWindows({key: span}, TODAY)) == {
+            code: judged.status for code, judged in judge(facts, kinds, span, TODAY).items()}
+    assert kind_statuses(facts, kinds, SpanWindows({"q2": spans["q2"]}, TODAY))[
+        MeetingKind.THEME_DAY] == GREEN
+    assert kind_statuses(facts, kinds, SpanWindows({"q1": spans["q1"]}, TODAY))[
+        MeetingKind.THEME_DAY] == RED
+
+
 def test_a_month_of_more_meetings_than_a_byte_holds_is_counted_as_met(branch):
     from activities.compliance import count_held
     from activities.models import Meeting
@@ -249,9 +273,13 @@ def test_a_month_of_more_meetings_than_a_byte_holds_is_counted_as_met(branch):
         for meeting in meetings])
     counted = count_held([branch], date(2026, 9, 1), date(2026, 11, 30))
     assert list(counted[branch.pk][None, MeetingKind.THEME_DAY]) == [0, 255, 0]
-    MeetingRule.objects.filter(node=None, kind=MeetingKind.THEME_DAY).update(minimum=255)
+    # The most a rule may ask (the rules page and the model allow 99) is met.
+    MeetingRule.objects.filter(node=None, kind=MeetingKind.THEME_DAY).update(minimum=99)
     assert branch_compliance(branch, Span.month(2026, 10), TODAY)[
         MeetingKind.THEME_DAY].status == GREEN
+    with pytest.raises(ValidationError):
+        MeetingRule(kind_id=MeetingKind.THEME_DAY, period=Period.MONTH, minimum=100).full_clean(
+            exclude=["node"])
 
 
 def test_a_window_is_as_bad_as_its_worst_owner_whichever_comes_first():
